@@ -1,0 +1,44 @@
+# iae-eval — one entry point for set-up, reports and tests. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+YEARS  ?= 2009-2013
+DATA   ?= data/sample
+OUT    ?= reports
+
+.DEFAULT_GOAL := help
+.PHONY: help install reports test test-browser lab sample bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv/ and install the kit (editable) with its test extras
+
+reports: $(STAMP) ## Build every report of the sample dataset into reports/
+	$(BIN)/iae-eval run --data $(DATA) --years $(YEARS) --out $(OUT)
+
+test: $(STAMP) ## Run the whole test suite (browser tests: make test-browser)
+	$(BIN)/python -m pytest -m "not browser" -q
+
+test-browser: $(STAMP) ## Open built reports in headless Chromium (installs Debian's chromium if needed)
+	$(BIN)/python -m pytest -m browser -q
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+sample: $(STAMP) ## Regenerate the bundled sample dataset in data/sample/
+	$(BIN)/iae-eval sample --out $(DATA)
+
+bench: $(STAMP) ## Run the benchmarks under bench/
+	$(BIN)/python bench/run_all.py
+
+clean: ## Remove the environment, caches and generated reports
+	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info
+	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +

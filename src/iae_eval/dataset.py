@@ -1,0 +1,188 @@
+"""The validated dataset passed between the kit's steps, and the shape of its tables.
+
+``TABLES`` is the one description of the input tables (DATA_CONTRACT §1): the loader
+parses with it, the validator checks with it, the sample generator writes with it.
+
+Types of the columns in the frames a :class:`Dataset` holds:
+
+- ``text``: pandas string dtype, missing values are NaN;
+- ``list``: object column of tuples of str (an empty tuple when the cell is empty);
+- ``date``: datetime64, NaT when empty;
+- ``int``: int64 when the column is required, nullable ``Int64`` otherwise;
+- ``float``: float64, NaN when empty;
+- ``bool``: bool when required, nullable ``boolean`` otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table."""
+
+    name: str
+    type: str  # text | list | date | int | float | bool
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table: its columns and the keys that must be unique."""
+
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    unique: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _c(name: str, type_: str = "text", required: bool = False) -> Column:
+    return Column(name, type_, required)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "structures",
+            (
+                _c("structure_id", required=True),
+                _c("name", required=True),
+                _c("siret"),
+                _c("kinds", "list", required=True),
+                _c("commune", required=True),
+                _c("territory", required=True),
+                _c("activity_supports", "list"),
+            ),
+            required=True,
+            unique=(("structure_id",),),
+        ),
+        Table(
+            "participants",
+            (
+                _c("person_id", required=True),
+                _c("structure_id", required=True),
+                _c("kind", required=True),
+                _c("entry_date", "date", required=True),
+                _c("exit_date", "date"),
+                _c("exit_reason", "int"),
+                _c("sex", required=True),
+                _c("birth_year", "int", required=True),
+                _c("rsa", "bool", required=True),
+                _c("deld", "bool"),
+                _c("rqth", "bool"),
+                _c("hours_worked", "float"),
+            ),
+            required=True,
+            unique=(("person_id", "structure_id", "entry_date"),),
+        ),
+        Table(
+            "contracts",
+            (
+                _c("contract_id", required=True),
+                _c("year", "int", required=True),
+                _c("title", required=True),
+                _c("buyer", required=True),
+                _c("amount_eur", "float"),
+                _c("social_clause", "bool", required=True),
+                _c("clause_type"),
+                _c("hours_planned", "float"),
+                _c("hours_done", "float"),
+                _c("structure_id"),
+            ),
+            unique=(("contract_id",),),
+        ),
+        Table(
+            "operations",
+            (
+                _c("operation_id", required=True),
+                _c("year", "int", required=True),
+                _c("structure_id", required=True),
+                _c("title", required=True),
+                _c("partner"),
+                _c("amount_eur", "float"),
+            ),
+            unique=(("operation_id",),),
+        ),
+        Table(
+            "funding",
+            (
+                _c("year", "int", required=True),
+                _c("structure_id", required=True),
+                _c("funder", required=True),
+                _c("nature", required=True),
+                _c("amount_eur", "float", required=True),
+            ),
+        ),
+        Table(
+            "sd_assessment",
+            (
+                _c("year", "int", required=True),
+                _c("structure_id"),
+                _c("criterion", required=True),
+                _c("score", "int", required=True),
+                _c("comment"),
+            ),
+            unique=(("year", "structure_id", "criterion"),),
+        ),
+        Table(
+            "action_plan",
+            (
+                _c("action_id", required=True),
+                _c("semester", required=True),
+                _c("status", required=True),
+                _c("comment"),
+            ),
+            unique=(("action_id", "semester"),),
+        ),
+        Table(
+            "exit_reasons",
+            (
+                _c("code", "int", required=True),
+                _c("label", required=True),
+                _c("category", required=True),
+            ),
+            unique=(("code",),),
+        ),
+    )
+}
+REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if t.required)
+OPTIONAL_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.required)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded and validated dataset. Optional tables are ``None`` when absent.
+
+    ``exit_reasons`` is always set: the dataset's own table when it has one, else the
+    built-in nomenclature (columns ``code`` int64, ``label``, ``category``).
+    """
+
+    structures: pd.DataFrame
+    participants: pd.DataFrame
+    exit_reasons: pd.DataFrame
+    contracts: pd.DataFrame | None = None
+    operations: pd.DataFrame | None = None
+    funding: pd.DataFrame | None = None
+    sd_assessment: pd.DataFrame | None = None
+    action_plan: pd.DataFrame | None = None
+    source: str = ""
+    fingerprint: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    def years(self) -> list[int]:
+        """Calendar years covered by at least one pathway (entry to exit, or to the last entry)."""
+        p = self.participants
+        if p.empty:
+            return []
+        first = int(p["entry_date"].min().year)
+        last_dates = [p["entry_date"].max(), p["exit_date"].max()]
+        last = max(int(d.year) for d in last_dates if pd.notna(d))
+        return list(range(first, last + 1))

@@ -1,0 +1,103 @@
+"""What a notebook section displays: HTML blocks with embedded figures and tables.
+
+A section function of the kit returns a :class:`Block`; Jupyter (and so nbconvert)
+shows it through ``_repr_html_``. Figures are embedded as base64 PNG ``<img>`` tags that
+carry a meaningful ``alt`` text, so the HTML reports are self-contained and accessible.
+Nothing here loads anything from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterable
+
+import matplotlib.figure
+import matplotlib.pyplot as plt
+import pandas as pd
+
+#: Colour-blind-safe palette (Okabe-Ito), used by every chart of the kit.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#999999",  # grey
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+_DPI = 96
+
+
+class Block:
+    """A piece of HTML that Jupyter displays as is."""
+
+    def __init__(self, html_text: str) -> None:
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __add__(self, other: Block) -> Block:
+        return Block(self.html + other.html)
+
+
+def text(paragraph: str) -> Block:
+    """A paragraph of plain text (escaped)."""
+    return Block(f"<p>{html.escape(paragraph)}</p>")
+
+
+def note(paragraph: str) -> Block:
+    """A paragraph styled as a remark (missing data, suppressed counts…)."""
+    return Block(f'<p class="iae-note">{html.escape(paragraph)}</p>')
+
+
+def figure(fig: matplotlib.figure.Figure, alt: str, *, caption: str | None = None) -> Block:
+    """Embed ``fig`` as a PNG with ``alt`` text, then close it (no figure is leaked)."""
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs a meaningful alt text")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return Block(
+        f'<figure class="iae-figure"><img src="data:image/png;base64,{data}" '
+        f'alt="{html.escape(alt, quote=True)}">{cap}</figure>'
+    )
+
+
+def table(frame: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> Block:
+    """A table of already formatted values (strings) with an optional caption."""
+    body = frame.to_html(index=index, escape=True, border=0, classes="iae-table", na_rep="—")
+    if caption:
+        body = body.replace(
+            '<table border="0" class="dataframe iae-table">',
+            f'<table border="0" class="dataframe iae-table"><caption>{html.escape(caption)}</caption>',
+            1,
+        )
+    return Block(body)
+
+
+def key_figures(items: Iterable[tuple[str, str, str | None]]) -> Block:
+    """A row of headline figures: ``(label, value, detail)`` each."""
+    cards = []
+    for label, value, detail in items:
+        extra = f'<div class="iae-kf-detail">{html.escape(detail)}</div>' if detail else ""
+        cards.append(
+            f'<div class="iae-kf"><div class="iae-kf-value">{html.escape(value)}</div>'
+            f'<div class="iae-kf-label">{html.escape(label)}</div>{extra}</div>'
+        )
+    return Block(f'<div class="iae-key-figures">{"".join(cards)}</div>')
+
+
+def join(*blocks: Block | None) -> Block:
+    """Concatenate blocks, skipping ``None``."""
+    return Block("".join(b.html for b in blocks if b is not None))

@@ -1,0 +1,90 @@
+"""Exceptions of the kit and the located problem they carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+PROBLEM_COLUMNS = ("file", "line", "column", "value", "problem", "severity")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the input data, located as a spreadsheet user sees it (header = line 1)."""
+
+    file: str
+    line: int | None
+    column: str
+    value: str
+    problem: str
+    severity: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        return format_problem(self.file, self.line, self.column, self.value, self.problem)
+
+
+def format_problem(file: str, line: int | None, column: str, value: str, problem: str) -> str:
+    """``FILE:line N: column: value: what is wrong`` (``FILE: what is wrong`` for a file)."""
+    if line is None and not column:
+        return f"{file}: {problem}"
+    where = f"{file}:line {line}" if line is not None else file
+    return f"{where}: {column}: {value}: {problem}"
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The problem table, sorted by file then line (errors before warnings on a line)."""
+    frame = pd.DataFrame(
+        [(p.file, p.line, p.column, p.value, p.problem, p.severity) for p in problems],
+        columns=list(PROBLEM_COLUMNS),
+    )
+    frame["line"] = frame["line"].astype("Int64")
+    return frame.sort_values(["file", "line", "column"], kind="stable", na_position="first").reset_index(
+        drop=True
+    )
+
+
+def problem_lines(frame: pd.DataFrame) -> list[str]:
+    """Each row of a problem table as one ``FILE:line N: column: value: problem`` line."""
+    return [
+        format_problem(
+            f, None if pd.isna(n) else int(n), c, v, p
+        )
+        for f, n, c, v, p in zip(frame["file"], frame["line"], frame["column"], frame["value"], frame["problem"])
+    ]
+
+
+class IaeEvalError(Exception):
+    """Base class of the kit's errors: the message says what is wrong and how to fix it."""
+
+
+class DatasetNotFoundError(IaeEvalError):
+    """Raised when the dataset folder does not exist."""
+
+
+class DataValidationError(IaeEvalError):
+    """Raised when a dataset has problems; ``problems`` holds every one of them.
+
+    ``problems`` is a DataFrame with the columns file, line, column, value, problem,
+    severity — a notebook can display it as is.
+    """
+
+    def __init__(self, problems: pd.DataFrame, *, source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__(self.__str__())
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "error"]
+
+    def __str__(self, limit: int = 20) -> str:
+        errors = self.errors
+        lines = problem_lines(errors.head(limit))
+        more = len(errors) - len(lines)
+        head = f"{len(errors)} problem(s) in the dataset {self.source}".rstrip()
+        tail = [f"… and {more} more"] if more > 0 else []
+        return "\n".join([head + ":", *lines, *tail])
+
+    def _repr_html_(self) -> str:
+        return self.errors.to_html(index=False)

@@ -1,0 +1,68 @@
+"""French number formats for reports: ``1 234``, ``12,5 %``, ``1 234,50 €``.
+
+Thousands are separated by a narrow no-break space (U+202F), as French typography and
+the INSEE do; the percent sign and the euro sign follow a no-break space. Missing values
+(None, NaN) are shown as an em dash. Already-formatted text (e.g. a suppressed ``< 5``)
+passes through unchanged.
+"""
+
+from __future__ import annotations
+
+from numbers import Number
+
+import pandas as pd
+
+THOUSANDS = "\u202f"
+NBSP = "\u00a0"
+MISSING = "—"
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """``1234.5`` → ``1 234,5`` (with ``decimals`` digits after the comma)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str) or not isinstance(value, Number):
+        return str(value)
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", THOUSANDS).replace(".", ",")
+
+
+def integer(value: object) -> str:
+    """``1234`` → ``1 234``."""
+    return number(value, 0)
+
+
+def percent(value: object, decimals: int = 1) -> str:
+    """A fraction as a French percentage: ``0.125`` → ``12,5 %``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str) or not isinstance(value, Number):
+        return str(value)
+    return number(float(value) * 100, decimals) + NBSP + "%"
+
+
+def euros(value: object, decimals: int = 0) -> str:
+    """``1234.5`` → ``1 235 €``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str) or not isinstance(value, Number):
+        return str(value)
+    return number(value, decimals) + NBSP + "€"
+
+
+def hours(value: object) -> str:
+    """``1234.5`` → ``1 235 h``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str) or not isinstance(value, Number):
+        return str(value)
+    return number(value, 0) + NBSP + "h"

@@ -1,0 +1,338 @@
+"""Read a dataset folder (CSV files or one .xlsx workbook) into typed, validated frames.
+
+The steps: find each table's file → read it as text cells (encoding and delimiter
+detected, header names trimmed and lower-cased) → parse each column to its type
+(dates ISO or French, booleans oui/non…, decimal comma) → check the schemas and the
+cross-table rules (:mod:`iae_eval.schemas`). Every problem is collected, none stops the
+others; :func:`load_dataset` raises one :class:`DataValidationError` carrying them all.
+Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from iae_eval.dataset import TABLES, Dataset, Table
+from iae_eval.errors import (
+    DatasetNotFoundError,
+    DataValidationError,
+    Problem,
+    problem_lines,
+    problems_frame,
+)
+from iae_eval.reference import builtin_exit_reasons
+
+TRUE_WORDS = frozenset({"oui", "true", "1", "o", "yes", "vrai"})
+FALSE_WORDS = frozenset({"non", "false", "0", "n", "no", "faux"})
+BOOL_HELP = "not a boolean (use oui/non, true/false, 1/0, o/n or yes/no)"
+DATE_HELP = "not a valid date (use YYYY-MM-DD or DD/MM/YYYY)"
+FIRST_PLAUSIBLE_YEAR, LAST_PLAUSIBLE_YEAR = 1900, 2100
+_SPACES = {"\u00a0": "", "\u202f": "", " ": ""}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read: text cells, index = the line number a spreadsheet user sees."""
+
+    name: str
+    label: str  # file name shown in messages: participants.csv or data.xlsx[participants]
+    frame: pd.DataFrame
+
+
+def resolve_data_dir(path: str | Path) -> Path:
+    """The dataset folder; a relative path missing from the working directory is looked
+    up in its parents, so ``data/sample`` works from the repository root and from
+    ``notebooks/``."""
+    candidate = Path(path).expanduser()
+    if candidate.is_dir():
+        return candidate.resolve()
+    if not candidate.is_absolute():
+        for parent in list(Path.cwd().parents)[:3]:
+            if (parent / candidate).is_dir():
+                return (parent / candidate).resolve()
+    raise DatasetNotFoundError(f"dataset folder not found: {path} (give --data a folder of CSV files or of one .xlsx workbook)")
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, label: str, problems: list[Problem]) -> str | None:
+    if b"\x00" in data[:8192]:
+        problems.append(Problem(label, None, "", "", "binary file: expected a CSV text file"))
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    problems.append(Problem(label, None, "", "", "unreadable file: not UTF-8 nor Windows-1252 text"))
+    return None
+
+
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _read_csv(path: Path, name: str, data: bytes, problems: list[Problem]) -> RawTable | None:
+    label = path.name
+    text = _decode(data, label, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.append(Problem(label, None, "", "", "empty file: expected a header line"))
+        return None
+    sep = _delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        problems.append(_parser_problem(label, str(exc)))
+        return None
+    frame.index = np.arange(2, len(frame) + 2)
+    return RawTable(name, label, frame)
+
+
+def _parser_problem(label: str, message: str) -> Problem:
+    # pandas: "Error tokenizing data. C error: Expected 5 fields in line 7, saw 6"
+    line = None
+    if " in line " in message:
+        tail = message.split(" in line ", 1)[1]
+        digits = "".join(ch for ch in tail.split(",")[0] if ch.isdigit())
+        line = int(digits) if digits else None
+    detail = message.split("C error: ")[-1].strip()
+    return Problem(label, line, "", "", f"malformed CSV line ({detail})")
+
+
+def _read_workbook(path: Path, wanted: set[str], problems: list[Problem]) -> dict[str, RawTable]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any reason a workbook cannot be opened
+        problems.append(Problem(path.name, None, "", "", f"unreadable workbook ({type(exc).__name__})"))
+        return {}
+    tables: dict[str, RawTable] = {}
+    try:
+        for sheet in book.worksheets:
+            name = sheet.title.strip().lower()
+            if name not in wanted:
+                continue
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None)
+            label = f"{path.name}[{sheet.title}]"
+            if header is None:
+                problems.append(Problem(label, None, "", "", "empty sheet: expected a header line"))
+                continue
+            width = len(header)
+            records, lines = [], []
+            for number, row in enumerate(rows, start=2):
+                cells = ["" if v is None else _cell_text(v) for v in row[:width]]
+                cells += [""] * (width - len(cells))
+                records.append(cells)
+                lines.append(number)
+            columns = ["" if h is None else str(h) for h in header]
+            frame = pd.DataFrame(records, columns=columns, index=lines, dtype=str) if records else pd.DataFrame(
+                columns=columns, dtype=str
+            )
+            tables[name] = RawTable(name, label, frame)
+    finally:
+        book.close()
+    return tables
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a user would have typed."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[Problem], str]:
+    """Read every table of ``folder``: text frames, problems met, and a data fingerprint."""
+    problems: list[Problem] = []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    digest = hashlib.sha256()
+    tables: dict[str, RawTable] = {}
+    csv_files = {p.stem.strip().lower(): p for p in files if p.suffix.lower() == ".csv"}
+    for name in TABLES:
+        path = csv_files.get(name)
+        if path is None:
+            continue
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        raw = _read_csv(path, name, data, problems)
+        if raw is not None:
+            tables[name] = raw
+    workbooks = [p for p in files if p.suffix.lower() == ".xlsx"]
+    if len(workbooks) > 1:
+        names = ", ".join(p.name for p in workbooks)
+        problems.append(Problem(folder.name, None, "", "", f"several workbooks ({names}): keep one .xlsx per dataset"))
+    elif workbooks:
+        digest.update(workbooks[0].name.encode() + b"\0" + workbooks[0].read_bytes())
+        missing = set(TABLES) - set(tables)
+        tables.update(_read_workbook(workbooks[0], missing, problems))
+    for name, table in TABLES.items():
+        if table.required and name not in tables and not any(p.file.startswith(name) for p in problems):
+            problems.append(
+                Problem(f"{name}.csv", None, "", "", f"missing required table (a {name}.csv file or a '{name}' sheet)")
+            )
+    return tables, problems, digest.hexdigest()
+
+
+# --- Parsing ---------------------------------------------------------------------------------
+
+
+def _normalise_header(raw: RawTable, spec: Table, problems: list[Problem]) -> tuple[pd.DataFrame, set[str]]:
+    """Header names trimmed and lower-cased, unknown columns dropped (a warning), missing
+    ones added empty; returns the frame and the names of the missing columns."""
+    frame = raw.frame
+    names = [str(c).strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
+    frame = frame.set_axis(names, axis=1)
+    # Drop fully empty rows (blank lines, trailing rows of a spreadsheet export).
+    if len(frame):
+        stripped = frame.apply(lambda s: s.str.strip())
+        frame = stripped[(stripped != "").any(axis=1)]
+    seen: set[str] = set()
+    keep = []
+    for position, name in enumerate(names):
+        if name in seen:
+            problems.append(Problem(raw.label, 1, name, name, "duplicate column"))
+        elif name == "":
+            if (frame.iloc[:, position] != "").any():
+                problems.append(Problem(raw.label, 1, f"column {position + 1}", "", "column without a header name", "warning"))
+        elif name not in spec.column_names:
+            problems.append(Problem(raw.label, 1, name, name, "unknown column, ignored", "warning"))
+        else:
+            keep.append(position)
+        seen.add(name)
+    frame = frame.iloc[:, keep]
+    missing = [c for c in spec.columns if c.name not in frame.columns]
+    for column in missing:
+        if column.required:
+            problems.append(Problem(raw.label, 1, column.name, "", "missing required column"))
+    frame = frame.assign(**{c.name: "" for c in missing})
+    return frame[list(spec.column_names)], {c.name for c in missing}
+
+
+def _bad(label: str, column: str, mask: pd.Series, values: pd.Series, message: str) -> list[Problem]:
+    bad = values[mask]
+    return [Problem(label, int(line), column, str(value), message) for line, value in bad.items()]
+
+
+def _parse_column(label: str, column, values: pd.Series, problems: list[Problem], *, absent: bool) -> pd.Series:
+    empty = values == ""
+    if column.required and not absent:
+        problems.extend(_bad(label, column.name, empty, values, "required value missing"))
+    kind = column.type
+    if kind == "text":
+        return values.where(~empty, np.nan).astype("str")
+    if kind == "list":
+        return values.map(lambda v: tuple(x.strip() for x in v.split("|") if x.strip()))
+    if kind == "date":
+        iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        french = pd.to_datetime(values.where(iso.isna(), ""), format="%d/%m/%Y", errors="coerce")
+        dates = iso.fillna(french)
+        invalid = dates.isna() & ~empty
+        problems.extend(_bad(label, column.name, invalid, values, DATE_HELP))
+        years = dates.dt.year
+        implausible = (years < FIRST_PLAUSIBLE_YEAR) | (years > LAST_PLAUSIBLE_YEAR)
+        problems.extend(_bad(label, column.name, implausible, values, "impossible date"))
+        return dates.where(~implausible).astype("datetime64[ns]")
+    if kind in ("int", "float"):
+        cleaned = values
+        if values.str.contains(r"[,\s\u00a0\u202f]", regex=True).any():
+            cleaned = values.replace(_SPACES, regex=True).str.replace(",", ".", regex=False)
+        numbers = pd.to_numeric(cleaned.where(~empty, np.nan), errors="coerce")
+        invalid = numbers.isna() & ~empty
+        if kind == "int":
+            fractional = numbers.notna() & (numbers != np.floor(numbers))
+            problems.extend(_bad(label, column.name, invalid | fractional, values, "not a whole number"))
+            numbers = numbers.where(~fractional)
+            return numbers.astype("int64") if column.required and not numbers.isna().any() else numbers.astype("Int64")
+        problems.extend(_bad(label, column.name, invalid, values, "not a number"))
+        return numbers.astype("float64")
+    if kind == "bool":
+        lowered = values.str.lower()
+        truth = lowered.isin(TRUE_WORDS)
+        falsity = lowered.isin(FALSE_WORDS)
+        invalid = ~(truth | falsity | empty)
+        problems.extend(_bad(label, column.name, invalid, values, BOOL_HELP))
+        if column.required:
+            return truth
+        result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        result[truth] = True
+        result[falsity] = False
+        return result
+    raise ValueError(f"unknown column type {kind!r}")
+
+
+def parse_table(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
+    """Typed frame of ``raw`` (index = line numbers); problems are appended to ``problems``."""
+    spec = TABLES[raw.name]
+    frame, absent = _normalise_header(raw, spec, problems)
+    return pd.DataFrame(
+        {c.name: _parse_column(raw.label, c, frame[c.name], problems, absent=c.name in absent) for c in spec.columns},
+        index=frame.index,
+    )
+
+
+# --- The public entry point ------------------------------------------------------------------
+
+
+def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
+    """Read, parse and check a dataset: ``(dataset or None if it has errors, problems)``."""
+    from iae_eval.schemas import check_tables
+
+    folder = resolve_data_dir(path)
+    raw_tables, problems, fingerprint = read_tables(folder)
+    typed = {name: parse_table(raw, problems) for name, raw in raw_tables.items()}
+    labels = {name: raw.label for name, raw in raw_tables.items()}
+    if all(name in typed for name in ("structures", "participants")):
+        problems.extend(check_tables(typed, labels))
+    frame = problems_frame(problems)
+    if (frame["severity"] == "error").any():
+        return None, frame
+    tables = {name: t.reset_index(drop=True) for name, t in typed.items()}
+    dataset = Dataset(
+        structures=tables["structures"],
+        participants=tables["participants"],
+        exit_reasons=tables.get("exit_reasons", builtin_exit_reasons()),
+        contracts=tables.get("contracts"),
+        operations=tables.get("operations"),
+        funding=tables.get("funding"),
+        sd_assessment=tables.get("sd_assessment"),
+        action_plan=tables.get("action_plan"),
+        source=str(folder),
+        fingerprint=fingerprint,
+        warnings=tuple(problem_lines(frame[frame["severity"] == "warning"])),
+    )
+    return dataset, frame
+
+
+def load_dataset(path: str | Path = "data/sample") -> Dataset:
+    """Load and validate a dataset folder; raise :class:`DataValidationError` listing every
+    problem when it is not valid. Warnings are kept on ``Dataset.warnings``."""
+    folder = resolve_data_dir(path)
+    dataset, problems = inspect_dataset(folder)
+    if dataset is None:
+        raise DataValidationError(problems, source=str(folder))
+    return dataset

@@ -1,0 +1,214 @@
+"""The rules a dataset must follow (DATA_CONTRACT §1): pandera schemas per table, then the
+cross-table rules. Frames come typed from :mod:`iae_eval.load`, indexed by line number,
+so every failure is reported where a spreadsheet user will find it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from iae_eval import reference as ref
+from iae_eval.errors import Problem
+from iae_eval.siret import luhn_valid
+
+MIN_AGE, MAX_AGE = 16, 80
+SEMESTER_PATTERN = r"^\d{4}S[12]$"
+
+
+def _one_of(values, what: str) -> pa.Check:
+    listed = ", ".join(str(v) for v in values)
+    return pa.Check.isin(list(values), error=f"unknown {what} (expected one of: {listed})")
+
+
+_NON_NEGATIVE = pa.Check.ge(0, error="negative value")
+_YEAR = pa.Check.in_range(1900, 2100, error="impossible year")
+
+
+def _schema(columns: dict[str, list[pa.Check]]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {name: pa.Column(checks=checks, nullable=True, required=False) for name, checks in columns.items()},
+        strict=False,
+    )
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "structures": _schema({}),
+    "participants": _schema(
+        {
+            "kind": [_one_of(ref.KINDS, "kind")],
+            "sex": [_one_of(("F", "M"), "sex")],
+            "hours_worked": [_NON_NEGATIVE],
+        }
+    ),
+    "contracts": _schema(
+        {
+            "year": [_YEAR],
+            "amount_eur": [_NON_NEGATIVE],
+            "clause_type": [_one_of(tuple(ref.CLAUSE_TYPES), "clause type")],
+            "hours_planned": [_NON_NEGATIVE],
+            "hours_done": [_NON_NEGATIVE],
+        }
+    ),
+    "operations": _schema({"year": [_YEAR], "amount_eur": [_NON_NEGATIVE]}),
+    "funding": _schema(
+        {
+            "year": [_YEAR],
+            "funder": [_one_of(tuple(ref.FUNDERS), "funder")],
+            "nature": [_one_of(tuple(ref.FUNDING_NATURES), "funding nature")],
+            "amount_eur": [_NON_NEGATIVE],
+        }
+    ),
+    "sd_assessment": _schema(
+        {
+            "year": [_YEAR],
+            "criterion": [_one_of(tuple(ref.SD_CRITERIA), "criterion")],
+            "score": [pa.Check.isin([0, 1, 2, 3], error="score outside 0-3")],
+        }
+    ),
+    "action_plan": _schema(
+        {
+            "action_id": [_one_of(tuple(ref.ACTIONS), "action")],
+            "semester": [pa.Check.str_matches(SEMESTER_PATTERN, error="not a semester (use 2011S1 or 2011S2)")],
+            "status": [_one_of(tuple(ref.ACTION_STATUSES), "status")],
+        }
+    ),
+    "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "exit category")]}),
+}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, tuple):
+        return "|".join(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if pd.isna(value) else str(value)
+
+
+def _rows(label: str, frame: pd.DataFrame, mask: pd.Series, column: str, message) -> list[Problem]:
+    """A problem for each row of ``frame`` where ``mask``; ``message`` is text or row → text."""
+    rows = frame[mask.fillna(False).astype(bool)]
+    return [
+        Problem(label, int(line), column, _text(row[column]), message(row) if callable(message) else message)
+        for line, row in rows.iterrows()
+    ]
+
+
+def _schema_problems(name: str, label: str, frame: pd.DataFrame) -> list[Problem]:
+    try:
+        SCHEMAS[name].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        return [
+            Problem(label, int(line), str(column), _text(value), str(check))
+            for line, column, value, check in zip(
+                cases["index"], cases["column"], cases["failure_case"], cases["check"]
+            )
+            if pd.notna(line)
+        ]
+    return []
+
+
+def _duplicates(name: str, label: str, frame: pd.DataFrame) -> list[Problem]:
+    from iae_eval.dataset import TABLES
+
+    problems = []
+    for keys in TABLES[name].unique:
+        keyed = frame[list(keys)]
+        duplicated = keyed.duplicated(keep="first") & keyed.notna().any(axis=1)
+        if not duplicated.any():
+            continue
+        first_line = keyed.reset_index().drop_duplicates(list(keys)).set_index(list(keys))["index"]
+        what = ", ".join(keys)
+        for line, row in keyed[duplicated].iterrows():
+            original = first_line.loc[tuple(row) if len(keys) > 1 else row.iloc[0]]
+            problems.append(
+                Problem(label, int(line), keys[-1] if len(keys) > 1 else keys[0], _text(row.iloc[-1]),
+                        f"duplicate ({what}) of line {int(original)}")
+            )
+    return problems
+
+
+def _list_items(label: str, frame: pd.DataFrame, column: str, allowed, what: str) -> list[Problem]:
+    listed = ", ".join(allowed)
+    allowed = set(allowed)
+    bad = frame[column].map(lambda items: [i for i in items if i not in allowed])
+    return [
+        Problem(label, int(line), column, item, f"unknown {what} (expected one of: {listed})")
+        for line, items in bad[bad.map(len) > 0].items()
+        for item in items
+    ]
+
+
+def _check_structures(label: str, s: pd.DataFrame) -> list[Problem]:
+    problems = _list_items(label, s, "kinds", ref.KINDS, "kind")
+    problems += _list_items(label, s, "activity_supports", ref.ACTIVITY_SUPPORTS, "activity support")
+    siret = s["siret"]
+    invalid = siret.notna() & ~siret.fillna("").map(luhn_valid)
+    problems += _rows(label, s, invalid, "siret", "invalid SIRET (14 digits with a valid Luhn check digit)")
+    return problems
+
+
+def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set[int]) -> list[Problem]:
+    problems = []
+    known = p["structure_id"].isin(s["structure_id"])
+    problems += _rows(label, p, p["structure_id"].notna() & ~known, "structure_id", "unknown structure (not in structures)")
+    held = s[["structure_id", "kinds"]].explode("kinds").dropna()
+    pairs = pd.MultiIndex.from_frame(held)
+    has_kind = pd.MultiIndex.from_frame(p[["structure_id", "kind"]].astype(object)).isin(pairs)
+    holds = s.set_index("structure_id")["kinds"].map("|".join)
+    problems += _rows(
+        label, p, known & p["kind"].isin(ref.KINDS) & ~has_kind, "kind",
+        lambda r: f"kind not held by structure {r['structure_id']} (it holds {holds.get(r['structure_id'], '')})",
+    )
+    entry, exit_ = p["entry_date"], p["exit_date"]
+    problems += _rows(label, p, exit_ < entry, "exit_date",
+                      lambda r: f"exit before entry ({_text(r['entry_date'])})")
+    problems += _rows(label, p, exit_.notna() & p["exit_reason"].isna(), "exit_reason", "exit without exit_reason")
+    problems += _rows(label, p, exit_.isna() & p["exit_reason"].notna(), "exit_reason",
+                      "exit_reason without exit_date")
+    problems += _rows(label, p, p["exit_reason"].notna() & ~p["exit_reason"].isin(codes), "exit_reason",
+                      "unknown exit reason (not in the exit nomenclature)")
+    age = entry.dt.year - p["birth_year"]
+    problems += _rows(label, p, (age < MIN_AGE) | (age > MAX_AGE), "birth_year",
+                      lambda r: f"age at entry {int(r['entry_date'].year - r['birth_year'])} outside {MIN_AGE}-{MAX_AGE}")
+    needs_hours = p["kind"].isin(ref.HOURS_KINDS) & exit_.notna() & p["hours_worked"].isna()
+    problems += _rows(label, p, needs_hours, "hours_worked",
+                      lambda r: f"hours_worked required for an {r['kind']} pathway with an exit")
+    return problems
+
+
+def _check_references(label: str, frame: pd.DataFrame, s: pd.DataFrame) -> list[Problem]:
+    ids = frame["structure_id"]
+    return _rows(label, frame, ids.notna() & ~ids.isin(s["structure_id"]), "structure_id",
+                 "unknown structure (not in structures)")
+
+
+def _check_contracts(label: str, c: pd.DataFrame) -> list[Problem]:
+    clause, kind = c["social_clause"], c["clause_type"]
+    return _rows(label, c, clause & kind.isna(), "clause_type", "social clause without clause_type") + _rows(
+        label, c, ~clause & kind.notna(), "clause_type", "clause_type set but social_clause is false"
+    )
+
+
+def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """Every schema and cross-table problem of the typed tables (index = line numbers)."""
+    problems: list[Problem] = []
+    for name, frame in tables.items():
+        problems += _schema_problems(name, labels[name], frame)
+        problems += _duplicates(name, labels[name], frame)
+    s = tables["structures"]
+    problems += _check_structures(labels["structures"], s)
+    reasons = tables.get("exit_reasons")
+    codes = set(reasons["code"].dropna().astype(int)) if reasons is not None else set(
+        ref.builtin_exit_reasons()["code"]
+    )
+    problems += _check_participants(labels["participants"], tables["participants"], s, codes)
+    for name in ("contracts", "operations", "funding", "sd_assessment"):
+        if name in tables:
+            problems += _check_references(labels[name], tables[name], s)
+    if "contracts" in tables:
+        problems += _check_contracts(labels["contracts"], tables["contracts"])
+    return problems
