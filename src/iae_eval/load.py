@@ -63,37 +63,39 @@ def resolve_data_dir(path: str | Path) -> Path:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, label: str, problems: list[Problem]) -> str | None:
+def _encoding(data: bytes, label: str, problems: list[Problem]) -> str | None:
+    """The encoding of a CSV file (UTF-8, with or without BOM, else Windows-1252)."""
     if b"\x00" in data[:8192]:
         problems.append(Problem(label, None, "", "", "binary file: expected a CSV text file"))
         return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(encoding)
+            data.decode(encoding)
+            return encoding
         except UnicodeDecodeError:
             continue
     problems.append(Problem(label, None, "", "", "unreadable file: not UTF-8 nor Windows-1252 text"))
     return None
 
 
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
+def _delimiter(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
 def _read_csv(path: Path, name: str, data: bytes, problems: list[Problem]) -> RawTable | None:
     label = path.name
-    text = _decode(data, label, problems)
-    if text is None:
+    encoding = _encoding(data, label, problems)
+    if encoding is None:
         return None
-    if not text.strip():
+    if not data.strip():
         problems.append(Problem(label, None, "", "", "empty file: expected a header line"))
         return None
-    sep = _delimiter(text)
+    header = data[:65536].decode(encoding, errors="replace").split("\n", 1)[0]
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
+            io.BytesIO(data),
+            encoding=encoding,
+            sep=_delimiter(header),
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -207,10 +209,14 @@ def _normalise_header(raw: RawTable, spec: Table, problems: list[Problem]) -> tu
     frame = raw.frame
     names = [str(c).strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
     frame = frame.set_axis(names, axis=1)
-    # Drop fully empty rows (blank lines, trailing rows of a spreadsheet export).
     if len(frame):
-        stripped = frame.apply(lambda s: s.str.strip())
-        frame = stripped[(stripped != "").any(axis=1)]
+        frame = frame.apply(lambda column: column.str.strip())
+        # Drop fully empty rows (blank lines, trailing rows of a spreadsheet export).
+        maybe_blank = frame.iloc[:, 0] == ""
+        if maybe_blank.any():
+            blank = maybe_blank.copy()
+            blank[maybe_blank] = (frame[maybe_blank] == "").all(axis=1)
+            frame = frame[~blank]
     seen: set[str] = set()
     keep = []
     for position, name in enumerate(names):
@@ -248,9 +254,10 @@ def _parse_column(label: str, column, values: pd.Series, problems: list[Problem]
     if kind == "list":
         return values.map(lambda v: tuple(x.strip() for x in v.split("|") if x.strip()))
     if kind == "date":
-        iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-        french = pd.to_datetime(values.where(iso.isna(), ""), format="%d/%m/%Y", errors="coerce")
-        dates = iso.fillna(french)
+        dates = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        retry = dates.isna() & ~empty
+        if retry.any():
+            dates[retry] = pd.to_datetime(values[retry], format="%d/%m/%Y", errors="coerce")
         invalid = dates.isna() & ~empty
         problems.extend(_bad(label, column.name, invalid, values, DATE_HELP))
         years = dates.dt.year
@@ -258,10 +265,11 @@ def _parse_column(label: str, column, values: pd.Series, problems: list[Problem]
         problems.extend(_bad(label, column.name, implausible, values, "impossible date"))
         return dates.where(~implausible).astype("datetime64[ns]")
     if kind in ("int", "float"):
-        cleaned = values
-        if values.str.contains(r"[,\s\u00a0\u202f]", regex=True).any():
-            cleaned = values.replace(_SPACES, regex=True).str.replace(",", ".", regex=False)
-        numbers = pd.to_numeric(cleaned.where(~empty, np.nan), errors="coerce")
+        numbers = pd.to_numeric(values.where(~empty, np.nan), errors="coerce")
+        retry = numbers.isna() & ~empty
+        if retry.any():  # decimal comma, spaces as thousands separators
+            cleaned = values[retry].replace(_SPACES, regex=True).str.replace(",", ".", regex=False)
+            numbers[retry] = pd.to_numeric(cleaned, errors="coerce")
         invalid = numbers.isna() & ~empty
         if kind == "int":
             fractional = numbers.notna() & (numbers != np.floor(numbers))
