@@ -6,14 +6,13 @@ warnings, capped on screen with the total count; the full list can go to a CSV f
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 import pandas as pd
 
+from iae_eval.atomic import write_text
 from iae_eval.dataset import Dataset
 from iae_eval.errors import DatasetNotFoundError, DataValidationError, problem_lines
 from iae_eval.load import inspect_dataset, load_dataset, resolve_data_dir
@@ -37,15 +36,7 @@ def echo_problems(problems: pd.DataFrame, *, max_shown: int = 50, hint: str = ""
 
 def write_problems_csv(problems: pd.DataFrame, target: Path) -> None:
     """Write the problem table atomically (UTF-8 with BOM, `;`: opens in a French Excel)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            problems.to_csv(handle, sep=";", index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(target, problems.to_csv(sep=";", index=False), encoding="utf-8-sig")
 
 
 def run_validate_command(data_dir: Path, *, max_shown: int = 50, problems_csv: Path | None = None) -> int:
