@@ -1,0 +1,569 @@
+"""The indicators of DATA_CONTRACT §5 for one year and one scope, and their json/csv/table forms.
+
+How it works: the pathways active in the year are selected once and every per-pathway
+fact (entered in Y, exits in Y, examinable, exit category, age, RSA…) is computed as a
+numpy array. Each scope is then only a different *key code* per row — a constant for the
+département, the structure's position for ``structure``, the structure's territory for
+``territory``, the pathway's kind for ``kind`` — and every indicator is a ``bincount``
+(pathway counts, sums) or a count of distinct (key, person) pairs over those codes. The
+contracts, operations and funding tables go through the same key codes.
+
+Rules, all from DATA_CONTRACT §5:
+
+- counts of people are distinct ``person_id`` within a scope key: a person with pathways
+  in two structures counts once in the département and once in each structure;
+- the minimum stay of each kind is read from :data:`iae_eval.reference.MINIMUM_STAY`
+  (3 calendar months: ``exit_date >= entry_date + DateOffset(months=3)``, the day clipped
+  to the month's end as pandas does; 150 hours worked, a missing number of hours failing
+  it; or none);
+- exit categories come from ``dataset.exit_reasons`` (so an override table applies);
+- a ratio whose denominator is 0 is null, never 0; a missing optional table makes its keys
+  null in every scope; an optional table without a row for the year gives counts and sums
+  of 0 (and the ratios built on them follow the rule above); a year without any data
+  gives zeros and nulls.
+
+In the frame, counts are nullable integers (``Int64``) and every other key is a float
+(rates as fractions); a null is ``<NA>`` for counts and ``NaN`` for floats.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from iae_eval import reference
+from iae_eval.dataset import Dataset
+from iae_eval.pathways import active_mask
+
+#: Every indicator, in the order of DATA_CONTRACT §5's table (the columns of the frames
+#: and the keys of the json objects).
+INDICATOR_KEYS: tuple[str, ...] = (
+    "participants",
+    "rsa_participants",
+    "entries",
+    "rsa_entries",
+    "women",
+    "youth_under_26",
+    "seniors_50_plus",
+    "deld",
+    "rqth",
+    "exits",
+    "short_exits",
+    "exits_emploi_durable",
+    "exits_emploi_transition",
+    "exits_sortie_positive",
+    "exits_autre_sortie",
+    "exits_retrait",
+    "exits_examined",
+    "durable_rate",
+    "dynamic_rate",
+    "mean_duration_months",
+    "rsa_durable_or_training",
+    "contracts_total",
+    "contracts_with_clause",
+    "clause_share",
+    "insertion_hours_planned",
+    "insertion_hours_done",
+    "operations",
+    "funding_total",
+    "cost_per_participant",
+    "cost_per_dynamic_exit",
+)
+#: Counts of people or pathways (the cells small-count suppression protects).
+PEOPLE_COUNT_KEYS: tuple[str, ...] = (
+    "participants",
+    "rsa_participants",
+    "entries",
+    "rsa_entries",
+    "women",
+    "youth_under_26",
+    "seniors_50_plus",
+    "deld",
+    "rqth",
+    "exits",
+    "short_exits",
+    "exits_emploi_durable",
+    "exits_emploi_transition",
+    "exits_sortie_positive",
+    "exits_autre_sortie",
+    "exits_retrait",
+    "exits_examined",
+    "rsa_durable_or_training",
+)
+#: Every integer key: the people counts plus contracts and operations.
+COUNT_KEYS: tuple[str, ...] = (
+    *PEOPLE_COUNT_KEYS,
+    "contracts_total",
+    "contracts_with_clause",
+    "operations",
+)
+#: Fractions between 0 and 1 (shown as percentages).
+RATE_KEYS: tuple[str, ...] = ("durable_rate", "dynamic_rate", "clause_share")
+#: The scopes of ``compute_indicators(by=...)``.
+SCOPES: tuple[str, ...] = ("departement", "structure", "territory", "kind")
+
+#: Category whose exits are "durable employment" for indicator 2.
+DURABLE_CATEGORY = "emploi_durable"
+#: Age at entry below which a person counts in ``youth_under_26``.
+YOUTH_AGE_LIMIT = 26
+#: Age at entry from which a person counts in ``seniors_50_plus``.
+SENIOR_AGE = 50
+#: Days in an average month (365.25 / 12), for ``mean_duration_months``.
+DAYS_PER_MONTH = 30.4375
+
+_CONTRACT_KEYS = (
+    "contracts_total",
+    "contracts_with_clause",
+    "clause_share",
+    "insertion_hours_planned",
+    "insertion_hours_done",
+)
+_FUNDING_KEYS = ("funding_total", "cost_per_participant", "cost_per_dynamic_exit")
+
+
+# ----------------------------------------------------------------------------------------
+# Dates and minimum stays
+# ----------------------------------------------------------------------------------------
+def add_months(values: Iterable, months: int | np.ndarray) -> np.ndarray:
+    """``values + pd.DateOffset(months=months)``, vectorised with numpy.
+
+    ``values`` is an array (or Series) of datetime64; ``months`` an int or an array of
+    ints of the same length. As pandas does, the day is clipped to the length of the
+    target month (31 Jan + 1 month = 28 or 29 Feb) and the time of day is kept. NaT
+    stays NaT. The result has the dtype of ``values``.
+    """
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.datetime64):
+        values = values.astype("datetime64[ns]")
+    days = values.astype("datetime64[D]")
+    month = values.astype("datetime64[M]")
+    day_in_month = (days - month.astype("datetime64[D]")).astype(np.int64)
+    time_of_day = values - days.astype(values.dtype)
+    target = month + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
+    target_start = target.astype("datetime64[D]")
+    month_length = ((target + 1).astype("datetime64[D]") - target_start).astype(np.int64)
+    day = np.minimum(day_in_month, month_length - 1).astype("timedelta64[D]")
+    return (target_start + day).astype(values.dtype) + time_of_day
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    """A numeric column as a float64 array, NaN for missing values."""
+    return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def is_examinable(
+    pathways: pd.DataFrame, *, rules: Mapping[str, tuple[str, float] | None] | None = None
+) -> np.ndarray:
+    """Whether each pathway's exit passes the minimum stay of its kind (DATA_CONTRACT §5).
+
+    ``rules`` defaults to :data:`iae_eval.reference.MINIMUM_STAY`: ``("months", n)`` —
+    exit_date ≥ entry_date + n calendar months; ``("hours", h)`` — hours_worked ≥ h (a
+    missing number of hours fails); ``None`` — always. A pathway without exit_date fails.
+    Raises ``ValueError`` for a kind that has no rule.
+    """
+    rules = reference.MINIMUM_STAY if rules is None else rules
+    kind_codes, kind_names = pd.factorize(pathways["kind"])
+    entry = pathways["entry_date"].to_numpy()
+    exit_ = pathways["exit_date"].to_numpy()
+    hours = _floats(pathways["hours_worked"])
+    result = np.zeros(len(pathways), dtype=bool)
+    for position, kind in enumerate(kind_names):
+        if kind not in rules:
+            raise ValueError(f"no minimum stay for kind {kind!r} in reference.MINIMUM_STAY")
+        rows = kind_codes == position
+        result[rows] = _passes(rules[kind], entry[rows], exit_[rows], hours[rows])
+    return result
+
+
+def _passes(rule, entry: np.ndarray, exit_: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """One kind's rule applied to its pathways."""
+    if rule is None:
+        return ~np.isnat(exit_)
+    unit, amount = rule
+    if unit == "months":
+        if amount != int(amount):
+            raise ValueError(f"minimum stay in months must be whole, got {amount!r}")
+        return exit_ >= add_months(entry, int(amount))
+    if unit == "hours":
+        return (hours >= amount) & ~np.isnat(exit_)
+    raise ValueError(f"unknown minimum-stay unit {unit!r} (expected 'months' or 'hours')")
+
+
+# ----------------------------------------------------------------------------------------
+# Scopes: one grouping mechanism
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Grouping:
+    """The keys of one scope and how a row of any table maps to one of them.
+
+    ``structure_key[i]`` is the key position of the i-th structure of ``structures``
+    (structure and territory scopes); the kind scope reads the rows' ``kind`` column, and
+    so does not apply to tables without one.
+    """
+
+    by: str
+    keys: pd.Index
+    structure_ids: pd.Index | None = None
+    structure_key: np.ndarray | None = None
+
+    def codes(self, frame: pd.DataFrame) -> np.ndarray | None:
+        """Key position of each row of ``frame`` (-1: no key); None if the scope does not apply."""
+        if self.by == "departement":
+            return np.zeros(len(frame), dtype=np.intp)
+        if self.by == "kind":
+            if "kind" not in frame.columns:
+                return None
+            return self.keys.get_indexer(frame["kind"])
+        position = self.structure_ids.get_indexer(frame["structure_id"])
+        return np.append(self.structure_key, -1)[position]
+
+
+def _grouping(structures: pd.DataFrame, by: str) -> _Grouping:
+    """The :class:`_Grouping` of scope ``by`` over ``structures``."""
+    if by == "departement":
+        return _Grouping(by, pd.Index([None], dtype=object, name="key"))
+    if by == "kind":
+        present = set(structures["kinds"].explode().dropna())
+        ordered = [k for k in reference.KINDS if k in present]
+        ordered += sorted(present - set(reference.KINDS))
+        return _Grouping(by, pd.Index(ordered, dtype=object, name="key"))
+    ids = pd.Index(structures["structure_id"], name="key")
+    if by == "structure":
+        return _Grouping(by, ids, ids, np.arange(len(ids)))
+    if by == "territory":
+        territories = pd.Index(structures["territory"].dropna().unique(), name="key")
+        return _Grouping(by, territories, ids, territories.get_indexer(structures["territory"]))
+    raise ValueError(f"by must be one of {', '.join(SCOPES)}; got {by!r}")
+
+
+# ----------------------------------------------------------------------------------------
+# Per-pathway facts, computed once
+# ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Pathways:
+    """The pathways active in the year and their per-pathway facts (aligned numpy arrays)."""
+
+    rows: pd.DataFrame  # the active pathways (for the scope's key codes)
+    person: np.ndarray  # person code (-1: missing person_id)
+    people_flags: dict[str, np.ndarray]  # person-count key -> which pathways qualify
+    entered: np.ndarray
+    rsa: np.ndarray
+    exits_in_year: np.ndarray
+    examinable_exit: np.ndarray  # exits in year and passes the minimum stay
+    category: np.ndarray  # position in reference.EXIT_CATEGORIES (-1: unknown)
+    duration_days: np.ndarray
+
+
+def _bool(series: pd.Series) -> np.ndarray:
+    """A boolean column (bool, nullable boolean or object) as a numpy bool array, NA = False."""
+    return series.astype("boolean").to_numpy(dtype=bool, na_value=False)
+
+
+def _category_positions(exit_reasons: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+    """Position in EXIT_CATEGORIES of each exit code's category (-1: unknown code or category)."""
+    category = pd.Index(reference.EXIT_CATEGORIES).get_indexer(exit_reasons["category"])
+    where = pd.Index(exit_reasons["code"].to_numpy(dtype=np.int64)).get_indexer(codes)
+    return np.append(category, -1)[where]
+
+
+def _pathway_facts(dataset: Dataset, year: int) -> _Pathways:
+    """Select the pathways active in ``year`` and compute every per-pathway fact."""
+    participants = dataset.participants
+    rows = participants[active_mask(participants, year).to_numpy()]
+    start = np.datetime64(f"{year:04d}-01-01")
+    next_start = np.datetime64(f"{year + 1:04d}-01-01")
+
+    entry = rows["entry_date"].to_numpy()
+    exit_ = rows["exit_date"].to_numpy()
+    exits_in_year = (exit_ >= start) & (exit_ < next_start)
+    examinable_exit = np.zeros(len(rows), dtype=bool)
+    examinable_exit[exits_in_year] = is_examinable(rows[exits_in_year])
+
+    reason = rows["exit_reason"].to_numpy(dtype=np.int64, na_value=-1)
+    category = _category_positions(dataset.exit_reasons, reason)
+    durable = category == reference.EXIT_CATEGORIES.index(DURABLE_CATEGORY)
+    training = reason == reference.QUALIFYING_TRAINING_CODE
+
+    rsa = _bool(rows["rsa"])
+    entry_year = entry.astype("datetime64[Y]").astype(np.int64) + 1970
+    age = entry_year - _floats(rows["birth_year"])
+    people_flags = {
+        "participants": np.ones(len(rows), dtype=bool),
+        "rsa_participants": rsa,
+        "women": _bool(rows["sex"] == "F"),
+        "youth_under_26": age < YOUTH_AGE_LIMIT,
+        "seniors_50_plus": age >= SENIOR_AGE,
+        "deld": _bool(rows["deld"]),
+        "rqth": _bool(rows["rqth"]),
+        "rsa_durable_or_training": examinable_exit & rsa & (durable | training),
+    }
+    person, _ = pd.factorize(rows["person_id"])
+    return _Pathways(
+        rows=rows,
+        person=person,
+        people_flags=people_flags,
+        entered=entry >= start,
+        rsa=rsa,
+        exits_in_year=exits_in_year,
+        examinable_exit=examinable_exit,
+        category=category,
+        duration_days=(exit_ - entry) / np.timedelta64(1, "D"),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Aggregation helpers over key codes
+# ----------------------------------------------------------------------------------------
+def _count(codes: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
+    """Rows per key among those where ``where`` is true."""
+    return np.bincount(codes[where & (codes >= 0)], minlength=n)
+
+
+def _sum(codes: np.ndarray, values: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``values`` per key among the rows where ``where`` is true (NaN counts as 0)."""
+    keep = where & (codes >= 0)
+    return np.bincount(codes[keep], weights=np.nan_to_num(values[keep]), minlength=n)
+
+
+def _ratio(numerator: np.ndarray | None, denominator: np.ndarray | None) -> np.ndarray | None:
+    """``numerator / denominator``, NaN where the denominator is 0; None if either is None."""
+    if numerator is None or denominator is None:
+        return None
+    numerator = np.asarray(numerator, dtype=np.float64)
+    denominator = np.asarray(denominator, dtype=np.float64)
+    out = np.full(len(numerator), np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def _distinct_people(
+    codes: np.ndarray, person: np.ndarray, flags: Mapping[str, np.ndarray], n: int
+) -> dict[str, np.ndarray]:
+    """For each flag, the number of distinct persons per key with at least one flagged row.
+
+    The (key, person) pairs are sorted once; each flag is then an ``or`` over each pair's
+    rows (``reduceat``) and a ``bincount`` of the pairs that have it.
+    """
+    valid = (codes >= 0) & (person >= 0)
+    if not valid.any():
+        return {name: np.zeros(n, dtype=np.int64) for name in flags}
+    n_persons = int(person.max()) + 1
+    pair = codes[valid].astype(np.int64) * n_persons + person[valid]
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    pair_key = pair[starts] // n_persons
+    result = {}
+    for name, flag in flags.items():
+        has = np.logical_or.reduceat(flag[valid][order], starts)
+        result[name] = np.bincount(pair_key[has], minlength=n)
+    return result
+
+
+# ----------------------------------------------------------------------------------------
+# Indicators by table
+# ----------------------------------------------------------------------------------------
+def _pathway_indicators(facts: _Pathways, codes: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Every key computed from the participants table (plus ``dynamic_exits``)."""
+    exits = facts.examinable_exit
+    out = _distinct_people(codes, facts.person, facts.people_flags, n)
+    out["entries"] = _count(codes, facts.entered, n)
+    out["rsa_entries"] = _count(codes, facts.entered & facts.rsa, n)
+    out["exits"] = _count(codes, exits, n)
+    out["short_exits"] = _count(codes, facts.exits_in_year & ~exits, n)
+    for position, category in enumerate(reference.EXIT_CATEGORIES):
+        out[f"exits_{category}"] = _count(codes, exits & (facts.category == position), n)
+    neutral = reference.EXIT_CATEGORIES.index(reference.NEUTRAL_CATEGORY)
+    examined = exits & (facts.category != neutral)
+    out["exits_examined"] = _count(codes, examined, n)
+    dynamic = sum(out[f"exits_{c}"] for c in reference.DYNAMIC_CATEGORIES)
+    out["dynamic_exits"] = dynamic  # not a key: the denominator of cost_per_dynamic_exit
+    out["durable_rate"] = _ratio(out[f"exits_{DURABLE_CATEGORY}"], out["exits_examined"])
+    out["dynamic_rate"] = _ratio(dynamic, out["exits_examined"])
+    total_days = _sum(codes, facts.duration_days, examined, n)
+    out["mean_duration_months"] = _ratio(total_days / DAYS_PER_MONTH, out["exits_examined"])
+    return out
+
+
+def _year_rows(
+    frame: pd.DataFrame | None, year: int, grouping: _Grouping
+) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The rows of an optional yearly table for ``year`` and their key codes; None when the
+    table is missing or the scope does not apply to it (its keys are then null)."""
+    if frame is None:
+        return None
+    rows = frame[_bool(frame["year"] == year)]
+    codes = grouping.codes(rows)
+    return None if codes is None else (rows, codes)
+
+
+def _contract_indicators(contracts, year: int, grouping: _Grouping, n: int) -> dict:
+    """contracts_total, contracts_with_clause, clause_share and the insertion hours."""
+    found = _year_rows(contracts, year, grouping)
+    if found is None:
+        return dict.fromkeys(_CONTRACT_KEYS)
+    rows, codes = found
+    clause = _bool(rows["social_clause"])
+    total = _count(codes, np.ones(len(rows), dtype=bool), n)
+    with_clause = _count(codes, clause, n)
+    return {
+        "contracts_total": total,
+        "contracts_with_clause": with_clause,
+        "clause_share": _ratio(with_clause, total),
+        "insertion_hours_planned": _sum(codes, _floats(rows["hours_planned"]), clause, n),
+        "insertion_hours_done": _sum(codes, _floats(rows["hours_done"]), clause, n),
+    }
+
+
+def _operation_indicators(operations, year: int, grouping: _Grouping, n: int) -> dict:
+    """operations: the operations of the year."""
+    found = _year_rows(operations, year, grouping)
+    if found is None:
+        return {"operations": None}
+    rows, codes = found
+    return {"operations": _count(codes, np.ones(len(rows), dtype=bool), n)}
+
+
+def _funding_indicators(
+    funding, year: int, grouping: _Grouping, n: int, *, participants, dynamic_exits
+) -> dict:
+    """funding_total and the two costs."""
+    found = _year_rows(funding, year, grouping)
+    if found is None:
+        return dict.fromkeys(_FUNDING_KEYS)
+    rows, codes = found
+    total = _sum(codes, _floats(rows["amount_eur"]), np.ones(len(rows), dtype=bool), n)
+    return {
+        "funding_total": total,
+        "cost_per_participant": _ratio(total, participants),
+        "cost_per_dynamic_exit": _ratio(total, dynamic_exits),
+    }
+
+
+def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataFrame:
+    """The indicator frame: one row per key, the keys of §5 as columns (None = all null)."""
+    n = len(keys)
+    data = {}
+    for name in INDICATOR_KEYS:
+        values = columns[name]
+        if name in COUNT_KEYS:
+            ints = [pd.NA] * n if values is None else np.asarray(values, dtype=np.int64)
+            data[name] = pd.array(ints, dtype="Int64")
+        elif values is None:
+            data[name] = np.full(n, np.nan)
+        else:
+            data[name] = np.asarray(values, dtype=np.float64)
+    return pd.DataFrame(data, index=keys)
+
+
+# ----------------------------------------------------------------------------------------
+# Public API
+# ----------------------------------------------------------------------------------------
+def compute_indicators(dataset: Dataset, year: int, by: str = "departement") -> pd.DataFrame:
+    """The indicators of DATA_CONTRACT §5 for ``year``, one row per key of scope ``by``.
+
+    Scopes: ``departement`` (one row, key None); ``structure`` (every structure of the
+    structures table, in its order, even without pathways); ``territory`` (every territory
+    of the structures table, in order of first appearance: the structures of that
+    territory); ``kind`` (every kind found in the structures' kinds, in the nomenclature's
+    order: the pathways of that kind; the contract, operation and funding keys are null).
+    The columns are :data:`INDICATOR_KEYS`; the index is named ``key``.
+    """
+    year = int(year)
+    grouping = _grouping(dataset.structures, by)
+    n = len(grouping.keys)
+    facts = _pathway_facts(dataset, year)
+    columns = _pathway_indicators(facts, grouping.codes(facts.rows), n)
+    columns.update(_contract_indicators(dataset.contracts, year, grouping, n))
+    columns.update(_operation_indicators(dataset.operations, year, grouping, n))
+    columns.update(
+        _funding_indicators(
+            dataset.funding,
+            year,
+            grouping,
+            n,
+            participants=columns["participants"],
+            dynamic_exits=columns["dynamic_exits"],
+        )
+    )
+    return _frame(columns, grouping.keys)
+
+
+def compute_trends(dataset: Dataset, years: Iterable[int], by: str = "departement") -> pd.DataFrame:
+    """:func:`compute_indicators` for several years, stacked: columns ``year``, ``key``, then
+    :data:`INDICATOR_KEYS`; one row per (year, key), years in the order given."""
+    frames = [
+        compute_indicators(dataset, year, by).reset_index().assign(year=int(year))
+        for year in years
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["year", "key", *INDICATOR_KEYS])
+    stacked = pd.concat(frames, ignore_index=True)
+    return stacked[["year", "key", *INDICATOR_KEYS]]
+
+
+def _python_values(series: pd.Series, *, integer: bool) -> list:
+    """A column as Python ints or floats, None for nulls."""
+    missing = series.isna().to_numpy()
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    cast = int if integer else float
+    return [None if m else cast(v) for v, m in zip(values, missing, strict=True)]
+
+
+def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
+    """The json objects of DATA_CONTRACT §6: ``year``, ``scope``, ``key`` (None for the
+    département), then every key of §5 — counts as int, others as float, None when null."""
+    columns = {
+        name: _python_values(frame[name], integer=name in COUNT_KEYS) for name in INDICATOR_KEYS
+    }
+    keys = [None if scope == "departement" or pd.isna(k) else str(k) for k in frame.index]
+    records = []
+    for position, key in enumerate(keys):
+        record = {"year": int(year), "scope": scope, "key": key}
+        record.update({name: values[position] for name, values in columns.items()})
+        records.append(record)
+    return records
+
+
+def indicators_json(dataset: Dataset, year: int, by: str = "departement") -> str:
+    """The §6 json text (an array of objects, one per scope key) of ``year`` and scope ``by``."""
+    frame = compute_indicators(dataset, year, by)
+    return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
+    """CSV text: columns ``year``, ``scope``, ``key``, then every key of §5; counts as
+    integers, rates as fractions, an empty cell for null (and for the département's key)."""
+    table = frame[list(INDICATOR_KEYS)].reset_index(names="key")
+    if scope == "departement":
+        table["key"] = None
+    table.insert(0, "scope", scope)
+    table.insert(0, "year", int(year))
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def _formatted(name: str, column: pd.Series) -> list[str]:
+    """One indicator's values as text for the terminal table ("-" for null)."""
+    values = _python_values(column, integer=name in COUNT_KEYS)
+    if name in COUNT_KEYS:
+        pattern = "{:d}"
+    elif name in RATE_KEYS:
+        values = [None if v is None else v * 100 for v in values]
+        pattern = "{:.1f}%"
+    else:
+        pattern = "{:,.2f}"
+    return ["-" if v is None else pattern.format(v) for v in values]
+
+
+def indicators_table(frame: pd.DataFrame) -> str:
+    """A plain-text table for the terminal: one line per indicator, one column per scope key
+    (``departement`` for the département); rates as percentages with one decimal, amounts
+    with two decimals, "-" where null."""
+    labels = ["departement" if pd.isna(k) else str(k) for k in frame.index]
+    rows = [_formatted(name, frame[name]) for name in INDICATOR_KEYS]
+    table = pd.DataFrame(rows, index=list(INDICATOR_KEYS), columns=labels)
+    return table.to_string()

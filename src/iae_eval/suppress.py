@@ -1,0 +1,380 @@
+"""Small-count suppression of the tables the reports publish (secret statistique).
+
+Person-level data must not let a reader single anyone out (DOMAIN §6). A table goes
+through :func:`suppress` before it is published; the rule, applied to a copy:
+
+1. **Small counts.** A count of people or pathways from 1 to ``min_cell - 1`` is shown as
+   ``"< 5"`` (with the actual ``min_cell``, 5 by default). Zero is shown.
+2. **Rates.** A rate, a mean or a cost per person is masked when its denominator is below
+   ``min_cell``, when its denominator is masked, or when one of the counts it would give
+   back is masked (``durable_rate × exits_examined`` gives the durable exits back;
+   ``funding_total / cost_per_participant`` gives the participants back). A null rate
+   stays null.
+3. **Totals (secondary suppression).** A masked count must not be recoverable by
+   subtraction. A *line* is a published total with the cells that add up to it: along a
+   row, ``exits`` = its five categories, ``exits_examined`` = the four that are not
+   "retrait", ``exits`` = ``exits_examined`` + ``exits_retrait``; down a column, every row
+   and the total row when the table has one. When exactly one cell of a line is masked
+   (the total included), the smallest other cell of the line is masked too — a non-zero
+   one when there is one, since a masked zero hides nothing. This is repeated until no line
+   has exactly one masked cell. Cells masked this way are shown as ``"s"`` (the INSEE sign
+   of statistical secrecy; reports should carry a legend).
+4. **Not person counts.** Money (``funding_total``), hours and numbers of contracts and
+   operations are never masked; a cost *per person* is a rate (rule 2).
+
+:func:`suppressed_mask` tells which cells the rule masks (True = masked).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from iae_eval import reference
+from iae_eval.indicators import DURABLE_CATEGORY, INDICATOR_KEYS, PEOPLE_COUNT_KEYS
+
+#: Text of a cell masked by secondary suppression, or of a masked rate.
+MASKED_TEXT = "s"
+
+Relations = str | Mapping[str, Sequence[str]] | Iterable[tuple[str, Sequence[str]]]
+
+
+def default_rate_denominators() -> dict[str, str | tuple[str, ...]]:
+    """Rates, means and costs of the indicator frame → the count they are taken over (a
+    tuple of columns: their sum)."""
+    return {
+        "durable_rate": "exits_examined",
+        "dynamic_rate": "exits_examined",
+        "mean_duration_months": "exits_examined",
+        "clause_share": "contracts_total",
+        "cost_per_participant": "participants",
+        "cost_per_dynamic_exit": tuple(f"exits_{c}" for c in reference.DYNAMIC_CATEGORIES),
+    }
+
+
+def _category_keys(*, examined_only: bool = False) -> tuple[str, ...]:
+    return tuple(
+        f"exits_{c}"
+        for c in reference.EXIT_CATEGORIES
+        if not (examined_only and c == reference.NEUTRAL_CATEGORY)
+    )
+
+
+def default_rate_numerators() -> dict[str, tuple[str, ...]]:
+    """Rates of the indicator frame → the counts a reader could get back from them.
+
+    ``dynamic_rate`` gives back the dynamic exits and so, by difference with
+    ``exits_examined``, the "autre_sortie" ones: it depends on every examined category, and
+    so does ``cost_per_dynamic_exit`` (with ``funding_total`` it gives the dynamic exits).
+    """
+    return {
+        "durable_rate": (f"exits_{DURABLE_CATEGORY}",),
+        "dynamic_rate": _category_keys(examined_only=True),
+        "cost_per_dynamic_exit": _category_keys(examined_only=True),
+    }
+
+
+def default_relations() -> list[tuple[str, tuple[str, ...]]]:
+    """Totals of the indicator frame along a row: (total column, the columns adding up to it)."""
+    neutral = f"exits_{reference.NEUTRAL_CATEGORY}"
+    return [
+        ("exits", _category_keys()),
+        ("exits_examined", _category_keys(examined_only=True)),
+        ("exits", ("exits_examined", neutral)),
+    ]
+
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The resolved options: which columns are counts, rates and totals."""
+
+    counts: list[str]
+    rates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # rate -> (denominator, parts)
+    relations: list[tuple[str, tuple[str, ...]]]
+    total_row: int | None  # position of the total row
+
+
+def _plan(
+    table: pd.DataFrame,
+    *,
+    count_columns,
+    rate_columns,
+    rate_denominators,
+    rate_numerators,
+    total_row,
+    total_column,
+) -> _Plan:
+    counts = _count_columns(table, count_columns)
+    return _Plan(
+        counts=counts,
+        rates=_rates(table, rate_columns, rate_denominators, rate_numerators, counts),
+        relations=_relations(total_column, counts),
+        total_row=_total_row_position(table, total_row),
+    )
+
+
+def _count_columns(table: pd.DataFrame, count_columns: Iterable[str] | None) -> list[str]:
+    """The given count columns, or the people counts of the indicator frame present in
+    ``table``, or — for a table without any indicator column — its integer columns."""
+    if count_columns is not None:
+        counts = list(count_columns)
+        missing = [c for c in counts if c not in table.columns]
+        if missing:
+            raise ValueError(f"count_columns not in the table: {', '.join(map(str, missing))}")
+        return counts
+    if any(c in INDICATOR_KEYS for c in table.columns):
+        return [c for c in PEOPLE_COUNT_KEYS if c in table.columns]
+    return [
+        c
+        for c in table.columns
+        if pd.api.types.is_integer_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+    ]
+
+
+def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
+    """rate -> (denominator, numerators present among the counts)."""
+    denominators = (
+        default_rate_denominators() if rate_denominators is None else dict(rate_denominators)
+    )
+    numerators = default_rate_numerators() if rate_numerators is None else dict(rate_numerators)
+    if rate_columns is None:
+        rate_columns = [r for r in denominators if r in table.columns]
+    rates = {}
+    for rate in rate_columns:
+        if rate not in table.columns:
+            raise ValueError(f"rate column {rate!r} is not in the table")
+        denominator = denominators.get(rate)
+        columns = (denominator,) if isinstance(denominator, str) else tuple(denominator or ())
+        if not columns or any(c not in table.columns for c in columns):
+            raise ValueError(
+                f"rate column {rate!r} needs its denominator column(s) "
+                f"{', '.join(columns) or '?'} in the table (see rate_denominators)"
+            )
+        parts = tuple(c for c in numerators.get(rate, ()) if c in counts)
+        rates[rate] = (columns, parts)
+    return rates
+
+
+def _relations(
+    total_column: Relations | None, counts: list[str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The row totals: (total column, its parts), all among the count columns."""
+    if total_column is None:
+        return [(t, p) for t, p in default_relations() if {t, *p} <= set(counts)]
+    if isinstance(total_column, str):
+        relations = [(total_column, tuple(c for c in counts if c != total_column))]
+    elif isinstance(total_column, Mapping):
+        relations = [(t, tuple(p)) for t, p in total_column.items()]
+    else:
+        relations = [(t, tuple(p)) for t, p in total_column]
+    for total, parts in relations:
+        outside = [c for c in (total, *parts) if c not in counts]
+        if outside:
+            names = ", ".join(map(str, outside))
+            raise ValueError(f"total_column {total!r}: {names} not among the count columns")
+    return relations
+
+
+def _total_row_position(table: pd.DataFrame, total_row: Hashable | None) -> int | None:
+    if total_row is None:
+        return None
+    where = np.flatnonzero(table.index == total_row)
+    if len(where) != 1:
+        raise ValueError(f"total_row {total_row!r} is not (exactly once) a row of the table")
+    return int(where[0])
+
+
+# ----------------------------------------------------------------------------------------
+# The masks
+# ----------------------------------------------------------------------------------------
+def _lines(plan: _Plan, n_rows: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every line as (row positions, column positions) arrays of shape (lines, cells)."""
+    position = {c: i for i, c in enumerate(plan.counts)}
+    families = []
+    rows = np.arange(n_rows)
+    for total, parts in plan.relations:
+        columns = np.array([position[total], *(position[p] for p in parts)])
+        families.append(
+            (np.repeat(rows[:, None], len(columns), axis=1), np.tile(columns, (n_rows, 1)))
+        )
+    if plan.total_row is not None and plan.counts:
+        n_counts = len(plan.counts)
+        families.append(
+            (np.tile(rows, (n_counts, 1)), np.repeat(np.arange(n_counts)[:, None], n_rows, axis=1))
+        )
+    return families
+
+
+def _protect(masked: np.ndarray, values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> bool:
+    """Mask the smallest other cell of every line with exactly one masked cell; True if any."""
+    line_masked = masked[rows, columns]
+    alone = line_masked.sum(axis=1) == 1
+    if not alone.any():
+        return False
+    line_values = values[rows, columns]
+    # preference: the smallest non-zero cell, then a zero; never a masked or null cell
+    order = np.where(line_values > 0, line_values, np.finfo(np.float64).max)
+    order = np.where(line_masked | np.isnan(line_values), np.inf, order)
+    best = order.argmin(axis=1)
+    lines = np.flatnonzero(alone & np.isfinite(order[np.arange(len(order)), best]))
+    if not len(lines):
+        return False
+    masked[rows[lines, best[lines]], columns[lines, best[lines]]] = True
+    return True
+
+
+def _count_masks(table: pd.DataFrame, plan: _Plan, min_cell: int) -> tuple[np.ndarray, np.ndarray]:
+    """(small counts, every masked count) over the count columns, as bool arrays."""
+    values = table[plan.counts].to_numpy(dtype=np.float64, na_value=np.nan)
+    small = (values >= 1) & (values < min_cell)
+    masked = small.copy()
+    families = _lines(plan, len(table))
+    changed = True
+    while changed:
+        changed = False
+        for rows, columns in families:
+            changed |= _protect(masked, values, rows, columns)
+    return small, masked
+
+
+def _rate_masks(
+    table: pd.DataFrame, plan: _Plan, masked: np.ndarray, min_cell: int
+) -> dict[str, np.ndarray]:
+    """rate column -> which of its cells are masked."""
+    position = {c: i for i, c in enumerate(plan.counts)}
+    result = {}
+    for rate, (denominator, parts) in plan.rates.items():
+        shown = table[rate].notna().to_numpy()
+        den = table[list(denominator)].to_numpy(dtype=np.float64, na_value=np.nan).sum(axis=1)
+        hide = den < min_cell
+        for column in (*denominator, *parts):
+            if column in position:
+                hide = hide | masked[:, position[column]]
+        result[rate] = shown & hide
+    return result
+
+
+def _resolve(table, min_cell, **options):
+    if int(min_cell) != min_cell or min_cell < 1:
+        raise ValueError(f"min_cell must be a whole number ≥ 1, got {min_cell!r}")
+    plan = _plan(table, **options)
+    small, masked = _count_masks(table, plan, int(min_cell))
+    rates = _rate_masks(table, plan, masked, int(min_cell))
+    return plan, small, masked, rates
+
+
+def suppressed_mask(
+    table: pd.DataFrame,
+    min_cell: int = reference.DEFAULT_MIN_CELL,
+    *,
+    count_columns: Iterable[str] | None = None,
+    rate_columns: Iterable[str] | None = None,
+    rate_denominators: Mapping[str, str | Sequence[str]] | None = None,
+    rate_numerators: Mapping[str, Sequence[str]] | None = None,
+    total_row: Hashable | None = None,
+    total_column: Relations | None = None,
+) -> pd.DataFrame:
+    """Which cells :func:`suppress` masks: a bool frame shaped like ``table`` (True = masked).
+
+    Takes the same options as :func:`suppress`.
+    """
+    plan, _, masked, rates = _resolve(
+        table,
+        min_cell,
+        count_columns=count_columns,
+        rate_columns=rate_columns,
+        rate_denominators=rate_denominators,
+        rate_numerators=rate_numerators,
+        total_row=total_row,
+        total_column=total_column,
+    )
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for i, column in enumerate(plan.counts):
+        mask[column] = masked[:, i]
+    for column, hidden in rates.items():
+        mask[column] = hidden
+    return mask
+
+
+def _is_null(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _display_values(column: pd.Series) -> list:
+    """A column as Python values (int, float, str…), None for nulls."""
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        values = column.astype(object).tolist()
+    else:
+        integer = pd.api.types.is_integer_dtype(column)
+        floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = [None if math.isnan(v) else (int(v) if integer else float(v)) for v in floats]
+    return [None if _is_null(v) else v for v in values]
+
+
+def suppress(
+    table: pd.DataFrame,
+    min_cell: int = reference.DEFAULT_MIN_CELL,
+    *,
+    count_columns: Iterable[str] | None = None,
+    rate_columns: Iterable[str] | None = None,
+    rate_denominators: Mapping[str, str | Sequence[str]] | None = None,
+    rate_numerators: Mapping[str, Sequence[str]] | None = None,
+    total_row: Hashable | None = None,
+    total_column: Relations | None = None,
+    small_text: str | None = None,
+    masked_text: str = MASKED_TEXT,
+) -> pd.DataFrame:
+    """A copy of ``table`` ready to publish: small counts shown as ``"< 5"``, the cells that
+    would let a reader recompute them shown as ``"s"`` (see the module's rule).
+
+    The defaults fit the frame of :func:`iae_eval.indicators.compute_indicators`:
+
+    - ``count_columns``: the counts of people and pathways (``PEOPLE_COUNT_KEYS``) present
+      in the table; for a table without any indicator column, its integer columns;
+    - ``rate_columns`` / ``rate_denominators``: ``durable_rate``, ``dynamic_rate`` and
+      ``mean_duration_months`` over ``exits_examined``, ``clause_share`` over
+      ``contracts_total``, ``cost_per_participant`` over ``participants`` and
+      ``cost_per_dynamic_exit`` over the dynamic exits (a tuple of columns: their sum);
+      ``rate_numerators``: the counts a rate gives back (:func:`default_rate_numerators`).
+      A rate column present without its denominator column(s) raises ``ValueError``;
+    - ``total_column``: the row totals of the exits (:func:`default_relations`). Give a
+      column name for "this column is the total of the other count columns", or a mapping
+      ``{total: [parts]}`` / a list of ``(total, parts)`` pairs;
+    - ``total_row``: the label of a row holding the column totals (e.g. the département
+      row appended under the structures); None when no column total is published.
+
+    ``small_text`` defaults to ``"< {min_cell}"``. The result is an object-dtype frame of
+    display values (Python ints and floats, the texts, None for null); ``table`` is not
+    modified.
+    """
+    plan, small, masked, rates = _resolve(
+        table,
+        min_cell,
+        count_columns=count_columns,
+        rate_columns=rate_columns,
+        rate_denominators=rate_denominators,
+        rate_numerators=rate_numerators,
+        total_row=total_row,
+        total_column=total_column,
+    )
+    small_text = f"< {int(min_cell)}" if small_text is None else small_text
+    shown = {column: _display_values(table[column]) for column in table.columns}
+    for i, column in enumerate(plan.counts):
+        values = shown[column]
+        for row in np.flatnonzero(masked[:, i]):
+            values[row] = small_text if small[row, i] else masked_text
+    for column, hidden in rates.items():
+        for row in np.flatnonzero(hidden):
+            shown[column][row] = masked_text
+    return pd.DataFrame(
+        {c: pd.Series(values, index=table.index, dtype=object) for c, values in shown.items()},
+        index=table.index,
+        columns=table.columns,
+    )
