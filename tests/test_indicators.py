@@ -673,15 +673,16 @@ def test_to_records_converts_numpy_scalars(dataset):
 def test_csv(dataset):
     frame = compute_indicators(dataset, 2012, by="structure")
     text = indicators_csv(frame, 2012, "structure")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("\ufeffyear;scope;key;participants;") and "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert list(rows[0]) == ["year", "scope", "key", *INDICATOR_KEYS]
     s4 = rows[3]
     assert (s4["year"], s4["scope"], s4["key"]) == ("2012", "structure", "S4")
     assert s4["participants"] == "0" and s4["durable_rate"] == ""
-    assert rows[0]["exits"] == "3" and float(rows[0]["durable_rate"]) == pytest.approx(1 / 3)
+    assert rows[0]["exits"] == "3" and float(rows[0]["durable_rate"].replace(",", ".")) == pytest.approx(1 / 3)
     no_tables = make_dataset(structures=STRUCTURES, participants=PARTICIPANTS)
     text = indicators_csv(compute_indicators(no_tables, 2012), 2012, "departement")
-    (dep,) = csv.DictReader(io.StringIO(text))
+    (dep,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
     assert dep["key"] == "" and dep["contracts_total"] == "" and dep["participants"] == "7"
 
 

@@ -535,15 +535,22 @@ def indicators_json(dataset: Dataset, year: int, by: str = "departement") -> str
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 
 
+#: CSV as a French Excel opens it with a double-click: UTF-8 with a byte-order mark,
+#: ``;`` between cells, ``,`` as the decimal mark.
+CSV_BOM, CSV_SEPARATOR, CSV_DECIMAL = "\ufeff", ";", ","
+
+
 def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
-    """CSV text: columns ``year``, ``scope``, ``key``, then every key of §5; counts as
-    integers, rates as fractions, an empty cell for null (and for the département's key)."""
+    """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of §5;
+    counts as integers, rates as fractions (decimal comma), an empty cell for null (and
+    for the département's key)."""
     table = frame[list(INDICATOR_KEYS)].reset_index(names="key")
     if scope == "departement":
         table["key"] = None
     table.insert(0, "scope", scope)
     table.insert(0, "year", int(year))
-    return table.to_csv(index=False, lineterminator="\n")
+    text = table.to_csv(index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, lineterminator="\r\n")
+    return CSV_BOM + text
 
 
 def _formatted(name: str, column: pd.Series) -> list[str]:
