@@ -78,11 +78,8 @@ def table(frame: pd.DataFrame, *, caption: str | None = None, index: bool = True
     """A table of already formatted values (strings) with an optional caption."""
     body = frame.to_html(index=index, escape=True, border=0, classes="iae-table", na_rep="—")
     if caption:
-        body = body.replace(
-            '<table border="0" class="dataframe iae-table">',
-            f'<table border="0" class="dataframe iae-table"><caption>{html.escape(caption)}</caption>',
-            1,
-        )
+        end_of_tag = body.index(">") + 1  # after the opening <table ...>
+        body = f"{body[:end_of_tag]}<caption>{html.escape(caption)}</caption>{body[end_of_tag:]}"
     return Block(body)
 
 
