@@ -50,7 +50,6 @@ def default_rate_denominators() -> dict[str, str | tuple[str, ...]]:
         "durable_rate": "exits_examined",
         "dynamic_rate": "exits_examined",
         "mean_duration_months": "exits_examined",
-        "clause_share": "contracts_total",
         "cost_per_participant": "participants",
         "cost_per_dynamic_exit": tuple(f"exits_{c}" for c in reference.DYNAMIC_CATEGORIES),
     }
@@ -339,8 +338,8 @@ def suppress(
     - ``count_columns``: the counts of people and pathways (``PEOPLE_COUNT_KEYS``) present
       in the table; for a table without any indicator column, its integer columns;
     - ``rate_columns`` / ``rate_denominators``: ``durable_rate``, ``dynamic_rate`` and
-      ``mean_duration_months`` over ``exits_examined``, ``clause_share`` over
-      ``contracts_total``, ``cost_per_participant`` over ``participants`` and
+      ``mean_duration_months`` over ``exits_examined`` (``clause_share`` is a share of
+      contracts, not of people: never masked), ``cost_per_participant`` over ``participants`` and
       ``cost_per_dynamic_exit`` over the dynamic exits (a tuple of columns: their sum);
       ``rate_numerators``: the counts a rate gives back (:func:`default_rate_numerators`).
       A rate column present without its denominator column(s) raises ``ValueError``;

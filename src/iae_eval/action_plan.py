@@ -1,0 +1,217 @@
+"""Progress of the sheet's action plan (A1-A9) by semester: timeline, state, alerts.
+
+The ``action_plan`` table gives one status per action and semester (DATA_CONTRACT §4).
+The *state at year Y* of an action is its status at ``YS2``, or else the last status
+known before it. Sections return :class:`iae_eval.display.Block` objects in French.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Patch, Rectangle
+
+from iae_eval import display
+from iae_eval.dataset import Dataset
+from iae_eval.reference import ACTION_STATUSES, ACTIONS
+
+#: Short French labels of the actions, for chart axes (full labels: reference.ACTIONS).
+ACTION_SHORT_LABELS: dict[str, str] = {
+    "A1": "Instance collaborative",
+    "A2": "Comité de pilotage",
+    "A3": "Diversifier les supports",
+    "A4": "Fonds européens mutualisés",
+    "A5": "Subventions d'investissement",
+    "A6": "Articuler les offres",
+    "A7": "Lien avec le PDI",
+    "A8": "Co-construire le PTI",
+    "A9": "Clauses sociales",
+}
+#: One Okabe-Ito colour per status, and a hatch so that late and abandoned stand out
+#: without relying on colour alone.
+STATUS_COLOURS: dict[str, str] = {
+    "prevu": display.PALETTE[4],
+    "en_cours": display.PALETTE[5],
+    "realise": display.PALETTE[2],
+    "en_retard": display.PALETTE[1],
+    "abandonne": display.PALETTE[6],
+}
+STATUS_HATCHES: dict[str, str] = {"en_retard": "//", "abandonne": "xx"}
+ALERT_STATUSES: tuple[str, ...] = ("en_retard", "abandonne")
+UNKNOWN = "Non renseigné"
+
+
+def semesters(first_year: int, last_year: int) -> list[str]:
+    """``2009S1``, ``2009S2`` … ``{last_year}S2``."""
+    return [f"{y}S{s}" for y in range(first_year, last_year + 1) for s in (1, 2)]
+
+
+def _plan(dataset: Dataset) -> pd.DataFrame:
+    plan = dataset.action_plan
+    if plan is None:
+        return pd.DataFrame(columns=["action_id", "semester", "status", "comment"])
+    return plan
+
+
+def plan_years(dataset: Dataset) -> list[int]:
+    """Years that have at least one row in ``action_plan`` (empty when the table is absent)."""
+    return sorted({int(str(s)[:4]) for s in _plan(dataset)["semester"].dropna()})
+
+
+def plan_grid(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
+    """Actions (A1-A9, rows) × semesters (columns) → status code, NaN when not given."""
+    plan = _plan(dataset)
+    cols = semesters(first_year, last_year)
+    grid = plan.pivot_table(index="action_id", columns="semester", values="status", aggfunc="first")
+    return grid.reindex(index=list(ACTIONS), columns=cols)
+
+
+def plan_timeline(dataset: Dataset, *, first_year: int, last_year: int, ax=None):
+    """Grid of coloured cells, one row per action and one column per semester; returns ax."""
+    grid = plan_grid(dataset, first_year=first_year, last_year=last_year)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.55 * grid.shape[1] + 3.5), 4.2))
+    for row, action in enumerate(grid.index):
+        for col, semester in enumerate(grid.columns):
+            status = grid.at[action, semester]
+            if pd.isna(status):
+                continue
+            ax.add_patch(
+                Rectangle(
+                    (col, row), 1, 1, facecolor=STATUS_COLOURS[status],
+                    hatch=STATUS_HATCHES.get(status), edgecolor="white", linewidth=1.5,
+                )
+            )
+    ax.set_xlim(0, grid.shape[1])
+    ax.set_ylim(grid.shape[0], 0)
+    ax.set_xticks([c + 0.5 for c in range(grid.shape[1])])
+    ax.set_xticklabels([s.replace("S", " S") for s in grid.columns], rotation=45, ha="right")
+    ax.set_yticks([r + 0.5 for r in range(grid.shape[0])])
+    ax.set_yticklabels([f"{a} — {ACTION_SHORT_LABELS[a]}" for a in grid.index])
+    ax.set_xlabel("Semestre")
+    ax.set_title("Avancement du plan d'actions par semestre")
+    handles = [
+        Patch(facecolor=STATUS_COLOURS[s], hatch=STATUS_HATCHES.get(s), label=label)
+        for s, label in ACTION_STATUSES.items()
+    ]
+    ax.legend(handles=handles, title="Statut", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
+
+
+def plan_state(dataset: Dataset, *, year: int) -> pd.DataFrame:
+    """État d'avancement at ``year``: one row per action (A1-A9).
+
+    Columns ``action_id``, ``label``, ``status`` (code or NaN), ``semester`` (of the status
+    used: ``{year}S2`` or the last one known before), ``since`` (first semester of the
+    current run of that status) and ``comment`` (the last one given during that run).
+    """
+    plan = _plan(dataset)
+    plan = plan[plan["semester"].astype(str) <= f"{year}S2"].sort_values("semester")
+    rows = []
+    for action, label in ACTIONS.items():
+        history = plan[plan["action_id"] == action]
+        row = {"action_id": action, "label": label, "status": pd.NA, "semester": pd.NA, "since": pd.NA,
+               "comment": pd.NA}
+        if len(history):
+            status = history["status"].iloc[-1]
+            changed = history["status"].ne(status)
+            run = history[~changed & (changed.cumsum() == changed.sum())]  # the last run of that status
+            comments = run["comment"].dropna()
+            row.update(status=status, semester=history["semester"].iloc[-1], since=run["semester"].iloc[0],
+                       comment=comments.iloc[-1] if len(comments) else pd.NA)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def plan_alerts(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
+    """Late or abandoned (action, semester) rows of the period, with their comments."""
+    plan = _plan(dataset)
+    period = plan["semester"].astype(str).isin(semesters(first_year, last_year))
+    alerts = plan[period & plan["status"].isin(ALERT_STATUSES)]
+    return alerts.sort_values(["action_id", "semester"]).reset_index(drop=True)
+
+
+def _status_label(status) -> str:
+    return UNKNOWN if pd.isna(status) else ACTION_STATUSES[status]
+
+
+def _state_table(state: pd.DataFrame, year: int) -> display.Block:
+    shown = pd.DataFrame(
+        {
+            "Action": state["action_id"],
+            "Intitulé": state["label"],
+            "Statut": state["status"].map(_status_label),
+            "Depuis": state["since"].fillna("—"),
+            "Commentaire": state["comment"].fillna(""),
+        }
+    )
+    return display.table(shown, caption=f"État d'avancement fin {year}", index=False)
+
+
+def _alerts_block(alerts: pd.DataFrame, caption: str, none_sentence: str) -> display.Block:
+    if alerts.empty:
+        return display.text(none_sentence)
+    shown = pd.DataFrame(
+        {
+            "Action": alerts["action_id"],
+            "Intitulé": alerts["action_id"].map(ACTION_SHORT_LABELS),
+            "Semestre": alerts["semester"],
+            "Statut": alerts["status"].map(_status_label),
+            "Commentaire": alerts["comment"].fillna(""),
+        }
+    )
+    return display.table(shown, caption=caption, index=False)
+
+
+def _counts_sentence(state: pd.DataFrame) -> str:
+    counts = state["status"].map(_status_label).value_counts()
+    order = [*ACTION_STATUSES.values(), UNKNOWN]
+    parts = [f"{counts[label]} « {label.lower()} »" for label in order if label in counts]
+    return ", ".join(parts)
+
+
+def _section(dataset: Dataset, first_year: int, last_year: int, alerts: pd.DataFrame, no_alert: str):
+    state = plan_state(dataset, year=last_year)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * (last_year - first_year + 1) + 3.5), 4.2))
+    plan_timeline(dataset, first_year=first_year, last_year=last_year, ax=ax)
+    summary = f"État fin {last_year} des actions A1 à A9 : {_counts_sentence(state)}."
+    alt = f"Chronologie du plan d'actions A1 à A9 par semestre, de {first_year} S1 à {last_year} S2. {summary}"
+    return display.join(
+        display.text(summary),
+        display.figure(fig, alt=alt),
+        _state_table(state, last_year),
+        _alerts_block(alerts, "Actions en retard ou abandonnées", no_alert),
+    )
+
+
+def _missing(dataset: Dataset, first_year: int, last_year: int) -> display.Block | None:
+    period = f"{first_year}" if first_year == last_year else f"{first_year}-{last_year}"
+    if dataset.action_plan is None:
+        return display.note("Pas de données de suivi du plan d'actions.")
+    if not set(plan_years(dataset)) & set(range(first_year, last_year + 1)):
+        return display.note(f"Pas de données de suivi du plan d'actions pour {period}.")
+    return None
+
+
+def action_plan_section(dataset: Dataset, *, year: int) -> display.Block:
+    """Département report: timeline up to ``year``, state at ``year``, late/abandoned actions."""
+    missing = _missing(dataset, year, year)
+    if missing is not None:
+        return missing
+    first = min(plan_years(dataset))
+    state = plan_state(dataset, year=year)
+    alerts = state[state["status"].isin(ALERT_STATUSES)]
+    return _section(dataset, first, year, alerts, f"Aucune action en retard ni abandonnée fin {year}.")
+
+
+def action_plan_section_bilan(dataset: Dataset, *, first_year: int, last_year: int) -> display.Block:
+    """Bilan: timeline of the period, final state, every late/abandoned semester with comments."""
+    missing = _missing(dataset, first_year, last_year)
+    if missing is not None:
+        return missing
+    alerts = plan_alerts(dataset, first_year=first_year, last_year=last_year)
+    return _section(dataset, first_year, last_year, alerts,
+                    f"Aucune action en retard ni abandonnée de {first_year} à {last_year}.")

@@ -1,0 +1,329 @@
+"""Funding of the insertion structures: by funder and nature, European and State share,
+cost per participant and per dynamic exit, investment subsidies (action A5).
+
+Amounts in euros are not person counts and are shown as they are; the costs per
+participant and per dynamic exit divide by person counts, so :func:`iae_eval.suppress.suppress`
+masks a cost whose count is small or masked (it would give the count back): masked in
+tables, not drawn in charts.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from iae_eval import display, fmt, report
+from iae_eval.dataset import Dataset
+from iae_eval.pathways import structure_name, structure_names
+from iae_eval.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
+from iae_eval.suppress import suppress
+
+#: Funders whose aid the sheet expects to mobilise (Europe and the State).
+EUROPE_STATE: tuple[str, ...] = ("europe_fse", "etat")
+CATEGORY_LABELS: dict[str, dict[str, str]] = {"funder": FUNDERS, "nature": FUNDING_NATURES}
+COST_KEYS: tuple[str, ...] = ("cost_per_participant", "cost_per_dynamic_exit")
+_EURO_TICKS = FuncFormatter(lambda v, _pos: fmt.euros(v))
+
+
+def _rows(dataset: Dataset, structure_id: str | None = None, nature: str | None = None) -> pd.DataFrame:
+    funding = dataset.funding
+    if funding is None:
+        return pd.DataFrame(columns=["year", "structure_id", "funder", "nature", "amount_eur"])
+    if structure_id is not None:
+        funding = funding[funding["structure_id"] == structure_id]
+    if nature is not None:
+        funding = funding[funding["nature"] == nature]
+    return funding
+
+
+def funding_amounts(
+    dataset: Dataset,
+    *,
+    first_year: int,
+    last_year: int,
+    by: str = "funder",
+    structure_id: str | None = None,
+    nature: str | None = None,
+) -> pd.DataFrame:
+    """Euros per year (index, every year of the period) and funder or nature (columns).
+
+    ``by`` is ``"funder"`` or ``"nature"``; columns follow reference.FUNDERS /
+    FUNDING_NATURES and only those with money in the period are kept.
+    """
+    rows = _rows(dataset, structure_id, nature)
+    rows = rows[rows["year"].between(first_year, last_year)]
+    wide = rows.pivot_table(index="year", columns=by, values="amount_eur", aggfunc="sum", fill_value=0.0)
+    codes = [c for c in CATEGORY_LABELS[by] if c in wide.columns and wide[c].sum() > 0]
+    return wide.reindex(index=range(first_year, last_year + 1), columns=codes).fillna(0.0).astype(float)
+
+
+def funding_chart(amounts: pd.DataFrame, *, by: str = "funder", title: str | None = None, ax=None):
+    """Stacked bars: one bar per year, one segment per funder or nature (each code keeps
+    the same colour in every chart); returns ax."""
+    ax = plt.gca() if ax is None else ax
+    labels = CATEGORY_LABELS[by]
+    years = [int(y) for y in amounts.index]
+    base = np.zeros(len(years))
+    for code in amounts.columns:
+        values = amounts[code].to_numpy(float)
+        colour = display.PALETTE[list(labels).index(code) % len(display.PALETTE)] if code in labels else "#000000"
+        ax.bar(years, values, bottom=base, color=colour, label=labels.get(code, code), width=0.7)
+        base += values
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlabel("Année")
+    ax.set_ylabel("Montant")
+    ax.yaxis.set_major_formatter(_EURO_TICKS)
+    ax.set_title(title or ("Financements par financeur" if by == "funder" else "Financements par nature"))
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles, texts = ax.get_legend_handles_labels()  # top segment first, as stacked
+    ax.legend(handles[::-1], texts[::-1], title="Financeur" if by == "funder" else "Nature",
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def shares(amounts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Amount and share of each column of ``amounts`` (from :func:`funding_amounts`) in ``year``."""
+    row = amounts.loc[year]
+    total = float(row.sum())
+    return pd.DataFrame({"amount": row, "share": row / total if total else np.nan})
+
+
+def europe_state_share(dataset: Dataset, year: int, *, structure_id: str | None = None) -> float:
+    """Share of Europe (FSE) and the State in the funding of ``year``; NaN without funding."""
+    amounts = funding_amounts(dataset, first_year=year, last_year=year, structure_id=structure_id)
+    total = float(amounts.loc[year].sum())
+    if not total:
+        return float("nan")
+    return float(amounts.loc[year].reindex(list(EUROPE_STATE)).fillna(0).sum()) / total
+
+
+def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd.DataFrame:
+    """Per structure (index: id; ``by="departement"``: one row): ``participants``, dynamic
+    exits (``exits_dynamic``), ``funding_total`` and the two costs of DATA_CONTRACT §5, raw."""
+    ind = report.indicators(dataset, year, by=by)
+    dynamic = ind[[f"exits_{c}" for c in DYNAMIC_CATEGORIES]].sum(axis=1, min_count=1)
+    return pd.DataFrame(
+        {"participants": ind["participants"], "exits_dynamic": dynamic, "funding_total": ind["funding_total"],
+         **{k: ind[k] for k in COST_KEYS}}
+    )
+
+
+def suppressed_costs(costs: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+    """``costs`` ready to publish: counts below ``min_cell`` shown as ``< 5`` and the cost
+    computed over a masked or small count masked (``s``): it would give the count back."""
+    return suppress(
+        costs, min_cell,
+        count_columns=["participants", "exits_dynamic"],
+        rate_columns=list(COST_KEYS),
+        rate_denominators={"cost_per_participant": "participants", "cost_per_dynamic_exit": "exits_dynamic"},
+        rate_numerators={},
+        total_column={},
+    )
+
+
+def shown_costs(costs: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+    """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
+    shown = suppressed_costs(costs, min_cell=min_cell)
+    return costs.astype(float).where(~report.masked(shown), np.nan)
+
+
+def cost_chart(costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None,
+               ax=None):
+    """Dots of one cost per structure (NaN, masked or undefined, not drawn) and a dashed line
+    at their median; ``highlight`` draws that structure in another colour. Returns ax."""
+    ax = plt.gca() if ax is None else ax
+    names = names or {}
+    values = costs.astype(float).dropna().sort_values()
+    positions = np.arange(len(values))
+    colours = [display.PALETTE[6] if s == highlight else display.PALETTE[0] for s in values.index]
+    ax.scatter(values.to_numpy(), positions, color=colours, s=50, zorder=3)
+    if len(values):
+        median = float(values.median())
+        ax.axvline(median, color=display.PALETTE[1], linestyle="--",
+                   label=f"Médiane des structures : {fmt.euros(median)}")
+        ax.legend(loc="lower right", framealpha=0.9)  # the smallest costs are at the bottom left
+    ax.set_yticks(positions, [names.get(s, s) for s in values.index])
+    ax.set_xlabel(report.INDICATOR_LABELS.get(str(costs.name), "Coût"))
+    ax.xaxis.set_major_formatter(_EURO_TICKS)
+    ax.set_xlim(left=0, right=max(1.0, float(values.max()) * 1.1) if len(values) else 1.0)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+# --- Sections ------------------------------------------------------------------------------------
+
+
+def _missing(dataset: Dataset, years: range, *, structure_id: str | None = None) -> display.Block | None:
+    if dataset.funding is None:
+        return display.note("Pas de données de financement.")
+    if not _rows(dataset, structure_id)["year"].isin(list(years)).any():
+        period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        whose = "" if structure_id is None else f" de {structure_name(dataset, structure_id)}"
+        return display.note(f"Pas de données de financement{whose} pour {period}.")
+    return None
+
+
+def _stacked_figure(amounts: pd.DataFrame, *, by: str, what: str, title: str | None = None) -> display.Block:
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    funding_chart(amounts, by=by, title=title, ax=ax)
+    last = amounts.index[-1]
+    total = float(amounts.loc[last].sum())
+    parts = " ; ".join(
+        f"{CATEGORY_LABELS[by][c]} {fmt.euros(v)}" for c, v in amounts.loc[last].items() if v > 0
+    )
+    alt = (f"Barres empilées : {what} par {'financeur' if by == 'funder' else 'nature'}, de "
+           f"{amounts.index[0]} à {last} ; en {last}, {fmt.euros(total)} au total" + (f" : {parts}." if parts else "."))
+    return display.figure(fig, alt=alt)
+
+
+def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> display.Block:
+    shown = pd.DataFrame(
+        {
+            "Financeur" if by == "funder" else "Nature": [CATEGORY_LABELS[by][c] for c in shares.index] + ["Total"],
+            "Montant": [fmt.euros(v) for v in shares["amount"]] + [fmt.euros(shares["amount"].sum())],
+            "Part": [fmt.percent(v) for v in shares["share"]] + [fmt.percent(1.0)],
+        }
+    )
+    return display.table(shown, index=False, caption=caption)
+
+
+def _costs_table(costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int) -> pd.DataFrame:
+    published = suppressed_costs(costs, min_cell=min_cell)
+    table = pd.DataFrame(
+        {
+            "Personnes en parcours": [fmt.integer(v) for v in published["participants"]],
+            "Sorties dynamiques": [fmt.integer(v) for v in published["exits_dynamic"]],
+            "Financements": [fmt.euros(v) for v in published["funding_total"]],
+            **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in published[k]] for k in COST_KEYS},
+        },
+        index=[names.get(s, s) for s in costs.index],
+    )
+    median = shown.median()
+    table.loc["Médiane des structures"] = ["", "", "", *(fmt.euros(median[k]) for k in COST_KEYS)]
+    return table
+
+
+def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | None = None) -> tuple[list, list]:
+    """(figures, tables) of the costs per participant and per dynamic exit, by structure."""
+    costs = structure_costs(dataset, year)
+    costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
+    shown = shown_costs(costs, min_cell=min_cell)
+    names = structure_names(dataset)
+    table = _costs_table(costs, shown, names, min_cell)
+    drawn = shown["cost_per_participant"].dropna()
+    figures = []
+    if highlight is None and len(drawn):
+        fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
+        cost_chart(shown["cost_per_participant"], names=names, ax=ax)
+        alt = (f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
+               f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}.")
+        figures += [display.figure(fig, alt=alt), report.suppression_note(len(costs) - len(drawn), min_cell=min_cell)]
+    if highlight is not None:
+        table = table.loc[[names[highlight], "Médiane des structures"]]
+    tables = [
+        display.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
+        display.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
+                     "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
+                     "peut être publié."),
+    ]
+    return figures, tables
+
+
+def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tuple[list, list]:
+    """(figures, tables) of the investment subsidies (action A5)."""
+    invest = funding_amounts(dataset, first_year=first_year, last_year=last_year, nature="investissement")
+    if invest.empty:
+        return [], [display.text(f"Aucune subvention d'investissement de {first_year} à {last_year} (action A5).")]
+    fig = _stacked_figure(invest, by="funder", what="subventions d'investissement (action A5)",
+                          title="Subventions d'investissement par financeur (action A5)")
+    table = pd.DataFrame(
+        {
+            "Département": [fmt.euros(v) for v in invest.get("departement", pd.Series(0.0, index=invest.index))],
+            "Total": [fmt.euros(v) for v in invest.sum(axis=1)],
+        },
+        index=[str(y) for y in invest.index],
+    )
+    return [fig], [display.table(table, caption="Subventions d'investissement par année (action A5)")]
+
+
+def funding_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+    """Département report: funding by funder and nature up to ``year``, European and State
+    share, cost per participant per structure, investment subsidies (A5)."""
+    missing = _missing(dataset, range(year, year + 1))
+    if missing is not None:
+        return missing
+    first = int(_rows(dataset)["year"].min())
+    by_funder = funding_amounts(dataset, first_year=first, last_year=year)
+    by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature")
+    dep = suppressed_costs(structure_costs(dataset, year, by="departement"), min_cell=min_cell).iloc[0]
+    figures = display.key_figures([
+        ("Financements de l'année", fmt.euros(by_funder.loc[year].sum()), None),
+        ("Part de l'Europe (FSE) et de l'État", fmt.percent(europe_state_share(dataset, year)), None),
+        ("Coût par personne en parcours", fmt.euros(dep["cost_per_participant"]), None),
+        ("Coût par sortie dynamique", fmt.euros(dep["cost_per_dynamic_exit"]), None),
+    ])
+    cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell)
+    invest_figures, invest_tables = _investment_blocks(dataset, first, year)
+    return display.join(
+        figures,
+        _stacked_figure(by_funder, by="funder", what="financements des structures"),
+        _stacked_figure(by_nature, by="nature", what="financements des structures"),
+        *cost_figures,
+        *invest_figures,
+        _amounts_table(shares(by_funder, year), by="funder", caption=f"Financements de {year} par financeur"),
+        _amounts_table(shares(by_nature, year), by="nature", caption=f"Financements de {year} par nature"),
+        *cost_tables,
+        *invest_tables,
+    )
+
+
+def funding_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int = 5) -> display.Block:
+    """Structure report: its funding by funder up to ``year`` and its costs against the median."""
+    name = structure_name(dataset, structure_id)
+    missing = _missing(dataset, range(year, year + 1), structure_id=structure_id)
+    if missing is not None:
+        return missing
+    first = int(_rows(dataset, structure_id)["year"].min())
+    by_funder = funding_amounts(dataset, first_year=first, last_year=year, structure_id=structure_id)
+    by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature", structure_id=structure_id)
+    return display.join(
+        _stacked_figure(by_funder, by="funder", what=f"financements de {name}"),
+        _amounts_table(shares(by_funder, year), by="funder", caption=f"Financements de {name} en {year} par financeur"),
+        _amounts_table(shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"),
+        *_costs_blocks(dataset, year, min_cell, highlight=structure_id)[1],
+    )
+
+
+def funding_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int = 5) -> display.Block:
+    """Bilan: funding by funder and nature over the period, European and State share and the
+    département's costs per year, investment subsidies (A5)."""
+    years = range(first_year, last_year + 1)
+    missing = _missing(dataset, years)
+    if missing is not None:
+        return missing
+    by_funder = funding_amounts(dataset, first_year=first_year, last_year=last_year)
+    by_nature = funding_amounts(dataset, first_year=first_year, last_year=last_year, by="nature")
+    dep = pd.concat([structure_costs(dataset, y, by="departement") for y in years])
+    dep.index = list(years)
+    shown = suppressed_costs(dep, min_cell=min_cell)
+    table = pd.DataFrame(
+        {
+            "Financements": [fmt.euros(v) for v in by_funder.sum(axis=1)],
+            "Part de l'Europe (FSE) et de l'État": [fmt.percent(europe_state_share(dataset, y)) for y in years],
+            **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in shown[k]] for k in COST_KEYS},
+        },
+        index=[str(y) for y in years],
+    )
+    invest_figures, invest_tables = _investment_blocks(dataset, first_year, last_year)
+    return display.join(
+        _stacked_figure(by_funder, by="funder", what="financements des structures"),
+        _stacked_figure(by_nature, by="nature", what="financements des structures"),
+        *invest_figures,
+        display.table(table, caption=f"Financements et coûts du département, {first_year}-{last_year}"),
+        *invest_tables,
+    )

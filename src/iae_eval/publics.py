@@ -1,0 +1,192 @@
+"""Publics: exits of RSA recipients next to all exits, and the share of each public.
+
+The exit table is the "dont RSA" view of the national yearly report: one row per exit
+category and a "Total des sorties examinées" row (exits − retrait), with the columns
+"Toutes sorties" and "dont RSA". Exits are counted as the indicators count them
+(DATA_CONTRACT §5): pathways leaving in the year that pass the minimum stay of their kind
+(:func:`iae_eval.indicators.is_examinable`). Counts below ``min_cell`` are suppressed.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from iae_eval import charts, display, fmt, report
+from iae_eval.dataset import Dataset
+from iae_eval.indicators import is_examinable
+from iae_eval.pathways import structure_name
+from iae_eval.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
+from iae_eval.suppress import suppress
+
+EXAMINED = "exits_examined"
+EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)
+ROW_LABELS: dict[str, str] = {
+    **{f"exits_{c}": EXIT_CATEGORY_LABELS[c] for c in EXIT_CATEGORIES},
+    EXAMINED: "Total des sorties examinées",
+}
+COLUMNS: dict[str, str] = {"all": "Toutes sorties", "rsa": "dont RSA"}
+
+
+def exits_by_category(dataset: Dataset, year: int, *, structure_id: str | None = None) -> pd.DataFrame:
+    """Examinable exits of ``year`` by category (rows :data:`EXIT_ROWS`), all and RSA (columns).
+
+    Pathways are counted, as for the indicator ``exits``; the total row leaves out retrait.
+    """
+    p = dataset.participants
+    if structure_id is not None:
+        p = p[p["structure_id"] == structure_id]
+    leaving = p[p["exit_date"].dt.year == year]
+    leaving = leaving[is_examinable(leaving)] if len(leaving) else leaving
+    category = leaving["exit_reason"].map(dataset.exit_reasons.set_index("code")["category"])
+    rsa = leaving["rsa"].astype(bool).to_numpy()
+    counts = {
+        f"exits_{c}": {"all": int((category == c).sum()), "rsa": int(((category == c).to_numpy() & rsa).sum())}
+        for c in EXIT_CATEGORIES
+    }
+    kept = category.isin([c for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]).to_numpy()
+    counts[EXAMINED] = {"all": int(kept.sum()), "rsa": int((kept & rsa).sum())}
+    return pd.DataFrame.from_dict(counts, orient="index").reindex(list(EXIT_ROWS))
+
+
+def exits_table(exits: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+    """``exits`` suppressed and formatted, with the national report's row and column labels."""
+    shown = report.suppressed(exits.T, min_cell=min_cell).T
+    table = pd.DataFrame({COLUMNS[c]: [fmt.integer(v) for v in shown[c]] for c in COLUMNS})
+    table.index = [ROW_LABELS[r] for r in exits.index]
+    return table
+
+
+def exit_shares(exits: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+    """Share of each non-neutral category among examined exits, all and RSA; NaN when the
+    count or the total is masked (or the total is 0)."""
+    shown = report.suppressed(exits.T, min_cell=min_cell).T
+    rows = [f"exits_{c}" for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]
+    frame = pd.DataFrame(
+        {c: [report.share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
+        index=[ROW_LABELS[r] for r in rows],
+    )
+    return frame.astype(float)
+
+
+def public_shares(dataset: Dataset, year: int, *, structure_id: str | None = None, min_cell: int = 5) -> pd.DataFrame:
+    """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
+    pathway, for the département and (with ``structure_id``) the structure, ready to publish:
+    columns ``{scope}_count``, ``{scope}_share``, ``{scope}_total`` (scope ``structure``,
+    ``departement``); a small count is ``< 5`` and a share that would give it back is ``s``."""
+    scopes = {"departement": report.indicators(dataset, year).iloc[[0]]}
+    if structure_id is not None:
+        scopes = {"structure": report.indicators(dataset, year, by="structure").loc[[structure_id]], **scopes}
+    keys = list(report.PUBLIC_KEYS)
+    columns = {}
+    for scope, row in scopes.items():
+        frame = row[["participants", *keys]].copy()
+        for k in keys:
+            frame[f"share_{k}"] = report.share(frame[k].iloc[0], frame["participants"].iloc[0])
+        shown = suppress(
+            frame, min_cell, count_columns=["participants", *keys], total_column={},
+            rate_columns=[f"share_{k}" for k in keys],
+            rate_denominators={f"share_{k}": "participants" for k in keys},
+            rate_numerators={f"share_{k}": (k,) for k in keys},
+        ).iloc[0]
+        columns[f"{scope}_count"] = [shown[k] for k in keys]
+        columns[f"{scope}_share"] = [shown[f"share_{k}"] for k in keys]
+        columns[f"{scope}_total"] = [shown["participants"]] * len(keys)
+    return pd.DataFrame(columns, index=keys)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Published values → floats, masked texts and nulls as NaN (not drawn)."""
+    return pd.to_numeric(values.map(lambda v: np.nan if isinstance(v, str) or v is None else v), errors="coerce")
+
+
+def shares_chart(values: pd.DataFrame, *, labels: dict[str, str] | None = None, ax=None):
+    """Horizontal grouped bars of the share of each public (rows) per scope (columns);
+    NaN (masked) draws no bar. Returns ax."""
+    return charts.grouped_bars(values, ax=ax, labels=labels, value_kind="percent",
+                               xlabel="Part des personnes en parcours")
+
+
+def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
+    """Horizontal grouped bars of the exit categories among examined exits, "Toutes sorties"
+    next to "dont RSA" (:func:`exit_shares`); NaN (masked) draws no bar. Returns ax."""
+    return charts.grouped_bars(shares, ax=ax, labels=COLUMNS, value_kind="percent",
+                               xlabel="Part des sorties examinées")
+
+
+def _figure(draw, frame: pd.DataFrame, alt: str, **options) -> display.Block | None:
+    drawn = frame.dropna(how="all")
+    if drawn.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 1.8 + 0.45 * len(drawn) * len(drawn.columns)))
+    draw(drawn, ax=ax, **options)
+    return display.figure(fig, alt=alt)
+
+
+def _described(series: pd.Series) -> str:
+    return " ; ".join(f"{k} {fmt.percent(v, 0)}" for k, v in series.dropna().items()) or "valeurs masquées"
+
+
+def _exits_blocks(dataset: Dataset, year: int, min_cell: int, structure_id: str | None,
+                  whose: str) -> tuple[list, list]:
+    """(figures, tables) of the "dont RSA" exit view."""
+    exits = exits_by_category(dataset, year, structure_id=structure_id)
+    if exits.loc[list(EXIT_ROWS[:-1]), "all"].sum() == 0:
+        return [], [display.text(f"Aucune sortie examinée en {year} ({whose}).")]
+    shares = exit_shares(exits, min_cell=min_cell)
+    alt = (f"Barres horizontales groupées : répartition des sorties examinées de {year} ({whose}) par catégorie, "
+           f"toutes sorties ({_described(shares['all'])}) et sorties d'allocataires du RSA "
+           f"({_described(shares['rsa'])}).")
+    tables = [
+        display.table(exits_table(exits, min_cell=min_cell),
+                      caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})"),
+        display.note("Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
+                     "des sorties constatées ». « < 5 » : effectif inférieur à 5 ; « s » : valeur masquée pour "
+                     "qu'un petit effectif ne puisse pas être retrouvé. Les valeurs masquées ne sont pas tracées."),
+    ]
+    return [_figure(exit_shares_chart, shares, alt)], tables
+
+
+def _shares_table(shares: pd.DataFrame, scopes: dict[str, str]) -> pd.DataFrame:
+    table = pd.DataFrame(index=[report.PUBLIC_LABELS[k] for k in shares.index])
+    for scope, name in scopes.items():
+        table[f"{name} : personnes"] = [fmt.integer(v) for v in shares[f"{scope}_count"]]
+        table[f"{name} : part"] = [fmt.percent(v) for v in shares[f"{scope}_share"]]
+    total = {f"{name} : personnes": fmt.integer(shares[f"{scope}_total"].iloc[0]) for scope, name in scopes.items()}
+    table.loc["Ensemble des personnes en parcours"] = {**total, **{f"{n} : part": fmt.percent(1.0) for n in scopes.values()}}
+    return table
+
+
+def _section(dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str) -> display.Block:
+    shares = public_shares(dataset, year, structure_id=structure_id, min_cell=min_cell)
+    scopes = {"departement": "Département"} if structure_id is None else {"structure": name, "departement": "Département"}
+    values = pd.DataFrame({s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
+                          index=[report.PUBLIC_LABELS[k] for k in shares.index])
+    described = " ; ".join(f"{n} ({_described(values[s])})" for s, n in scopes.items())
+    alt = f"Barres horizontales : part de chaque public parmi les personnes en parcours en {year} : {described}."
+    figures, tables = _exits_blocks(dataset, year, min_cell, structure_id, name)
+    caption = f"Publics accueillis en {year}" + ("" if structure_id is None else f" : {name} et département")
+    return display.join(
+        _figure(shares_chart, values, alt, labels=scopes),
+        *figures,
+        display.table(_shares_table(shares, scopes), caption=caption),
+        *tables,
+    )
+
+
+def publics_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+    """Département report: share of each public, and the exits of RSA recipients by category
+    next to all exits (national "dont RSA" view)."""
+    if not report.indicators(dataset, year).iloc[0]["participants"]:
+        return display.note(f"Aucun parcours actif en {year} : pas de public à décrire.")
+    return _section(dataset, year, min_cell, None, "département")
+
+
+def publics_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int = 5) -> display.Block:
+    """Structure report: the share of each public in the structure against the département's,
+    and its exits of RSA recipients by category."""
+    name = structure_name(dataset, structure_id)
+    if not report.indicators(dataset, year, by="structure").at[structure_id, "participants"]:
+        return display.note(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
+    return _section(dataset, year, min_cell, structure_id, name)

@@ -1,0 +1,336 @@
+"""Sustainable-development grid (DATA_CONTRACT §3): scores, charts and evidence.
+
+The grid has the sheet's four pillars (environment, social, economy, governance), the five
+national orientations numbered as on the sheet (``fin.1`` … ``fin.5``) and the Conseil
+général's three orientations (Rapprocher, Intégrer, Se comporter), three sub-items each.
+Scores go from 0 (none) to 3 (strong); a row without ``structure_id`` scores the action as
+a whole. Scores are not person counts: they are never suppressed.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import ListedColormap
+
+from iae_eval import charts, display, fmt, report
+from iae_eval.action_plan import plan_state
+from iae_eval.dataset import Dataset
+from iae_eval.display import PALETTE
+from iae_eval.pathways import people_active, structure_name, structure_names, structures_with_supports
+from iae_eval.indicators import PEOPLE_COUNT_KEYS
+from iae_eval.reference import (
+    ACTION_STATUSES,
+    ACTIONS,
+    ACTIVITY_SUPPORTS,
+    ENVIRONMENTAL_SUPPORTS,
+    SD_CRITERIA,
+    SD_PILLARS,
+    SD_SCORES,
+)
+from iae_eval.suppress import default_rate_denominators, default_rate_numerators, suppress
+
+#: Label of the action-level column / series (rows without structure_id).
+ACTION_LEVEL = "Action (ensemble)"
+#: Groups of the grid in the sheet's order.
+SD_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(group for group, _ in SD_CRITERIA.values()))
+SCORE_COLUMNS = ["year", "structure_id", "structure", "criterion", "group", "label", "score"]
+#: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
+SCORE_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
+
+
+def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
+    """Tidy scores of ``year``: one row per (structure or action, criterion).
+
+    Columns ``year``, ``structure_id`` (NaN for the action as a whole), ``structure``
+    (name, or :data:`ACTION_LEVEL`), ``criterion``, ``group``, ``label``, ``score``;
+    rows in the grid's order, then by structure name. Empty when there is nothing to show.
+    """
+    table = dataset.sd_assessment
+    if table is None or table.empty:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    rows = table[(table["year"] == year) & table["criterion"].isin(list(SD_CRITERIA))].copy()
+    names = structure_names(dataset)
+    rows["structure"] = rows["structure_id"].map(lambda s: ACTION_LEVEL if pd.isna(s) else names.get(s, s))
+    rows["group"] = rows["criterion"].map(lambda c: SD_CRITERIA[c][0])
+    rows["label"] = rows["criterion"].map(lambda c: SD_CRITERIA[c][1])
+    rows["order"] = rows["criterion"].map(list(SD_CRITERIA).index)
+    rows["is_action"] = rows["structure_id"].isna()
+    rows = rows.sort_values(["order", "is_action", "structure"])
+    rows["score"] = rows["score"].astype("int64")
+    return rows[SCORE_COLUMNS].reset_index(drop=True)
+
+
+def score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
+    """Criteria (labels, grid order) × structures (by name, the action level last)."""
+    wide = scores.pivot_table(index="criterion", columns="structure", values="score", aggfunc="first")
+    criteria = [c for c in SD_CRITERIA if c in wide.index]
+    structures = sorted(c for c in wide.columns if c != ACTION_LEVEL)
+    if ACTION_LEVEL in wide.columns:
+        structures.append(ACTION_LEVEL)
+    wide = wide.reindex(index=criteria, columns=structures)
+    wide.index = [SD_CRITERIA[c][1] for c in criteria]
+    return wide.astype(float)
+
+
+def _score_colorbar(ax, mappable) -> None:
+    bar = ax.figure.colorbar(mappable, ax=ax, ticks=list(SD_SCORES), fraction=0.04, pad=0.16)
+    bar.ax.set_yticklabels([f"{k} — {v}" for k, v in SD_SCORES.items()])
+    bar.set_label("Contribution")
+
+
+def sd_heatmap(scores: pd.DataFrame, ax=None):
+    """Heatmap of criteria (rows) × structures (columns, the action level last); returns ax."""
+    ax = plt.gca() if ax is None else ax
+    matrix = score_matrix(scores)
+    sns.heatmap(
+        matrix, ax=ax, cmap=ListedColormap(SCORE_COLOURS), vmin=-0.5, vmax=3.5, annot=True, fmt=".0f",
+        linewidths=0.8, linecolor="white", cbar=False, square=False,
+    )
+    _score_colorbar(ax, ax.collections[0])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticklabels(ax.get_xticklabels(), rotation=40, ha="right")
+    groups = [SD_CRITERIA[c][0] for c in SD_CRITERIA if SD_CRITERIA[c][1] in matrix.index]
+    starts = [row for row in range(len(groups)) if row == 0 or groups[row] != groups[row - 1]]
+    for row in starts[1:]:
+        ax.axhline(row, color="black", linewidth=1.2)
+    ends = [*starts[1:], len(groups)]
+    side = ax.twinx()  # the group of each block of rows, on the right
+    side.set_ylim(ax.get_ylim())
+    side.set_yticks([(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
+                    [groups[a] for a in starts], fontweight="bold")
+    side.tick_params(length=0)
+    side.spines[:].set_visible(False)
+    if ACTION_LEVEL in matrix.columns and matrix.shape[1] > 1:
+        ax.axvline(matrix.shape[1] - 1, color="black", linewidth=1.2)
+    year = scores["year"].iloc[0] if len(scores) else ""
+    ax.set_title(f"Grille de développement durable {year} : scores par critère (0 à 3)")
+    return ax
+
+
+def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
+    """Dot chart of a structure's scores against the département median over structures."""
+    ax = plt.gca() if ax is None else ax
+    scores = sd_scores(dataset, year)
+    by_structure = scores[scores["structure_id"].notna()]
+    median = by_structure.groupby("criterion")["score"].median()
+    own = by_structure[by_structure["structure_id"] == structure_id].set_index("criterion")["score"]
+    criteria = [c for c in SD_CRITERIA if c in median.index]
+    positions = np.arange(len(criteria))[::-1]
+    name = structure_names(dataset).get(structure_id, structure_id)
+    ax.plot(median.reindex(criteria).to_numpy(float), positions, "D", color=PALETTE[1],
+            markersize=9, label="Médiane départementale")
+    ax.plot(own.reindex(criteria).to_numpy(float), positions, "o", color=PALETTE[0],
+            markersize=7, label=name)
+    ax.set_yticks(positions, [SD_CRITERIA[c][1] for c in criteria])
+    ax.set_xticks(list(SD_SCORES), [f"{k}\n{v}" for k, v in SD_SCORES.items()])
+    ax.set_xlim(-0.3, 3.3)
+    ax.set_ylim(-0.7, len(criteria) - 0.3)
+    ax.set_xlabel("Score de contribution")
+    ax.set_title(f"{name} : scores {year} et médiane départementale")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def sd_group_evolution(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
+    """Mean score per group (columns, grid order) and year (index).
+
+    A year with action-level scores uses them; otherwise the mean over the structures'
+    scores. Column ``source`` says which (``action`` or ``structures``); NaN when unscored.
+    """
+    rows = []
+    for year in range(first_year, last_year + 1):
+        scores = sd_scores(dataset, year)
+        action = scores[scores["structure_id"].isna()]
+        used, source = (action, "action") if len(action) else (scores, "structures")
+        means = used.groupby("group")["score"].mean()
+        rows.append({"year": year, **means.to_dict(), "source": source if len(used) else pd.NA})
+    frame = pd.DataFrame(rows).set_index("year")
+    return frame.reindex(columns=[*SD_GROUPS, "source"]).astype({g: float for g in SD_GROUPS})
+
+
+def sd_evolution(dataset: Dataset, first_year: int, last_year: int, ax=None, *,
+                 groups: tuple[str, ...] = SD_GROUPS, title: str | None = None):
+    """Lines of the action-level (or mean) score of each of ``groups`` over the years; returns ax."""
+    ax = plt.gca() if ax is None else ax
+    frame = sd_group_evolution(dataset, first_year, last_year)[list(groups)].dropna(axis=1, how="all")
+    charts.trend_lines(frame, ax=ax, ylabel="Score moyen (0 à 3)")
+    ax.set_ylim(0, 3.2)
+    ax.set_yticks(list(SD_SCORES), [f"{k} — {v}" for k, v in SD_SCORES.items()])
+    ax.set_title(title or f"Grille de développement durable {first_year}-{last_year} : score par groupe")
+    return ax
+
+
+# --- Evidence beside each pillar ---------------------------------------------------------------
+
+
+def sd_evidence(dataset: Dataset, year: int, *, structure_id: str | None = None, min_cell: int = 5) -> pd.DataFrame:
+    """The figures that back each pillar's scores in ``year`` (suppressed, formatted in French).
+
+    Environment: people active in structures with an environmental support
+    (reference.ENVIRONMENTAL_SUPPORTS); social: dynamic-exit rate and share of RSA recipients;
+    economy: durable-employment rate; governance: state of A1 and A2 and operations carried
+    out with the structures. With ``structure_id`` the figures are the structure's (A1/A2
+    stay département-wide). Columns ``Pilier``, ``Élément de preuve``, ``Valeur``.
+    """
+    by = "departement" if structure_id is None else "structure"
+    ind = report.indicators(dataset, year, by=by)
+    row = (ind.iloc[[0]] if structure_id is None else ind.loc[[structure_id]]).copy()
+    env_ids = [s for s in structures_with_supports(dataset.structures, ENVIRONMENTAL_SUPPORTS)
+               if structure_id is None or s == structure_id]
+    row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
+    row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
+    shown = suppress(
+        row, min_cell,
+        count_columns=[*(k for k in PEOPLE_COUNT_KEYS if k in row.columns), "env_people"],
+        rate_columns=["durable_rate", "dynamic_rate", "rsa_share"],
+        rate_denominators={**default_rate_denominators(), "rsa_share": "participants"},
+        rate_numerators={**default_rate_numerators(), "rsa_share": ("rsa_participants",)},
+    ).iloc[0]
+    state = plan_state(dataset, year=year).set_index("action_id")
+    supports = ", ".join(ACTIVITY_SUPPORTS[s].lower() for s in ENVIRONMENTAL_SUPPORTS)
+    rows = [
+        ("Environnement", f"Personnes en parcours dans une structure à support environnemental ({supports})",
+         fmt.integer(shown["env_people"])),
+        ("Social", "Taux de sorties dynamiques", fmt.percent(shown["dynamic_rate"])),
+        ("Social", "Part des allocataires du RSA parmi les personnes en parcours",
+         fmt.percent(shown["rsa_share"])),
+        ("Économie", "Taux d'emploi durable", fmt.percent(shown["durable_rate"])),
+    ]
+    for action in ("A1", "A2"):
+        status = state.at[action, "status"] if dataset.action_plan is not None else pd.NA
+        rows.append(("Gouvernance", f"{action} — {ACTIONS[action]} : état en fin d'année",
+                     "Non renseigné" if pd.isna(status) else ACTION_STATUSES[status]))
+    rows.append(("Gouvernance", "Opérations menées avec les structures d'insertion", fmt.integer(shown["operations"])))
+    return pd.DataFrame(rows, columns=["Pilier", "Élément de preuve", "Valeur"])
+
+
+# --- Sections ------------------------------------------------------------------------------------
+
+
+def _missing(dataset: Dataset, years: range) -> display.Block | None:
+    if dataset.sd_assessment is None:
+        return display.note("Pas de grille de développement durable dans les données.")
+    if not dataset.sd_assessment["year"].isin(list(years)).any():
+        period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        return display.note(f"Pas d'évaluation de développement durable pour {period}.")
+    return None
+
+
+def _evidence_note(min_cell: int) -> display.Block:
+    return display.note(f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
+                        "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini.")
+
+
+def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
+    action = scores[scores["structure_id"].isna()].groupby("group")["score"].mean()
+    median = scores[scores["structure_id"].notna()].groupby("group")["score"].median()
+    groups = [g for g in SD_GROUPS if g in action.index or g in median.index]
+    return pd.DataFrame(
+        {
+            "Groupe de critères": groups,
+            "Score moyen de l'action": [fmt.number(action.get(g), 1) for g in groups],
+            "Médiane des structures": [fmt.number(median.get(g), 1) for g in groups],
+        }
+    )
+
+
+def sd_section_departement(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+    """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
+    missing = _missing(dataset, range(year, year + 1))
+    if missing is not None:
+        return missing
+    scores = sd_scores(dataset, year)
+    matrix = score_matrix(scores)
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.7 * matrix.shape[1] + 6), 0.38 * matrix.shape[0] + 2.5))
+    sd_heatmap(scores, ax=ax)
+    n_structures = scores["structure_id"].dropna().nunique()
+    action = scores[scores["structure_id"].isna()]
+    summary = (f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3" if len(action)
+               else "pas de score pour l'action dans son ensemble")
+    alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
+           f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
+           f"ensemble ; {summary}.")
+    return display.join(
+        display.figure(fig, alt=alt),
+        display.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
+        display.table(sd_evidence(dataset, year, min_cell=min_cell), index=False,
+                      caption=f"Éléments de preuve par pilier, {year}"),
+        _evidence_note(min_cell),
+    )
+
+
+def sd_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int = 5) -> display.Block:
+    """The structure's scores against the département median, with comments and evidence."""
+    name = structure_name(dataset, structure_id)
+    missing = _missing(dataset, range(year, year + 1))
+    if missing is not None:
+        return missing
+    scores = sd_scores(dataset, year)
+    own = scores[scores["structure_id"] == structure_id]
+    if own.empty:
+        return display.note(f"Pas d'évaluation de développement durable de {name} pour {year}.")
+    fig, ax = plt.subplots(figsize=(9, 0.4 * scores["criterion"].nunique() + 2))
+    sd_structure_chart(dataset, year, structure_id, ax=ax)
+    median = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
+    above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
+    alt = (f"Points : scores de développement durable de {name} en {year} (0 à 3) pour {len(own)} critères, "
+           f"face à la médiane des structures du département ; {above} critère(s) au-dessus de la médiane.")
+    comments = dataset.sd_assessment.set_index(["year", "structure_id", "criterion"])["comment"]
+    table = pd.DataFrame(
+        {
+            "Critère": own["label"].to_numpy(),
+            "Score": [f"{s} — {SD_SCORES[s]}" for s in own["score"]],
+            "Médiane départementale": [fmt.number(median.get(c), 1) for c in own["criterion"]],
+            "Commentaire": [comments.get((year, structure_id, c), "") for c in own["criterion"]],
+        }
+    ).fillna("")
+    return display.join(
+        display.figure(fig, alt=alt),
+        display.table(table, index=False, caption=f"Scores de {name}, {year}"),
+        display.table(sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell), index=False,
+                      caption=f"Éléments de preuve par pilier, {name}, {year}"),
+        _evidence_note(min_cell),
+    )
+
+
+def sd_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int = 5) -> display.Block:
+    """Score per group over the period, with the evidence of each year side by side."""
+    missing = _missing(dataset, range(first_year, last_year + 1))
+    if missing is not None:
+        return missing
+    evolution = sd_group_evolution(dataset, first_year, last_year)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
+    pillars = tuple(SD_PILLARS.values())
+    sd_evolution(dataset, first_year, last_year, axes[0], groups=pillars, title="Piliers de la fiche")
+    sd_evolution(dataset, first_year, last_year, axes[1], groups=tuple(g for g in SD_GROUPS if g not in pillars),
+                 title="Finalités nationales et orientations du Conseil général")
+    axes[1].set_ylabel("")
+    scored = evolution.drop(columns="source").dropna(how="all")
+    first, last = scored.index[0], scored.index[-1]
+    changes = "; ".join(f"{g} {fmt.number(scored.at[first, g], 1)} → {fmt.number(scored.at[last, g], 1)}"
+                        for g in SD_PILLARS.values() if g in scored.columns)
+    alt = (f"Courbes : score moyen (0 à 3) de chaque groupe de critères de développement durable, "
+           f"{first_year}-{last_year} ; piliers de {first} à {last} : {changes}.")
+    table = pd.DataFrame(
+        {str(y): [fmt.number(evolution.at[y, g], 1) for g in SD_GROUPS] for y in evolution.index},
+        index=list(SD_GROUPS),
+    )
+    table.loc["Source"] = evolution["source"].fillna("—").tolist()
+    evidence = None
+    for y in range(first_year, last_year + 1):
+        frame = sd_evidence(dataset, y, min_cell=min_cell).rename(columns={"Valeur": str(y)})
+        evidence = frame if evidence is None else evidence.merge(frame, on=["Pilier", "Élément de preuve"])
+    return display.join(
+        display.figure(fig, alt=alt),
+        display.note("Score de l'action dans son ensemble quand il est renseigné, sinon moyenne des "
+                     "scores des structures (ligne « Source »)."),
+        display.table(table, caption=f"Score moyen par groupe de critères, {first_year}-{last_year}"),
+        display.table(evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"),
+        _evidence_note(min_cell),
+    )

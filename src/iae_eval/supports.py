@@ -1,0 +1,207 @@
+"""Diversification of the activity supports (action A3).
+
+A support is *present* in year Y when a structure active in Y (one pathway active in Y)
+carries it. People by support are the distinct people active in Y in the structures that
+carry it: a structure with two supports counts its people under both, so the rows of the
+people table do not add up to the département's total.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.patches import Patch
+
+from iae_eval import display, fmt
+from iae_eval.dataset import Dataset
+from iae_eval.pathways import people_active, structures_active
+from iae_eval.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
+from iae_eval.suppress import suppress
+
+POTENTIAL_MARK = " (A3)"
+DOUBLE_COUNT_SENTENCE = (
+    "Une structure qui a plusieurs supports d'activité compte ses personnes sous chacun "
+    "d'eux : les lignes ne s'additionnent pas."
+)
+
+
+def support_label(code: str) -> str:
+    """French label of a support, marked ``(A3)`` when the sheet wants it developed."""
+    return ACTIVITY_SUPPORTS.get(code, code) + (POTENTIAL_MARK if code in POTENTIAL_SUPPORTS else "")
+
+
+def _carriers(dataset: Dataset, year: int) -> dict[str, list[str]]:
+    """support code → ids of the structures active in ``year`` that carry it (sheet order)."""
+    active = set(structures_active(dataset.participants, year))
+    s = dataset.structures
+    carriers: dict[str, list[str]] = {}
+    for sid, supports in zip(s["structure_id"], s["activity_supports"], strict=True):
+        if sid in active:
+            for code in supports or ():
+                carriers.setdefault(code, []).append(str(sid))
+    order = list(ACTIVITY_SUPPORTS)
+    return {c: sorted(carriers[c]) for c in sorted(carriers, key=lambda c: (order.index(c) if c in order else 99, c))}
+
+
+def supports_by_year(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
+    """Number of active structures carrying each support (rows, sheet order) per year (columns)."""
+    counts = {y: {c: len(ids) for c, ids in _carriers(dataset, y).items()} for y in range(first_year, last_year + 1)}
+    frame = pd.DataFrame(counts).fillna(0).astype("int64")
+    order = [c for c in ACTIVITY_SUPPORTS if c in frame.index]
+    return frame.reindex(index=order + [c for c in frame.index if c not in order])
+
+
+def people_by_support(dataset: Dataset, year: int) -> pd.DataFrame:
+    """Supports present in ``year`` (index): ``structures`` carrying it and ``people`` active there."""
+    rows = {
+        code: {"structures": len(ids), "people": people_active(dataset.participants, year, structure_ids=ids)}
+        for code, ids in _carriers(dataset, year).items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["structures", "people"]).astype("int64")
+
+
+def potential_supports(dataset: Dataset, year: int) -> pd.DataFrame:
+    """The sheet's potential supports (index, A3 order): ``structures`` carrying it in ``year``
+    and ``present`` (bool)."""
+    carriers = _carriers(dataset, year)
+    structures = [len(carriers.get(code, [])) for code in POTENTIAL_SUPPORTS]
+    return pd.DataFrame(
+        {"structures": structures, "present": [n > 0 for n in structures]}, index=list(POTENTIAL_SUPPORTS)
+    )
+
+
+def people_chart(people: pd.Series, *, ax=None):
+    """Horizontal bars of people by support (NaN, a masked count, draws no bar); the supports
+    aimed at by action A3 in another colour. Returns ax."""
+    ax = plt.gca() if ax is None else ax
+    values = people.astype(float)
+    positions = np.arange(len(values))[::-1]
+    colours = [display.PALETTE[2] if c in POTENTIAL_SUPPORTS else display.PALETTE[0] for c in values.index]
+    drawn = np.isfinite(values.to_numpy())
+    bars = ax.barh(positions[drawn], values.to_numpy()[drawn], color=np.array(colours)[drawn], height=0.7)
+    ax.bar_label(bars, labels=[fmt.integer(v) for v in values.to_numpy()[drawn]], padding=3, fontsize=8)
+    ax.set_yticks(positions, [support_label(c) for c in values.index])
+    ax.set_xlabel("Personnes en parcours")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.integer(v)))
+    ax.margins(x=0.15)
+    ax.legend(
+        handles=[Patch(color=display.PALETTE[2], label="Support visé par l'action A3"),
+                 Patch(color=display.PALETTE[0], label="Autre support")],
+        loc="lower right", framealpha=0.9,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def presence_chart(by_year: pd.DataFrame, *, ax=None):
+    """Supports (rows) × years (columns) grid of the number of active structures carrying
+    each support; an empty cell means the support is absent that year. Returns ax."""
+    ax = plt.gca() if ax is None else ax
+    matrix = by_year.astype(float).where(by_year > 0)
+    matrix.index = [support_label(c) for c in by_year.index]
+    matrix.columns = [str(c) for c in by_year.columns]
+    sns.heatmap(matrix, ax=ax, cmap="Blues", vmin=0, annot=True, fmt=".0f", cbar=False,
+                linewidths=0.8, linecolor="#dddddd")
+    ax.set_xlabel("Année")
+    ax.set_ylabel("")
+    ax.set_title("Structures actives par support d'activité")
+    return ax
+
+
+# --- Sections ------------------------------------------------------------------------------------
+
+
+def _missing(dataset: Dataset, years: range) -> display.Block | None:
+    period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    if not any(structures_active(dataset.participants, y) for y in years):
+        return display.note(f"Aucune structure active en {period}.")
+    if not any(_carriers(dataset, y) for y in years):
+        return display.note(f"Pas de supports d'activité renseignés pour les structures actives en {period}.")
+    return None
+
+
+def _potential_table(dataset: Dataset, years: list[int]) -> pd.DataFrame:
+    frames = {y: potential_supports(dataset, y) for y in years}
+    return pd.DataFrame(
+        {
+            "Support visé par l'action A3": [ACTIVITY_SUPPORTS[c] for c in POTENTIAL_SUPPORTS],
+            **{
+                f"Structures {y}": [fmt.integer(n) if n else "absent" for n in frames[y]["structures"]]
+                for y in years
+            },
+        }
+    )
+
+
+def _people_blocks(dataset: Dataset, year: int, min_cell: int) -> list:
+    people = people_by_support(dataset, year)
+    masked = suppress(people, min_cell, count_columns=["people"], total_column={})["people"]
+    shown = people["people"].astype(float).where(~masked.map(lambda v: isinstance(v, str)))
+    blocks = []
+    if shown.notna().any():
+        fig, ax = plt.subplots(figsize=(8, 1.8 + 0.42 * len(people)))
+        people_chart(shown, ax=ax)
+        drawn = shown.dropna().sort_values(ascending=False)
+        top = ", ".join(f"{ACTIVITY_SUPPORTS.get(c, c)} {fmt.integer(v)}" for c, v in drawn.head(3).items())
+        alt = (f"Barres horizontales : personnes en parcours en {year} par support d'activité, "
+               f"{len(people)} supports présents ; les plus fréquents : {top}.")
+        blocks.append(display.figure(fig, alt=alt))
+    hidden = int(shown.isna().sum())
+    if hidden:
+        blocks.append(display.note(f"{hidden} support(s) dont l'effectif est inférieur à {min_cell} ne sont "
+                                   "pas représentés sur le graphique (effectif masqué dans le tableau)."))
+    table = pd.DataFrame(
+        {
+            "Support d'activité": [support_label(c) for c in people.index],
+            "Structures actives": [fmt.integer(v) for v in people["structures"]],
+            "Personnes en parcours": [fmt.integer(v) for v in masked],
+        }
+    )
+    blocks.append(display.table(table, index=False, caption=f"Supports d'activité en {year}"))
+    blocks.append(display.note(DOUBLE_COUNT_SENTENCE + " (A3) : support visé par l'action A3."))
+    return blocks
+
+
+def supports_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+    """Département report: supports present in ``year``, people by support, the sheet's
+    potential supports present or still missing."""
+    missing = _missing(dataset, range(year, year + 1))
+    if missing is not None:
+        return missing
+    potential = potential_supports(dataset, year)
+    absent = [ACTIVITY_SUPPORTS[c].lower() for c in potential.index[~potential["present"]]]
+    present = int(potential["present"].sum())
+    verb = "est présent" if present <= 1 else "sont présents"
+    lead = (f"En {year}, {present} des {len(potential)} supports visés par l'action A3 {verb}"
+            + (f" ; encore absents : {', '.join(absent)}." if absent else "."))
+    return display.join(
+        display.text(lead),
+        *_people_blocks(dataset, year, min_cell),
+        display.table(_potential_table(dataset, [year]), index=False,
+                      caption=f"Supports visés par l'action A3, {year}"),
+    )
+
+
+def supports_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int = 5) -> display.Block:
+    """Bilan: supports present each year, potential supports at the start and the end of the
+    period, people by support in the last year."""
+    years = range(first_year, last_year + 1)
+    missing = _missing(dataset, years)
+    if missing is not None:
+        return missing
+    by_year = supports_by_year(dataset, first_year=first_year, last_year=last_year)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.8 * len(years) + 4), 1.5 + 0.4 * len(by_year)))
+    presence_chart(by_year, ax=ax)
+    gained = [support_label(c) for c in by_year.index if by_year.at[c, first_year] == 0 and by_year.at[c, last_year] > 0]
+    alt = (f"Grille : nombre de structures actives portant chaque support d'activité, {first_year}-{last_year} ; "
+           f"{int((by_year[first_year] > 0).sum())} supports présents en {first_year}, "
+           f"{int((by_year[last_year] > 0).sum())} en {last_year}"
+           + (f" ; nouveaux : {', '.join(gained)}." if gained else "."))
+    blocks = [display.figure(fig, alt=alt)]
+    if _carriers(dataset, last_year):
+        blocks += _people_blocks(dataset, last_year, min_cell)
+    blocks.append(display.table(_potential_table(dataset, sorted({first_year, last_year})), index=False,
+                                caption=f"Supports visés par l'action A3, {first_year} et {last_year}"))
+    return display.join(*blocks)

@@ -1,0 +1,146 @@
+"""Publics: "dont RSA" exit table, shares of each public, charts and sections."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from iae_eval import publics
+from indicator_factory import make_dataset, pathway, structure
+
+STRUCTURES = [structure("S1", ["ACI"], "Gapençais", name="Alpha"), structure("S2", ["AI"], "Buëch", name="Beta")]
+
+
+def _aci(person, reason, *, rsa=False, sex="M"):
+    """An ACI pathway of 12 months leaving in 2012 (examinable)."""
+    return pathway(person, "S1", "ACI", "2011-06-01", "2012-06-01", reason, rsa=rsa, sex=sex)
+
+
+PARTICIPANTS = (
+    [_aci(f"D{i}", 1, rsa=i < 5, sex="F") for i in range(6)]  # durable: 6, RSA 5
+    + [_aci(f"T{i}", 10, sex="F") for i in range(5)]  # transition: 5, RSA 0
+    + [_aci(f"O{i}", 7, rsa=i < 2) for i in range(5)]  # autre: 5, RSA 2
+    + [_aci("R0", 15, rsa=True)]  # retrait: 1, RSA 1
+    + [pathway("X0", "S1", "ACI", "2012-03-01", "2012-04-15", 1, rsa=True)]  # short exit: not examined
+    + [pathway(f"I{i}", "S1", "ACI", "2012-01-01") for i in range(2)]  # still in
+    + [pathway("Y0", "S2", "AI", "2012-01-01", "2012-03-01", 1, birth_year=1990, hours=100)]  # short (AI)
+    + [pathway("Y1", "S2", "AI", "2012-01-01", "2012-05-01", 5, birth_year=1990, rsa=True, hours=200)]
+)
+# 2012: 22 people (20 in S1, 2 in S2); RSA 10 (9 in S1); women 11; under 26: Y0, Y1.
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _dataset():
+    return make_dataset(structures=STRUCTURES, participants=PARTICIPANTS)
+
+
+def test_exits_by_category_all_and_rsa():
+    exits = publics.exits_by_category(_dataset(), 2012)
+    assert list(exits.index) == list(publics.EXIT_ROWS)
+    assert exits["all"].tolist() == [6, 5, 1, 5, 1, 17]  # positive: Y1 (AI, 200 h); total without retrait
+    assert exits["rsa"].tolist() == [5, 0, 1, 2, 1, 8]
+    s2 = publics.exits_by_category(_dataset(), 2012, structure_id="S2")
+    assert s2["all"].tolist() == [0, 0, 1, 0, 0, 1]  # Y0's 100 hours fail the minimum stay
+
+
+def test_exits_table_labels_and_suppression():
+    table = publics.exits_table(publics.exits_by_category(_dataset(), 2012), min_cell=5)
+    assert list(table.columns) == ["Toutes sorties", "dont RSA"]
+    assert list(table.index) == [
+        "Emploi durable", "Emploi de transition", "Sorties positives", "Autres sorties",
+        "Retrait des sorties constatées", "Total des sorties examinées",
+    ]
+    assert table["Toutes sorties"].tolist() == ["6", "s", "< 5", "5", "< 5", "17"]
+    # secondary: the lone "< 5" of the examined line (positive) takes the smallest other cell
+    assert table["dont RSA"].tolist() == ["5", "0", "< 5", "< 5", "< 5", "8"]
+
+
+def test_exit_shares_leave_masked_cells_out():
+    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5)
+    assert list(shares.index) == ["Emploi durable", "Emploi de transition", "Sorties positives", "Autres sorties"]
+    assert shares.at["Emploi durable", "all"] == pytest.approx(6 / 17)
+    assert shares.at["Emploi durable", "rsa"] == pytest.approx(5 / 8)
+    assert shares.at["Emploi de transition", "rsa"] == 0.0
+    assert np.isnan(shares.at["Emploi de transition", "all"])
+    assert np.isnan(shares.at["Autres sorties", "rsa"])
+
+
+def test_exit_shares_chart():
+    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5)
+    fig, ax = plt.subplots()
+    out = publics.exit_shares_chart(shares, ax=ax)
+    assert out is ax
+    assert len(ax.patches) == 4  # 8 cells, 4 masked
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Toutes sorties", "dont RSA"]
+    assert ax.get_xlabel() == "Part des sorties examinées"
+    assert ax.xaxis.get_major_formatter()(0.25, 0) == "25\u00a0%"
+
+
+def test_public_shares_departement():
+    shares = publics.public_shares(_dataset(), 2012)
+    assert list(shares.index) == ["rsa_participants", "deld", "youth_under_26", "seniors_50_plus", "rqth", "women"]
+    assert shares["departement_count"].tolist() == [10, 0, "< 5", 0, 0, 11]
+    assert shares.at["rsa_participants", "departement_share"] == pytest.approx(10 / 22)
+    assert shares.at["youth_under_26", "departement_share"] == "s"
+    assert shares.at["women", "departement_share"] == pytest.approx(0.5)
+    assert shares["departement_total"].iloc[0] == 22
+
+
+def test_public_shares_structure_small_denominator():
+    shares = publics.public_shares(_dataset(), 2012, structure_id="S2")
+    assert shares["structure_total"].iloc[0] == "< 5"
+    assert shares.at["rsa_participants", "structure_count"] == "< 5"
+    assert set(shares["structure_share"]) == {"s"}  # every share over 2 people is masked
+    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1")
+    assert s1.at["rsa_participants", "structure_share"] == pytest.approx(9 / 20)
+
+
+def test_shares_chart():
+    values = pd.DataFrame({"structure": [0.45, np.nan, 0.55], "departement": [0.4, 0.1, 0.5]},
+                          index=["Allocataires du RSA", "Moins de 26 ans", "Femmes"])
+    fig, ax = plt.subplots()
+    out = publics.shares_chart(values, labels={"structure": "Alpha", "departement": "Département"}, ax=ax)
+    assert out is ax
+    assert len(ax.patches) == 5
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Alpha", "Département"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(values.index)
+
+
+def test_section_departement():
+    html = publics.publics_section(_dataset(), year=2012).html
+    assert html.count("<img") == 2
+    assert "45,5\u00a0%" in html  # RSA: 10 of 22
+    assert "Total des sorties examinées" in html and "dont RSA" in html
+    assert "Allocataires du RSA 45\u00a0%" in html  # alt text of the shares chart
+    assert html.rindex("<img") < html.index("<table")  # charts first
+
+
+def test_section_structure():
+    html = publics.publics_section_structure(_dataset(), year=2012, structure_id="S1").html
+    assert html.count("<img") == 2
+    assert "Alpha : part" in html and "Département : part" in html
+    assert "45,0\u00a0%" in html  # RSA in S1: 9 of 20
+    small = publics.publics_section_structure(_dataset(), year=2012, structure_id="S2").html
+    assert "<td>s</td>" in small and "<td>&lt; 5</td>" in small
+
+
+def test_empty_year_and_no_exit_say_so():
+    assert publics.publics_section(_dataset(), year=2010).html == (
+        '<p class="iae-note">Aucun parcours actif en 2010 : pas de public à décrire.</p>'
+    )
+    assert publics.publics_section_structure(_dataset(), year=2011, structure_id="S2").html == (
+        '<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>'
+    )
+    html = publics.publics_section(_dataset(), year=2013).html  # I0, I1 still in, no exit
+    assert "Aucune sortie examinée en 2013 (département)." in html
