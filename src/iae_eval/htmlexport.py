@@ -1,0 +1,220 @@
+"""An executed notebook → one self-contained, offline HTML report (French).
+
+nbconvert's ``HTMLExporter`` renders the cells with JupyterLab's cell markup but the kit's
+own page template (``templates/iae_report``): no input cells, no prompts, no require.js,
+MathJax, mermaid or widget scripts, no CSS or font from the network — only a small inline
+style sheet (``report.css``). Figures are already base64 PNG inside the outputs.
+
+What the page adds around the cells:
+
+- a header: kind of report, title (the notebook's first ``# `` heading, taken out of its
+  markdown cell), year or period, structure, date of generation, short data fingerprint;
+- a table of contents of the ``##``/``###`` markdown headings, linking to the ids nbconvert
+  gives those headings (ids made unique first, so every link resolves);
+- a footer with the methodology (sources, definitions, small-count suppression).
+
+The papermill ``parameters`` and ``injected-parameters`` cells are removed entirely, and
+so are stderr streams (warnings) — they stay in the executed notebook.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import html
+import re
+from datetime import datetime
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from iae_eval import __version__
+from iae_eval.fmt import percent
+from iae_eval.reference import DEFAULT_MIN_CELL, DURABLE_TARGET, DYNAMIC_TARGET
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "iae_report"
+#: Cells removed from the report (papermill's parameter cells, its error markers).
+DROPPED_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag"})
+#: Heading levels listed in the table of contents.
+TOC_LEVELS = (2, 3)
+
+if TYPE_CHECKING:  # nbformat is imported by the workers only (it pulls in jsonschema)
+    import nbformat
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The kit's report CSS (also used by the portal)."""
+    ref = importlib_resources.files("iae_eval") / "templates" / TEMPLATE_NAME / "report.css"
+    return ref.read_text(encoding="utf-8")
+
+
+@functools.cache
+def exporter():
+    """One configured exporter per process (compiling the template costs ~0.2 s)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+def french_datetime(moment: datetime) -> str:
+    """``28/11/2025 à 11:30``."""
+    return moment.strftime("%d/%m/%Y à %H:%M")
+
+
+def methodology_html(*, fingerprint: str, generated: str) -> str:
+    """The footer: sources, definitions and the small-count rule, in French."""
+    n = DEFAULT_MIN_CELL
+    return (
+        "<h2>Méthodologie</h2>"
+        "<p><strong>Sources.</strong> Fichiers de suivi des parcours d'insertion des structures "
+        "de l'insertion par l'activité économique (entrées, sorties, motifs de sortie), marchés "
+        "publics, opérations et financements recensés par le Département. Jeu de données "
+        f"d'empreinte <code>{html.escape(fingerprint)}</code>.</p>"
+        "<p><strong>Définitions.</strong> Les indicateurs suivent le référentiel de l'évaluation "
+        "(documentation du kit, « Définitions des indicateurs ») : un parcours est actif une année "
+        "s'il a commencé au plus tard le 31 décembre et ne s'est pas achevé avant le 1er janvier ; "
+        "les taux de sortie rapportent les sorties examinées, hors retraits et hors sorties avant "
+        "la durée minimale (3 mois en ACI et EI, 150 heures en AI et ETTI). Objectifs de la "
+        f"période : {percent(DURABLE_TARGET, 0)} de sorties vers l'emploi durable, "
+        f"{percent(DYNAMIC_TARGET, 0)} de sorties dynamiques.</p>"
+        f"<p><strong>Secret statistique.</strong> Tout effectif inférieur à {n} est masqué "
+        f"(« &lt; {n} »), de même que les valeurs qui permettraient de le retrouver. Aucune "
+        "donnée individuelle ne figure dans ce rapport.</p>"
+        f"<p>Rapport produit par iae-eval {html.escape(__version__)} le "
+        f"{html.escape(generated)}.</p>"
+    )
+
+
+def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, str | None]:
+    """A copy of ``nb`` without parameter cells and stderr, and the title taken out of it."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    title: str | None = None
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & DROPPED_TAGS:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        elif cell.cell_type == "markdown" and title is None:
+            lines = cell.source.splitlines()
+            first = next((i for i, line in enumerate(lines) if line.strip()), None)
+            if first is not None and re.match(r"#\s", lines[first]):
+                title = lines[first].lstrip("#").strip()
+                rest = "\n".join(lines[first + 1 :]).strip()
+                if not rest:
+                    continue
+                cell.source = rest
+            else:
+                title = ""
+        cells.append(cell)
+    nb.cells = cells
+    return nb, title or None
+
+
+def notebook_title(nb: nbformat.NotebookNode) -> str | None:
+    """The text of the first ``# `` heading of the first markdown cell, if any."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or set(cell.get("metadata", {}).get("tags", [])) & DROPPED_TAGS:
+            continue
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+        return first.lstrip("#").strip() if re.match(r"#\s", first) else None
+    return None
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(_TAG.sub("", fragment)).strip()
+
+
+def _link_headings(body: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Make the ids of nbconvert's headings unique; return the body and the TOC entries."""
+    seen: dict[str, int] = {}
+    entries: list[tuple[int, str, str]] = []
+
+    def fix(match: re.Match) -> str:
+        level, hid, inner = int(match.group(1)), match.group(2), match.group(3)
+        count = seen.get(hid, 0) + 1
+        seen[hid] = count
+        new_id = hid if count == 1 else f"{hid}-{count}"
+        if new_id != hid:
+            inner = inner.replace(f'href="#{hid}"', f'href="#{new_id}"')
+        label = _text(inner.split('<a class="anchor-link"')[0])
+        if level in TOC_LEVELS and label:
+            entries.append((level, new_id, label))
+        return f'<h{level} id="{new_id}">{inner}</h{level}>'
+
+    return _HEADING.sub(fix, body), entries
+
+
+def _toc(entries: list[tuple[int, str, str]]) -> str:
+    """Nested ordered lists: level-3 headings under the level-2 heading before them."""
+    if not entries:
+        return ""
+    parts = ['<nav class="iae-toc" aria-label="Sommaire"><h2>Sommaire</h2><ol>']
+    open_sub = False
+    top = min(level for level, _, _ in entries)
+    for index, (level, hid, label) in enumerate(entries):
+        link = f'<a href="#{hid}">{html.escape(label)}</a>'
+        if level > top:
+            if not open_sub:
+                parts.append("<ol>" if index else "<li><ol>")
+                open_sub = True
+            parts.append(f"<li>{link}</li>")
+            continue
+        if open_sub:
+            parts.append("</ol></li>")
+            open_sub = False
+        elif index:
+            parts.append("</li>")
+        parts.append(f"<li>{link}")
+    parts.append("</ol></li>" if open_sub else "</li>")
+    parts.append("</ol></nav>")
+    return "".join(parts)
+
+
+def report_html(
+    nb: nbformat.NotebookNode,
+    *,
+    kicker: str,
+    meta: list[tuple[str, str]],
+    fingerprint: str,
+    generated: datetime | None = None,
+    fallback_title: str = "Rapport",
+) -> str:
+    """The HTML page of the executed notebook ``nb``.
+
+    ``kicker`` is the kind of report shown above the title; ``meta`` the ``(label, value)``
+    pairs of the header (year, structure…), to which the date of generation and the short
+    data fingerprint are added.
+    """
+    clean, title = _prepare(nb)
+    when = french_datetime(generated or datetime.now())
+    short = fingerprint[:12] if fingerprint else "inconnue"
+    title = title or fallback_title
+    iae = {
+        "version": __version__,
+        "page_title": f"{title} — {kicker}" if kicker and kicker.lower() not in title.lower() else title,
+        "title": title,
+        "kicker": kicker,
+        "meta": [*meta, ("Généré le", when), ("Données", short)],
+        "css": stylesheet(),
+        "footer": methodology_html(fingerprint=short, generated=when),
+    }
+    body, _ = exporter().from_notebook_node(clean, resources={"iae": iae})
+    body, entries = _link_headings(body)
+    return body.replace("<!--iae-toc-->", _toc(entries), 1)

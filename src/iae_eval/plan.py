@@ -1,0 +1,221 @@
+"""Which reports a batch builds, and where each one goes (issue 4).
+
+For each year asked: the ``departement`` report and one ``structure`` report per structure
+active that year (a structure with at least one pathway active in the year, DATA_CONTRACT
+§5), or only the structures named with ``--structure``; plus one ``bilan`` report over the
+first..last year when more than one year is asked.
+
+Every parameter is checked here, against the loaded dataset, before any kernel starts:
+:func:`plan_reports` raises :class:`PlanError` listing every bad value and the valid ones.
+
+Output tree (relative to ``--out``)::
+
+    index.html                            the portal
+    <year>/departement.html
+    <year>/structures/<structure_id>.html
+    <year>/indicators.xlsx, <year>/indicators.csv
+    <year>/notebooks/departement.ipynb    executed notebooks (kept on failure)
+    <year>/notebooks/structure-<structure_id>.ipynb
+    bilan-<first>-<last>.html
+    notebooks/bilan-<first>-<last>.ipynb  (the bilan spans years: top-level folder)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from iae_eval.dataset import Dataset
+from iae_eval.errors import IaeEvalError
+from iae_eval.pathways import structures_active
+from iae_eval.reference import DEFAULT_MIN_CELL
+
+#: The notebook of each kind of report, in the notebooks folder.
+NOTEBOOK_FILES: dict[str, str] = {
+    "departement": "departement.ipynb",
+    "structure": "structure.ipynb",
+    "bilan": "bilan.ipynb",
+}
+KIND_LABELS: dict[str, str] = {
+    "departement": "Rapport départemental",
+    "structure": "Rapport de structure",
+    "bilan": "Bilan pluriannuel",
+}
+
+
+class PlanError(IaeEvalError):
+    """Raised when a parameter of ``iae-eval run`` does not fit the dataset (nothing ran)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report to build: its notebook, its parameters and its output paths."""
+
+    kind: str  # departement | structure | bilan
+    notebook: Path  # absolute path of the source notebook
+    parameters: tuple[tuple[str, object], ...]
+    html: str  # output path relative to the output folder (posix)
+    executed: str  # executed notebook, relative to the output folder (posix)
+    year: int | None = None  # None for the bilan
+    first_year: int | None = None
+    last_year: int | None = None
+    structure_id: str | None = None
+    structure_name: str | None = None
+
+    @property
+    def params(self) -> dict[str, object]:
+        return dict(self.parameters)
+
+    @property
+    def period(self) -> str:
+        """``2012`` or ``2009-2013``."""
+        if self.year is not None:
+            return str(self.year)
+        return f"{self.first_year}-{self.last_year}"
+
+    @property
+    def label(self) -> str:
+        """Short description for the terminal and the portal."""
+        if self.kind == "structure":
+            return f"{self.period} · {self.structure_name or self.structure_id}"
+        return f"{self.period} · {KIND_LABELS[self.kind]}"
+
+
+def safe_name(value: str) -> str:
+    """A structure id as a file name: anything but letters, digits, ``.-_`` becomes ``_``."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", value).strip(".")
+    return name or "_"
+
+
+def _ranges(years: list[int]) -> str:
+    """``[2009, 2010, 2011, 2013]`` → ``2009-2011, 2013``."""
+    if not years:
+        return "none"
+    parts: list[str] = []
+    start = prev = years[0]
+    for y in [*years[1:], None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(parts)
+
+
+def _listing(values: list[str], limit: int = 40) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f", … ({len(values)} in all)" if len(values) > limit else "")
+
+
+def plan_reports(
+    dataset: Dataset,
+    *,
+    years: list[int],
+    structures: list[str] | None,
+    notebooks_dir: Path,
+    data_dir: Path,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> list[Report]:
+    """The reports to build, longest first (bilan, then département, then structures).
+
+    Raises :class:`PlanError` naming every bad value (unknown structure, year outside the
+    data, structure without activity in the years asked, missing notebook).
+    """
+    problems: list[str] = []
+    years = sorted(set(years))
+    covered = dataset.years()
+    outside = [y for y in years if y not in covered]
+    if not years:
+        problems.append("--years: no year given")
+    if outside:
+        problems.append(
+            f"--years: {', '.join(map(str, outside))} outside the data "
+            f"(the dataset covers {_ranges(covered)})"
+        )
+    names = {
+        str(k): str(v)
+        for k, v in zip(dataset.structures["structure_id"], dataset.structures["name"], strict=True)
+    }
+    wanted = list(dict.fromkeys(structures or []))
+    unknown = [s for s in wanted if s not in names]
+    if unknown:
+        problems.append(
+            f"--structure: unknown structure {', '.join(unknown)} "
+            f"(known ids: {_listing(sorted(names))})"
+        )
+    valid_years = [y for y in years if y in covered]
+    active = {y: structures_active(dataset.participants, y) for y in valid_years}
+    if wanted and valid_years:
+        idle = [s for s in wanted if s in names and not any(s in active[y] for y in valid_years)]
+        for s in idle:
+            its_years = [y for y in covered if s in structures_active(dataset.participants, y)]
+            problems.append(
+                f"--structure: {s} has no pathway active in {_ranges(valid_years)} "
+                f"(its active years: {_ranges(its_years)})"
+            )
+    kinds = ["departement", "structure"] + (["bilan"] if len(years) > 1 else [])
+    for kind in kinds:
+        if not (notebooks_dir / NOTEBOOK_FILES[kind]).is_file():
+            problems.append(f"notebook {notebooks_dir / NOTEBOOK_FILES[kind]} not found")
+    if problems:
+        raise PlanError(problems)
+
+    data = str(data_dir.resolve())
+    nb = {kind: (notebooks_dir / NOTEBOOK_FILES[kind]).resolve() for kind in kinds}
+    reports: list[Report] = []
+    if len(years) > 1:
+        first, last = years[0], years[-1]
+        reports.append(
+            Report(
+                kind="bilan",
+                notebook=nb["bilan"],
+                parameters=(
+                    ("first_year", first),
+                    ("last_year", last),
+                    ("data_dir", data),
+                    ("min_cell", min_cell),
+                ),
+                html=f"bilan-{first}-{last}.html",
+                executed=f"notebooks/bilan-{first}-{last}.ipynb",
+                first_year=first,
+                last_year=last,
+            )
+        )
+    for year in years:
+        reports.append(
+            Report(
+                kind="departement",
+                notebook=nb["departement"],
+                parameters=(("year", year), ("data_dir", data), ("min_cell", min_cell)),
+                html=f"{year}/departement.html",
+                executed=f"{year}/notebooks/departement.ipynb",
+                year=year,
+            )
+        )
+    for year in years:
+        ids = [s for s in active[year] if not wanted or s in wanted]
+        for sid in ids:
+            reports.append(
+                Report(
+                    kind="structure",
+                    notebook=nb["structure"],
+                    parameters=(
+                        ("year", year),
+                        ("structure_id", sid),
+                        ("data_dir", data),
+                        ("min_cell", min_cell),
+                    ),
+                    html=f"{year}/structures/{safe_name(sid)}.html",
+                    executed=f"{year}/notebooks/structure-{safe_name(sid)}.ipynb",
+                    year=year,
+                    structure_id=sid,
+                    structure_name=names[sid],
+                )
+            )
+    return reports

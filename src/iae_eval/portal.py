@@ -1,0 +1,163 @@
+"""``index.html``: the portal of an output folder (French, self-contained, offline).
+
+It lists every report recorded in the manifest, year by year, with its status in the last
+run (``à jour`` built now, ``inchangé`` skipped because its inputs did not change,
+``échec`` failed, ``antérieur`` built by an earlier run that did not ask for it), a link to
+the report (or to the executed notebook of a failed one), the year's headline figures
+(participants, durable and dynamic exit rates, département scope, suppressed) and links
+to the year's indicator tables.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+from iae_eval import __version__, atomic, fmt
+from iae_eval.htmlexport import french_datetime, methodology_html, stylesheet
+from iae_eval.manifest import Manifest
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "ok": ("à jour", "iae-status-ok"),
+    "skipped": ("inchangé", "iae-status-skipped"),
+    "failed": ("échec", "iae-status-failed"),
+    "earlier": ("antérieur", "iae-status-skipped"),
+}
+INDEX_NAME = "index.html"
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _link(out_dir: Path, rel: str | None, text: str) -> str:
+    if rel and (out_dir / rel).is_file():
+        return f'<a href="{_e(rel)}">{_e(text)}</a>'
+    return _e(text)
+
+
+def _status(entry: dict, run_status: dict[str, str], key: str) -> str:
+    state = run_status.get(key, "earlier")
+    if entry.get("status") == "failed":
+        state = "failed"
+    label, css = STATUS_LABELS[state]
+    return f'<span class="{css}">{label}</span>'
+
+
+def _report_row(out_dir: Path, key: str, entry: dict, run_status: dict[str, str]) -> str:
+    name = entry.get("name") or entry.get("label") or key
+    if entry.get("status") == "failed":
+        link = _link(out_dir, entry.get("notebook"), "notebook exécuté")
+        detail = f'<br><small>{_e(entry.get("error", ""))}</small>' if entry.get("error") else ""
+        target = f"{link}{detail}"
+    else:
+        target = _link(out_dir, key, "ouvrir le rapport")
+    return f"<tr><td>{_e(name)}</td><td>{_status(entry, run_status, key)}</td><td>{target}</td></tr>"
+
+
+def _order(entry: dict) -> tuple:
+    return ({"departement": 0, "structure": 1}.get(entry.get("kind"), 2), entry.get("label") or "")
+
+
+def _headline(values: dict) -> list[str]:
+    return [
+        fmt.integer(values.get("participants")),
+        fmt.percent(values.get("durable_rate")),
+        fmt.percent(values.get("dynamic_rate")),
+    ]
+
+
+def portal_html(
+    out_dir: Path,
+    manifest: Manifest,
+    run_status: dict[str, str],
+    *,
+    fingerprint: str,
+    generated: datetime,
+) -> str:
+    """The portal page of ``out_dir``."""
+    reports = {k: e for k, e in manifest.entries.items() if e.get("type") == "report"}
+    years = sorted(
+        {int(e["year"]) for e in reports.values() if e.get("year") is not None}
+        | {int(y) for y in manifest.years}
+    )
+    bilans = sorted((k, e) for k, e in reports.items() if e.get("kind") == "bilan")
+    counts = {s: 0 for s in STATUS_LABELS}
+    for key, entry in reports.items():
+        state = "failed" if entry.get("status") == "failed" else run_status.get(key, "earlier")
+        counts[state] += 1
+    when = french_datetime(generated)
+    short = fingerprint[:12] if fingerprint else "inconnue"
+
+    parts = [
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'<meta name="generator" content="iae-eval {_e(__version__)}">\n'
+        "<title>Évaluation de l'insertion par l'activité économique — rapports</title>\n"
+        f"<style>\n{stylesheet()}\n</style>\n</head>\n<body class=\"iae-portal\">\n",
+        '<header class="iae-header"><p class="iae-kicker">Portail des rapports</p>'
+        "<h1 class=\"iae-title\">Évaluation de l'insertion par l'activité économique</h1>"
+        f'<dl class="iae-meta"><div><dt>Généré le</dt><dd>{_e(when)}</dd></div>'
+        f"<div><dt>Données</dt><dd>{_e(short)}</dd></div>"
+        f"<div><dt>Rapports</dt><dd>{len(reports)}</dd></div></dl></header>\n",
+    ]
+    summary = ", ".join(
+        f"{counts[s]} {STATUS_LABELS[s][0]}" for s in ("ok", "skipped", "failed", "earlier") if counts[s]
+    )
+    parts.append(f'<p class="iae-note">Dernière exécution : {_e(summary or "aucun rapport")}.</p>\n')
+
+    toc = [f'<li><a href="#annee-{y}">{y}</a></li>' for y in years]
+    if bilans:
+        toc.append('<li><a href="#bilan">Bilan pluriannuel</a></li>')
+    parts.append(
+        '<nav class="iae-toc" aria-label="Sommaire"><h2>Sommaire</h2><ol>'
+        '<li><a href="#chiffres-cles">Chiffres clés par année</a></li>' + "".join(toc) + "</ol></nav>\n"
+    )
+    parts.append('<main class="iae-main">\n<h2 id="chiffres-cles">Chiffres clés par année</h2>\n')
+    parts.append(
+        '<table class="iae-table"><caption>Département, tous types de structures</caption>'
+        "<thead><tr><th>Année</th><th>Participants</th><th>Taux d'emploi durable</th>"
+        "<th>Taux de sorties dynamiques</th><th>Indicateurs détaillés</th></tr></thead><tbody>"
+    )
+    for year in years:
+        values = manifest.years.get(str(year), {})
+        cells = "".join(f"<td>{_e(v)}</td>" for v in _headline(values))
+        tables = " · ".join(
+            _link(out_dir, f"{year}/indicators.{ext}", ext.upper()) for ext in ("xlsx", "csv")
+        )
+        parts.append(f'<tr><td><a href="#annee-{year}">{year}</a></td>{cells}<td>{tables}</td></tr>')
+    parts.append("</tbody></table>\n")
+
+    for year in years:
+        rows = sorted(
+            ((k, e) for k, e in reports.items() if e.get("year") == year),
+            key=lambda item: _order(item[1]),
+        )
+        parts.append(f'<h2 id="annee-{year}">{year}</h2>\n')
+        if not rows:
+            parts.append('<p class="iae-note">Aucun rapport pour cette année.</p>\n')
+            continue
+        parts.append(
+            '<table class="iae-table"><thead><tr><th>Rapport</th><th>Statut</th><th>Lien</th></tr>'
+            "</thead><tbody>" + "".join(_report_row(out_dir, k, e, run_status) for k, e in rows)
+            + "</tbody></table>\n"
+        )
+    if bilans:
+        parts.append('<h2 id="bilan">Bilan pluriannuel</h2>\n<table class="iae-table"><thead><tr>'
+                     "<th>Rapport</th><th>Statut</th><th>Lien</th></tr></thead><tbody>")
+        parts.extend(_report_row(out_dir, k, e, run_status) for k, e in bilans)
+        parts.append("</tbody></table>\n")
+    parts.append(
+        f'</main>\n<footer class="iae-footer">{methodology_html(fingerprint=short, generated=when)}'
+        "</footer>\n</body>\n</html>\n"
+    )
+    return "".join(parts)
+
+
+def write_portal(
+    out_dir: Path, manifest: Manifest, run_status: dict[str, str], *, fingerprint: str, generated: datetime
+) -> Path:
+    """Write ``out_dir/index.html`` atomically."""
+    page = portal_html(out_dir, manifest, run_status, fingerprint=fingerprint, generated=generated)
+    return atomic.write_text(out_dir / INDEX_NAME, page)

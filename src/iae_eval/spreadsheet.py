@@ -1,0 +1,224 @@
+"""A year's indicators as ``indicators.xlsx`` and ``indicators.csv`` (issue 4).
+
+One row per scope of the year: the département, each territory, each kind of structure,
+each structure active that year (DATA_CONTRACT §5), every value passed through
+:func:`iae_eval.suppress.suppress` (counts under ``min_cell`` become ``< 5``). French
+column headers.
+
+Formats, chosen so that a French Excel opens both files as they are:
+
+- ``indicators.xlsx``: counts and amounts are numbers, rates are numeric fractions shown
+  with a percent format (``0.125`` shows as ``12,5 %``), suppressed cells are the text
+  ``< 5``, undefined values are empty cells; header row frozen and bold.
+- ``indicators.csv``: ``;`` separator, UTF-8 with BOM, decimal comma; rates as text
+  ``12,5 %``; amounts with two decimals (``1234,50``); undefined values empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from iae_eval import atomic
+from iae_eval.dataset import Dataset
+from iae_eval.reference import DEFAULT_MIN_CELL, KIND_LABELS
+
+SCOPES: tuple[tuple[str, str], ...] = (
+    ("departement", "Département"),
+    ("territory", "Territoire"),
+    ("kind", "Type de structure"),
+    ("structure", "Structure"),
+)
+
+#: French column header of each indicator key (DATA_CONTRACT §5).
+HEADERS: dict[str, str] = {
+    "participants": "Participants",
+    "rsa_participants": "Dont bénéficiaires du RSA",
+    "entries": "Entrées",
+    "rsa_entries": "Entrées de bénéficiaires du RSA",
+    "women": "Femmes",
+    "youth_under_26": "Moins de 26 ans",
+    "seniors_50_plus": "50 ans et plus",
+    "deld": "Demandeurs d'emploi de longue durée",
+    "rqth": "Travailleurs handicapés (RQTH)",
+    "exits": "Sorties",
+    "short_exits": "Sorties avant la durée minimale",
+    "exits_emploi_durable": "Sorties vers l'emploi durable",
+    "exits_emploi_transition": "Sorties vers l'emploi de transition",
+    "exits_sortie_positive": "Sorties positives",
+    "exits_autre_sortie": "Autres sorties",
+    "exits_retrait": "Retraits",
+    "exits_examined": "Sorties examinées",
+    "durable_rate": "Taux d'emploi durable",
+    "dynamic_rate": "Taux de sorties dynamiques",
+    "mean_duration_months": "Durée moyenne de parcours (mois)",
+    "rsa_durable_or_training": "Bénéficiaires du RSA sortis vers l'emploi durable ou une formation",
+    "contracts_total": "Marchés publics",
+    "contracts_with_clause": "Marchés avec clause sociale",
+    "clause_share": "Part des marchés avec clause sociale",
+    "insertion_hours_planned": "Heures d'insertion prévues",
+    "insertion_hours_done": "Heures d'insertion réalisées",
+    "operations": "Opérations",
+    "funding_total": "Financements (€)",
+    "cost_per_participant": "Coût par participant (€)",
+    "cost_per_dynamic_exit": "Coût par sortie dynamique (€)",
+}
+#: Keys whose values are fractions (shown as percentages).
+RATE_KEYS = frozenset({"durable_rate", "dynamic_rate", "clause_share"})
+#: Keys whose values are amounts or averages (two decimals).
+DECIMAL_KEYS = frozenset(
+    {"mean_duration_months", "funding_total", "cost_per_participant", "cost_per_dynamic_exit",
+     "insertion_hours_planned", "insertion_hours_done"}
+)
+LEAD_COLUMNS = ("Année", "Périmètre", "Code", "Libellé")
+
+
+def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
+    if scope == "structure":
+        s = dataset.structures
+        return {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+    if scope == "kind":
+        return dict(KIND_LABELS)
+    return {}
+
+
+def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Every scope of ``year``, suppressed, with lead columns and indicator keys as columns.
+
+    The columns keep the indicator keys (see :data:`HEADERS` for the French headers);
+    values are Python objects (int, float, ``< 5`` text, None).
+    """
+    from iae_eval.indicators import INDICATOR_KEYS, compute_indicators
+    from iae_eval.suppress import suppress
+
+    parts = []
+    for scope, scope_label in SCOPES:
+        frame = compute_indicators(dataset, year, by=scope)
+        if frame.empty:
+            continue
+        shown = suppress(frame, min_cell=min_cell)
+        labels = _labels(dataset, scope)
+        keys = [None if k is None or (isinstance(k, float) and math.isnan(k)) else str(k) for k in shown.index]
+        lead = pd.DataFrame(
+            {
+                "Année": year,
+                "Périmètre": scope_label,
+                "Code": ["" if k is None else k for k in keys],
+                "Libellé": [
+                    "Hautes-Alpes" if scope == "departement" else labels.get(k, k or "") for k in keys
+                ],
+            },
+            index=shown.index,
+        )
+        parts.append(pd.concat([lead, shown[list(INDICATOR_KEYS)]], axis=1).reset_index(drop=True))
+    if not parts:
+        return pd.DataFrame(columns=[*LEAD_COLUMNS, *INDICATOR_KEYS])
+    return pd.concat(parts, ignore_index=True).astype(object)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _csv_value(key: str, value: object) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        return value
+    if key in RATE_KEYS:
+        return f"{float(value) * 100:.1f} %".replace(".", ",")
+    if key in DECIMAL_KEYS:
+        return f"{float(value):.2f}".replace(".", ",")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace(".", ",")
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """The CSV text (without the BOM): ``;``-separated, French headers and numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    keys = [c for c in table.columns if c not in LEAD_COLUMNS]
+    writer.writerow([*LEAD_COLUMNS, *(HEADERS.get(k, k) for k in keys)])
+    for row in table.itertuples(index=False):
+        record = dict(zip(table.columns, row, strict=True))
+        writer.writerow(
+            [*(str(record[c]) for c in LEAD_COLUMNS), *(_csv_value(k, record[k]) for k in keys)]
+        )
+    return buffer.getvalue()
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> Path:
+    """Write ``indicators.csv`` atomically (UTF-8 with BOM)."""
+    return atomic.write_bytes(path, csv_text(table).encode("utf-8-sig"))
+
+
+def readme_lines(year: int, min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
+    """The notes sheet of the workbook (French)."""
+    return [
+        f"Indicateurs {year} de l'insertion par l'activité économique, par périmètre.",
+        "Une ligne par périmètre : le département, chaque territoire, chaque type de structure, "
+        "chaque structure active dans l'année.",
+        f"« < {min_cell} » : effectif inférieur à {min_cell}, masqué (secret statistique).",
+        "« s » : valeur masquée parce qu'elle permettrait de retrouver un effectif masqué "
+        "(secret secondaire).",
+        "Cellule vide : indicateur non défini (dénominateur nul ou donnée absente).",
+        "Les taux sont des fractions affichées en pourcentage ; les montants sont en euros.",
+        "Définitions : voir la méthodologie des rapports HTML et la documentation du kit.",
+    ]
+
+
+def _xlsx_value(key: str, value: object) -> object:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    number = float(value)
+    if key in RATE_KEYS or key in DECIMAL_KEYS or not number.is_integer():
+        return number
+    return int(number)
+
+
+def write_xlsx(table: pd.DataFrame, path: Path, *, year: int) -> Path:
+    """Write ``indicators.xlsx`` atomically (one sheet, percent formats on rates)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Indicateurs {year}"
+    keys = [c for c in table.columns if c not in LEAD_COLUMNS]
+    ws.append([*LEAD_COLUMNS, *(HEADERS.get(k, k) for k in keys)])
+    for row in table.itertuples(index=False):
+        record = dict(zip(table.columns, row, strict=True))
+        cells = [record[c] for c in LEAD_COLUMNS]
+        cells.extend(_xlsx_value(k, record[k]) for k in keys)
+        ws.append(cells)
+    bold = Font(bold=True)
+    for col, name in enumerate(ws[1], start=1):
+        name.font = bold
+        name.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(col)].width = 14 if col > len(LEAD_COLUMNS) else 18
+    for col, key in enumerate(keys, start=len(LEAD_COLUMNS) + 1):
+        fmt = "0.0%" if key in RATE_KEYS else "#,##0.00" if key in DECIMAL_KEYS else "#,##0"
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = fmt
+    ws.freeze_panes = "E2"
+    notes = wb.create_sheet("Lisez-moi")
+    for line in readme_lines(year):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 110
+    with atomic.atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

@@ -1,0 +1,405 @@
+"""Runs reports in a worker process: papermill on a kernel kept alive between reports.
+
+Starting a Jupyter kernel and importing pandas, matplotlib and the kit in it cost about
+2-3 s, more than most reports take to run. So each worker process keeps one kernel and
+runs its reports in it one after the other, through a papermill engine
+(``iae-persistent-kernel``) that hands papermill's notebook client that kernel instead
+of starting a new one. Papermill still parameterises the notebook, executes every cell,
+and writes the executed notebook with its error banner when a cell fails.
+
+Isolation between two reports of one kernel: before each report the kernel's namespace
+is reset (``InteractiveShell.reset(new_session=True)``: user variables, ``In``/``Out``,
+execution count back to 1), every figure is closed, matplotlib's rcParams, ``sys.path``,
+``os.environ`` and the warning filters are restored to their state after warm-up, and the
+working directory is set to the notebook's folder. Imported modules stay imported (that
+is the point); a module-level cache keyed on the data must therefore be keyed on the
+data's content. A kernel that died, timed out or failed to reset is discarded and a new
+one started; a kernel is also replaced after :data:`REPORTS_PER_KERNEL` reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from iae_eval import atomic
+from iae_eval.plan import KIND_LABELS, Report
+
+if TYPE_CHECKING:
+    import nbformat
+
+#: Time allowed to one report, all cells together (seconds).
+EXECUTION_TIMEOUT = 600
+#: Time allowed to a kernel to start (seconds).
+STARTUP_TIMEOUT = 60
+#: A kernel is replaced after this many reports (bounds any leak of memory or state).
+REPORTS_PER_KERNEL = 60
+KERNEL_NAME = "python3"
+ENGINE_NAME = "iae-persistent-kernel"
+#: Environment of the kernels: no GUI backend, no debugger warning on frozen modules.
+KERNEL_ENV = {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+#: Loggers silenced in workers (kernel noise never reaches the terminal).
+QUIET_LOGGERS = ("papermill", "traitlets", "nbclient", "nbconvert", "jupyter_client", "asyncio")
+
+#: Modules imported once per kernel, before the first report.
+WARM_UP_CODE = """
+import matplotlib
+matplotlib.use("Agg")
+import numpy, pandas, matplotlib.pyplot
+import importlib
+for _name in ("display", "fmt", "reference", "dataset", "load", "pathways", "indicators",
+              "suppress", "charts", "report", "sd", "action_plan", "validate"):
+    try:
+        importlib.import_module("iae_eval." + _name)
+    except Exception:
+        pass
+"""
+
+#: Installs ``_iae_batch_kernel``: the state snapshot and ``prepare(cwd)`` of isolation.
+STATE_CODE = """
+def _iae_install_state():
+    import os, sys, types, warnings
+    import matplotlib
+    state = types.ModuleType("_iae_batch_kernel")
+    state.rc = dict(matplotlib.rcParams)
+    state.path = list(sys.path)
+    state.environ = dict(os.environ)
+    state.filters = list(warnings.filters)
+
+    def prepare(cwd):
+        get_ipython().reset(new_session=True)
+        import matplotlib.pyplot as plt
+        plt.close("all")
+        dict.update(matplotlib.rcParams, state.rc)
+        sys.path[:] = state.path
+        os.environ.clear()
+        os.environ.update(state.environ)
+        warnings.filters[:] = state.filters
+        os.chdir(cwd)
+
+    state.prepare = prepare
+    sys.modules["_iae_batch_kernel"] = state
+
+_iae_install_state()
+del _iae_install_state
+"""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A report to run, with what the worker needs beyond the plan."""
+
+    report: Report
+    out_dir: Path
+    fingerprint: str
+    generated: datetime
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where and how a report failed."""
+
+    cell_index: int | None
+    execution_count: int | None
+    source_line: str
+    ename: str
+    evalue: str
+
+    def describe(self) -> str:
+        where = "cell ?" if self.cell_index is None else f"cell {self.cell_index}"
+        if self.execution_count is not None:
+            where += f" (In [{self.execution_count}])"
+        code = f" `{self.source_line}`" if self.source_line else ""
+        return f"{where}{code}: {self.ename}: {self.evalue}".rstrip(": ")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one report."""
+
+    report: Report
+    status: str  # ok | failed
+    seconds: float
+    title: str | None = None
+    failure: Failure | None = None
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()[:120]
+    return ""
+
+
+# --- The kernel of this worker process --------------------------------------------------------
+
+
+class _KernelSlot:
+    """The kernel this process keeps, with its client."""
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        run_sync(self.km.start_kernel)(
+            extra_arguments=["--HistoryManager.enabled=False"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            _warm_worker()  # while the kernel boots
+            run_sync(self.kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
+            self.kc.allow_stdin = False
+            self.run(WARM_UP_CODE)
+            self.run(STATE_CODE)
+        except BaseException:
+            self.shutdown()
+            raise
+        self.reports = 0
+
+    def run(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Run ``code`` silently (no output, no history); raise if it fails."""
+        from jupyter_core.utils import run_sync
+
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the kernel did not answer")
+            reply = run_sync(self.kc.get_shell_msg)(timeout=remaining)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def prepare(self, cwd: Path) -> None:
+        self.run(f"__import__('_iae_batch_kernel').prepare({str(cwd)!r})")
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            self.kc.stop_channels()
+        except Exception:  # noqa: BLE001 - best effort when tearing down
+            pass
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _warm_worker() -> None:
+    """Import papermill and compile the HTML template (once per worker process)."""
+    import papermill  # noqa: F401
+
+    from iae_eval.htmlexport import exporter
+
+    exporter()
+
+
+_slot: _KernelSlot | None = None
+_current: dict[str, object] = {}
+
+
+def _kernel() -> _KernelSlot:
+    global _slot
+    if _slot is not None and _slot.reports >= REPORTS_PER_KERNEL:
+        _discard_kernel()
+    if _slot is None:
+        _slot = _KernelSlot()
+    return _slot
+
+
+def _discard_kernel() -> None:
+    global _slot
+    if _slot is not None:
+        _slot.shutdown()
+        _slot = None
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import Engine, papermill_engines
+
+    class PersistentKernelEngine(Engine):
+        """Papermill engine running notebooks on this worker's kept kernel."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, deadline=None, **kwargs):
+            slot = _kernel()
+            deadline = deadline or time.monotonic() + EXECUTION_TIMEOUT
+            start = nb_man.cell_start
+
+            def cell_start(cell, cell_index=None, **kw):
+                _current["cell_index"] = cell_index
+                return start(cell, cell_index, **kw)
+
+            nb_man.cell_start = cell_start
+            _current["nb"] = nb_man.nb
+            client = PapermillNotebookClient(
+                nb_man,
+                km=slot.km,
+                kernel_name=kernel_name,
+                timeout=EXECUTION_TIMEOUT,
+                timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
+                startup_timeout=STARTUP_TIMEOUT,
+                log=logging.getLogger("papermill"),
+                log_output=False,
+            )
+            client.kc = slot.kc
+            slot.reports += 1
+            return client.execute()
+
+    papermill_engines.register(ENGINE_NAME, PersistentKernelEngine)
+
+
+def init_worker() -> None:
+    """Initializer of a worker process: quiet loggers, kernel environment, engine."""
+    # nbformat → jsonschema imports rfc3987_syntax when installed (jupyterlab brings it), which
+    # compiles ~40 lark grammars at import: ~3 s per process, for IRI string formats that the
+    # notebook schema never uses. jsonschema skips that checker when the import fails.
+    if "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+    os.environ.update(KERNEL_ENV)
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL)
+        logger.propagate = False
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    _register_engine()
+    from multiprocessing import util
+
+    util.Finalize(None, _discard_kernel, exitpriority=100)
+
+
+# --- One report ---------------------------------------------------------------------------------
+
+
+def _header(report: Report) -> list[tuple[str, str]]:
+    meta = [("Période" if report.year is None else "Année", report.period)]
+    if report.structure_id is not None:
+        meta.append(("Structure", f"{report.structure_name} ({report.structure_id})"))
+    return meta
+
+
+def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
+    from iae_eval.htmlexport import notebook_title, report_html
+
+    report = job.report
+    page = report_html(
+        nb,
+        kicker=KIND_LABELS[report.kind],
+        meta=_header(report),
+        fingerprint=job.fingerprint,
+        generated=job.generated,
+        fallback_title=report.label,
+    )
+    atomic.write_text(job.out_dir / report.html, page)
+    return notebook_title(nb)
+
+
+def _failure_from_cell(nb: nbformat.NotebookNode | None, index: object, exc: BaseException) -> Failure:
+    cell = None
+    if nb is not None and isinstance(index, int) and 0 <= index < len(nb.cells):
+        cell = nb.cells[index]
+    evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return Failure(
+        cell_index=index if isinstance(index, int) else None,
+        execution_count=cell.get("execution_count") if cell is not None else None,
+        source_line=_first_line(cell.source) if cell is not None else "",
+        ename=type(exc).__name__,
+        evalue=evalue,
+    )
+
+
+def run_report(job: Job) -> Outcome:
+    """Execute one report and write its executed notebook and HTML (atomically).
+
+    Never raises for a failure of the notebook: the outcome says what failed.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    report = job.report
+    started = time.monotonic()
+    executed = job.out_dir / report.executed
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=atomic.TEMP_PREFIX, suffix=".ipynb", dir=executed.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    _current.clear()
+    try:
+        try:
+            slot = _kernel()
+            slot.prepare(report.notebook.parent)
+        except Exception:
+            _discard_kernel()  # one retry on a fresh kernel
+            slot = _kernel()
+            slot.prepare(report.notebook.parent)
+        nb = papermill.execute_notebook(
+            str(report.notebook),
+            str(tmp),
+            parameters=report.params,
+            engine_name=ENGINE_NAME,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            deadline=started + EXECUTION_TIMEOUT,
+        )
+        os.replace(tmp, executed)
+        title = _write_html(job, nb)
+        return Outcome(report, "ok", time.monotonic() - started, title=title)
+    except PapermillExecutionError as exc:
+        os.replace(tmp, executed)  # papermill wrote it with its error banner
+        _drop(job.out_dir / report.html)
+        failure = Failure(
+            cell_index=exc.cell_index,
+            execution_count=exc.exec_count,
+            source_line=_first_line(exc.source),
+            ename=exc.ename,
+            evalue=(exc.evalue or "").strip().splitlines()[0] if (exc.evalue or "").strip() else "",
+        )
+        return Outcome(report, "failed", time.monotonic() - started, failure=failure)
+    except Exception as exc:  # noqa: BLE001 - timeout, dead kernel, broken notebook…
+        _discard_kernel()
+        nb = _current.get("nb")
+        failure = _failure_from_cell(nb, _current.get("cell_index"), exc)
+        if nb is not None:
+            import nbformat
+
+            banner = nbformat.v4.new_markdown_cell(
+                f"**iae-eval: the report failed** at cell {failure.cell_index}: "
+                f"`{failure.ename}: {failure.evalue}`"
+            )
+            banner.metadata["tags"] = ["papermill-error-cell-tag"]
+            nb.cells.insert(0, banner)
+            atomic.write_text(executed, nbformat.writes(nb))
+        _drop(tmp)
+        _drop(job.out_dir / report.html)
+        return Outcome(report, "failed", time.monotonic() - started, failure=failure)
+    finally:
+        _drop(tmp)
+
+
+def _drop(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,512 @@
+"""``iae-eval run``: planning, failure isolation, skipping, atomic writes, offline HTML,
+no person-level data in any output, the portal.
+
+Most tests use tiny throwaway notebooks and a tiny dataset written in ``tmp_path``; one
+end-to-end test runs the real notebooks on ``data/sample``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from iae_eval import atomic, batch, worker
+from iae_eval.batch import run_command
+from iae_eval.htmlexport import report_html
+from iae_eval.manifest import MANIFEST_NAME, Manifest
+from iae_eval.plan import PlanError, plan_reports
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+MAX_REPORT_BYTES = 3 * 1024 * 1024
+
+STRUCTURES_CSV = """structure_id,name,kinds,commune,territory
+S1,Atelier Un,ACI,Gap,Gapençais
+S2,Association Deux,AI,Briançon,Briançonnais
+S3,Chantier Trois,ACI,Embrun,Embrunais-Serre-Ponçon
+"""
+PARTICIPANTS_CSV = """person_id,structure_id,kind,entry_date,exit_date,exit_reason,sex,birth_year,rsa,deld,rqth,hours_worked
+P900001,S1,ACI,2011-01-10,2012-06-30,1,F,1980,oui,non,non,
+P900002,S1,ACI,2012-02-01,,,M,1990,non,oui,non,
+P900003,S2,AI,2011-03-01,2011-12-15,7,M,1970,oui,non,non,400
+P900004,S3,ACI,2012-03-01,,,F,1985,non,non,non,
+"""
+PERSON_IDS = ["P900001", "P900002", "P900003", "P900004"]
+
+KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+CHART = """
+import matplotlib.pyplot as plt
+from iae_eval import display
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.bar(["a", "b"], [1, 2])
+display.join(display.key_figures([("Personnes", "12", None)]), display.figure(fig, "Deux barres"))
+"""
+
+
+def _notebook(params: str, *cells) -> nbformat.NotebookNode:
+    parameters = new_code_cell(params)
+    parameters.metadata["tags"] = ["parameters"]
+    return new_notebook(
+        cells=[new_markdown_cell("# Rapport d'essai\nIntroduction."), parameters, *cells], metadata=KERNELSPEC
+    )
+
+
+def write_notebooks(folder: Path, *, structure_body: str = "x = 1") -> Path:
+    """Three tiny notebooks with the real notebooks' parameters."""
+    folder.mkdir(parents=True, exist_ok=True)
+    departement = _notebook(
+        "year = 2012\ndata_dir = ''\nmin_cell = 5",
+        new_code_cell("assert 'leak' not in dir(), 'namespace leaked from a previous report'\n"
+                      "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 7"),
+        new_markdown_cell("## Chiffres clés"),
+        new_code_cell("from iae_eval.load import load_dataset\nds = load_dataset(data_dir)\n"
+                      "print(len(ds.structures), 'structures')"),
+        new_markdown_cell("## Un graphique\n### Détail"),
+        new_code_cell(CHART),
+        new_markdown_cell("## Un graphique"),  # a duplicated heading: its TOC link must still work
+    )
+    structure = _notebook(
+        "year = 2012\nstructure_id = ''\ndata_dir = ''\nmin_cell = 5",
+        new_markdown_cell("## Structure"),
+        new_code_cell("leak = structure_id\nimport matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 7"),
+        new_code_cell(structure_body),
+        new_code_cell(CHART),
+    )
+    bilan = _notebook(
+        "first_year = 2011\nlast_year = 2012\ndata_dir = ''\nmin_cell = 5",
+        new_markdown_cell("## Bilan"),
+        new_code_cell("from iae_eval import display\ndisplay.note(f'{first_year}-{last_year}')"),
+    )
+    for name, nb in (("departement", departement), ("structure", structure), ("bilan", bilan)):
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder
+
+
+def write_data(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "structures.csv").write_text(STRUCTURES_CSV, encoding="utf-8")
+    (folder / "participants.csv").write_text(PARTICIPANTS_CSV, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """(data dir, notebooks dir, output dir) in tmp_path."""
+    return write_data(tmp_path / "data"), write_notebooks(tmp_path / "notebooks"), tmp_path / "out"
+
+
+def run(data, notebooks, out, *, years=(2012,), structures=(), jobs=2, force=False) -> int:
+    return run_command(
+        data_dir=data, years=list(years), structures=list(structures), out_dir=out, jobs=jobs,
+        force=force, notebooks_dir=notebooks,
+    )
+
+
+# --- HTML checks shared by the tests -----------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.urls: list[tuple[str, str, str]] = []
+        self.toc_links: list[str] = []
+        self.links: list[str] = []
+        self.scripts = 0
+        self.lang = None
+        self._in_toc = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "script":
+            self.scripts += 1
+        for name in ("src", "href", "data", "poster", "srcset"):
+            if attrs.get(name):
+                self.urls.append((tag, name, attrs[name]))
+        if tag == "nav" and "iae-toc" in (attrs.get("class") or ""):
+            self._in_toc += 1
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+            if self._in_toc:
+                self.toc_links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self._in_toc:
+            self._in_toc -= 1
+
+
+def parse_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def assert_offline(path: Path) -> _Page:
+    """No resource from the network, French, small enough, TOC links resolve."""
+    text = path.read_text(encoding="utf-8")
+    page = parse_page(path)
+    assert page.lang == "fr", path
+    assert page.scripts == 0, f"{path}: has a <script>"
+    for tag, attr, url in page.urls:
+        if tag in {"script", "link", "img", "iframe", "source", "video", "audio", "object", "embed"}:
+            assert not re.match(r"\s*(https?:)?//", url), f"{path}: <{tag} {attr}={url[:80]}>"
+    assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//", text), path
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), f"{path}: CSS url() from the network"
+    assert path.stat().st_size < MAX_REPORT_BYTES, f"{path}: {path.stat().st_size} bytes"
+    for href in page.toc_links:
+        assert href.startswith("#") and href[1:] in page.ids, f"{path}: TOC link {href} has no target"
+    return page
+
+
+def scan_for_people(out: Path, person_ids: list[str], pattern: str) -> list[str]:
+    """Every output (HTML, CSV, xlsx, json, executed notebooks) that names a person."""
+    found = []
+    texts = {}
+    for path in out.rglob("*"):
+        if path.suffix in {".html", ".csv", ".json", ".ipynb"}:
+            texts[path] = path.read_text(encoding="utf-8-sig")
+        elif path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as zf:
+                texts[path] = "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml"))
+    assert texts
+    ids = set(person_ids)
+    for path, text in texts.items():
+        hits = set(re.findall(pattern, text)) | {i for i in ids if i in text}
+        if hits:
+            found.append(f"{path}: {sorted(hits)[:5]}")
+        for column in ("person_id", "birth_year", "date de naissance", "année de naissance"):
+            if column in text.lower():
+                found.append(f"{path}: mentions {column}")
+    return found
+
+
+# --- Planning and parameter errors (no kernel) ------------------------------------------------------
+
+
+def _no_pool(*_args, **_kwargs):
+    raise AssertionError("a worker pool was started")
+
+
+def test_plan_lists_departement_active_structures_and_bilan(tiny):
+    data, notebooks, _ = tiny
+    from iae_eval.load import load_dataset
+
+    ds = load_dataset(data)
+    plan = plan_reports(ds, years=[2011, 2012], structures=None, notebooks_dir=notebooks, data_dir=data)
+    assert [r.html for r in plan] == [
+        "bilan-2011-2012.html",
+        "2011/departement.html",
+        "2012/departement.html",
+        "2011/structures/S1.html",
+        "2011/structures/S2.html",  # S2's pathway ends 2011-12-15: not active in 2012
+        "2012/structures/S1.html",
+        "2012/structures/S3.html",
+    ]
+    assert plan[0].params == {"first_year": 2011, "last_year": 2012, "data_dir": str(data.resolve()), "min_cell": 5}
+    assert plan[-1].params == {"year": 2012, "structure_id": "S3", "data_dir": str(data.resolve()), "min_cell": 5}
+    only = plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
+    assert [r.html for r in only] == ["2012/departement.html", "2012/structures/S3.html"]
+
+
+@pytest.mark.parametrize(
+    ("years", "structures", "expected"),
+    [
+        ((2012, 2015), (), ["2015 outside the data", "covers 2011-2012"]),
+        ((2012,), ("S9", "S1", "XX"), ["unknown structure S9, XX", "known ids: S1, S2, S3"]),
+        ((2012,), ("S2",), ["S2 has no pathway active in 2012", "its active years: 2011"]),
+        ((2008, 2012), ("S9",), ["2008 outside the data", "unknown structure S9"]),
+    ],
+)
+def test_bad_parameters_run_nothing_and_write_nothing(tiny, capsys, monkeypatch, years, structures, expected):
+    data, notebooks, out = tiny
+    monkeypatch.setattr(batch, "_pool", _no_pool)
+    assert run(data, notebooks, out, years=years, structures=structures) == 1
+    err = capsys.readouterr().err
+    for text in expected:
+        assert text in err
+    assert "Nothing was run" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_invalid_data_prints_located_problems_and_exits_1(tiny, capsys, monkeypatch):
+    data, notebooks, out = tiny
+    (data / "participants.csv").write_text(
+        PARTICIPANTS_CSV.replace("P900002,S1,ACI,2012-02-01", "P900002,S7,ACI,2012-02-01"), encoding="utf-8"
+    )
+    monkeypatch.setattr(batch, "_pool", _no_pool)
+    assert run(data, notebooks, out) == 1
+    err = capsys.readouterr().err
+    assert "participants.csv:line 3: structure_id: S7" in err
+    assert not out.exists()
+
+
+def test_missing_notebook_is_a_parameter_error(tiny, capsys):
+    data, notebooks, out = tiny
+    (notebooks / "structure.ipynb").unlink()
+    assert run(data, notebooks, out) == 1
+    assert "structure.ipynb not found" in capsys.readouterr().err
+
+
+# --- Atomic writes -------------------------------------------------------------------------------
+
+
+def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path):
+    target = tmp_path / "2012" / "indicators.csv"
+    atomic.write_text(target, "ancien contenu\n")
+
+    class Boom(RuntimeError):
+        pass
+
+    with pytest.raises(Boom):
+        with atomic.atomic_path(target) as tmp:
+            tmp.write_text("nouveau contenu à moit")  # half written when the failure strikes
+            raise Boom
+    assert target.read_text() == "ancien contenu\n"
+    assert atomic.leftovers(tmp_path) == []
+
+
+def test_a_failed_rename_keeps_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "index.html"
+    atomic.write_text(target, "<p>old</p>")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        atomic.write_text(target, "<p>new</p>")
+    assert target.read_text() == "<p>old</p>"
+    assert atomic.leftovers(tmp_path) == []
+
+
+def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, monkeypatch):
+    """A crash while the xlsx is being saved leaves the previous workbook."""
+    from iae_eval import spreadsheet
+
+    table = pd.DataFrame(
+        {"Année": [2012], "Périmètre": ["Département"], "Code": [""], "Libellé": ["Hautes-Alpes"],
+         "participants": [12], "durable_rate": [0.125], "funding_total": [1234.5]}
+    ).astype(object)
+    path = tmp_path / "indicators.xlsx"
+    spreadsheet.write_xlsx(table, path, year=2012)
+    before = path.read_bytes()
+    import openpyxl.workbook.workbook as wb_module
+
+    def crash(self, filename):
+        Path(filename).write_bytes(b"PK\x03\x04 half a zip")
+        raise OSError("crash while saving")
+
+    monkeypatch.setattr(wb_module.Workbook, "save", crash)
+    with pytest.raises(OSError):
+        spreadsheet.write_xlsx(table, path, year=2012)
+    assert path.read_bytes() == before
+    assert atomic.leftovers(tmp_path) == []
+    csv_text = spreadsheet.csv_text(table)
+    assert csv_text.splitlines()[0].startswith("Année;Périmètre;Code;Libellé;Participants;Taux d'emploi durable")
+    assert ";12,5 %;1234,50" in csv_text
+
+
+# --- HTML export (no kernel) -----------------------------------------------------------------------
+
+
+def test_report_html_drops_parameter_cells_and_builds_a_working_toc(tmp_path):
+    nb = _notebook(
+        "year = 2012",
+        new_markdown_cell("## Publics accueillis"),
+        new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: bruit")]),
+        new_markdown_cell("## Sorties d'été\n### Détail\n## Sorties d'été"),
+    )
+    injected = new_code_cell("# Parameters\nyear = 2013")
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(2, injected)
+    page_text = report_html(nb, kicker="Rapport départemental", meta=[("Année", "2012")], fingerprint="0123456789abcdef")
+    path = tmp_path / "r.html"
+    path.write_text(page_text, encoding="utf-8")
+    page = assert_offline(path)
+    assert "year = 2013" not in page_text and "Parameters" not in page_text
+    assert "FutureWarning" not in page_text
+    assert "<h1 class=\"iae-title\">Rapport d&#x27;essai</h1>" in page_text or "Rapport d'essai</h1>" in page_text
+    assert "0123456789ab" in page_text and "Méthodologie" in page_text and "inférieur à 5" in page_text
+    assert len(page.toc_links) == 4 and len(set(page.toc_links)) == 4
+
+
+# --- Batch runs with kernels --------------------------------------------------------------------------
+
+
+FAILING_BODY = """
+import os, time
+if structure_id == "S1" and year == 2011:
+    os._exit(3)  # the kernel dies
+if structure_id == "S2" and year == 2011:
+    raise ValueError("boom in " + structure_id)
+if structure_id == "S3":
+    time.sleep(120)
+"""
+
+
+@pytest.mark.slow
+def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, monkeypatch):
+    data = write_data(tmp_path / "data")
+    notebooks = write_notebooks(tmp_path / "notebooks", structure_body=FAILING_BODY)
+    out = tmp_path / "out"
+    monkeypatch.setattr(worker, "EXECUTION_TIMEOUT", 6)  # inherited by the forked workers
+    code = run(data, notebooks, out, years=(2011, 2012))
+    captured = capsys.readouterr()
+    assert code == 1
+    # every other report was produced
+    for rel in ("bilan-2011-2012.html", "2011/departement.html", "2012/departement.html",
+                "2012/structures/S1.html", "index.html",
+                "2011/indicators.csv", "2011/indicators.xlsx", "2012/indicators.csv"):
+        assert (out / rel).is_file(), rel
+    assert not (out / "2011/structures/S2.html").exists()
+    assert not (out / "2012/structures/S3.html").exists()
+    # the summary names the report, the cell, the error and the executed notebook
+    text = captured.out
+    assert "7 report(s)" in text and "4 built" in text and "3 failed" in text
+    failed_nb = out / "2011/notebooks/structure-S2.ipynb"
+    assert re.search(r"FAILED 2011 · Association Deux: cell \d+ \(In \[\d+\]\) `import os, time`: ValueError: boom in S2", text)
+    assert f"executed notebook: {failed_nb}" in text
+    assert re.search(r"FAILED 2012 · Chantier Trois: cell \d+ .*CellTimeoutError", text)
+    assert re.search(r"FAILED 2011 · Atelier Un: cell \d+ .*DeadKernelError", text)
+    assert (out / "2011/notebooks/structure-S1.ipynb").is_file()
+    # the executed notebook keeps papermill's error banner and the traceback
+    nb = nbformat.read(failed_nb, as_version=4)
+    assert "An Exception was encountered" in nb.cells[0].source
+    assert any(o.get("ename") == "ValueError" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert (out / "2012/notebooks/structure-S3.ipynb").is_file()
+    # the portal lists every report: links of the successful ones exist, failures link their notebook
+    portal = assert_offline(out / "index.html")
+    manifest = Manifest.load(out)
+    reports = {k for k, e in manifest.entries.items() if e["type"] == "report"}
+    assert len(reports) == 7
+    local = [h for h in portal.links if not h.startswith("#")]
+    for href in local:
+        assert (out / href).is_file(), href
+    for key in reports - {"2011/structures/S1.html", "2011/structures/S2.html", "2012/structures/S3.html"}:
+        assert key in local
+    assert "2011/notebooks/structure-S2.ipynb" in local
+    html_text = (out / "index.html").read_text(encoding="utf-8")
+    assert html_text.count("échec") >= 3 and "Atelier Un (S1)" in html_text
+    # offline, small, French reports with working TOCs; no temp file left anywhere
+    for page in out.rglob("*.html"):
+        assert_offline(page)
+    dep = parse_page(out / "2012/departement.html")
+    assert len(dep.toc_links) == 4 and len(set(dep.toc_links)) == 4
+    assert atomic.leftovers(out) == []
+    # the failed reports are retried by the next run, the others are skipped
+    monkeypatch.setattr(worker, "EXECUTION_TIMEOUT", 2)
+    assert run(data, notebooks, out, years=(2011, 2012)) == 1
+    assert "0 built, 4 unchanged (skipped), 3 failed" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_unchanged_reports_are_skipped_until_the_data_changes_or_force(tiny, capsys):
+    data, notebooks, out = tiny
+    started = time.monotonic()
+    assert run(data, notebooks, out, jobs=1) == 0  # one kernel runs every report: isolation checked
+    first = time.monotonic() - started
+    assert "3 report(s)" in capsys.readouterr().out  # departement, S1, S3; no bilan for one year
+    html = out / "2012/departement.html"
+    stamp = html.stat().st_mtime_ns
+    nb_stamp = (out / "2012/notebooks/departement.ipynb").stat().st_mtime_ns
+
+    started = time.monotonic()
+    assert run(data, notebooks, out, jobs=1) == 0
+    second = time.monotonic() - started
+    assert "0 built, 3 unchanged (skipped)" in capsys.readouterr().out
+    assert html.stat().st_mtime_ns == stamp
+    assert (out / "2012/notebooks/departement.ipynb").stat().st_mtime_ns == nb_stamp
+    assert second * 3 < first, (first, second)
+    assert "inchangé" in (out / "index.html").read_text(encoding="utf-8")
+
+    # a changed data file rebuilds everything
+    with (data / "participants.csv").open("a", encoding="utf-8") as handle:
+        handle.write("P900005,S1,ACI,2012-05-01,,,F,1975,non,non,non,\n")
+    assert run(data, notebooks, out) == 0
+    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    assert html.stat().st_mtime_ns != stamp
+
+    # --force rebuilds without any change
+    assert run(data, notebooks, out, force=True) == 0
+    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    # so does an edit of a notebook (only the reports of that notebook)
+    nb = nbformat.read(notebooks / "structure.ipynb", as_version=4)
+    nb.cells.append(new_markdown_cell("Note de bas de page."))
+    nbformat.write(nb, notebooks / "structure.ipynb")
+    assert run(data, notebooks, out) == 0
+    assert "2 built, 1 unchanged" in capsys.readouterr().out
+    assert atomic.leftovers(out) == []
+    assert json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["format"] == 1
+
+
+@pytest.mark.slow
+def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
+    """The real notebooks through the command line; no person-level data in any output."""
+    if not (ROOT / "notebooks" / "structure.ipynb").is_file():
+        pytest.skip("the notebooks are not there yet")
+    out = tmp_path / "reports"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "iae-eval"), "run", "--data", str(SAMPLE), "--years", "2011-2012",
+         "--structure", "S01", "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 report(s)" in result.stdout and "0 failed" in result.stdout
+    assert "Traceback" not in result.stderr and "WARNING" not in result.stderr.upper()
+    expected = ["index.html", "bilan-2011-2012.html", "notebooks/bilan-2011-2012.ipynb"]
+    for year in (2011, 2012):
+        expected += [f"{year}/departement.html", f"{year}/structures/S01.html", f"{year}/indicators.xlsx",
+                     f"{year}/indicators.csv", f"{year}/notebooks/departement.ipynb",
+                     f"{year}/notebooks/structure-S01.ipynb"]
+    for rel in expected:
+        assert (out / rel).is_file(), rel
+    for page in out.rglob("*.html"):
+        parsed = assert_offline(page)
+        if page.name != "index.html":
+            assert len(parsed.toc_links) >= 3, page
+            assert "<img" in page.read_text(encoding="utf-8")
+    people = pd.read_csv(SAMPLE / "participants.csv", dtype=str)["person_id"].tolist()
+    pattern = r"\bP\d{6}\b"
+    assert all(re.fullmatch(pattern, p) for p in people)
+    assert scan_for_people(out, people, pattern) == []
+    csv_text = (out / "2012/indicators.csv").read_bytes()
+    assert csv_text.startswith("\ufeff".encode()) and b";" in csv_text.splitlines()[0]
+    header = csv_text.decode("utf-8-sig").splitlines()[0].split(";")
+    assert {"Participants", "Dont bénéficiaires du RSA", "Taux d'emploi durable"} <= set(header)
+    scopes = {line.split(";")[1] for line in csv_text.decode("utf-8-sig").splitlines()[1:]}
+    assert scopes == {"Département", "Territoire", "Type de structure", "Structure"}
+
+
+def test_scan_finds_a_leaked_identifier(tmp_path):
+    """The identifier scan itself catches an id in a table, a CSV and a workbook."""
+    (tmp_path / "r.html").write_text("<td>P123456</td>", encoding="utf-8")
+    (tmp_path / "t.csv").write_text("Année;birth_year\n", encoding="utf-8")
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["X000042"])
+    wb.save(tmp_path / "w.xlsx")
+    found = scan_for_people(tmp_path, ["X000042"], r"\bP\d{6}\b")
+    assert len(found) == 3
+
+
+def test_plan_error_message_lists_everything():
+    error = PlanError(["--years: 2015 outside the data", "--structure: unknown structure S9"])
+    assert str(error).splitlines() == error.problems
