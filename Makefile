@@ -27,17 +27,19 @@ reports: $(STAMP) ## Build every report of the sample dataset into reports/
 test: $(STAMP) ## Run the whole test suite (browser tests: make test-browser)
 	$(BIN)/python -m pytest -m "not browser" -q
 
-test-browser: $(STAMP) ## Open built reports in headless Chromium (installs Debian's chromium if needed)
-	$(BIN)/python -m pytest -m browser -q
+test-browser: $(STAMP) ## Open built reports in headless Chromium (Debian's chromium, installed if missing and root)
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest -m browser -q
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 sample: $(STAMP) ## Regenerate the bundled sample dataset in data/sample/
 	$(BIN)/iae-eval sample --out $(DATA)
 
-bench: $(STAMP) ## Run the benchmarks under bench/
-	$(BIN)/python bench/run_all.py
+bench: $(STAMP) ## Run the benchmarks under bench/ (load, indicators, batch; several minutes)
+	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the environment, caches and generated reports
 	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info
