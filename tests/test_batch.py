@@ -7,6 +7,8 @@ end-to-end test runs the real notebooks on ``data/sample``.
 
 from __future__ import annotations
 
+import html
+
 import json
 import re
 import subprocess
@@ -459,8 +461,6 @@ def test_unchanged_reports_are_skipped_until_the_data_changes_or_force(tiny, cap
 @pytest.mark.slow
 def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     """The real notebooks through the command line; no person-level data in any output."""
-    if not (ROOT / "notebooks" / "structure.ipynb").is_file():
-        pytest.skip("the notebooks are not there yet")
     out = tmp_path / "reports"
     result = subprocess.run(
         [str(Path(sys.executable).parent / "iae-eval"), "run", "--data", str(SAMPLE), "--years", "2011-2012",
@@ -482,6 +482,21 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
         if page.name != "index.html":
             assert len(parsed.toc_links) >= 3, page
             assert "<img" in page.read_text(encoding="utf-8")
+    sections = {
+        "2012/departement.html": ["Chiffres clés", "Publics accueillis", "Sorties par catégorie",
+                                  "Clauses sociales", "Supports d'activité", "Financements",
+                                  "Développement durable", "Plan d'actions", "Comment lire ce rapport"],
+        "2012/structures/S01.html": ["Fiche de la structure", "Publics accueillis", "Évolution",
+                                     "Financements", "Développement durable"],
+        "bilan-2011-2012.html": ["Taux de sortie et objectifs", "Supports d'activité", "Financements",
+                                 "Développement durable", "Plan d'actions"],
+    }
+    for rel, headings in sections.items():
+        text = html.unescape((out / rel).read_text(encoding="utf-8"))
+        for heading in headings:
+            assert f">{heading}" in text, (rel, heading)
+        assert "Traceback" not in text and "Pas de données" not in text, rel  # the sample has every table
+    assert (out / "2012/departement.html").read_text(encoding="utf-8").count("<img") >= 10
     people = pd.read_csv(SAMPLE / "participants.csv", dtype=str)["person_id"].tolist()
     pattern = r"\bP\d{6}\b"
     assert all(re.fullmatch(pattern, p) for p in people)

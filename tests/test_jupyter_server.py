@@ -18,7 +18,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -59,8 +58,7 @@ def _assigned_names(source: str) -> set[str]:
 
 def test_jupyter_lab_serves_every_notebook_with_its_parameters(tmp_path):
     missing = [n for n in EXPECTED_PARAMETERS if not (NOTEBOOKS / f"{n}.ipynb").is_file()]
-    if missing:
-        pytest.skip(f"notebooks not written yet: {missing}")
+    assert not missing, f"notebooks missing: {missing}"
     port, token = _free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
