@@ -17,7 +17,8 @@ NBSP = "\u00a0"
 MISSING = "—"
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas.NA (a scalar that has no value to show)."""
     if value is None:
         return True
     try:
@@ -28,7 +29,7 @@ def _is_missing(value: object) -> bool:
 
 def number(value: object, decimals: int = 0) -> str:
     """``1234.5`` → ``1 234,5`` (with ``decimals`` digits after the comma)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str) or not isinstance(value, Number):
         return str(value)
@@ -43,7 +44,7 @@ def integer(value: object) -> str:
 
 def percent(value: object, decimals: int = 1) -> str:
     """A fraction as a French percentage: ``0.125`` → ``12,5 %``."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str) or not isinstance(value, Number):
         return str(value)
@@ -52,7 +53,7 @@ def percent(value: object, decimals: int = 1) -> str:
 
 def euros(value: object, decimals: int = 0) -> str:
     """``1234.5`` → ``1 235 €``."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str) or not isinstance(value, Number):
         return str(value)
@@ -61,7 +62,7 @@ def euros(value: object, decimals: int = 0) -> str:
 
 def hours(value: object) -> str:
     """``1234.5`` → ``1 235 h``."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str) or not isinstance(value, Number):
         return str(value)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from iae_eval import atomic
 from iae_eval.dataset import Dataset
+from iae_eval.fmt import is_missing
 from iae_eval.reference import DEFAULT_MIN_CELL, KIND_LABELS
 
 SCOPES: tuple[tuple[str, str], ...] = (
@@ -120,17 +121,8 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL)
     return pd.concat(parts, ignore_index=True).astype(object)
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _csv_value(key: str, value: object) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, str):
         return value
@@ -178,7 +170,7 @@ def readme_lines(year: int, min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
 
 
 def _xlsx_value(key: str, value: object) -> object:
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, str):
         return value
