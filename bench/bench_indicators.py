@@ -237,6 +237,15 @@ def _machine() -> dict:
     }
 
 
+def baseline_participants(dataset, year: int) -> pd.Series:
+    """The baseline, timed side by side: the pandas a user would write for ONE key of §5
+    (distinct people active in the year, per structure) — a groupby + nunique."""
+    p = dataset.participants
+    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    active = p[(p["entry_date"] <= end) & (p["exit_date"].isna() | (p["exit_date"] >= start))]
+    return active.groupby("structure_id")["person_id"].nunique()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs after a warm-up (≥ 5)")
@@ -281,6 +290,12 @@ def main() -> None:
         print(f"{by:<12} {row['median_s']:>9.3f} {row['min_s']:>7.3f} {row['max_s']:>7.3f} "
               f"{row['tracemalloc_peak_mb']:>15.0f} {'-' if rss is None else f'{rss:.0f}':>8}  "
               f"{row['rows']}")
+    base = _time(lambda: baseline_participants(dataset, args.year), runs)
+    base_median = statistics.median(base)
+    engine_median = results[0]["median_s"]
+    print(f"{'baseline':<12} {base_median:>9.3f} {min(base):>7.3f} {max(base):>7.3f}"
+          f"   (groupby-nunique of 1 key, by structure)")
+    print(f"ratio: all 30 keys by structure / baseline for 1 key = {engine_median / base_median:.2f}×")
     worst = max(r["median_s"] for r in results if r["by"] in ("structure", "departement"))
     worst_mb = max(max(r["tracemalloc_peak_mb"], r["peak_rss_growth_mb"] or 0) for r in results)
     verdict = "OK" if worst < GOAL_SECONDS and worst_mb < GOAL_MB else "GOAL MISSED"
@@ -294,6 +309,7 @@ def main() -> None:
         "dataset": {"origin": origin, "structures": len(dataset.structures),
                     "pathways": len(dataset.participants), "memory_mb": data_mb},
         "year": args.year, "machine": machine, "results": results, "verdict": verdict,
+        "baseline_one_key_median_s": base_median,
     }, indent=2))
     print(f"written to {out.relative_to(HERE.parent)}")
 
