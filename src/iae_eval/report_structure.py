@@ -151,25 +151,14 @@ def exits(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> d
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
     shown = r.suppressed(frame, min_cell=min_cell)
     keys = [*r.EXIT_KEYS, "exits_examined", "short_exits"]
-    table = pd.DataFrame(
-        {
-            "Structure": [r.format_value(k, shown.at["Structure", k]) for k in keys],
-            "Part (structure)": [
-                r.share_text(shown.at["Structure", k], shown.at["Structure", "exits"])
-                if k in r.EXIT_KEYS
-                else ""
-                for k in keys
-            ],
-            "Département": [r.format_value(k, shown.at["Département", k]) for k in keys],
-            "Part (département)": [
-                r.share_text(shown.at["Département", k], shown.at["Département", "exits"])
-                if k in r.EXIT_KEYS
-                else ""
-                for k in keys
-            ],
-        },
-        index=[r.INDICATOR_LABELS[k] for k in keys],
-    )
+    columns = {}
+    for scope in ("Structure", "Département"):
+        columns[scope] = [r.format_value(k, shown.at[scope, k]) for k in keys]
+        columns[f"Part ({scope.lower()})"] = [
+            r.share_text(shown.at[scope, k], shown.at[scope, "exits"]) if k in r.EXIT_KEYS else ""
+            for k in keys
+        ]
+    table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
     return display.join(
         display.table(table, caption=f"Sorties de {year} par catégorie"),
         rates_block(frame, shown, title="de la structure et du département", year=year, min_cell=min_cell),
