@@ -8,8 +8,8 @@ structures (7 % of them with two kinds) and 1,000,000 pathways of ~650,000 peopl
 between 2009 and 2013, plus contracts, operations and funding rows — so the benchmark
 depends on nothing but the indicator engine and measures a dataset twice the size of
 ``iae-eval sample --scale 300``. With ``--from-sample`` it instead loads that scale-300
-sample (``iae_eval.load.load_dataset``), generating it first into ``bench/data/scale300``
-with ``iae_eval.sample.generate_sample`` when it is not there.
+sample (``iae_eval.data.load.load_dataset``), generating it first into ``bench/data/scale300``
+with ``iae_eval.data.sample.generate_sample`` when it is not there.
 
 Timing: one warm-up call, then the median (and min, max) of ``--runs`` calls (≥ 5).
 Memory: the tracemalloc peak during one call (Python and numpy allocations), and the
@@ -51,8 +51,8 @@ def _ids(prefix: str, numbers: np.ndarray, width: int) -> pd.Series:
 
 def synthetic_dataset(*, structures: int = 4000, pathways: int = 1_000_000, seed: int = 2013):
     """A Dataset with the documented dtypes, drawn with numpy (no CSV, no loader)."""
-    from iae_eval.dataset import Dataset
-    from iae_eval.reference import TERRITORIES, builtin_exit_reasons
+    from iae_eval.data.dataset import Dataset
+    from iae_eval.data.reference import TERRITORIES, builtin_exit_reasons
 
     rng = np.random.default_rng(seed)
     n_s, n_p = structures, pathways
@@ -152,10 +152,10 @@ def _yearly(rng: np.random.Generator, name: str, n: int, structures: pd.DataFram
 def sample_dataset():
     """The ``--scale 300`` sample, loaded with the kit's loader (generated if missing)."""
     try:
-        from iae_eval.load import load_dataset
-        from iae_eval.sample import generate_sample
+        from iae_eval.data.load import load_dataset
+        from iae_eval.data.sample import generate_sample
     except ImportError as exc:  # the loader or generator is not there yet
-        raise SystemExit(f"--from-sample needs iae_eval.load and iae_eval.sample: {exc}") from None
+        raise SystemExit(f"--from-sample needs iae_eval.data.load and iae_eval.data.sample: {exc}") from None
     if not (SAMPLE_DIR / "participants.csv").exists():
         print(f"generating the scale-300 sample into {SAMPLE_DIR} …", file=sys.stderr)
         generate_sample(SAMPLE_DIR, seed=2013, scale=300)
@@ -257,7 +257,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = max(args.runs, 5)
 
-    from iae_eval.indicators import compute_indicators
+    from iae_eval.indicators.compute import compute_indicators
 
     start = time.perf_counter()
     if args.from_sample:

@@ -27,7 +27,7 @@ CHILD = r"""
 import json, resource, sys, time
 mode, folder = sys.argv[1], sys.argv[2]
 import pandas as pd
-from iae_eval.load import load_dataset
+from iae_eval.data.load import load_dataset
 start = time.perf_counter()
 if mode == "kit":
     ds = load_dataset(folder)
@@ -43,7 +43,7 @@ print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUS
 def ensure_dataset(folder: Path, scale: float) -> None:
     if (folder / "participants.csv").exists():
         return
-    from iae_eval.sample import generate_sample
+    from iae_eval.data.sample import generate_sample
 
     print(f"generating the scale-{scale:g} dataset in {folder} …", file=sys.stderr)
     start = time.perf_counter()

@@ -1,7 +1,7 @@
 """Build small :class:`Dataset` objects from hand-written rows, with the documented dtypes.
 
 The loader is not needed: each table is a list of dicts (missing columns are empty) and
-is coerced to the column types of ``iae_eval.dataset.TABLES`` — text as pandas string,
+is coerced to the column types of ``iae_eval.data.dataset.TABLES`` — text as pandas string,
 lists as tuples, dates as datetime64, required ints as int64 and optional ones as Int64,
 floats as float64, required booleans as bool and optional ones as nullable boolean.
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from iae_eval.dataset import TABLES, Dataset
-from iae_eval.reference import builtin_exit_reasons
+from iae_eval.data.dataset import TABLES, Dataset
+from iae_eval.data.reference import builtin_exit_reasons
 
 
 def _column(values: list, type_: str, required: bool) -> pd.Series:

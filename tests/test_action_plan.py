@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from iae_eval import action_plan as ap
+from iae_eval.sections import action_plan as ap
 from iae_eval.display import Block
 from indicator_factory import make_dataset, pathway, structure, table
 

@@ -23,11 +23,13 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from iae_eval import atomic, batch, worker
-from iae_eval.batch import run_command
-from iae_eval.htmlexport import report_html
-from iae_eval.manifest import MANIFEST_NAME, Manifest
-from iae_eval.plan import PlanError, plan_reports
+from iae_eval import atomic
+from iae_eval.batch import run as batch
+from iae_eval.batch import worker
+from iae_eval.batch.run import run_command
+from iae_eval.batch.htmlexport import report_html
+from iae_eval.batch.manifest import MANIFEST_NAME, Manifest
+from iae_eval.batch.plan import PlanError, plan_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -73,7 +75,7 @@ def write_notebooks(folder: Path, *, structure_body: str = "x = 1") -> Path:
         new_code_cell("assert 'leak' not in dir(), 'namespace leaked from a previous report'\n"
                       "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 7"),
         new_markdown_cell("## Chiffres clés"),
-        new_code_cell("from iae_eval.load import load_dataset\nds = load_dataset(data_dir)\n"
+        new_code_cell("from iae_eval.data.load import load_dataset\nds = load_dataset(data_dir)\n"
                       "print(len(ds.structures), 'structures')"),
         new_markdown_cell("## Un graphique\n### Détail"),
         new_code_cell(CHART),
@@ -207,7 +209,7 @@ def _no_pool(*_args, **_kwargs):
 
 def test_plan_lists_departement_active_structures_and_bilan(tiny):
     data, notebooks, _ = tiny
-    from iae_eval.load import load_dataset
+    from iae_eval.data.load import load_dataset
 
     ds = load_dataset(data)
     plan = plan_reports(ds, years=[2011, 2012], structures=None, notebooks_dir=notebooks, data_dir=data)
@@ -300,7 +302,7 @@ def test_a_failed_rename_keeps_the_previous_file(tmp_path, monkeypatch):
 
 def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, monkeypatch):
     """A crash while the xlsx is being saved leaves the previous workbook."""
-    from iae_eval import spreadsheet
+    from iae_eval.indicators import exports as spreadsheet
 
     table = pd.DataFrame(
         {"Année": [2012], "Périmètre": ["Département"], "Code": [""], "Libellé": ["Hautes-Alpes"],

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from iae_eval.dataset import TABLES
-from iae_eval.load import load_dataset
+from iae_eval.data.dataset import TABLES
+from iae_eval.data.load import load_dataset
 
 GOOD = Path(__file__).parent / "data" / "good"
 TABLE_NAMES = sorted(p.stem for p in GOOD.glob("*.csv"))

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iae_eval import indicators as ind
-from iae_eval.indicators import (
+from iae_eval.indicators import compute as ind
+from iae_eval.indicators.compute import (
     INDICATOR_KEYS,
     add_months,
     compute_indicators,
@@ -29,7 +29,7 @@ from iae_eval.indicators import (
     indicators_table,
     to_records,
 )
-from iae_eval.reference import EXIT_CATEGORIES, builtin_exit_reasons
+from iae_eval.data.reference import EXIT_CATEGORIES, builtin_exit_reasons
 from indicator_factory import make_dataset, pathway, structure
 
 D = 30.4375  # days in an average month

@@ -1,7 +1,7 @@
 """The engine against a deliberately naive, row-by-row reading of DATA_CONTRACT §5, on every
 scope and year of the bundled sample, through the CLI's json, for CSV and xlsx inputs.
 
-The reference below shares no code with ``iae_eval.indicators``: it walks the rows one by
+The reference below shares no code with ``iae_eval.indicators.compute``: it walks the rows one by
 one with ``pd.DateOffset`` as the contract says, so a disagreement points at a misreading.
 """
 
@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from iae_eval.cli import cli
-from iae_eval.load import load_dataset
+from iae_eval.data.load import load_dataset
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 YEARS = range(2009, 2014)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iae_eval import publics
+from iae_eval.sections import publics
 from indicator_factory import make_dataset, pathway, structure
 
 STRUCTURES = [structure("S1", ["ACI"], "Gapençais", name="Alpha"), structure("S2", ["AI"], "Buëch", name="Beta")]

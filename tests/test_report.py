@@ -27,8 +27,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iae_eval import charts, fmt, report, report_bilan, report_departement, report_structure
-from iae_eval.reference import EXIT_CATEGORY_LABELS
+from iae_eval import charts, fmt
+from iae_eval.sections import common as report
+from iae_eval.sections import bilan as report_bilan
+from iae_eval.sections import departement as report_departement
+from iae_eval.sections import structure as report_structure
+from iae_eval.data.reference import EXIT_CATEGORY_LABELS
 from indicator_factory import make_dataset, pathway, structure
 
 NBSP, THIN = "\u00a0", "\u202f"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iae_eval import sample as sample_mod
-from iae_eval.dataset import TABLES
-from iae_eval.reference import (
+from iae_eval.data import sample as sample_mod
+from iae_eval.data.dataset import TABLES
+from iae_eval.data.reference import (
     ACTION_STATUSES,
     ACTIONS,
     ACTIVITY_SUPPORTS,
@@ -22,8 +22,8 @@ from iae_eval.reference import (
     TERRITORIES,
     builtin_exit_reasons,
 )
-from iae_eval.sample import SAMPLE_TABLES, generate_sample
-from iae_eval.siret import luhn_check_digit, luhn_valid
+from iae_eval.data.sample import SAMPLE_TABLES, generate_sample
+from iae_eval.data.siret import luhn_check_digit, luhn_valid
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 YEARS = range(2009, 2014)

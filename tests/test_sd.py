@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from iae_eval import sd
+from iae_eval.sections import sd
 from iae_eval.display import Block
 from indicator_factory import make_dataset, pathway, structure, table
 

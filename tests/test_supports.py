@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iae_eval import supports
+from iae_eval.sections import supports
 from indicator_factory import make_dataset, pathway, structure
 
 STRUCTURES = [

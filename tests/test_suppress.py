@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iae_eval.indicators import INDICATOR_KEYS, compute_indicators
-from iae_eval.suppress import suppress, suppressed_mask
+from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
+from iae_eval.indicators.suppress import suppress, suppressed_mask
 from indicator_factory import make_dataset, pathway, structure
 
 EXIT_KEYS = ["exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive",

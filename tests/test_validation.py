@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from iae_eval.cli import cli
 from iae_eval.errors import DataValidationError
-from iae_eval.load import load_dataset
+from iae_eval.data.load import load_dataset
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good"

@@ -1,7 +1,7 @@
 """Plot helpers of the reports: each draws on the axis it is given and returns it.
 
 They never create a figure they are not asked to (``ax=None`` → ``plt.gca()``), never save
-and never show: :mod:`iae_eval.report` makes the figure and embeds it with an alt text.
+and never show: :mod:`iae_eval.sections.common` makes the figure and embeds it with an alt text.
 Colours come from :data:`iae_eval.display.PALETTE` (Okabe-Ito, colour-blind safe); axis
 labels and tick labels are French (``1 234``, ``12 %``). Missing values (NaN, e.g. masked
 small counts) are not drawn: no bar, no point.
@@ -20,7 +20,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from iae_eval import fmt
 from iae_eval.display import PALETTE
-from iae_eval.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS
+from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS
 
 #: One colour per exit category, the same in every chart.
 CATEGORY_COLOURS: dict[str, str] = {

@@ -73,7 +73,7 @@ def cli() -> None:
 )
 def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
     """Check a dataset: exit 0 when valid, 1 when invalid (every problem listed)."""
-    from iae_eval.validate import run_validate_command
+    from iae_eval.data.validate import run_validate_command
 
     sys.exit(run_validate_command(data_dir, max_shown=max_shown, problems_csv=problems_csv))
 
@@ -96,8 +96,8 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
 )
 def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
     """Compute the indicators of DATA_CONTRACT §5 for one year and one scope."""
-    from iae_eval import indicators as ind
-    from iae_eval.validate import load_or_exit
+    from iae_eval.indicators import compute as ind
+    from iae_eval.data.validate import load_or_exit
 
     dataset = load_or_exit(data_dir)
     frame = ind.compute_indicators(dataset, year, by=by)
@@ -123,7 +123,7 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
 def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool) -> None:
     """Render the HTML reports of the given years with papermill."""
-    from iae_eval.batch import run_command
+    from iae_eval.batch.run import run_command
 
     sys.exit(
         run_command(
@@ -143,7 +143,7 @@ def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01))
 def sample(out: Path, seed: int, scale: float) -> None:
     """Generate the synthetic Hautes-Alpes dataset (2009-2013)."""
-    from iae_eval.sample import generate_sample
+    from iae_eval.data.sample import generate_sample
 
     paths = generate_sample(out, seed=seed, scale=scale)
     click.echo(f"{len(paths)} files written to {out}")

@@ -3,7 +3,7 @@
 Each function takes the dataset and keyword-only options and returns a
 :class:`~iae_eval.display.Block`: short French sentences, tables of suppressed and
 formatted values, and charts with an alt text. A missing optional table gives the
-one sentence :data:`iae_eval.report.NO_DATA`.
+one sentence :data:`iae_eval.sections.common.NO_DATA`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, display, fmt
-from iae_eval import report as r
-from iae_eval.dataset import Dataset
-from iae_eval.pathways import structure_names, structures_active
-from iae_eval.reference import CLAUSE_TYPES, KIND_LABELS
+from iae_eval.sections import common as r
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import structure_names, structures_active
+from iae_eval.data.reference import CLAUSE_TYPES, KIND_LABELS
 
 _RATES = ["durable_rate", "dynamic_rate"]
 #: Label of the département's row under a table of structures, territories or kinds.

@@ -1,10 +1,10 @@
 """What the report sections share: loading, indicator labels and formats, small-count
 suppression, the "no data" sentence and the "Comment lire ce rapport" section.
 
-The sections themselves live in :mod:`iae_eval.report_departement`,
-:mod:`iae_eval.report_structure` and :mod:`iae_eval.report_bilan` (and, for the evaluation
-themes, in :mod:`iae_eval.publics`, :mod:`iae_eval.funding`, :mod:`iae_eval.supports`,
-:mod:`iae_eval.sd` and :mod:`iae_eval.action_plan`); each returns a
+The sections themselves live in :mod:`iae_eval.sections.departement`,
+:mod:`iae_eval.sections.structure` and :mod:`iae_eval.sections.bilan` (and, for the evaluation
+themes, in :mod:`iae_eval.sections.publics`, :mod:`iae_eval.sections.funding`, :mod:`iae_eval.sections.supports`,
+:mod:`iae_eval.sections.sd` and :mod:`iae_eval.sections.action_plan`); each returns a
 :class:`~iae_eval.display.Block` that a notebook cell displays as its last expression.
 
 Suppression: every table of people counts goes through :func:`suppressed` (small counts
@@ -20,10 +20,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import display, fmt
-from iae_eval.dataset import Dataset
-from iae_eval.indicators import compute_indicators, compute_trends
-from iae_eval.load import load_dataset
-from iae_eval.reference import (
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.compute import compute_indicators, compute_trends
+from iae_eval.data.load import load_dataset
+from iae_eval.data.reference import (
     DURABLE_TARGET,
     DYNAMIC_TARGET,
     EXIT_CATEGORIES,
@@ -31,10 +31,10 @@ from iae_eval.reference import (
     KIND_LABELS,
     MINIMUM_STAY,
 )
-from iae_eval.suppress import suppress
+from iae_eval.indicators.suppress import suppress
 
 NO_DATA = "Pas de données pour cette année."
-#: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.suppress`).
+#: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
 MASKED = "s"
 NO_DATA_PERIOD = "Pas de données pour la période."
 
@@ -99,7 +99,7 @@ PUBLIC_LABELS: dict[str, str] = {
 
 
 def load(data_dir: str | Path) -> Dataset:
-    """Load and validate the dataset folder ``data_dir`` (see :func:`iae_eval.load.load_dataset`:
+    """Load and validate the dataset folder ``data_dir`` (see :func:`iae_eval.data.load.load_dataset`:
     a relative path is also looked up in the parent folders)."""
     return load_dataset(data_dir)
 
@@ -159,7 +159,7 @@ def format_value(key: str, value: object) -> str:
 
 
 def masked(shown: pd.DataFrame) -> pd.DataFrame:
-    """True where :func:`iae_eval.suppress.suppress` hid a value (its display is text:
+    """True where :func:`iae_eval.indicators.suppress.suppress` hid a value (its display is text:
     ``< 5`` for a small count, ``s`` for a cell masked so that it cannot be recomputed)."""
     return shown.map(lambda v: isinstance(v, str))
 
@@ -167,7 +167,7 @@ def masked(shown: pd.DataFrame) -> pd.DataFrame:
 def suppressed(frame: pd.DataFrame, *, min_cell: int, **options) -> pd.DataFrame:
     """``frame`` (indicator keys as columns) after small-count suppression: numbers where a
     value may be shown, text where it is masked. ``options`` go to
-    :func:`iae_eval.suppress.suppress` (e.g. ``total_row="Département"`` when the frame ends
+    :func:`iae_eval.indicators.suppress.suppress` (e.g. ``total_row="Département"`` when the frame ends
     with the total of the rows above)."""
     if frame.empty:
         return frame.astype(object)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from iae_eval import __version__
 from iae_eval.fmt import percent
-from iae_eval.reference import DEFAULT_MIN_CELL, DURABLE_TARGET, DYNAMIC_TARGET
+from iae_eval.data.reference import DEFAULT_MIN_CELL, DURABLE_TARGET, DYNAMIC_TARGET
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "iae_report"
@@ -49,7 +49,7 @@ _TAG = re.compile(r"<[^>]+>")
 @functools.cache
 def stylesheet() -> str:
     """The kit's report CSS (also used by the portal)."""
-    ref = importlib_resources.files("iae_eval") / "templates" / TEMPLATE_NAME / "report.css"
+    ref = importlib_resources.files("iae_eval.batch") / "templates" / TEMPLATE_NAME / "report.css"
     return ref.read_text(encoding="utf-8")
 
 

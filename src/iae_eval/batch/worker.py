@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iae_eval import atomic
-from iae_eval.plan import KIND_LABELS, Report
+from iae_eval.batch.plan import KIND_LABELS, Report
 
 if TYPE_CHECKING:
     import nbformat
@@ -206,7 +206,7 @@ def _warm_worker() -> None:
     """Import papermill and compile the HTML template (once per worker process)."""
     import papermill  # noqa: F401
 
-    from iae_eval.htmlexport import exporter
+    from iae_eval.batch.htmlexport import exporter
 
     exporter()
 
@@ -299,7 +299,7 @@ def _header(report: Report) -> list[tuple[str, str]]:
 
 
 def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
-    from iae_eval.htmlexport import notebook_title, report_html
+    from iae_eval.batch.htmlexport import notebook_title, report_html
 
     report = job.report
     page = report_html(

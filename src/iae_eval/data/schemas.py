@@ -1,5 +1,5 @@
 """The rules a dataset must follow (DATA_CONTRACT §1): pandera schemas per table, then the
-cross-table rules. Frames come typed from :mod:`iae_eval.load`, indexed by line number,
+cross-table rules. Frames come typed from :mod:`iae_eval.data.load`, indexed by line number,
 so every failure is reported where a spreadsheet user will find it.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from iae_eval import reference as ref
+from iae_eval.data import reference as ref
 from iae_eval.errors import Problem
-from iae_eval.siret import luhn_valid
+from iae_eval.data.siret import luhn_valid
 
 MIN_AGE, MAX_AGE = 16, 80
 SEMESTER_PATTERN = r"^\d{4}S[12]$"
@@ -112,7 +112,7 @@ def _schema_problems(name: str, label: str, frame: pd.DataFrame) -> list[Problem
 
 
 def _duplicates(name: str, label: str, frame: pd.DataFrame) -> list[Problem]:
-    from iae_eval.dataset import TABLES
+    from iae_eval.data.dataset import TABLES
 
     problems = []
     for keys in TABLES[name].unique:

@@ -15,10 +15,10 @@ import seaborn as sns
 from matplotlib.patches import Patch
 
 from iae_eval import display, fmt
-from iae_eval.dataset import Dataset
-from iae_eval.pathways import people_active, structures_active
-from iae_eval.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
-from iae_eval.suppress import suppress
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import people_active, structures_active
+from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
+from iae_eval.indicators.suppress import suppress
 
 POTENTIAL_MARK = " (A3)"
 DOUBLE_COUNT_SENTENCE = (

@@ -3,15 +3,15 @@
 The steps, in order:
 
 1. load and validate the dataset once (bad data: the located problems, exit 1);
-2. plan the reports and check every parameter against the data (:mod:`iae_eval.plan`;
+2. plan the reports and check every parameter against the data (:mod:`iae_eval.batch.plan`;
    a bad year or structure: one error naming the bad and the valid values, exit 1,
    nothing run and nothing written);
 3. skip the reports whose inputs did not change since they were built (the manifest,
-   :mod:`iae_eval.manifest`), unless ``--force``;
+   :mod:`iae_eval.batch.manifest`), unless ``--force``;
 4. run the others in worker processes, one kernel kept per worker
-   (:mod:`iae_eval.worker`), with a progress bar; meanwhile write each year's indicator
-   tables (:mod:`iae_eval.spreadsheet`);
-5. write the portal (:mod:`iae_eval.portal`) and print a summary naming each failure
+   (:mod:`iae_eval.batch.worker`), with a progress bar; meanwhile write each year's indicator
+   tables (:mod:`iae_eval.indicators.exports`);
+5. write the portal (:mod:`iae_eval.batch.portal`) and print a summary naming each failure
    (report, cell, error, executed notebook). Exit 1 if anything failed.
 
 A failing report never stops the others. Every file is written atomically.
@@ -31,13 +31,13 @@ from pathlib import Path
 import click
 
 from iae_eval.errors import DatasetNotFoundError, DataValidationError
-from iae_eval.manifest import Manifest, input_hash, kit_digest
-from iae_eval.plan import KIND_LABELS, PlanError, Report, plan_reports
-from iae_eval.reference import DEFAULT_MIN_CELL
+from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
+from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
+from iae_eval.data.reference import DEFAULT_MIN_CELL
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Where the notebooks live: the repository's ``notebooks/`` folder (src layout).
-DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def _plain(value: object) -> object:
 
 def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_cell) -> list[Problem]:
     """Each year's indicators.xlsx/csv and headline figures; the failures, if any."""
-    from iae_eval import spreadsheet
+    from iae_eval.indicators import exports as spreadsheet
 
     problems = []
     for year in years:
@@ -132,7 +132,7 @@ def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    from iae_eval.worker import init_worker
+    from iae_eval.batch.worker import init_worker
 
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker)
@@ -161,8 +161,8 @@ def run_reports(
     Returns the status of each report of this run (``ok``, ``failed``, ``skipped``), the
     failures and the manifest.
     """
-    from iae_eval.portal import write_portal
-    from iae_eval.worker import Job
+    from iae_eval.batch.portal import write_portal
+    from iae_eval.batch.worker import Job
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -244,7 +244,7 @@ def run_reports(
 
 def run_job(job) -> object:
     """Entry point of a worker task (kept here so the pool pickles a module-level name)."""
-    from iae_eval.worker import run_report
+    from iae_eval.batch.worker import run_report
 
     return run_report(job)
 
@@ -278,8 +278,8 @@ def run_command(
     min_cell: int = DEFAULT_MIN_CELL,
 ) -> int:
     """``iae-eval run``: validate, plan, run, summarise; return the exit code."""
-    from iae_eval.load import load_dataset
-    from iae_eval.validate import echo_problems
+    from iae_eval.data.load import load_dataset
+    from iae_eval.data.validate import echo_problems
 
     started = time.monotonic()
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from iae_eval.dataset import Dataset
+from iae_eval.data.dataset import Dataset
 
 
 def active_mask(participants: pd.DataFrame, year: int) -> pd.Series:

@@ -15,13 +15,14 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import ListedColormap
 
-from iae_eval import charts, display, fmt, report
-from iae_eval.action_plan import plan_state
-from iae_eval.dataset import Dataset
+from iae_eval import charts, display, fmt
+from iae_eval.sections import common as report
+from iae_eval.sections.action_plan import plan_state
+from iae_eval.data.dataset import Dataset
 from iae_eval.display import PALETTE
-from iae_eval.pathways import people_active, structure_name, structure_names, structures_with_supports
-from iae_eval.indicators import PEOPLE_COUNT_KEYS
-from iae_eval.reference import (
+from iae_eval.indicators.pathways import people_active, structure_name, structure_names, structures_with_supports
+from iae_eval.indicators.compute import PEOPLE_COUNT_KEYS
+from iae_eval.data.reference import (
     ACTION_STATUSES,
     ACTIONS,
     ACTIVITY_SUPPORTS,
@@ -30,7 +31,7 @@ from iae_eval.reference import (
     SD_PILLARS,
     SD_SCORES,
 )
-from iae_eval.suppress import default_rate_denominators, default_rate_numerators, suppress
+from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators, suppress
 
 #: Label of the action-level column / series (rows without structure_id).
 ACTION_LEVEL = "Action (ensemble)"

@@ -2,7 +2,7 @@
 cost per participant and per dynamic exit, investment subsidies (action A5).
 
 Amounts in euros are not person counts and are shown as they are; the costs per
-participant and per dynamic exit divide by person counts, so :func:`iae_eval.suppress.suppress`
+participant and per dynamic exit divide by person counts, so :func:`iae_eval.indicators.suppress.suppress`
 masks a cost whose count is small or masked (it would give the count back): masked in
 tables, not drawn in charts.
 """
@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from iae_eval import display, fmt, report
-from iae_eval.dataset import Dataset
-from iae_eval.pathways import structure_name, structure_names
-from iae_eval.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
-from iae_eval.suppress import suppress
+from iae_eval import display, fmt
+from iae_eval.sections import common as report
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
+from iae_eval.indicators.suppress import suppress
 
 #: Funders whose aid the sheet expects to mobilise (Europe and the State).
 EUROPE_STATE: tuple[str, ...] = ("europe_fse", "etat")

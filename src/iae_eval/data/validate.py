@@ -13,9 +13,9 @@ import click
 import pandas as pd
 
 from iae_eval.atomic import write_text
-from iae_eval.dataset import Dataset
+from iae_eval.data.dataset import Dataset
 from iae_eval.errors import DatasetNotFoundError, DataValidationError, problem_lines
-from iae_eval.load import inspect_dataset, load_dataset, resolve_data_dir
+from iae_eval.data.load import inspect_dataset, load_dataset, resolve_data_dir
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

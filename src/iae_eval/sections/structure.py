@@ -11,11 +11,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, display, fmt
-from iae_eval import report as r
-from iae_eval.dataset import Dataset
-from iae_eval.pathways import structure_name
-from iae_eval.reference import ACTIVITY_SUPPORTS, CLAUSE_TYPES, KIND_LABELS
-from iae_eval.report_departement import HEADLINES, rates_block
+from iae_eval.sections import common as r
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import structure_name
+from iae_eval.data.reference import ACTIVITY_SUPPORTS, CLAUSE_TYPES, KIND_LABELS
+from iae_eval.sections.departement import HEADLINES, rates_block
 
 #: Rows of the "structure beside the département" table.
 COMPARED_KEYS: tuple[str, ...] = (

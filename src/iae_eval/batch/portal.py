@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from iae_eval import __version__, atomic, fmt
-from iae_eval.htmlexport import french_datetime, methodology_html, stylesheet
-from iae_eval.manifest import Manifest
+from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
+from iae_eval.batch.manifest import Manifest
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ok": ("à jour", "iae-status-ok"),

@@ -3,7 +3,7 @@
 The steps: find each table's file → read it as text cells (encoding and delimiter
 detected, header names trimmed and lower-cased) → parse each column to its type
 (dates ISO or French, booleans oui/non…, decimal comma) → check the schemas and the
-cross-table rules (:mod:`iae_eval.schemas`). Every problem is collected, none stops the
+cross-table rules (:mod:`iae_eval.data.schemas`). Every problem is collected, none stops the
 others; :func:`load_dataset` raises one :class:`DataValidationError` carrying them all.
 Input files are only ever opened for reading.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from iae_eval.dataset import TABLES, Dataset, Table
+from iae_eval.data.dataset import TABLES, Dataset, Table
 from iae_eval.errors import (
     DatasetNotFoundError,
     DataValidationError,
@@ -27,7 +27,7 @@ from iae_eval.errors import (
     problem_lines,
     problems_frame,
 )
-from iae_eval.reference import builtin_exit_reasons
+from iae_eval.data.reference import builtin_exit_reasons
 
 TRUE_WORDS = frozenset({"oui", "true", "1", "o", "yes", "vrai"})
 FALSE_WORDS = frozenset({"non", "false", "0", "n", "no", "faux"})
@@ -308,7 +308,7 @@ def parse_table(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
 
 def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
     """Read, parse and check a dataset: ``(dataset or None if it has errors, problems)``."""
-    from iae_eval.schemas import check_tables
+    from iae_eval.data.schemas import check_tables
 
     folder = resolve_data_dir(path)
     raw_tables, problems, fingerprint = read_tables(folder)

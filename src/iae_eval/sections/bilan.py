@@ -11,10 +11,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, display, fmt
-from iae_eval import report as r
-from iae_eval.dataset import Dataset
-from iae_eval.report import plural
-from iae_eval.report_departement import HEADLINES, TOTAL, exit_bars, with_total
+from iae_eval.sections import common as r
+from iae_eval.data.dataset import Dataset
+from iae_eval.sections.common import plural
+from iae_eval.sections.departement import HEADLINES, TOTAL, exit_bars, with_total
 
 _RATES = ["durable_rate", "dynamic_rate"]
 

@@ -4,7 +4,7 @@ The exit table is the "dont RSA" view of the national yearly report: one row per
 category and a "Total des sorties examinées" row (exits − retrait), with the columns
 "Toutes sorties" and "dont RSA". Exits are counted as the indicators count them
 (DATA_CONTRACT §5): pathways leaving in the year that pass the minimum stay of their kind
-(:func:`iae_eval.indicators.is_examinable`). Counts below ``min_cell`` are suppressed.
+(:func:`iae_eval.indicators.compute.is_examinable`). Counts below ``min_cell`` are suppressed.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from iae_eval import charts, display, fmt, report
-from iae_eval.dataset import Dataset
-from iae_eval.indicators import is_examinable
-from iae_eval.pathways import structure_name
-from iae_eval.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
-from iae_eval.suppress import suppress
+from iae_eval import charts, display, fmt
+from iae_eval.sections import common as report
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.compute import is_examinable
+from iae_eval.indicators.pathways import structure_name
+from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
+from iae_eval.indicators.suppress import suppress
 
 EXAMINED = "exits_examined"
 EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .atomic import TEMP_PREFIX
+from iae_eval.atomic import TEMP_PREFIX
 from .dataset import TABLES
 from .reference import (
     ACTIONS,

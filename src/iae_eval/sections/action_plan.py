@@ -12,8 +12,8 @@ import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
 from iae_eval import display
-from iae_eval.dataset import Dataset
-from iae_eval.reference import ACTION_STATUSES, ACTIONS
+from iae_eval.data.dataset import Dataset
+from iae_eval.data.reference import ACTION_STATUSES, ACTIONS
 
 #: Short French labels of the actions, for chart axes (full labels: reference.ACTIONS).
 ACTION_SHORT_LABELS: dict[str, str] = {

@@ -12,7 +12,7 @@ Rules, all from DATA_CONTRACT §5:
 
 - counts of people are distinct ``person_id`` within a scope key: a person with pathways
   in two structures counts once in the département and once in each structure;
-- the minimum stay of each kind is read from :data:`iae_eval.reference.MINIMUM_STAY`
+- the minimum stay of each kind is read from :data:`iae_eval.data.reference.MINIMUM_STAY`
   (3 calendar months: ``exit_date >= entry_date + DateOffset(months=3)``, the day clipped
   to the month's end as pandas does; 150 hours worked, a missing number of hours failing
   it; or none);
@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from iae_eval import reference
-from iae_eval.dataset import Dataset
-from iae_eval.pathways import active_mask
+from iae_eval.data import reference
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import active_mask
 
 #: Every indicator, in the order of DATA_CONTRACT §5's table (the columns of the frames
 #: and the keys of the json objects).
@@ -160,7 +160,7 @@ def is_examinable(
 ) -> np.ndarray:
     """Whether each pathway's exit passes the minimum stay of its kind (DATA_CONTRACT §5).
 
-    ``rules`` defaults to :data:`iae_eval.reference.MINIMUM_STAY`: ``("months", n)`` —
+    ``rules`` defaults to :data:`iae_eval.data.reference.MINIMUM_STAY`: ``("months", n)`` —
     exit_date ≥ entry_date + n calendar months; ``("hours", h)`` — hours_worked ≥ h (a
     missing number of hours fails); ``None`` — always. A pathway without exit_date fails.
     Raises ``ValueError`` for a kind that has no rule.

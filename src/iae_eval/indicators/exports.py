@@ -2,7 +2,7 @@
 
 One row per scope of the year: the département, each territory, each kind of structure,
 each structure active that year (DATA_CONTRACT §5), every value passed through
-:func:`iae_eval.suppress.suppress` (counts under ``min_cell`` become ``< 5``). French
+:func:`iae_eval.indicators.suppress.suppress` (counts under ``min_cell`` become ``< 5``). French
 column headers.
 
 Formats, chosen so that a French Excel opens both files as they are:
@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from iae_eval import atomic
-from iae_eval.dataset import Dataset
+from iae_eval.data.dataset import Dataset
 from iae_eval.fmt import is_missing
-from iae_eval.reference import DEFAULT_MIN_CELL, KIND_LABELS
+from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
 
 SCOPES: tuple[tuple[str, str], ...] = (
     ("departement", "Département"),
@@ -93,8 +93,8 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL)
     The columns keep the indicator keys (see :data:`HEADERS` for the French headers);
     values are Python objects (int, float, ``< 5`` text, None).
     """
-    from iae_eval.indicators import INDICATOR_KEYS, compute_indicators
-    from iae_eval.suppress import suppress
+    from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
+    from iae_eval.indicators.suppress import suppress
 
     parts = []
     for scope, scope_label in SCOPES:

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from iae_eval import reference
-from iae_eval.indicators import DURABLE_CATEGORY, INDICATOR_KEYS, PEOPLE_COUNT_KEYS
+from iae_eval.data import reference
+from iae_eval.indicators.compute import DURABLE_CATEGORY, INDICATOR_KEYS, PEOPLE_COUNT_KEYS
 
 #: Text of a cell masked by secondary suppression, or of a masked rate.
 MASKED_TEXT = "s"
@@ -333,7 +333,7 @@ def suppress(
     """A copy of ``table`` ready to publish: small counts shown as ``"< 5"``, the cells that
     would let a reader recompute them shown as ``"s"`` (see the module's rule).
 
-    The defaults fit the frame of :func:`iae_eval.indicators.compute_indicators`:
+    The defaults fit the frame of :func:`iae_eval.indicators.compute.compute_indicators`:
 
     - ``count_columns``: the counts of people and pathways (``PEOPLE_COUNT_KEYS``) present
       in the table; for a table without any indicator column, its integer columns;

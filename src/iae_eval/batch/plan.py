@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from iae_eval.dataset import Dataset
+from iae_eval.data.dataset import Dataset
 from iae_eval.errors import IaeEvalError
-from iae_eval.pathways import structures_active
-from iae_eval.reference import DEFAULT_MIN_CELL
+from iae_eval.indicators.pathways import structures_active
+from iae_eval.data.reference import DEFAULT_MIN_CELL
 
 #: The notebook of each kind of report, in the notebooks folder.
 NOTEBOOK_FILES: dict[str, str] = {

@@ -25,7 +25,7 @@ FORMAT = 1
 @functools.cache
 def kit_digest() -> str:
     """Hash of the kit version and of every source and template file of the package."""
-    root = Path(__file__).parent
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".j2", ".css", ".json"} and "__pycache__" not in path.parts:

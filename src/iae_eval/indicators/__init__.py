@@ -1,0 +1,6 @@
+"""Indicators: the catalogue, pathway helpers, the engine (DATA_CONTRACT §5), the
+publication-safe suppression and the spreadsheet exports."""
+
+from iae_eval.indicators.compute import compute_indicators, compute_trends
+
+__all__ = ["compute_indicators", "compute_trends"]

@@ -1,0 +1,2 @@
+"""Report sections, one module per theme, each offering its département, structure and bilan
+views."""
