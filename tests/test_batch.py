@@ -323,7 +323,7 @@ def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, mo
     assert path.read_bytes() == before
     assert atomic.leftovers(tmp_path) == []
     csv_text = spreadsheet.csv_text(table)
-    assert csv_text.splitlines()[0].startswith("Année;Périmètre;Code;Libellé;Participants;Taux d'emploi durable")
+    assert csv_text.splitlines()[0].startswith("Année;Périmètre;Code;Libellé;Personnes en parcours;Taux d'emploi durable")
     assert ";12,5 %;1234,50" in csv_text
 
 

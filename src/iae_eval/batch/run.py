@@ -121,7 +121,7 @@ def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_
             continue
         try:
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell)
-            spreadsheet.write_xlsx(table, outputs[1], year=year)
+            spreadsheet.write_xlsx(table, outputs[1], year=year, min_cell=min_cell)
             spreadsheet.write_csv(table, outputs[0])
             manifest.years[str(year)] = _headline(table)
             manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "ok"})

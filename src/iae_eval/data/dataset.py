@@ -143,6 +143,13 @@ TABLES: dict[str, Table] = {
             unique=(("action_id", "semester"),),
         ),
         Table(
+            "departement",
+            (
+                _c("code", required=True),
+                _c("name", required=True),
+            ),
+        ),
+        Table(
             "exit_reasons",
             (
                 _c("code", "int", required=True),
@@ -173,9 +180,25 @@ class Dataset:
     funding: pd.DataFrame | None = None
     sd_assessment: pd.DataFrame | None = None
     action_plan: pd.DataFrame | None = None
+    departement: pd.DataFrame | None = None
     source: str = ""
     fingerprint: str = ""
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def departement_name(self) -> str | None:
+        """The département's name from the optional ``departement`` table (``None`` without it)."""
+        return self._departement_value("name")
+
+    @property
+    def departement_code(self) -> str | None:
+        """The département's code (``05``) from the optional ``departement`` table."""
+        return self._departement_value("code")
+
+    def _departement_value(self, column: str) -> str | None:
+        if self.departement is None or self.departement.empty:
+            return None
+        return str(self.departement[column].iloc[0])
 
     def years(self) -> list[int]:
         """Calendar years covered by at least one pathway (entry to exit, or to the last entry)."""

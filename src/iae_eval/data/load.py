@@ -329,6 +329,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
         funding=tables.get("funding"),
         sd_assessment=tables.get("sd_assessment"),
         action_plan=tables.get("action_plan"),
+        departement=tables.get("departement"),
         source=str(folder),
         fingerprint=fingerprint,
         warnings=tuple(problem_lines(frame[frame["severity"] == "warning"])),

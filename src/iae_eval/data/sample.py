@@ -57,7 +57,12 @@ SAMPLE_TABLES: tuple[str, ...] = (
     "funding",
     "sd_assessment",
     "action_plan",
+    "departement",
 )
+
+#: The département the sample stands for (its ``departement`` table).
+DEPARTEMENT_CODE = "05"
+DEPARTEMENT_NAME = "Hautes-Alpes"
 
 # --- Publics (shares among entrants) ----------------------------------------------------------
 #: RSA share at entry: base in 2009, rising a little each year (DOMAIN §3: 1,700 → 2,400).
@@ -1018,6 +1023,7 @@ def _build_tables(seed: int, scale: float) -> list[_Table]:
         _generate_funding(streams["funding"], st),
         _generate_sd_assessment(streams["sd_assessment"], st),
         _generate_action_plan(),
+        _rows_table("departement", [(DEPARTEMENT_CODE, DEPARTEMENT_NAME)]),
     ]
     assert [t.name for t in tables] == list(SAMPLE_TABLES)
     return tables

@@ -34,6 +34,7 @@ def _schema(columns: dict[str, list[pa.Check]]) -> pa.DataFrameSchema:
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "structures": _schema({}),
+    "departement": _schema({}),
     "participants": _schema(
         {
             "kind": [_one_of(ref.KINDS, "kind")],
@@ -193,6 +194,11 @@ def _check_contracts(label: str, c: pd.DataFrame) -> list[Problem]:
     )
 
 
+def _check_departement(label: str, d: pd.DataFrame) -> list[Problem]:
+    extra = pd.Series(range(len(d)), index=d.index) >= 1
+    return _rows(label, d, extra, "code", "only one row is allowed (the département the data covers)")
+
+
 def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
     """Every schema and cross-table problem of the typed tables (index = line numbers)."""
     problems: list[Problem] = []
@@ -211,4 +217,6 @@ def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> lis
             problems += _check_references(labels[name], tables[name], s)
     if "contracts" in tables:
         problems += _check_contracts(labels["contracts"], tables["contracts"])
+    if "departement" in tables:
+        problems += _check_departement(labels["departement"], tables["departement"])
     return problems

@@ -37,77 +37,18 @@ import pandas as pd
 
 from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.catalogue import (
+    COUNT_KEYS,
+    DURABLE_CATEGORY,
+    INDICATOR_KEYS,
+    PEOPLE_COUNT_KEYS,
+    RATE_KEYS,
+)
 from iae_eval.indicators.pathways import active_mask
 
-#: Every indicator, in the order of DATA_CONTRACT §5's table (the columns of the frames
-#: and the keys of the json objects).
-INDICATOR_KEYS: tuple[str, ...] = (
-    "participants",
-    "rsa_participants",
-    "entries",
-    "rsa_entries",
-    "women",
-    "youth_under_26",
-    "seniors_50_plus",
-    "deld",
-    "rqth",
-    "exits",
-    "short_exits",
-    "exits_emploi_durable",
-    "exits_emploi_transition",
-    "exits_sortie_positive",
-    "exits_autre_sortie",
-    "exits_retrait",
-    "exits_examined",
-    "durable_rate",
-    "dynamic_rate",
-    "mean_duration_months",
-    "rsa_durable_or_training",
-    "contracts_total",
-    "contracts_with_clause",
-    "clause_share",
-    "insertion_hours_planned",
-    "insertion_hours_done",
-    "operations",
-    "funding_total",
-    "cost_per_participant",
-    "cost_per_dynamic_exit",
-)
-#: Counts of people or pathways (the cells small-count suppression protects).
-PEOPLE_COUNT_KEYS: tuple[str, ...] = (
-    "participants",
-    "rsa_participants",
-    "entries",
-    "rsa_entries",
-    "women",
-    "youth_under_26",
-    "seniors_50_plus",
-    "deld",
-    "rqth",
-    "exits",
-    "short_exits",
-    "exits_emploi_durable",
-    "exits_emploi_transition",
-    "exits_sortie_positive",
-    "exits_autre_sortie",
-    "exits_retrait",
-    "exits_examined",
-    "rsa_durable_or_training",
-)
-#: Every integer key: the people counts plus contracts and operations.
-COUNT_KEYS: tuple[str, ...] = (
-    *PEOPLE_COUNT_KEYS,
-    "contracts_total",
-    "contracts_with_clause",
-    "operations",
-)
-#: Fractions between 0 and 1 (shown as percentages).
-RATE_KEYS: tuple[str, ...] = ("durable_rate", "dynamic_rate", "clause_share")
 #: The scopes of ``compute_indicators(by=...)``.
 SCOPES: tuple[str, ...] = ("departement", "structure", "territory", "kind")
 
-#: Category whose exits are "durable employment" for indicator 2.
-DURABLE_CATEGORY = "emploi_durable"
 #: Age at entry below which a person counts in ``youth_under_26``.
 YOUTH_AGE_LIMIT = 26
 #: Age at entry from which a person counts in ``seniors_50_plus``.

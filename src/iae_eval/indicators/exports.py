@@ -27,6 +27,8 @@ from iae_eval import atomic
 from iae_eval.data.dataset import Dataset
 from iae_eval.fmt import is_missing
 from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
+from iae_eval.indicators import catalogue
+from iae_eval.indicators.catalogue import Kind
 
 SCOPES: tuple[tuple[str, str], ...] = (
     ("departement", "Département"),
@@ -35,45 +37,11 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("structure", "Structure"),
 )
 
-#: French column header of each indicator key (DATA_CONTRACT §5).
-HEADERS: dict[str, str] = {
-    "participants": "Participants",
-    "rsa_participants": "Dont bénéficiaires du RSA",
-    "entries": "Entrées",
-    "rsa_entries": "Entrées de bénéficiaires du RSA",
-    "women": "Femmes",
-    "youth_under_26": "Moins de 26 ans",
-    "seniors_50_plus": "50 ans et plus",
-    "deld": "Demandeurs d'emploi de longue durée",
-    "rqth": "Travailleurs handicapés (RQTH)",
-    "exits": "Sorties",
-    "short_exits": "Sorties avant la durée minimale",
-    "exits_emploi_durable": "Sorties vers l'emploi durable",
-    "exits_emploi_transition": "Sorties vers l'emploi de transition",
-    "exits_sortie_positive": "Sorties positives",
-    "exits_autre_sortie": "Autres sorties",
-    "exits_retrait": "Retraits",
-    "exits_examined": "Sorties examinées",
-    "durable_rate": "Taux d'emploi durable",
-    "dynamic_rate": "Taux de sorties dynamiques",
-    "mean_duration_months": "Durée moyenne de parcours (mois)",
-    "rsa_durable_or_training": "Bénéficiaires du RSA sortis vers l'emploi durable ou une formation",
-    "contracts_total": "Marchés publics",
-    "contracts_with_clause": "Marchés avec clause sociale",
-    "clause_share": "Part des marchés avec clause sociale",
-    "insertion_hours_planned": "Heures d'insertion prévues",
-    "insertion_hours_done": "Heures d'insertion réalisées",
-    "operations": "Opérations",
-    "funding_total": "Financements (€)",
-    "cost_per_participant": "Coût par participant (€)",
-    "cost_per_dynamic_exit": "Coût par sortie dynamique (€)",
-}
 #: Keys whose values are fractions (shown as percentages).
-RATE_KEYS = frozenset({"durable_rate", "dynamic_rate", "clause_share"})
-#: Keys whose values are amounts or averages (two decimals).
+RATE_KEYS = frozenset(catalogue.RATE_KEYS)
+#: Keys whose values are amounts, hours or averages (two decimals).
 DECIMAL_KEYS = frozenset(
-    {"mean_duration_months", "funding_total", "cost_per_participant", "cost_per_dynamic_exit",
-     "insertion_hours_planned", "insertion_hours_done"}
+    i.key for i in catalogue.INDICATORS if i.kind in (Kind.MONEY, Kind.HOURS, Kind.MONTHS)
 )
 LEAD_COLUMNS = ("Année", "Périmètre", "Code", "Libellé")
 
@@ -90,12 +58,13 @@ def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
 def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Every scope of ``year``, suppressed, with lead columns and indicator keys as columns.
 
-    The columns keep the indicator keys (see :data:`HEADERS` for the French headers);
+    The columns keep the indicator keys (:func:`catalogue.header` gives the French headers);
     values are Python objects (int, float, ``< 5`` text, None).
     """
     from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
     from iae_eval.indicators.suppress import suppress
 
+    departement = dataset.departement_name or "Département"
     parts = []
     for scope, scope_label in SCOPES:
         frame = compute_indicators(dataset, year, by=scope)
@@ -110,7 +79,7 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL)
                 "Périmètre": scope_label,
                 "Code": ["" if k is None else k for k in keys],
                 "Libellé": [
-                    "Hautes-Alpes" if scope == "departement" else labels.get(k, k or "") for k in keys
+                    departement if scope == "departement" else labels.get(k, k or "") for k in keys
                 ],
             },
             index=shown.index,
@@ -140,7 +109,7 @@ def csv_text(table: pd.DataFrame) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     keys = [c for c in table.columns if c not in LEAD_COLUMNS]
-    writer.writerow([*LEAD_COLUMNS, *(HEADERS.get(k, k) for k in keys)])
+    writer.writerow([*LEAD_COLUMNS, *(catalogue.header(k) for k in keys)])
     for row in table.itertuples(index=False):
         record = dict(zip(table.columns, row, strict=True))
         writer.writerow(
@@ -180,7 +149,7 @@ def _xlsx_value(key: str, value: object) -> object:
     return int(number)
 
 
-def write_xlsx(table: pd.DataFrame, path: Path, *, year: int) -> Path:
+def write_xlsx(table: pd.DataFrame, path: Path, *, year: int, min_cell: int = DEFAULT_MIN_CELL) -> Path:
     """Write ``indicators.xlsx`` atomically (one sheet, percent formats on rates)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -190,7 +159,7 @@ def write_xlsx(table: pd.DataFrame, path: Path, *, year: int) -> Path:
     ws = wb.active
     ws.title = f"Indicateurs {year}"
     keys = [c for c in table.columns if c not in LEAD_COLUMNS]
-    ws.append([*LEAD_COLUMNS, *(HEADERS.get(k, k) for k in keys)])
+    ws.append([*LEAD_COLUMNS, *(catalogue.header(k) for k in keys)])
     for row in table.itertuples(index=False):
         record = dict(zip(table.columns, row, strict=True))
         cells = [record[c] for c in LEAD_COLUMNS]
@@ -208,7 +177,7 @@ def write_xlsx(table: pd.DataFrame, path: Path, *, year: int) -> Path:
                 cell.number_format = fmt
     ws.freeze_panes = "E2"
     notes = wb.create_sheet("Lisez-moi")
-    for line in readme_lines(year):
+    for line in readme_lines(year, min_cell):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
     with atomic.atomic_path(path) as tmp:

@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from iae_eval.data import reference
-from iae_eval.indicators.compute import DURABLE_CATEGORY, INDICATOR_KEYS, PEOPLE_COUNT_KEYS
+from iae_eval.indicators import catalogue
+from iae_eval.indicators.catalogue import INDICATOR_KEYS, PEOPLE_COUNT_KEYS
 
 #: Text of a cell masked by secondary suppression, or of a masked rate.
 MASKED_TEXT = "s"
@@ -43,46 +44,24 @@ MASKED_TEXT = "s"
 Relations = str | Mapping[str, Sequence[str]] | Iterable[tuple[str, Sequence[str]]]
 
 
-def default_rate_denominators() -> dict[str, str | tuple[str, ...]]:
-    """Rates, means and costs of the indicator frame → the count they are taken over (a
-    tuple of columns: their sum)."""
-    return {
-        "durable_rate": "exits_examined",
-        "dynamic_rate": "exits_examined",
-        "mean_duration_months": "exits_examined",
-        "cost_per_participant": "participants",
-        "cost_per_dynamic_exit": tuple(f"exits_{c}" for c in reference.DYNAMIC_CATEGORIES),
-    }
-
-
-def _category_keys(*, examined_only: bool = False) -> tuple[str, ...]:
-    return tuple(
-        f"exits_{c}"
-        for c in reference.EXIT_CATEGORIES
-        if not (examined_only and c == reference.NEUTRAL_CATEGORY)
-    )
+def default_rate_denominators() -> dict[str, tuple[str, ...]]:
+    """Rates, means and costs of the indicator frame → the counts they are taken over (their
+    sum), from the catalogue."""
+    return catalogue.rate_denominators()
 
 
 def default_rate_numerators() -> dict[str, tuple[str, ...]]:
-    """Rates of the indicator frame → the counts a reader could get back from them.
-
-    ``dynamic_rate`` gives back the dynamic exits and so, by difference with
-    ``exits_examined``, the "autre_sortie" ones: it depends on every examined category, and
-    so does ``cost_per_dynamic_exit`` (with ``funding_total`` it gives the dynamic exits).
-    """
-    return {
-        "durable_rate": (f"exits_{DURABLE_CATEGORY}",),
-        "dynamic_rate": _category_keys(examined_only=True),
-        "cost_per_dynamic_exit": _category_keys(examined_only=True),
-    }
+    """Rates of the indicator frame → the counts a reader could get back from them, from the
+    catalogue."""
+    return catalogue.rate_numerators()
 
 
 def default_relations() -> list[tuple[str, tuple[str, ...]]]:
     """Totals of the indicator frame along a row: (total column, the columns adding up to it)."""
     neutral = f"exits_{reference.NEUTRAL_CATEGORY}"
     return [
-        ("exits", _category_keys()),
-        ("exits_examined", _category_keys(examined_only=True)),
+        ("exits", catalogue.EXIT_KEYS),
+        ("exits_examined", catalogue.EXAMINED_EXIT_KEYS),
         ("exits", ("exits_examined", neutral)),
     ]
 

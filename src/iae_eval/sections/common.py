@@ -23,14 +23,17 @@ from iae_eval import display, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.data.load import load_dataset
-from iae_eval.data.reference import (
-    DURABLE_TARGET,
-    DYNAMIC_TARGET,
-    EXIT_CATEGORIES,
-    EXIT_CATEGORY_LABELS,
-    KIND_LABELS,
-    MINIMUM_STAY,
+from iae_eval.data.reference import EXIT_CATEGORY_LABELS, KIND_LABELS, MINIMUM_STAY
+from iae_eval.indicators import catalogue
+from iae_eval.indicators.catalogue import (
+    EXIT_KEYS,
+    HOUR_KEYS,
+    PUBLIC_KEYS,
+    RATE_KEYS,
+    TARGETS,
 )
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
+from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
 from iae_eval.indicators.suppress import suppress
 
 NO_DATA = "Pas de données pour cette année."
@@ -38,61 +41,8 @@ NO_DATA = "Pas de données pour cette année."
 MASKED = "s"
 NO_DATA_PERIOD = "Pas de données pour la période."
 
-#: French label of every indicator key (DATA_CONTRACT §5) shown in tables.
-INDICATOR_LABELS: dict[str, str] = {
-    "participants": "Personnes en parcours",
-    "rsa_participants": "Allocataires du RSA en parcours (indicateur 1)",
-    "entries": "Entrées dans l'année",
-    "rsa_entries": "dont allocataires du RSA",
-    "women": "Femmes",
-    "youth_under_26": "Moins de 26 ans",
-    "seniors_50_plus": "50 ans et plus",
-    "deld": "Demandeurs d'emploi de longue durée",
-    "rqth": "Travailleurs handicapés (RQTH)",
-    "exits": "Sorties constatées",
-    "short_exits": "Sorties avant la durée minimale",
-    **{f"exits_{c}": EXIT_CATEGORY_LABELS[c] for c in EXIT_CATEGORIES},
-    "exits_examined": "Sorties examinées",
-    "durable_rate": "Taux d'emploi durable",
-    "dynamic_rate": "Taux de sorties dynamiques",
-    "mean_duration_months": "Durée moyenne des parcours (mois)",
-    "rsa_durable_or_training": (
-        "Allocataires du RSA sortis en emploi durable ou en formation qualifiante (indicateur 2)"
-    ),
-    "contracts_total": "Marchés notifiés",
-    "contracts_with_clause": "Marchés avec clause sociale (indicateur 3a)",
-    "clause_share": "Part des marchés avec clause sociale",
-    "insertion_hours_planned": "Heures d'insertion prévues",
-    "insertion_hours_done": "Heures d'insertion réalisées",
-    "operations": "Opérations avec les structures (indicateur 3b)",
-    "funding_total": "Financements",
-    "cost_per_participant": "Coût par personne en parcours",
-    "cost_per_dynamic_exit": "Coût par sortie dynamique",
-}
-RATE_KEYS: tuple[str, ...] = ("durable_rate", "dynamic_rate", "clause_share")
-HOUR_KEYS: tuple[str, ...] = ("insertion_hours_planned", "insertion_hours_done")
-EURO_KEYS: tuple[str, ...] = ("funding_total", "cost_per_participant", "cost_per_dynamic_exit")
-#: The exit-category columns, in the nomenclature's order.
-EXIT_KEYS: tuple[str, ...] = tuple(f"exits_{c}" for c in EXIT_CATEGORIES)
-#: Target of each rate key.
-TARGETS: dict[str, float] = {"durable_rate": DURABLE_TARGET, "dynamic_rate": DYNAMIC_TARGET}
-#: The publics shown in the "Publics" sections, in this order.
-PUBLIC_KEYS: tuple[str, ...] = (
-    "rsa_participants",
-    "deld",
-    "youth_under_26",
-    "seniors_50_plus",
-    "rqth",
-    "women",
-)
-PUBLIC_LABELS: dict[str, str] = {
-    "rsa_participants": "Allocataires du RSA",
-    "deld": "Demandeurs d'emploi de longue durée",
-    "youth_under_26": "Moins de 26 ans",
-    "seniors_50_plus": "50 ans et plus",
-    "rqth": "Travailleurs handicapés (RQTH)",
-    "women": "Femmes",
-}
+#: The publics shown in the "Publics" sections, with their short labels.
+PUBLIC_LABELS: dict[str, str] = {k: catalogue.short_label(k) for k in PUBLIC_KEYS}
 
 
 # --- Loading and indicators ---------------------------------------------------------------------
