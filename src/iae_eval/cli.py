@@ -47,6 +47,14 @@ class YearsType(click.ParamType):
             self.fail(exc.message, param, ctx)
 
 
+rules_option = click.option(
+    "--rules",
+    type=click.Choice(["fiche-h5", "asp"]),
+    default="fiche-h5",
+    show_default=True,
+    help="Minimum-stay rules: the sheet's (fiche-h5) or the national reference's (asp, needs yearly hours).",
+)
+
 data_option = click.option(
     "--data",
     "data_dir",
@@ -94,12 +102,13 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
     default="table",
     show_default=True,
 )
-def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
+@rules_option
+def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None:
     """Compute the indicators of DATA_CONTRACT §5 for one year and one scope."""
     from iae_eval.indicators import compute as ind
     from iae_eval.data.validate import load_or_exit
 
-    dataset = load_or_exit(data_dir)
+    dataset = load_or_exit(data_dir, rules=rules)
     frame = ind.compute_indicators(dataset, year, by=by)
     if fmt == "json":
         click.echo(ind.indicators_json(dataset, year, by))
@@ -121,7 +130,11 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
-def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool) -> None:
+@rules_option
+def run(
+    data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool,
+    rules: str,
+) -> None:
     """Render the HTML reports of the given years with papermill."""
     from iae_eval.batch.run import run_command
 
@@ -133,6 +146,7 @@ def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path
             out_dir=out,
             jobs=jobs,
             force=force,
+            rules=rules,
         )
     )
 
