@@ -155,12 +155,51 @@ def run(
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=2013, show_default=True, type=int)
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01))
-def sample(out: Path, seed: int, scale: float) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["kit", "fluxiae"]),
+    default="kit",
+    show_default=True,
+    help="The kit's tables, or the same data as a folder of fluxIAE files (for import-fluxiae).",
+)
+def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
     """Generate the synthetic Hautes-Alpes dataset (2009-2013)."""
-    from iae_eval.data.sample import generate_sample
+    if fmt == "fluxiae":
+        from iae_eval.data.fluxiae.sample import write_fluxiae_sample as write
+    else:
+        from iae_eval.data.sample import generate_sample as write
 
-    paths = generate_sample(out, seed=seed, scale=scale)
+    paths = write(out, seed=seed, scale=scale)
     click.echo(f"{len(paths)} files written to {out}")
+
+
+@cli.command("import-fluxiae")
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("--departement", required=True, help="Département code: 05, 2A, 974…")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write.")
+@click.option(
+    "--salt-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Secret salt of the person ids (created when missing; default ~/.config/iae-eval/fluxiae.salt).",
+)
+@click.option(
+    "--territories",
+    "territories_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file: code_insee,territory (the territory of each structure's commune).",
+)
+def import_fluxiae(src: Path, departement: str, out: Path, salt_file: Path | None, territories_file: Path | None) -> None:
+    """Convert a folder of fluxIAE files (the ASP's national export) into a kit dataset."""
+    from iae_eval.data.fluxiae.importer import run_import_command
+
+    sys.exit(
+        run_import_command(
+            src, departement=departement, out=out, salt_file=salt_file, territories_file=territories_file
+        )
+    )
 
 
 def main() -> None:
