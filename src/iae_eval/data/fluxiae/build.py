@@ -53,11 +53,11 @@ BOOL_VALUES = {"true": True, "false": False, "oui": True, "non": False}
 LONG_TERM_LABELS = ("DE 12 A 23 MOIS", "24 MOIS ET PLUS")
 #: Labels of ``fluxIAE_RefCategorieSort`` → the kit's exit categories.
 CATEGORY_LABELS = {
-    "emploi durable": "emploi_durable",
-    "emploi de transition": "emploi_transition",
-    "sorties positives": "sortie_positive",
-    "autres sorties": "autre_sortie",
-    "retrait des sorties constatees": "retrait",
+    "Emploi durable": "emploi_durable",
+    "Emploi de transition": "emploi_transition",
+    "Sorties positives": "sortie_positive",
+    "Autres sorties": "autre_sortie",
+    "Retrait des sorties constatées": "retrait",
 }
 UNKNOWN_TERRITORY = "Non renseigné"
 UNKNOWN_COMMUNE = "Non renseignée"
@@ -210,7 +210,8 @@ def build_structures(
     commune = held["structure_adresse_admin_commune"].where(held["structure_adresse_admin_commune"] != "",
                                                             UNKNOWN_COMMUNE)
     insee = held["structure_adresse_admin_code_insee"]
-    territory = insee.map(territories or {}).fillna(UNKNOWN_TERRITORY)
+    mapping = territories or {}
+    territory = pd.Series([mapping.get(code, UNKNOWN_TERRITORY) for code in insee], index=insee.index, dtype=object)
     if territories is not None:
         c.dropped["structures whose commune is not in --territories (territory: Non renseigné)"] += int(
             (territory == UNKNOWN_TERRITORY).sum()
@@ -292,8 +293,8 @@ def exit_nomenclature(c: Collector, reasons: ViewFrame | None, categories: ViewF
         c.problems.append(Problem(label, None, "", "", f"fluxIAE_{present} without fluxIAE_{absent}: deliver both or neither"))
         return None
     cat = categories.frame
-    kit_category = cat["rcs_libelle"].map(_plain).map(CATEGORY_LABELS)
-    known = ", ".join(sorted({k.capitalize() for k in CATEGORY_LABELS}))
+    kit_category = cat["rcs_libelle"].map(_plain).map({_plain(k): v for k, v in CATEGORY_LABELS.items()})
+    known = ", ".join(CATEGORY_LABELS)
     c.where(categories, kit_category.isna().to_numpy(), "rcs_libelle", f"unknown exit category (expected one of: {known})")
     by_id = dict(zip(cat["rcs_id"], kit_category, strict=True))
     r = reasons.frame
