@@ -344,9 +344,8 @@ def build_pathways(
     other = kinds.isin(OTHER_MEASURES).to_numpy()
     c.where(contracts, ours & ~insertion & ~other, "contrat_mesure_disp_code", _unknown_kind)
     c.dropped["contracts of another measure (FDI, ACIPA, EIPA)"] += int((ours & other).sum())
-    pair_held = np.array(
-        [k in held.get(s, ()) for s, k in zip(ctr["contrat_id_structure"], kinds, strict=True)], dtype=bool
-    ) if len(ctr) else np.zeros(0, dtype=bool)
+    held_pairs = [f"{sid}|{kind}" for sid, kinds_held in held.items() for kind in kinds_held]
+    pair_held = (ctr["contrat_id_structure"] + "|" + kinds).isin(held_pairs).to_numpy()
     c.dropped["contracts under a kind their structure holds no annex of in the département"] += int(
         (ours & insertion & ~pair_held).sum()
     )
@@ -401,8 +400,8 @@ def build_pathways(
             "sex": person["sex"].to_numpy(),
             "birth_year": person["birth_year"].to_numpy(),
             "rsa": rsa.to_numpy(dtype=bool),
-            "deld": deld.astype("boolean").to_numpy(),
-            "rqth": rqth.astype("boolean").to_numpy(),
+            "deld": deld.astype("boolean").array,
+            "rqth": rqth.astype("boolean").array,
         }
     )
     frame = frame.sort_values(["person_id", "structure_id", "kind", "hire", "initial", "ctr"],

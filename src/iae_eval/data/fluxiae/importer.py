@@ -147,32 +147,27 @@ def import_fluxiae(
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, tuple):
-        return "|".join(value)
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return "oui" if value else "non"
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
+def _column_text(values: pd.Series) -> pd.Series:
+    """One column as the text written: ISO dates, ``oui``/``non``, numbers with ``.`` and at
+    most two decimals, lists joined with ``|``, an empty cell for a missing value."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").fillna("")
+    if pd.api.types.is_bool_dtype(values):
+        return values.map({True: "oui", False: "non"}).astype(object).fillna("")
+    if pd.api.types.is_float_dtype(values):
+        text = values.round(2).astype(str).str.replace(r"\.0$", "", regex=True)
+        return text.where(values.notna(), "")
+    if pd.api.types.is_integer_dtype(values):
+        return values.astype(str).where(values.notna(), "")
+    return values.map(lambda v: "|".join(v) if isinstance(v, tuple) else v).astype(object).fillna("")
 
 
 def table_csv(name: str, frame: pd.DataFrame) -> str:
     """The CSV text of a kit table: the columns of DATA_CONTRACT §1 in order, ``,`` between
     cells, ISO dates, ``oui``/``non``, numbers with ``.`` and at most two decimals."""
     columns = [c for c in TABLES[name].column_names if c in frame.columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in frame[columns].itertuples(index=False, name=None):
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    text = pd.DataFrame({c: _column_text(frame[c]) for c in columns})
+    return text.to_csv(index=False, lineterminator="\n")
 
 
 def check_out_dir(out: Path, src: Path, salt_file: Path) -> None:

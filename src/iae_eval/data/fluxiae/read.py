@@ -191,7 +191,7 @@ def read_view(view: View, path: Path, problems: list[Problem]) -> ViewFrame | No
             skip_blank_lines=False,
             engine="c",
         )
-        frame = frame[usecols].apply(lambda column: column.str.strip())
+        frame = frame[usecols]
         frame.index = line_numbers
     else:
         frame = pd.DataFrame({name: pd.Series(dtype=str) for name in usecols})
