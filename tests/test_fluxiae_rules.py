@@ -220,3 +220,14 @@ def test_how_to_read_states_the_profile_and_its_rules():
     assert "plus de 80,6 jours entre l'entrée et la sortie et au moins 1 heure travaillée dans l'année de sortie" in asp
     assert "au moins 150 heures travaillées dans l'année de sortie" in asp
     assert "travaillé au moins 1 heure" in asp
+
+
+def test_docs_describe_the_import_command_and_the_profiles():
+    data = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    for text in ("iae-eval import-fluxiae", "--departement", "--out", "--salt-file", "--territories",
+                 "--format fluxiae", "### yearly_hours"):
+        assert text in data, text
+    indicators = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    for name in PROFILES:
+        assert f"`{name}`" in indicators, name
+    assert "--rules" in indicators

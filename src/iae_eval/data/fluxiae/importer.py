@@ -252,7 +252,7 @@ def run_import_command(
     if result is None:
         from iae_eval.data.validate import echo_problems
 
-        echo_problems(problems_frame(problems), max_shown=50)
+        echo_problems(problems_frame(problems), max_shown=len(problems))
         click.echo(f"{src}: nothing was written to {out}.", err=True)
         return EXIT_INVALID
     write_tables(out, result.tables)
