@@ -8,7 +8,7 @@ The export is drawn with numpy and written once into ``bench/data/fluxiae-<n>/``
 (git-ignored): 1,000 structures (90 % in the Hautes-Alpes, 10 % in another département,
 the import keeping the former), one annex per structure and year 2009-2013, about 70,000
 chains (an initial contract and 0-2 renewals), 60,000 people, one monthly state per
-contract month (about 1,000,000 rows, gzip), the reference views; ContratMission and
+contract month (2 to 6 months: about 400,000 rows), the reference views; ContratMission and
 EtatMensuelIndiv are gzip files, as delivered.
 
 Timing, side by side in the same run, alternating: the import
