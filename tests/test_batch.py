@@ -222,8 +222,12 @@ def test_plan_lists_departement_active_structures_and_bilan(tiny):
         "2012/structures/S1.html",
         "2012/structures/S3.html",
     ]
-    assert plan[0].params == {"first_year": 2011, "last_year": 2012, "data_dir": str(data.resolve()), "min_cell": 5}
-    assert plan[-1].params == {"year": 2012, "structure_id": "S3", "data_dir": str(data.resolve()), "min_cell": 5}
+    assert plan[0].params == {
+        "first_year": 2011, "last_year": 2012, "data_dir": str(data.resolve()), "min_cell": 5, "rules": "fiche-h5"
+    }
+    assert plan[-1].params == {
+        "year": 2012, "structure_id": "S3", "data_dir": str(data.resolve()), "min_cell": 5, "rules": "fiche-h5"
+    }
     only = plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
     assert [r.html for r in only] == ["2012/departement.html", "2012/structures/S3.html"]
 

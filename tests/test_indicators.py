@@ -417,14 +417,19 @@ def test_eiti_exits_are_always_examinable():
     assert row["mean_duration_months"] == 0.0
 
 
-def test_minimum_stay_is_read_from_the_reference(monkeypatch):
+def test_minimum_stay_is_read_from_the_rules_profile():
+    from dataclasses import replace
+
+    from iae_eval.data.rules import StayRule, get_profile
+
     ds = make_dataset(structures=[structure("S", ["ACI"], "T")],
                       participants=[pathway("P", "S", "ACI", "2012-01-01", "2012-02-15", 1)])
     assert compute_indicators(ds, 2012).loc[None, "short_exits"] == 1
-    monkeypatch.setitem(ind.reference.MINIMUM_STAY, "ACI", ("months", 1))
-    assert compute_indicators(ds, 2012).loc[None, "exits"] == 1
-    monkeypatch.setitem(ind.reference.MINIMUM_STAY, "ACI", None)
-    assert compute_indicators(ds, 2012).loc[None, "exits"] == 1
+    h5 = get_profile("fiche-h5")
+    one_month = replace(h5, minimum_stay={**h5.minimum_stay, "ACI": StayRule(months=1)})
+    assert compute_indicators(ds, 2012, rules=one_month).loc[None, "exits"] == 1
+    always = replace(h5, minimum_stay={**h5.minimum_stay, "ACI": StayRule()})
+    assert compute_indicators(ds, 2012, rules=always).loc[None, "exits"] == 1
 
 
 def test_retrait_exits_only_make_every_rate_null():

@@ -21,9 +21,9 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 SAMPLE = ROOT / "data" / "sample"
 #: The documented parameters of each report notebook, with their defaults.
 PARAMETERS = {
-    "departement": {"year": 2012, "data_dir": "data/sample", "min_cell": 5},
-    "structure": {"year": 2012, "structure_id": "S01", "data_dir": "data/sample", "min_cell": 5},
-    "bilan": {"first_year": 2009, "last_year": 2013, "data_dir": "data/sample", "min_cell": 5},
+    "departement": {"year": 2012, "data_dir": "data/sample", "min_cell": 5, "rules": "fiche-h5"},
+    "structure": {"year": 2012, "structure_id": "S01", "data_dir": "data/sample", "min_cell": 5, "rules": "fiche-h5"},
+    "bilan": {"first_year": 2009, "last_year": 2013, "data_dir": "data/sample", "min_cell": 5, "rules": "fiche-h5"},
 }
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 FORBIDDEN = (

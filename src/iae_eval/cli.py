@@ -47,6 +47,14 @@ class YearsType(click.ParamType):
             self.fail(exc.message, param, ctx)
 
 
+rules_option = click.option(
+    "--rules",
+    type=click.Choice(["fiche-h5", "asp"]),
+    default="fiche-h5",
+    show_default=True,
+    help="Minimum-stay rules: the sheet's (fiche-h5) or the national reference's (asp, needs yearly hours).",
+)
+
 data_option = click.option(
     "--data",
     "data_dir",
@@ -94,12 +102,13 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
     default="table",
     show_default=True,
 )
-def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
+@rules_option
+def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None:
     """Compute the indicators of DATA_CONTRACT §5 for one year and one scope."""
     from iae_eval.indicators import compute as ind
     from iae_eval.data.validate import load_or_exit
 
-    dataset = load_or_exit(data_dir)
+    dataset = load_or_exit(data_dir, rules=rules)
     frame = ind.compute_indicators(dataset, year, by=by)
     if fmt == "json":
         click.echo(ind.indicators_json(dataset, year, by))
@@ -121,7 +130,11 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
-def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool) -> None:
+@rules_option
+def run(
+    data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool,
+    rules: str,
+) -> None:
     """Render the HTML reports of the given years with papermill."""
     from iae_eval.batch.run import run_command
 
@@ -133,6 +146,7 @@ def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path
             out_dir=out,
             jobs=jobs,
             force=force,
+            rules=rules,
         )
     )
 
@@ -141,12 +155,51 @@ def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=2013, show_default=True, type=int)
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01))
-def sample(out: Path, seed: int, scale: float) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["kit", "fluxiae"]),
+    default="kit",
+    show_default=True,
+    help="The kit's tables, or the same data as a folder of fluxIAE files (for import-fluxiae).",
+)
+def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
     """Generate the synthetic Hautes-Alpes dataset (2009-2013)."""
-    from iae_eval.data.sample import generate_sample
+    if fmt == "fluxiae":
+        from iae_eval.data.fluxiae.sample import write_fluxiae_sample as write
+    else:
+        from iae_eval.data.sample import generate_sample as write
 
-    paths = generate_sample(out, seed=seed, scale=scale)
+    paths = write(out, seed=seed, scale=scale)
     click.echo(f"{len(paths)} files written to {out}")
+
+
+@cli.command("import-fluxiae")
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("--departement", required=True, help="Département code: 05, 2A, 974…")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write.")
+@click.option(
+    "--salt-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Secret salt of the person ids (created when missing; default ~/.config/iae-eval/fluxiae.salt).",
+)
+@click.option(
+    "--territories",
+    "territories_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file: code_insee,territory (the territory of each structure's commune).",
+)
+def import_fluxiae(src: Path, departement: str, out: Path, salt_file: Path | None, territories_file: Path | None) -> None:
+    """Convert a folder of fluxIAE files (the ASP's national export) into a kit dataset."""
+    from iae_eval.data.fluxiae.importer import run_import_command
+
+    sys.exit(
+        run_import_command(
+            src, departement=departement, out=out, salt_file=salt_file, territories_file=territories_file
+        )
+    )
 
 
 def main() -> None:

@@ -62,6 +62,11 @@ class DatasetNotFoundError(IaeEvalError):
     """Raised when the dataset folder does not exist."""
 
 
+class RulesError(IaeEvalError):
+    """Raised when a dataset lacks what the chosen minimum-stay rules profile needs
+    (e.g. the ``asp`` profile without hours worked per year)."""
+
+
 class DataValidationError(IaeEvalError):
     """Raised when a dataset has problems; ``problems`` holds every one of them.
 

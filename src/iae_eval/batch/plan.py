@@ -30,6 +30,7 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.errors import IaeEvalError
 from iae_eval.indicators.pathways import structures_active
 from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.data.rules import DEFAULT_RULES
 
 #: The notebook of each kind of report, in the notebooks folder.
 NOTEBOOK_FILES: dict[str, str] = {
@@ -121,6 +122,7 @@ def plan_reports(
     notebooks_dir: Path,
     data_dir: Path,
     min_cell: int = DEFAULT_MIN_CELL,
+    rules: str = DEFAULT_RULES,
 ) -> list[Report]:
     """The reports to build, longest first (bilan, then département, then structures).
 
@@ -180,6 +182,7 @@ def plan_reports(
                     ("last_year", last),
                     ("data_dir", data),
                     ("min_cell", min_cell),
+                    ("rules", rules),
                 ),
                 html=f"bilan-{first}-{last}.html",
                 executed=f"notebooks/bilan-{first}-{last}.ipynb",
@@ -192,7 +195,7 @@ def plan_reports(
             Report(
                 kind="departement",
                 notebook=nb["departement"],
-                parameters=(("year", year), ("data_dir", data), ("min_cell", min_cell)),
+                parameters=(("year", year), ("data_dir", data), ("min_cell", min_cell), ("rules", rules)),
                 html=f"{year}/departement.html",
                 executed=f"{year}/notebooks/departement.ipynb",
                 year=year,
@@ -210,6 +213,7 @@ def plan_reports(
                         ("structure_id", sid),
                         ("data_dir", data),
                         ("min_cell", min_cell),
+                        ("rules", rules),
                     ),
                     html=f"{year}/structures/{safe_name(sid)}.html",
                     executed=f"{year}/notebooks/structure-{safe_name(sid)}.ipynb",

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import click
 
-from iae_eval.errors import DatasetNotFoundError, DataValidationError
+from iae_eval.data.rules import DEFAULT_RULES
+from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
 from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
 from iae_eval.data.reference import DEFAULT_MIN_CELL
@@ -63,8 +64,8 @@ def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str
     )
 
 
-def _tables_hash(year: int, fingerprint: str, min_cell: int) -> str:
-    return input_hash("tables", year, fingerprint, min_cell, kit_digest())
+def _tables_hash(year: int, fingerprint: str, min_cell: int, rules: str) -> str:
+    return input_hash("tables", year, fingerprint, min_cell, rules, kit_digest())
 
 
 def _report_entry(report: Report, digest: str, fingerprint: str) -> dict:
@@ -115,7 +116,7 @@ def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_
     problems = []
     for year in years:
         key = f"{year}/indicators.csv"
-        digest = _tables_hash(year, fingerprint, min_cell)
+        digest = _tables_hash(year, fingerprint, min_cell, dataset.rules)
         outputs = (out_dir / key, out_dir / f"{year}/indicators.xlsx")
         if not force and manifest.is_current(key, digest, *outputs) and str(year) in manifest.years:
             continue
@@ -276,6 +277,7 @@ def run_command(
     force: bool,
     notebooks_dir: Path | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
+    rules: str = DEFAULT_RULES,
 ) -> int:
     """``iae-eval run``: validate, plan, run, summarise; return the exit code."""
     from iae_eval.data.load import load_dataset
@@ -283,7 +285,11 @@ def run_command(
 
     started = time.monotonic()
     try:
-        dataset = load_dataset(data_dir)
+        dataset = load_dataset(data_dir, rules=rules)
+    except RulesError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        click.echo("No report was built.", err=True)
+        return EXIT_FAILED
     except DatasetNotFoundError as exc:
         click.echo(f"Error: {exc}", err=True)
         return EXIT_USAGE
@@ -299,6 +305,7 @@ def run_command(
             notebooks_dir=_notebooks_dir(notebooks_dir),
             data_dir=Path(data_dir),
             min_cell=min_cell,
+            rules=dataset.rules,
         )
     except PlanError as exc:
         for line in exc.problems:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from iae_eval.data.rules import DEFAULT_RULES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -150,6 +152,17 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "yearly_hours",
+            (
+                _c("person_id", required=True),
+                _c("structure_id", required=True),
+                _c("entry_date", "date", required=True),
+                _c("year", "int", required=True),
+                _c("hours", "float", required=True),
+            ),
+            unique=(("person_id", "structure_id", "entry_date", "year"),),
+        ),
+        Table(
             "exit_reasons",
             (
                 _c("code", "int", required=True),
@@ -181,6 +194,10 @@ class Dataset:
     sd_assessment: pd.DataFrame | None = None
     action_plan: pd.DataFrame | None = None
     departement: pd.DataFrame | None = None
+    #: Hours worked per pathway and calendar year (the ``asp`` rules profile needs it).
+    yearly_hours: pd.DataFrame | None = None
+    #: The minimum-stay rules profile the indicators use (:mod:`iae_eval.data.rules`).
+    rules: str = DEFAULT_RULES
     source: str = ""
     fingerprint: str = ""
     warnings: tuple[str, ...] = field(default=())

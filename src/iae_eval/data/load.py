@@ -11,6 +11,7 @@ Input files are only ever opened for reading.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from iae_eval.errors import (
     problems_frame,
 )
 from iae_eval.data.reference import builtin_exit_reasons
+from iae_eval.data.rules import DEFAULT_RULES, get_profile, profile_for
 
 TRUE_WORDS = frozenset({"oui", "true", "1", "o", "yes", "vrai"})
 FALSE_WORDS = frozenset({"non", "false", "0", "n", "no", "faux"})
@@ -330,6 +332,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
         sd_assessment=tables.get("sd_assessment"),
         action_plan=tables.get("action_plan"),
         departement=tables.get("departement"),
+        yearly_hours=tables.get("yearly_hours"),
         source=str(folder),
         fingerprint=fingerprint,
         warnings=tuple(problem_lines(frame[frame["severity"] == "warning"])),
@@ -337,11 +340,19 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
     return dataset, frame
 
 
-def load_dataset(path: str | Path = "data/sample") -> Dataset:
+def load_dataset(path: str | Path = "data/sample", *, rules: str = DEFAULT_RULES) -> Dataset:
     """Load and validate a dataset folder; raise :class:`DataValidationError` listing every
-    problem when it is not valid. Warnings are kept on ``Dataset.warnings``."""
+    problem when it is not valid. Warnings are kept on ``Dataset.warnings``.
+
+    ``rules`` names the minimum-stay rules profile (:mod:`iae_eval.data.rules`) the
+    indicators of this dataset use; :class:`RulesError` when the dataset lacks what it needs
+    (a ``ValueError`` for an unknown name).
+    """
+    get_profile(rules)  # an unknown name fails before any reading
     folder = resolve_data_dir(path)
     dataset, problems = inspect_dataset(folder)
     if dataset is None:
         raise DataValidationError(problems, source=str(folder))
-    return dataset
+    profile = profile_for(rules, has_yearly_hours=dataset.yearly_hours is not None, source=dataset.source)
+    return dataclasses.replace(dataset, rules=profile.name)
+

@@ -1,7 +1,7 @@
 """Reference data built into the kit: nomenclatures, grid, actions, rules and targets.
 
 Everything here is a plain constant: importing the module does no work. Codes and
-rules follow DATA_CONTRACT §2-§5; French labels are the ones shown in reports.
+rules follow DATA_CONTRACT §2-§5 (the minimum stays are in :mod:`iae_eval.data.rules`); French labels are the ones shown in reports.
 """
 
 from __future__ import annotations
@@ -17,19 +17,6 @@ KIND_LABELS: dict[str, str] = {
     "ETTI": "Entreprise de travail temporaire d'insertion",
     "EITI": "Entreprise d'insertion par le travail indépendant",
 }
-
-#: Minimum stay before an exit is examinable (DATA_CONTRACT §5), the one place it lives.
-#: ``("months", n)``: exit_date >= entry_date + n calendar months;
-#: ``("hours", h)``: hours_worked >= h; ``None``: always examinable.
-MINIMUM_STAY: dict[str, tuple[str, float] | None] = {
-    "ACI": ("months", 3),
-    "EI": ("months", 3),
-    "AI": ("hours", 150),
-    "ETTI": ("hours", 150),
-    "EITI": None,
-}
-#: Kinds whose exits must carry hours_worked (validation rule).
-HOURS_KINDS: tuple[str, ...] = tuple(k for k, v in MINIMUM_STAY.items() if v and v[0] == "hours")
 
 #: Targets of the period (DOMAIN §1).
 DURABLE_TARGET = 0.25

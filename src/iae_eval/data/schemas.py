@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from iae_eval.data import reference as ref
+from iae_eval.data.rules import DEFAULT_RULES, get_profile
 from iae_eval.errors import Problem
 from iae_eval.data.siret import luhn_valid
 
@@ -74,6 +75,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "status": [_one_of(tuple(ref.ACTION_STATUSES), "status")],
         }
     ),
+    "yearly_hours": _schema({"year": [_YEAR], "hours": [_NON_NEGATIVE]}),
     "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "exit category")]}),
 }
 
@@ -175,7 +177,8 @@ def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set
     age = entry.dt.year - p["birth_year"]
     problems += _rows(label, p, (age < MIN_AGE) | (age > MAX_AGE), "birth_year",
                       lambda r: f"age at entry {int(r['entry_date'].year - r['birth_year'])} outside {MIN_AGE}-{MAX_AGE}")
-    needs_hours = p["kind"].isin(ref.HOURS_KINDS) & exit_.notna() & p["hours_worked"].isna()
+    hours_kinds = get_profile(DEFAULT_RULES).pathway_hours_kinds
+    needs_hours = p["kind"].isin(hours_kinds) & exit_.notna() & p["hours_worked"].isna()
     problems += _rows(label, p, needs_hours, "hours_worked",
                       lambda r: f"hours_worked required for an {r['kind']} pathway with an exit")
     return problems
@@ -199,6 +202,14 @@ def _check_departement(label: str, d: pd.DataFrame) -> list[Problem]:
     return _rows(label, d, extra, "code", "only one row is allowed (the département the data covers)")
 
 
+def _check_yearly_hours(label: str, h: pd.DataFrame, p: pd.DataFrame) -> list[Problem]:
+    keys = ["person_id", "structure_id", "entry_date"]
+    known = pd.MultiIndex.from_frame(h[keys].astype(object)).isin(pd.MultiIndex.from_frame(p[keys].astype(object)))
+    complete = h[keys].notna().all(axis=1)
+    return _rows(label, h, complete & ~known, "entry_date",
+                 "no pathway with this person_id, structure_id and entry_date in participants")
+
+
 def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
     """Every schema and cross-table problem of the typed tables (index = line numbers)."""
     problems: list[Problem] = []
@@ -212,9 +223,11 @@ def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> lis
         ref.builtin_exit_reasons()["code"]
     )
     problems += _check_participants(labels["participants"], tables["participants"], s, codes)
-    for name in ("contracts", "operations", "funding", "sd_assessment"):
+    for name in ("contracts", "operations", "funding", "sd_assessment", "yearly_hours"):
         if name in tables:
             problems += _check_references(labels[name], tables[name], s)
+    if "yearly_hours" in tables:
+        problems += _check_yearly_hours(labels["yearly_hours"], tables["yearly_hours"], tables["participants"])
     if "contracts" in tables:
         problems += _check_contracts(labels["contracts"], tables["contracts"])
     if "departement" in tables:

@@ -14,7 +14,8 @@ import pandas as pd
 
 from iae_eval.atomic import write_text
 from iae_eval.data.dataset import Dataset
-from iae_eval.errors import DatasetNotFoundError, DataValidationError, problem_lines
+from iae_eval.data.rules import DEFAULT_RULES
+from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, problem_lines
 from iae_eval.data.load import inspect_dataset, load_dataset, resolve_data_dir
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -70,11 +71,15 @@ def _span(years: list[int]) -> str:
     return f"{years[0]}-{years[-1]}" if years else "none"
 
 
-def load_or_exit(data_dir: Path | str) -> Dataset:
-    """Load a dataset for a command; on bad data print the problems and exit 1 (2 if the
-    folder does not exist). Never a traceback for bad data."""
+def load_or_exit(data_dir: Path | str, *, rules: str = DEFAULT_RULES) -> Dataset:
+    """Load a dataset for a command; on bad data, or data lacking what the rules profile
+    needs, print the problems and exit 1 (2 if the folder does not exist). Never a
+    traceback for bad data."""
     try:
-        return load_dataset(data_dir)
+        return load_dataset(data_dir, rules=rules)
+    except RulesError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
     except DatasetNotFoundError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -12,10 +12,11 @@ Rules, all from DATA_CONTRACT §5:
 
 - counts of people are distinct ``person_id`` within a scope key: a person with pathways
   in two structures counts once in the département and once in each structure;
-- the minimum stay of each kind is read from :data:`iae_eval.data.reference.MINIMUM_STAY`
-  (3 calendar months: ``exit_date >= entry_date + DateOffset(months=3)``, the day clipped
-  to the month's end as pandas does; 150 hours worked, a missing number of hours failing
-  it; or none);
+- the minimum stay of each kind is read from a rules profile of :mod:`iae_eval.data.rules`
+  (``fiche-h5`` by default: 3 calendar months, ``exit_date >= entry_date +
+  DateOffset(months=3)``, the day clipped to the month's end as pandas does; 150 hours
+  worked, a missing number of hours failing it; or none. ``asp``: the national rules,
+  on the hours worked in the year of exit);
 - exit categories come from ``dataset.exit_reasons`` (so an override table applies);
 - a ratio whose denominator is 0 is null, never 0; a missing optional table makes its keys
   null in every scope; an optional table without a row for the year gives counts and sums
@@ -37,6 +38,7 @@ import pandas as pd
 
 from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset
+from iae_eval.data.rules import RulesProfile, StayRule, get_profile, profile_for
 from iae_eval.indicators.catalogue import (
     COUNT_KEYS,
     DURABLE_CATEGORY,
@@ -97,41 +99,74 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 
 def is_examinable(
-    pathways: pd.DataFrame, *, rules: Mapping[str, tuple[str, float] | None] | None = None
+    pathways: pd.DataFrame,
+    *,
+    rules: str | RulesProfile | None = None,
+    exit_year_hours: np.ndarray | None = None,
 ) -> np.ndarray:
     """Whether each pathway's exit passes the minimum stay of its kind (DATA_CONTRACT §5).
 
-    ``rules`` defaults to :data:`iae_eval.data.reference.MINIMUM_STAY`: ``("months", n)`` —
-    exit_date ≥ entry_date + n calendar months; ``("hours", h)`` — hours_worked ≥ h (a
-    missing number of hours fails); ``None`` — always. A pathway without exit_date fails.
-    Raises ``ValueError`` for a kind that has no rule.
+    ``rules`` is a profile of :mod:`iae_eval.data.rules` (default ``fiche-h5``); each
+    condition its :class:`~iae_eval.data.rules.StayRule` sets must hold: ``months`` —
+    exit_date ≥ entry_date + n calendar months; ``more_than_days`` — exit_date − entry_date
+    > d days; ``pathway_hours`` — hours_worked ≥ h (missing hours fail);
+    ``exit_year_hours`` — ``exit_year_hours[i]`` (hours worked in the year of exit, NaN
+    failing) ≥ h. A pathway without exit_date fails. Raises ``ValueError`` for a kind
+    that has no rule, or when the profile needs ``exit_year_hours`` and none is given.
     """
-    rules = reference.MINIMUM_STAY if rules is None else rules
+    profile = get_profile(rules)
     kind_codes, kind_names = pd.factorize(pathways["kind"])
     entry = pathways["entry_date"].to_numpy()
     exit_ = pathways["exit_date"].to_numpy()
     hours = _floats(pathways["hours_worked"])
+    if exit_year_hours is None:
+        exit_year_hours = np.full(len(pathways), np.nan)
+        if any(r.exit_year_hours is not None for r in profile.minimum_stay.values()):
+            raise ValueError(f"the rules profile {profile.name!r} needs the hours worked in the year of exit")
     result = np.zeros(len(pathways), dtype=bool)
     for position, kind in enumerate(kind_names):
-        if kind not in rules:
-            raise ValueError(f"no minimum stay for kind {kind!r} in reference.MINIMUM_STAY")
+        if kind not in profile.minimum_stay:
+            raise ValueError(f"no minimum stay for kind {kind!r} in the rules profile {profile.name!r}")
         rows = kind_codes == position
-        result[rows] = _passes(rules[kind], entry[rows], exit_[rows], hours[rows])
+        result[rows] = _passes(
+            profile.minimum_stay[kind], entry[rows], exit_[rows], hours[rows], exit_year_hours[rows]
+        )
     return result
 
 
-def _passes(rule, entry: np.ndarray, exit_: np.ndarray, hours: np.ndarray) -> np.ndarray:
+def _passes(
+    rule: StayRule, entry: np.ndarray, exit_: np.ndarray, hours: np.ndarray, year_hours: np.ndarray
+) -> np.ndarray:
     """One kind's rule applied to its pathways."""
-    if rule is None:
-        return ~np.isnat(exit_)
-    unit, amount = rule
-    if unit == "months":
-        if amount != int(amount):
-            raise ValueError(f"minimum stay in months must be whole, got {amount!r}")
-        return exit_ >= add_months(entry, int(amount))
-    if unit == "hours":
-        return (hours >= amount) & ~np.isnat(exit_)
-    raise ValueError(f"unknown minimum-stay unit {unit!r} (expected 'months' or 'hours')")
+    ok = ~np.isnat(exit_)
+    if rule.months is not None:
+        ok &= exit_ >= add_months(entry, int(rule.months))
+    if rule.more_than_days is not None:
+        ok &= (exit_ - entry) / np.timedelta64(1, "D") > rule.more_than_days
+    if rule.pathway_hours is not None:
+        ok &= hours >= rule.pathway_hours
+    if rule.exit_year_hours is not None:
+        ok &= year_hours >= rule.exit_year_hours
+    return ok
+
+
+_PATHWAY_KEY = ("person_id", "structure_id", "entry_date")
+
+
+def hours_in_years(yearly_hours: pd.DataFrame | None, pathways: pd.DataFrame, years: np.ndarray) -> np.ndarray:
+    """Hours worked by each pathway in ``years[i]`` (its row of ``yearly_hours``; 0 when the
+    table has no row for that pathway and year; NaN for every row when the table is None)."""
+    if yearly_hours is None:
+        return np.full(len(pathways), np.nan)
+    table = pd.MultiIndex.from_arrays(
+        [*(yearly_hours[c].to_numpy() for c in _PATHWAY_KEY), yearly_hours["year"].to_numpy(dtype=np.int64)]
+    )
+    wanted = pd.MultiIndex.from_arrays(
+        [*(pathways[c].to_numpy() for c in _PATHWAY_KEY), np.asarray(years, dtype=np.int64)]
+    )
+    position = table.get_indexer(wanted)
+    values = np.append(_floats(yearly_hours["hours"]), 0.0)
+    return values[position]
 
 
 # ----------------------------------------------------------------------------------------
@@ -211,7 +246,7 @@ def _category_positions(exit_reasons: pd.DataFrame, codes: np.ndarray) -> np.nda
     return np.append(category, -1)[where]
 
 
-def _pathway_facts(dataset: Dataset, year: int) -> _Pathways:
+def _pathway_facts(dataset: Dataset, year: int, profile: RulesProfile) -> _Pathways:
     """Select the pathways active in ``year`` and compute every per-pathway fact."""
     participants = dataset.participants
     rows = participants[active_mask(participants, year).to_numpy()]
@@ -222,7 +257,14 @@ def _pathway_facts(dataset: Dataset, year: int) -> _Pathways:
     exit_ = rows["exit_date"].to_numpy()
     exits_in_year = (exit_ >= start) & (exit_ < next_start)
     examinable_exit = np.zeros(len(rows), dtype=bool)
-    examinable_exit[exits_in_year] = is_examinable(rows[exits_in_year])
+    year_hours = None
+    if profile.needs_yearly_hours:
+        year_hours = hours_in_years(dataset.yearly_hours, rows, np.full(len(rows), year))
+    examinable_exit[exits_in_year] = is_examinable(
+        rows[exits_in_year],
+        rules=profile,
+        exit_year_hours=None if year_hours is None else year_hours[exits_in_year],
+    )
 
     reason = rows["exit_reason"].to_numpy(dtype=np.int64, na_value=-1)
     category = _category_positions(dataset.exit_reasons, reason)
@@ -232,14 +274,17 @@ def _pathway_facts(dataset: Dataset, year: int) -> _Pathways:
     rsa = _bool(rows["rsa"])
     entry_year = entry.astype("datetime64[Y]").astype(np.int64) + 1970
     age = entry_year - _floats(rows["birth_year"])
+    participant = np.ones(len(rows), dtype=bool)
+    if profile.participant_min_hours is not None:
+        participant = year_hours >= profile.participant_min_hours
     people_flags = {
-        "participants": np.ones(len(rows), dtype=bool),
-        "rsa_participants": rsa,
-        "women": _bool(rows["sex"] == "F"),
-        "youth_under_26": age < YOUTH_AGE_LIMIT,
-        "seniors_50_plus": age >= SENIOR_AGE,
-        "deld": _bool(rows["deld"]),
-        "rqth": _bool(rows["rqth"]),
+        "participants": participant,
+        "rsa_participants": participant & rsa,
+        "women": participant & _bool(rows["sex"] == "F"),
+        "youth_under_26": participant & (age < YOUTH_AGE_LIMIT),
+        "seniors_50_plus": participant & (age >= SENIOR_AGE),
+        "deld": participant & _bool(rows["deld"]),
+        "rqth": participant & _bool(rows["rqth"]),
         "rsa_durable_or_training": examinable_exit & rsa & (durable | training),
     }
     person, _ = pd.factorize(rows["person_id"])
@@ -404,7 +449,9 @@ def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataF
 # ----------------------------------------------------------------------------------------
 # Public API
 # ----------------------------------------------------------------------------------------
-def compute_indicators(dataset: Dataset, year: int, by: str = "departement") -> pd.DataFrame:
+def compute_indicators(
+    dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
+) -> pd.DataFrame:
     """The indicators of DATA_CONTRACT §5 for ``year``, one row per key of scope ``by``.
 
     Scopes: ``departement`` (one row, key None); ``structure`` (every structure of the
@@ -413,11 +460,20 @@ def compute_indicators(dataset: Dataset, year: int, by: str = "departement") -> 
     territory); ``kind`` (every kind found in the structures' kinds, in the nomenclature's
     order: the pathways of that kind; the contract, operation and funding keys are null).
     The columns are :data:`INDICATOR_KEYS`; the index is named ``key``.
+
+    ``rules`` is the minimum-stay rules profile (:mod:`iae_eval.data.rules`), by default the
+    dataset's (``Dataset.rules``); under a profile with ``participant_min_hours`` the people
+    counts keep only the pathways with that many hours worked in the year.
     """
     year = int(year)
+    profile = profile_for(
+        dataset.rules if rules is None else rules,
+        has_yearly_hours=dataset.yearly_hours is not None,
+        source=dataset.source,
+    )
     grouping = _grouping(dataset.structures, by)
     n = len(grouping.keys)
-    facts = _pathway_facts(dataset, year)
+    facts = _pathway_facts(dataset, year, profile)
     columns = _pathway_indicators(facts, grouping.codes(facts.rows), n)
     columns.update(_contract_indicators(dataset.contracts, year, grouping, n))
     columns.update(_operation_indicators(dataset.operations, year, grouping, n))
@@ -434,11 +490,13 @@ def compute_indicators(dataset: Dataset, year: int, by: str = "departement") -> 
     return _frame(columns, grouping.keys)
 
 
-def compute_trends(dataset: Dataset, years: Iterable[int], by: str = "departement") -> pd.DataFrame:
+def compute_trends(
+    dataset: Dataset, years: Iterable[int], by: str = "departement", *, rules: str | RulesProfile | None = None
+) -> pd.DataFrame:
     """:func:`compute_indicators` for several years, stacked: columns ``year``, ``key``, then
     :data:`INDICATOR_KEYS`; one row per (year, key), years in the order given."""
     frames = [
-        compute_indicators(dataset, year, by).reset_index().assign(year=int(year))
+        compute_indicators(dataset, year, by, rules=rules).reset_index().assign(year=int(year))
         for year in years
     ]
     if not frames:
@@ -470,9 +528,11 @@ def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
     return records
 
 
-def indicators_json(dataset: Dataset, year: int, by: str = "departement") -> str:
+def indicators_json(
+    dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
+) -> str:
     """The §6 json text (an array of objects, one per scope key) of ``year`` and scope ``by``."""
-    frame = compute_indicators(dataset, year, by)
+    frame = compute_indicators(dataset, year, by, rules=rules)
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 
 

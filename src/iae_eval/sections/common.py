@@ -23,7 +23,8 @@ from iae_eval import display, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.data.load import load_dataset
-from iae_eval.data.reference import EXIT_CATEGORY_LABELS, KIND_LABELS, MINIMUM_STAY
+from iae_eval.data.reference import EXIT_CATEGORY_LABELS, KIND_LABELS
+from iae_eval.data.rules import DEFAULT_RULES, get_profile
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import (
     EXIT_KEYS,
@@ -48,10 +49,11 @@ PUBLIC_LABELS: dict[str, str] = {k: catalogue.short_label(k) for k in PUBLIC_KEY
 # --- Loading and indicators ---------------------------------------------------------------------
 
 
-def load(data_dir: str | Path) -> Dataset:
+def load(data_dir: str | Path, *, rules: str = DEFAULT_RULES) -> Dataset:
     """Load and validate the dataset folder ``data_dir`` (see :func:`iae_eval.data.load.load_dataset`:
-    a relative path is also looked up in the parent folders)."""
-    return load_dataset(data_dir)
+    a relative path is also looked up in the parent folders); its indicators use the
+    minimum-stay rules profile ``rules``."""
+    return load_dataset(data_dir, rules=rules)
 
 
 def indicators(dataset: Dataset, year: int, *, by: str = "departement") -> pd.DataFrame:
@@ -223,23 +225,16 @@ def target_sentence(key: str, value: object, year: int | str, *, subject: str = 
 # --- "Comment lire ce rapport" --------------------------------------------------------------------
 
 
-def _stay(kind: str) -> str:
-    rule = MINIMUM_STAY.get(kind)
-    if rule is None:
-        return "aucune durée minimale"
-    unit, amount = rule
-    if unit == "months":
-        return f"au moins {fmt.integer(amount)} mois entre l'entrée et la sortie"
-    return f"au moins {fmt.integer(amount)} heures travaillées"
-
-
 def how_to_read(dataset: Dataset, *, min_cell: int) -> display.Block:
     """Definitions used by every report: pathways, examinable exits, categories, rates,
     targets, indicators 1-3 and the small-count rule."""
+    profile = get_profile(dataset.rules)
     stays = pd.DataFrame(
         {
-            "Type de structure": [f"{k} — {KIND_LABELS[k]}" for k in MINIMUM_STAY],
-            "Durée minimale avant qu'une sortie soit examinée": [_stay(k) for k in MINIMUM_STAY],
+            "Type de structure": [f"{k} — {KIND_LABELS[k]}" for k in profile.minimum_stay],
+            "Durée minimale avant qu'une sortie soit examinée": [
+                r.describe() for r in profile.minimum_stay.values()
+            ],
         }
     )
     reasons = dataset.exit_reasons.sort_values("code")
@@ -260,6 +255,13 @@ def how_to_read(dataset: Dataset, *, min_cell: int) -> display.Block:
         "Une sortie n'est examinée que si le parcours a duré le minimum prévu pour son type de "
         "structure (tableau ci-dessous). Les sorties plus courtes sont comptées à part (« sorties "
         "avant la durée minimale ») et dans aucun autre chiffre de sortie.",
+        f"Règles de durée minimale appliquées : « {profile.name} », {profile.label}."
+        + (
+            f" Une personne n'est comptée en parcours une année que si elle y a travaillé au moins "
+            f"{fmt.integer(profile.participant_min_hours)} heure."
+            if profile.participant_min_hours is not None
+            else ""
+        ),
     ]
     after = [
         "Chaque sortie est classée dans une catégorie selon la situation à la sortie "

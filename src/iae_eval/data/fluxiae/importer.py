@@ -1,0 +1,262 @@
+"""``iae-eval import-fluxiae``: a folder of fluxIAE files → a kit dataset folder.
+
+The steps: read the salt (created when missing) and the optional territories file →
+read every view (:mod:`.read`) → build the tables of one département (:mod:`.build`) →
+if anything is wrong, print every problem and exit 1 with nothing written → else write
+the tables atomically, deterministically (same input and salt → identical files), and
+print a summary. The salt and the NIRs never reach the output, the console or a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from iae_eval.atomic import write_text
+from iae_eval.data.dataset import TABLES
+from iae_eval.data.fluxiae import build
+from iae_eval.data.fluxiae.read import read_folder
+from iae_eval.errors import Problem, problems_frame
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+#: Where the salt lives when ``--salt-file`` is not given (outside any dataset folder).
+DEFAULT_SALT_FILE = Path("~/.config/iae-eval/fluxiae.salt")
+#: Tables the import writes, in this order.
+WRITTEN_TABLES = ("structures", "participants", "yearly_hours", "funding", "exit_reasons")
+TERRITORY_COLUMNS = ("code_insee", "territory")
+
+
+class UsageError(Exception):
+    """Raised for a bad command-line value (exit 2)."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The built tables (kit columns, typed) and what the summary reports."""
+
+    tables: dict[str, pd.DataFrame]
+    dropped: dict[str, int] = field(default_factory=dict)
+    people_without_nir: int = 0
+
+
+def read_salt(path: Path) -> tuple[bytes, bool]:
+    """The salt in ``path`` (created with a random value when missing) and whether it was created."""
+    path = path.expanduser()
+    if path.is_file():
+        salt = path.read_bytes().strip()
+        if not salt:
+            raise UsageError(f"--salt-file {path}: the file is empty (delete it to get a new random salt)")
+        return salt, False
+    if path.exists():
+        raise UsageError(f"--salt-file {path}: not a file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    salt = secrets.token_hex(32).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(salt + b"\n")
+    return salt, True
+
+
+def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
+    """``code_insee`` → ``territory`` from a CSV file (``,`` or ``;``, UTF-8 with or without BOM)."""
+    label = path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem(label, None, "", "", "not UTF-8 text"))
+        return {}
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    names = [h.strip().lower() for h in rows[0]] if rows else []
+    missing = [c for c in TERRITORY_COLUMNS if c not in names]
+    for column in missing:
+        problems.append(Problem(label, 1, column, "", "missing column (expected code_insee and territory)"))
+    if missing:
+        return {}
+    code_at, territory_at = names.index("code_insee"), names.index("territory")
+    mapping: dict[str, str] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(names) - len(row))
+        code, territory = cells[code_at].strip(), cells[territory_at].strip()
+        if not code or not territory:
+            column = "code_insee" if not code else "territory"
+            problems.append(Problem(label, line, column, "", "required value missing"))
+        elif code in mapping and mapping[code] != territory:
+            problems.append(Problem(label, line, "code_insee", code, f"already given the territory {mapping[code]}"))
+        else:
+            mapping[code] = territory
+    return mapping
+
+
+def import_fluxiae(
+    src: Path, *, departement: str, salt: bytes, territories: dict[str, str] | None
+) -> tuple[ImportResult | None, list[Problem]]:
+    """Build the tables of ``departement`` from the fluxIAE folder ``src``: ``(result, [])``,
+    or ``(None, problems)`` when anything is wrong."""
+    problems: list[Problem] = []
+    views = read_folder(src, problems)
+    required = ("Structure", "AnnexeFinanciere", "Salarie", "ContratMission", "EtatMensuelIndiv", "RefDureePoleEmploi")
+    if problems or any(v not in views for v in required):
+        return None, problems
+    c = build.Collector()
+    reasons = build.exit_nomenclature(c, views.get("RefMotifSort"), views.get("RefCategorieSort"))
+    if reasons is None and not c.problems:
+        from iae_eval.data.reference import builtin_exit_reasons
+
+        codes = set(builtin_exit_reasons()["code"])
+    else:
+        codes = set() if reasons is None else set(reasons["code"])
+    annexes = build.build_annexes(c, views["AnnexeFinanciere"], departement)
+    structures = build.build_structures(c, views["Structure"], annexes, views["AnnexeFinanciere"], territories)
+    if c.problems:
+        return None, c.problems
+    pathways = build.build_pathways(
+        c,
+        contracts=views["ContratMission"],
+        employees=views["Salarie"],
+        monthly=views["EtatMensuelIndiv"],
+        durations=views["RefDureePoleEmploi"],
+        structures=structures,
+        exit_codes=codes,
+        salt=salt,
+    )
+    if c.problems:
+        return None, c.problems
+    tables = {
+        "structures": structures,
+        "participants": pathways.participants,
+        "yearly_hours": pathways.yearly_hours,
+        "funding": build.build_funding(annexes, structures),
+    }
+    if reasons is not None:
+        tables["exit_reasons"] = reasons
+    dropped = {k: v for k, v in sorted(c.dropped.items()) if v}
+    return ImportResult(tables, dropped, pathways.people_without_nir), []
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _column_text(values: pd.Series) -> pd.Series:
+    """One column as the text written: ISO dates, ``oui``/``non``, numbers with ``.`` and at
+    most two decimals, lists joined with ``|``, an empty cell for a missing value."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").fillna("")
+    if pd.api.types.is_bool_dtype(values):
+        return values.map({True: "oui", False: "non"}).astype(object).fillna("")
+    if pd.api.types.is_float_dtype(values):
+        text = values.round(2).astype(str).str.replace(r"\.0$", "", regex=True)
+        return text.where(values.notna(), "")
+    if pd.api.types.is_integer_dtype(values):
+        return values.astype(str).where(values.notna(), "")
+    return values.map(lambda v: "|".join(v) if isinstance(v, tuple) else v).astype(object).fillna("")
+
+
+def table_csv(name: str, frame: pd.DataFrame) -> str:
+    """The CSV text of a kit table: the columns of DATA_CONTRACT §1 in order, ``,`` between
+    cells, ISO dates, ``oui``/``non``, numbers with ``.`` and at most two decimals."""
+    columns = [c for c in TABLES[name].column_names if c in frame.columns]
+    text = pd.DataFrame({c: _column_text(frame[c]) for c in columns})
+    return text.to_csv(index=False, lineterminator="\n")
+
+
+def check_out_dir(out: Path, src: Path, salt_file: Path) -> None:
+    """Refuse an output folder that is the source, holds the salt or holds other files."""
+    out, src = out.resolve(), src.resolve()
+    if out == src or src in out.parents:
+        raise UsageError(f"--out {out}: must be outside the fluxIAE folder (inputs are never modified)")
+    if out in salt_file.expanduser().resolve().parents:
+        raise UsageError(f"--salt-file {salt_file}: must be outside --out (the salt is never written into the output)")
+    if out.exists():
+        if not out.is_dir():
+            raise UsageError(f"--out {out}: not a folder")
+        ours = {f"{name}.csv" for name in TABLES}
+        others = sorted(p.name for p in out.iterdir() if p.name not in ours)
+        if others:
+            raise UsageError(
+                f"--out {out}: holds other files ({', '.join(others[:5])}): give a new or empty folder, "
+                "or one a previous import wrote"
+            )
+
+
+def write_tables(out: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write every table atomically; remove the kit tables a previous import left that this
+    one does not write (e.g. exit_reasons)."""
+    out.mkdir(parents=True, exist_ok=True)
+    texts = {name: table_csv(name, frame) for name, frame in tables.items()}
+    written = [write_text(out / f"{name}.csv", text) for name, text in texts.items()]
+    for name in TABLES:
+        stale = out / f"{name}.csv"
+        if name not in tables and stale.exists():
+            stale.unlink()
+    return written
+
+
+def summary_lines(result: ImportResult, *, departement: str, out: Path, territories_given: bool) -> list[str]:
+    """The summary printed after an import (counts only: never a person's data)."""
+    p = result.tables["participants"]
+    years = sorted(set(p["entry_date"].dt.year) | set(p["exit_date"].dropna().dt.year))
+    span = f"{min(years)}-{max(years)}" if years else "none"
+    lines = [
+        f"fluxIAE import, département {departement} → {out}",
+        f"  {len(result.tables['structures'])} structures, {len(p)} pathways, "
+        f"{p['person_id'].nunique()} people, years {span}",
+        "  tables: " + ", ".join(f"{name}.csv ({len(t)} rows)" for name, t in result.tables.items()),
+    ]
+    if "exit_reasons" not in result.tables:
+        lines.append("  exit nomenclature: not delivered (no RefMotifSort/RefCategorieSort): the built-in one applies")
+    if not territories_given:
+        lines.append("  territories: no --territories file: every structure's territory is \"Non renseigné\"")
+    if result.people_without_nir:
+        lines.append(f"  {result.people_without_nir} employees without a NIR: each identified within its structure only")
+    if result.dropped:
+        lines.append("  rows left out:")
+        lines += [f"    {count} {reason}" for reason, count in result.dropped.items()]
+    else:
+        lines.append("  rows left out: none")
+    return lines
+
+
+def run_import_command(
+    src: Path, *, departement: str, out: Path, salt_file: Path | None, territories_file: Path | None
+) -> int:
+    """``iae-eval import-fluxiae``: return the exit code (0 done, 1 bad input, 2 usage)."""
+    salt_path = DEFAULT_SALT_FILE if salt_file is None else salt_file
+    try:
+        code = build.normalise_departement(departement)
+        if not src.is_dir():
+            raise UsageError(f"SRC {src}: not a folder (give the folder holding the fluxIAE files)")
+        check_out_dir(out, src, salt_path)
+        salt, created = read_salt(salt_path)
+    except (ValueError, UsageError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return EXIT_USAGE
+    if created:
+        click.echo(f"A new random salt was written to {salt_path.expanduser()}: keep it secret and reuse it "
+                   "so that the same person keeps the same id from one import to the next.", err=True)
+    problems: list[Problem] = []
+    territories = None if territories_file is None else read_territories(territories_file, problems)
+    result = None
+    if not problems:
+        result, problems = import_fluxiae(src, departement=code, salt=salt, territories=territories)
+    if result is None:
+        from iae_eval.data.validate import echo_problems
+
+        echo_problems(problems_frame(problems), max_shown=len(problems))
+        click.echo(f"{src}: nothing was written to {out}.", err=True)
+        return EXIT_INVALID
+    write_tables(out, result.tables)
+    label = departement.strip().upper().zfill(2)
+    for line in summary_lines(result, departement=label, out=out, territories_given=territories is not None):
+        click.echo(line)
+    return EXIT_OK
