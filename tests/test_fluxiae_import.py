@@ -59,8 +59,9 @@ def test_minimal_export_gives_the_hand_computed_tables(tmp_path):
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "exit_reasons.csv", "funding.csv", "participants.csv", "structures.csv", "yearly_hours.csv"
+        "departement.csv", "exit_reasons.csv", "funding.csv", "participants.csv", "structures.csv", "yearly_hours.csv"
     ]
+    assert read_csv(out / "departement.csv") == ["code,name", "05,Département 05"]
     # structure 12 holds only a 04 annex: left out; 11 holds ACI and AI annexes (and an FDI one)
     assert read_csv(out / "structures.csv") == [
         "structure_id,name,siret,kinds,commune,territory",
@@ -103,7 +104,7 @@ def test_summary_gives_counts_and_reasons_only(tmp_path):
     assert result.stdout.splitlines()[1:] == [
         "  1 structures, 3 pathways, 2 people, years 2012-2013",
         "  tables: structures.csv (1 rows), participants.csv (3 rows), yearly_hours.csv (3 rows), "
-        "funding.csv (4 rows), exit_reasons.csv (3 rows)",
+        "funding.csv (4 rows), departement.csv (1 rows), exit_reasons.csv (3 rows)",
         "  territories: no --territories file: every structure's territory is \"Non renseigné\"",
         "  rows left out:",
         "    1 annexes of the département of another measure (FDI, ACIPA, EIPA)",
@@ -320,3 +321,13 @@ def test_sample_import_builds_reports(imported, tmp_path):
     html = (reports / "2012" / "departement.html").read_text(encoding="utf-8")
     assert "Règles de durée minimale appliquées : « asp »" in html
     assert "CDI Inclusion" in html  # the delivered nomenclature
+
+
+def test_the_departement_name_given_goes_into_the_dataset(tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        ["import-fluxiae", str(MINIMAL), "--departement", "5", "--departement-name", "Hautes-Alpes",
+         "--out", str(tmp_path / "out"), "--salt-file", str(tmp_path / "salt")],
+    )
+    assert result.exit_code == 0, result.output
+    assert read_csv(tmp_path / "out" / "departement.csv") == ["code,name", "05,Hautes-Alpes"]

@@ -177,6 +177,11 @@ def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
 @cli.command("import-fluxiae")
 @click.argument("src", type=click.Path(path_type=Path))
 @click.option("--departement", required=True, help="Département code: 05, 2A, 974…")
+@click.option(
+    "--departement-name",
+    default=None,
+    help="The département's name for the report titles (default: 'Département CODE').",
+)
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write.")
 @click.option(
     "--salt-file",
@@ -191,13 +196,25 @@ def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
     default=None,
     help="CSV file: code_insee,territory (the territory of each structure's commune).",
 )
-def import_fluxiae(src: Path, departement: str, out: Path, salt_file: Path | None, territories_file: Path | None) -> None:
+def import_fluxiae(
+    src: Path,
+    departement: str,
+    departement_name: str | None,
+    out: Path,
+    salt_file: Path | None,
+    territories_file: Path | None,
+) -> None:
     """Convert a folder of fluxIAE files (the ASP's national export) into a kit dataset."""
     from iae_eval.data.fluxiae.importer import run_import_command
 
     sys.exit(
         run_import_command(
-            src, departement=departement, out=out, salt_file=salt_file, territories_file=territories_file
+            src,
+            departement=departement,
+            departement_name=departement_name,
+            out=out,
+            salt_file=salt_file,
+            territories_file=territories_file,
         )
     )
 

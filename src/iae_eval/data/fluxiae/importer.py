@@ -99,7 +99,12 @@ def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
 
 
 def import_fluxiae(
-    src: Path, *, departement: str, salt: bytes, territories: dict[str, str] | None
+    src: Path,
+    *,
+    departement: str,
+    salt: bytes,
+    territories: dict[str, str] | None,
+    departement_name: str | None = None,
 ) -> tuple[ImportResult | None, list[Problem]]:
     """Build the tables of ``departement`` from the fluxIAE folder ``src``: ``(result, [])``,
     or ``(None, problems)`` when anything is wrong."""
@@ -137,11 +142,18 @@ def import_fluxiae(
         "participants": pathways.participants,
         "yearly_hours": pathways.yearly_hours,
         "funding": build.build_funding(annexes, structures),
+        "departement": _departement_table(departement, departement_name),
     }
     if reasons is not None:
         tables["exit_reasons"] = reasons
     dropped = {k: v for k, v in sorted(c.dropped.items()) if v}
     return ImportResult(tables, dropped, pathways.people_without_nir), []
+
+
+def _departement_table(code: str, name: str | None) -> pd.DataFrame:
+    """The dataset's ``departement`` table: the usual code (``05``, ``2A``, ``974``) and the name."""
+    usual = code.lstrip("0").zfill(2)
+    return pd.DataFrame({"code": [usual], "name": [name or f"Département {usual}"]})
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -228,7 +240,13 @@ def summary_lines(result: ImportResult, *, departement: str, out: Path, territor
 
 
 def run_import_command(
-    src: Path, *, departement: str, out: Path, salt_file: Path | None, territories_file: Path | None
+    src: Path,
+    *,
+    departement: str,
+    out: Path,
+    salt_file: Path | None,
+    territories_file: Path | None,
+    departement_name: str | None = None,
 ) -> int:
     """``iae-eval import-fluxiae``: return the exit code (0 done, 1 bad input, 2 usage)."""
     salt_path = DEFAULT_SALT_FILE if salt_file is None else salt_file
@@ -248,7 +266,9 @@ def run_import_command(
     territories = None if territories_file is None else read_territories(territories_file, problems)
     result = None
     if not problems:
-        result, problems = import_fluxiae(src, departement=code, salt=salt, territories=territories)
+        result, problems = import_fluxiae(
+            src, departement=code, salt=salt, territories=territories, departement_name=departement_name
+        )
     if result is None:
         from iae_eval.data.validate import echo_problems
 
