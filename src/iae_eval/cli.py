@@ -121,7 +121,24 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str) -> None:
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
-def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool) -> None:
+@click.option("--wait", is_flag=True, help="If another run is writing into --out, wait for it instead of stopping.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS|local",
+    default=None,
+    help="Send the reports to a Dask cluster (tcp://host:8786), or `local` for a LocalCluster "
+    "on this machine (needs `pip install iae-eval[dask]`).",
+)
+def run(
+    data_dir: Path,
+    years: list[int],
+    structures: tuple[str, ...],
+    out: Path,
+    jobs: int | None,
+    force: bool,
+    wait: bool,
+    scheduler: str | None,
+) -> None:
     """Render the HTML reports of the given years with papermill."""
     from iae_eval.batch.run import run_command
 
@@ -133,6 +150,8 @@ def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path
             out_dir=out,
             jobs=jobs,
             force=force,
+            wait=wait,
+            scheduler=scheduler,
         )
     )
 
