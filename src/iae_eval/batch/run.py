@@ -142,7 +142,7 @@ def _make_pool(jobs: int, scheduler: str | None):
     if scheduler:
         from iae_eval.batch.dask_pool import DaskPool
 
-        return DaskPool(scheduler)
+        return DaskPool(scheduler, jobs)
     from iae_eval.batch.pool import LocalPool
 
     return LocalPool(jobs)
