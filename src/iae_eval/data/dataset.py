@@ -15,7 +15,7 @@ Types of the columns in the frames a :class:`Dataset` holds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
@@ -176,6 +176,16 @@ class Dataset:
     source: str = ""
     fingerprint: str = ""
     warnings: tuple[str, ...] = field(default=())
+
+    def shallow_copy(self) -> Dataset:
+        """The same dataset with shallow copies of its tables (cheap; under pandas'
+        copy-on-write, changing a copy never changes the original)."""
+        tables = {
+            f.name: getattr(self, f.name).copy(deep=False)
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), pd.DataFrame)
+        }
+        return replace(self, **tables)
 
     def years(self) -> list[int]:
         """Calendar years covered by at least one pathway (entry to exit, or to the last entry)."""
