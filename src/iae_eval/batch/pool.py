@@ -38,6 +38,8 @@ WATCH_INTERVAL = 1.0
 STOP_GRACE = 2.0
 #: Time given to workers to shut their kernels down at the end of a batch (seconds).
 CLOSE_GRACE = 15.0
+#: Signals blocked while a worker process starts.
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def _worker_main(conn, parent_pid: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: _stop_worker(128 + signal.SIGTERM))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     lock.forget_inherited()
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="iae-watch-parent").start()
     worker.init_worker()
@@ -98,12 +101,14 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main, args=(child_conn, os.getpid()), name="iae-eval-worker", daemon=False
         )
-        # The worker must never see the parent's Ctrl-C handler, even before it sets its own.
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # The worker must never run the parent's Ctrl-C handler, even before it sets its own:
+        # the signals are blocked while it starts (it unblocks them once its handlers are set);
+        # a Ctrl-C meanwhile reaches the parent as soon as they are unblocked here.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
             self.process.start()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         child_conn.close()
         self.job: Job | None = None
         self.kernels: list[int] = []
@@ -141,12 +146,25 @@ class LocalPool:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        while len(self._workers) < self.size and len(self._workers) < len(self._queue) + self._busy():
+        for w in [w for w in self._workers if w.job is None and not w.process.is_alive()]:
+            self._retire(w)  # died between two reports
+        while len(self._workers) < min(self.size, len(self._queue) + self._busy()):
             self._workers.append(_Worker(self._context))
         for w in self._workers:
             if w.job is None and self._queue:
-                w.job = self._queue.popleft()
-                w.conn.send(w.job)
+                job = self._queue.popleft()
+                try:
+                    w.conn.send(job)
+                except OSError:  # it just died: the job goes to another worker
+                    self._queue.appendleft(job)
+                    continue
+                w.job = job
+
+    def _retire(self, w: _Worker) -> None:
+        w.process.join(1.0)
+        w.kill_kernels()
+        w.conn.close()
+        self._workers.remove(w)
 
     def _busy(self) -> int:
         return sum(1 for w in self._workers if w.job is not None)
@@ -173,11 +191,8 @@ class LocalPool:
         except (EOFError, OSError):
             pass
         if w.job is not None and not w.process.is_alive():
-            w.process.join()
-            w.kill_kernels()
             job, w.job = w.job, None
-            self._workers.remove(w)
-            w.conn.close()
+            self._retire(w)
             yield Done(job, None, f"the worker process died ({_exit_reason(w.process.exitcode)}) "
                                   "while building this report")
 
