@@ -16,10 +16,10 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv/ and install the kit (editable) with its test extras
+install: $(STAMP) ## Create .venv/ and install the kit (editable) with its test and dask extras
 
 reports: $(STAMP) ## Build every report of the sample dataset into reports/
 	$(BIN)/iae-eval run --data $(DATA) --years $(YEARS) --out $(OUT)

@@ -243,7 +243,7 @@ def test_plan_lists_departement_active_structures_and_bilan(tiny):
 )
 def test_bad_parameters_run_nothing_and_write_nothing(tiny, capsys, monkeypatch, years, structures, expected):
     data, notebooks, out = tiny
-    monkeypatch.setattr(batch, "_pool", _no_pool)
+    monkeypatch.setattr(batch, "_make_pool", _no_pool)
     assert run(data, notebooks, out, years=years, structures=structures) == 1
     err = capsys.readouterr().err
     for text in expected:
@@ -258,7 +258,7 @@ def test_invalid_data_prints_located_problems_and_exits_1(tiny, capsys, monkeypa
     (data / "participants.csv").write_text(
         PARTICIPANTS_CSV.replace("P900002,S1,ACI,2012-02-01", "P900002,S7,ACI,2012-02-01"), encoding="utf-8"
     )
-    monkeypatch.setattr(batch, "_pool", _no_pool)
+    monkeypatch.setattr(batch, "_make_pool", _no_pool)
     assert run(data, notebooks, out) == 1
     err = capsys.readouterr().err
     assert "participants.csv:line 3: structure_id: S7" in err

@@ -22,7 +22,7 @@ def parse(requirement: str) -> tuple[str, str]:
 def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     requirements = dict(parse(r) for r in project["dependencies"])
-    for extra in ("test", "lab"):
+    for extra in ("test", "lab", "dask"):
         for r in project["optional-dependencies"].get(extra, []):
             name, spec = parse(r)
             if name != "iae-eval":

@@ -130,9 +130,24 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
+@click.option("--wait", is_flag=True, help="If another run is writing into --out, wait for it instead of stopping.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS|local",
+    default=None,
+    help="Send the reports to a Dask cluster (tcp://host:8786), or `local` for a LocalCluster "
+    "on this machine (needs `pip install iae-eval[dask]`).",
+)
 @rules_option
 def run(
-    data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path, jobs: int | None, force: bool,
+    data_dir: Path,
+    years: list[int],
+    structures: tuple[str, ...],
+    out: Path,
+    jobs: int | None,
+    force: bool,
+    wait: bool,
+    scheduler: str | None,
     rules: str,
 ) -> None:
     """Render the HTML reports of the given years with papermill."""
@@ -147,6 +162,8 @@ def run(
             jobs=jobs,
             force=force,
             rules=rules,
+            wait=wait,
+            scheduler=scheduler,
         )
     )
 

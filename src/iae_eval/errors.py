@@ -93,3 +93,7 @@ class DataValidationError(IaeEvalError):
 
     def _repr_html_(self) -> str:
         return self.errors.to_html(index=False)
+
+
+class SchedulerError(IaeEvalError):
+    """Raised when ``--scheduler`` cannot be used (Dask extra missing, scheduler unreachable)."""

@@ -6,6 +6,10 @@ parameters, the dataset fingerprint (a hash of the data files' bytes), the kit v
 the kit's own source and template files (so a developer's edit rebuilds too). A report is
 skipped when that hash is unchanged and its output still exists. The file is rewritten
 atomically after every change, so an interrupted batch keeps what it finished.
+
+A manifest that cannot be read (truncated, edited by hand, another format) is rebuilt from
+the reports present in the folder (:meth:`Manifest.rebuild`), with a warning: they stay
+listed in the portal, and the next run rebuilds the ones it is asked for.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,17 +58,62 @@ class Manifest:
     path: Path
     entries: dict[str, dict] = field(default_factory=dict)
     years: dict[str, dict] = field(default_factory=dict)
+    #: Why the manifest on disk could not be used (it was rebuilt), for a warning.
+    warning: str | None = None
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
         path = out_dir / MANIFEST_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        except FileNotFoundError:
             return cls(path)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return cls.rebuild(out_dir, f"{path} is unreadable ({type(exc).__name__})")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls(path)
-        return cls(path, dict(data.get("entries", {})), dict(data.get("years", {})))
+            return cls.rebuild(out_dir, f"{path} is not a manifest of this version of the kit")
+        entries, years = data.get("entries", {}), data.get("years", {})
+        if not isinstance(entries, dict) or not isinstance(years, dict) or not all(
+            isinstance(e, dict) for e in entries.values()
+        ):
+            return cls.rebuild(out_dir, f"{path} is damaged")
+        return cls(path, dict(entries), dict(years))
+
+    @classmethod
+    def rebuild(cls, out_dir: Path, reason: str) -> Manifest:
+        """A manifest listing the reports present in ``out_dir`` (to be rebuilt when asked)."""
+        from iae_eval.batch.plan import KIND_LABELS
+
+        manifest = cls(out_dir / MANIFEST_NAME)
+        found: list[tuple[str, dict]] = []
+        for html in out_dir.glob("*/departement.html"):
+            year = html.parent.name
+            if year.isdigit():
+                found.append((f"{year}/departement.html", {
+                    "kind": "departement", "year": int(year), "label": f"{year} · {KIND_LABELS['departement']}",
+                    "name": KIND_LABELS["departement"], "notebook": f"{year}/notebooks/departement.ipynb"}))
+        for html in out_dir.glob("*/structures/*.html"):
+            year = html.parent.parent.name
+            if year.isdigit():
+                found.append((f"{year}/structures/{html.name}", {
+                    "kind": "structure", "year": int(year), "structure_id": html.stem,
+                    "label": f"{year} · {html.stem}", "name": html.stem,
+                    "notebook": f"{year}/notebooks/structure-{html.stem}.ipynb"}))
+        for html in out_dir.glob("bilan-*.html"):
+            match = re.fullmatch(r"bilan-(\d{4})-(\d{4})\.html", html.name)
+            if match:
+                first, last = (int(y) for y in match.groups())
+                found.append((html.name, {
+                    "kind": "bilan", "first_year": first, "last_year": last,
+                    "label": f"{first}-{last} · {KIND_LABELS['bilan']}",
+                    "name": f"{KIND_LABELS['bilan']} {first}-{last}",
+                    "notebook": f"notebooks/bilan-{first}-{last}.ipynb"}))
+        for key, entry in found:
+            manifest.record(key, {"type": "report", "hash": None, "status": "ok", **entry})
+        manifest.warning = (
+            f"{reason}: rebuilt from the {len(found)} report(s) present; the reports asked are rebuilt"
+        )
+        return manifest
 
     def is_current(self, key: str, digest: str, *outputs: Path) -> bool:
         """Whether ``key`` was built from ``digest`` without failure and its outputs exist."""

@@ -8,35 +8,41 @@ The steps, in order:
    nothing run and nothing written);
 3. skip the reports whose inputs did not change since they were built (the manifest,
    :mod:`iae_eval.batch.manifest`), unless ``--force``;
-4. run the others in worker processes, one kernel kept per worker
-   (:mod:`iae_eval.batch.worker`), with a progress bar; meanwhile write each year's indicator
-   tables (:mod:`iae_eval.indicators.exports`);
-5. write the portal (:mod:`iae_eval.batch.portal`) and print a summary naming each failure
+4. take the output folder's lock (:mod:`iae_eval.batch.lock`: one run per folder at a time);
+5. run the others in worker processes, one kernel kept per worker (:mod:`iae_eval.batch.pool`,
+   :mod:`iae_eval.batch.worker`) or on a Dask cluster (:mod:`iae_eval.batch.dask_pool`), with a
+   progress bar; meanwhile write each year's indicator tables (:mod:`iae_eval.indicators.exports`);
+6. write the portal (:mod:`iae_eval.batch.portal`) and print a summary naming each failure
    (report, cell, error, executed notebook). Exit 1 if anything failed.
 
-A failing report never stops the others. Every file is written atomically.
+A failing report never stops the others. Every file is written atomically. Ctrl-C (or
+SIGTERM) stops the workers and their kernels, removes the temporary files, keeps in the
+manifest what was finished and exits 130; the next run builds only what is missing.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import signal
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import click
 
+from iae_eval import atomic
+from iae_eval.batch.lock import FolderLockedError, folder_lock
 from iae_eval.data.rules import DEFAULT_RULES
-from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError
+from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, SchedulerError
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
 from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Exit code after Ctrl-C (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 #: Where the notebooks live: the repository's ``notebooks/`` folder (src layout).
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 
@@ -132,11 +138,15 @@ def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_
     return problems
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    from iae_eval.batch.worker import init_worker
+def _make_pool(jobs: int, scheduler: str | None):
+    """The local worker pool, or the workers of a Dask cluster when ``scheduler`` is given."""
+    if scheduler:
+        from iae_eval.batch.dask_pool import DaskPool
 
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker)
+        return DaskPool(scheduler, jobs)
+    from iae_eval.batch.pool import LocalPool
+
+    return LocalPool(jobs)
 
 
 def _progress(total: int):
@@ -148,6 +158,16 @@ def _progress(total: int):
     )
 
 
+class Interrupted(Exception):
+    """Raised by :func:`run_reports` when the batch was stopped by Ctrl-C, after it cleaned up:
+    workers and kernels stopped, temporary files removed, manifest and portal written."""
+
+    def __init__(self, status: dict[str, str], problems: list[Problem]) -> None:
+        self.status = status
+        self.problems = problems
+        super().__init__("interrupted")
+
+
 def run_reports(
     *,
     dataset,
@@ -156,11 +176,14 @@ def run_reports(
     jobs: int | None = None,
     force: bool = False,
     min_cell: int = DEFAULT_MIN_CELL,
+    scheduler: str | None = None,
 ) -> tuple[dict[str, str], list[Problem], Manifest]:
     """Run ``reports`` (skipping unchanged ones) and write the tables and the portal.
 
-    Returns the status of each report of this run (``ok``, ``failed``, ``skipped``), the
-    failures and the manifest.
+    Returns the status of each report of this run (``ok``, ``failed``, ``skipped``; the
+    reports not reached when interrupted have none), the failures and the manifest.
+    Raises :class:`Interrupted` on Ctrl-C, once everything is cleaned up. The caller holds
+    the output folder's lock (:mod:`iae_eval.batch.lock`).
     """
     from iae_eval.batch.portal import write_portal
     from iae_eval.batch.worker import Job
@@ -170,6 +193,9 @@ def run_reports(
     fingerprint = dataset.fingerprint or input_hash(dataset.source)
     generated = datetime.now()
     manifest = Manifest.load(out_dir)
+    if manifest.warning:
+        click.echo(f"Warning: {manifest.warning}.", err=True)
+    atomic.remove_leftovers(out_dir)  # a crashed run's temporary files (we hold the lock)
     sources = {p: p.read_bytes() for p in {r.notebook for r in reports}}
 
     status: dict[str, str] = {}
@@ -184,79 +210,68 @@ def run_reports(
 
     years = sorted({r.year for r in reports if r.year is not None})
     problems: list[Problem] = []
-    if todo:
-        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        pool = _pool(jobs)
-        bar = None
-        try:
-            futures: dict[Future, tuple[Report, str]] = {
-                pool.submit(run_job, Job(r, out_dir, fingerprint, generated)): (r, d) for r, d in todo
-            }
-            # The tables are written here while the workers run the notebooks.
-            problems += _write_tables(
-                dataset, years, out_dir, manifest, fingerprint=fingerprint, force=force, min_cell=min_cell
-            )
-            manifest.save()
-            bar = _progress(len(todo))
-            done_ok = failed = 0
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    report, digest = futures[future]
-                    entry = _report_entry(report, digest, fingerprint)
-                    try:
-                        outcome = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a worker died
-                        outcome = None
-                        detail = f"{type(exc).__name__}: {exc}"
-                    if outcome is not None and outcome.status == "ok":
-                        done_ok += 1
-                        status[report.html] = "ok"
-                        entry.update(status="ok", title=outcome.title, built=generated.isoformat(timespec="seconds"),
-                                     seconds=round(outcome.seconds, 2))
-                    else:
-                        failed += 1
-                        status[report.html] = "failed"
-                        if outcome is not None and outcome.failure is not None:
-                            detail = outcome.failure.describe()
-                        entry.update(status="failed", error=detail)
-                        problems.append(Problem(report.label, detail, report.executed))
-                    manifest.record(report.html, entry)
-                    manifest.save()
-                    bar.set_postfix(done=done_ok, failed=failed, refresh=False)
-                    bar.update(1)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            manifest.save()
-            raise
-        finally:
-            if bar is not None:
-                bar.close()
-            pool.shutdown(wait=True, cancel_futures=True)
-    else:
+    digests = {r.html: d for r, d in todo}
+    pool = bar = None
+    interrupted = False
+    try:
+        if todo:
+            pool = _make_pool(max(1, min(jobs or os.cpu_count() or 1, len(todo))), scheduler)
+            pool.submit([Job(r, out_dir, fingerprint, generated) for r, _ in todo])
+        # The tables are written here while the workers run the notebooks.
         problems += _write_tables(
             dataset, years, out_dir, manifest, fingerprint=fingerprint, force=force, min_cell=min_cell
         )
+        manifest.save()
+        if pool is not None:
+            bar = _progress(len(todo))
+            done_ok = failed = 0
+            for done in pool.results():
+                report = done.job.report
+                entry = _report_entry(report, digests[report.html], fingerprint)
+                outcome = done.outcome
+                if outcome is not None and outcome.status == "ok":
+                    done_ok += 1
+                    status[report.html] = "ok"
+                    entry.update(status="ok", title=outcome.title, built=generated.isoformat(timespec="seconds"),
+                                 seconds=round(outcome.seconds, 2))
+                else:
+                    failed += 1
+                    status[report.html] = "failed"
+                    detail = outcome.failure.describe() if outcome is not None and outcome.failure else done.detail
+                    entry.update(status="failed", error=detail)
+                    problems.append(Problem(report.label, detail, report.executed))
+                manifest.record(report.html, entry)
+                manifest.save()
+                bar.set_postfix(done=done_ok, failed=failed, refresh=False)
+                bar.update(1)
+            pool.close()
+            pool = None
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        interrupted = True
+    finally:
+        if bar is not None:
+            bar.close()
+        if pool is not None:
+            pool.stop()
+        atomic.remove_leftovers(out_dir)
     manifest.save()
     write_portal(out_dir, manifest, status, fingerprint=fingerprint, generated=generated)
+    if interrupted:
+        raise Interrupted(status, problems)
     return status, problems, manifest
 
 
-def run_job(job) -> object:
-    """Entry point of a worker task (kept here so the pool pickles a module-level name)."""
-    from iae_eval.batch.worker import run_report
-
-    return run_report(job)
-
-
-def _summary(status: dict[str, str], problems: list[Problem], out_dir: Path, seconds: float) -> None:
+def _summary(status: dict[str, str], problems: list[Problem], out_dir: Path, seconds: float,
+             *, planned: int | None = None) -> None:
     built = sum(1 for s in status.values() if s == "ok")
     failed = sum(1 for s in status.values() if s == "failed")
     skipped = sum(1 for s in status.values() if s == "skipped")
+    total = len(status) if planned is None else planned
+    missing = total - len(status)
     click.echo(
-        f"{len(status)} report(s) in {seconds:.1f} s: {built} built, {skipped} unchanged (skipped), "
-        f"{failed} failed."
+        f"{total} report(s) in {seconds:.1f} s: {built} built, {skipped} unchanged (skipped), "
+        f"{failed} failed" + (f", {missing} not built (interrupted)." if planned is not None else ".")
     )
     click.echo(f"Portal: {out_dir / 'index.html'}")
     if problems:
@@ -265,6 +280,10 @@ def _summary(status: dict[str, str], problems: list[Problem], out_dir: Path, sec
             click.echo(f"  FAILED {p.label}: {p.detail}")
             if p.path:
                 click.echo(f"    executed notebook: {out_dir / p.path}")
+
+
+def _raise_interrupt(*_args) -> None:
+    raise KeyboardInterrupt
 
 
 def run_command(
@@ -278,8 +297,10 @@ def run_command(
     notebooks_dir: Path | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
     rules: str = DEFAULT_RULES,
+    wait: bool = False,
+    scheduler: str | None = None,
 ) -> int:
-    """``iae-eval run``: validate, plan, run, summarise; return the exit code."""
+    """``iae-eval run``: validate, plan, lock the output folder, run, summarise; return the exit code."""
     from iae_eval.data.load import load_dataset
     from iae_eval.data.validate import echo_problems
 
@@ -313,9 +334,39 @@ def run_command(
         click.echo("Nothing was run.", err=True)
         return EXIT_FAILED
     out_dir = Path(out_dir)
-    status, problems, _ = run_reports(
-        dataset=dataset, reports=reports, out_dir=out_dir, jobs=jobs, force=force, min_cell=min_cell
-    )
+    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous_int = signal.getsignal(signal.SIGINT)
+    try:
+        with folder_lock(out_dir, wait=wait, on_wait=lambda holder: click.echo(
+                f"Waiting for the other iae-eval run ({holder}) to finish with {out_dir}…", err=True)):
+            status, problems, _ = run_reports(
+                dataset=dataset, reports=reports, out_dir=out_dir, jobs=jobs, force=force, min_cell=min_cell,
+                scheduler=scheduler,
+            )
+    except FolderLockedError as exc:
+        click.echo(f"Error: {exc}.", err=True)
+        return EXIT_FAILED
+    except Interrupted as exc:
+        _summary(exc.status, exc.problems, out_dir, time.monotonic() - started, planned=len(reports))
+        click.echo("Interrupted: the reports above are saved; run the same command again to build the rest.",
+                   err=True)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # before any worker started (waiting for the lock)
+        click.echo("Interrupted: nothing was built.", err=True)
+        return EXIT_INTERRUPTED
+    except SchedulerError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return EXIT_FAILED
+    except OSError as exc:
+        where = exc.filename or out_dir
+        click.echo(
+            f"Error: cannot write in {where}: {exc.strerror or exc}. Nothing was left half-written; "
+            "fix the output folder (permissions, free space) or choose another --out, then run again.",
+            err=True,
+        )
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
     _summary(status, problems, out_dir, time.monotonic() - started)
     return EXIT_FAILED if problems else EXIT_OK
-

@@ -15,16 +15,23 @@ working directory is set to the notebook's folder. Imported modules stay importe
 is the point); a module-level cache keyed on the data must therefore be keyed on the
 data's content. A kernel that died, timed out or failed to reset is discarded and a new
 one started; a kernel is also replaced after :data:`REPORTS_PER_KERNEL` reports.
+
+Stopping: :func:`stop_now` kills this process's kernel (its whole process group) and
+removes the temporary files being written; the worker pools call it when the batch is
+interrupted or its parent process is gone (:mod:`iae_eval.batch.pool`). The kernels also
+watch their worker (ipykernel's parent poller) and exit with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -114,6 +121,8 @@ class Failure:
     evalue: str
 
     def describe(self) -> str:
+        if self.cell_index is None and self.execution_count is None and not self.source_line:
+            return f"{self.ename}: {self.evalue}"
         where = "cell ?" if self.cell_index is None else f"cell {self.cell_index}"
         if self.execution_count is not None:
             where += f" (In [{self.execution_count}])"
@@ -156,6 +165,9 @@ class _KernelSlot:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.pid: int | None = getattr(self.km.provisioner, "pid", None)
+        if self.pid is not None and on_kernel_started is not None:
+            on_kernel_started(self.pid)
         self.kc = self.km.client()
         self.kc.start_channels()
         try:
@@ -213,6 +225,28 @@ def _warm_worker() -> None:
 
 _slot: _KernelSlot | None = None
 _current: dict[str, object] = {}
+#: Called with the process id of each kernel this process starts (the pool tracks them).
+on_kernel_started: Callable[[int], None] | None = None
+
+
+def kill_process_group(pid: int) -> None:
+    """Kill ``pid`` and its process group (a kernel runs in its own session) at once."""
+    for kill in (os.killpg, os.kill):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            kill(pid, signal.SIGKILL)
+
+
+def stop_now() -> None:
+    """Kill this process's kernel and remove its temporary files, at once (no waiting).
+
+    Safe from a signal handler or a watchdog thread: it only sends signals and unlinks."""
+    slot = _slot
+    if slot is not None:
+        if slot.pid is not None:
+            kill_process_group(slot.pid)
+        with contextlib.suppress(Exception):
+            Path(slot.km.connection_file).unlink()
+    atomic.remove_pending()
 
 
 def _kernel() -> _KernelSlot:
@@ -331,18 +365,32 @@ def _failure_from_cell(nb: nbformat.NotebookNode | None, index: object, exc: Bas
 def run_report(job: Job) -> Outcome:
     """Execute one report and write its executed notebook and HTML (atomically).
 
-    Never raises for a failure of the notebook: the outcome says what failed.
+    Never raises for a failure of the notebook or of the output folder (disk full,
+    permissions): the outcome says what failed, and nothing half-written is left.
     """
+    started = time.monotonic()
+    try:
+        return _run_report(job, started)
+    except OSError as exc:
+        if not _is_write_error(exc):
+            raise
+        return _write_failure(job, exc, started)
+
+
+def _write_failure(job: Job, exc: OSError, started: float) -> Outcome:
+    _drop(job.out_dir / job.report.html)
+    where = f" ({exc.filename})" if exc.filename else ""
+    failure = Failure(None, None, "", "OSError", f"could not write the report: {exc.strerror or exc}{where}")
+    return Outcome(job.report, "failed", time.monotonic() - started, failure=failure)
+
+
+def _run_report(job: Job, started: float) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     report = job.report
-    started = time.monotonic()
     executed = job.out_dir / report.executed
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=atomic.TEMP_PREFIX, suffix=".ipynb", dir=executed.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = atomic.temp_path(executed)
     _current.clear()
     try:
         try:
@@ -363,11 +411,11 @@ def run_report(job: Job) -> Outcome:
             request_save_on_cell_execute=False,
             deadline=started + EXECUTION_TIMEOUT,
         )
-        os.replace(tmp, executed)
+        atomic.publish(tmp, executed)
         title = _write_html(job, nb)
         return Outcome(report, "ok", time.monotonic() - started, title=title)
     except PapermillExecutionError as exc:
-        os.replace(tmp, executed)  # papermill wrote it with its error banner
+        atomic.publish(tmp, executed)  # papermill wrote it with its error banner
         _drop(job.out_dir / report.html)
         failure = Failure(
             cell_index=exc.cell_index,
@@ -377,7 +425,9 @@ def run_report(job: Job) -> Outcome:
             evalue=(exc.evalue or "").strip().splitlines()[0] if (exc.evalue or "").strip() else "",
         )
         return Outcome(report, "failed", time.monotonic() - started, failure=failure)
-    except Exception as exc:  # noqa: BLE001 - timeout, dead kernel, broken notebook…
+    except Exception as exc:  # noqa: BLE001 - timeout, dead kernel, broken notebook, disk full…
+        if _is_write_error(exc):  # the output folder: disk full, permissions…
+            return _write_failure(job, exc, started)
         _discard_kernel()
         nb = _current.get("nb")
         failure = _failure_from_cell(nb, _current.get("cell_index"), exc)
@@ -395,7 +445,12 @@ def run_report(job: Job) -> Outcome:
         _drop(job.out_dir / report.html)
         return Outcome(report, "failed", time.monotonic() - started, failure=failure)
     finally:
-        _drop(tmp)
+        atomic.discard(tmp)
+
+
+def _is_write_error(exc: BaseException) -> bool:
+    """An error of the file system (disk full, permission denied), not a timeout."""
+    return isinstance(exc, OSError) and not isinstance(exc, TimeoutError) and exc.errno is not None
 
 
 def _drop(path: Path) -> None:
@@ -403,3 +458,8 @@ def _drop(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
+
+
+def shutdown() -> None:
+    """Shut this process's kernel down (end of the batch)."""
+    _discard_kernel()

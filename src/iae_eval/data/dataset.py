@@ -15,7 +15,7 @@ Types of the columns in the frames a :class:`Dataset` holds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
@@ -216,6 +216,16 @@ class Dataset:
         if self.departement is None or self.departement.empty:
             return None
         return str(self.departement[column].iloc[0])
+
+    def shallow_copy(self) -> Dataset:
+        """The same dataset with shallow copies of its tables (cheap; under pandas'
+        copy-on-write, changing a copy never changes the original)."""
+        tables = {
+            f.name: getattr(self, f.name).copy(deep=False)
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), pd.DataFrame)
+        }
+        return replace(self, **tables)
 
     def years(self) -> list[int]:
         """Calendar years covered by at least one pathway (entry to exit, or to the last entry)."""

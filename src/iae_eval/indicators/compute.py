@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from iae_eval.cells import csv_cell
 from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.rules import RulesProfile, StayRule, get_profile, profile_for
@@ -550,6 +551,7 @@ def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
         table["key"] = None
     table.insert(0, "scope", scope)
     table.insert(0, "year", int(year))
+    table["key"] = table["key"].map(csv_cell)
     text = table.to_csv(index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, lineterminator="\r\n")
     return CSV_BOM + text
 

@@ -12,6 +12,8 @@ Formats, chosen so that a French Excel opens both files as they are:
   ``< 5``, undefined values are empty cells; header row frozen and bold.
 - ``indicators.csv``: ``;`` separator, UTF-8 with BOM, decimal comma; rates as text
   ``12,5 %``; amounts with two decimals (``1234,50``); undefined values empty.
+
+Text from the data is never a formula in either file (:mod:`iae_eval.cells`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from iae_eval import atomic
+from iae_eval.cells import csv_cell, store_as_text
 from iae_eval.data.dataset import Dataset
 from iae_eval.fmt import is_missing
 from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
@@ -94,7 +97,7 @@ def _csv_value(key: str, value: object) -> str:
     if is_missing(value):
         return ""
     if isinstance(value, str):
-        return value
+        return csv_cell(value)
     if key in RATE_KEYS:
         return f"{float(value) * 100:.1f} %".replace(".", ",")
     if key in DECIMAL_KEYS:
@@ -113,7 +116,7 @@ def csv_text(table: pd.DataFrame) -> str:
     for row in table.itertuples(index=False):
         record = dict(zip(table.columns, row, strict=True))
         writer.writerow(
-            [*(str(record[c]) for c in LEAD_COLUMNS), *(_csv_value(k, record[k]) for k in keys)]
+            [*(csv_cell(str(record[c])) for c in LEAD_COLUMNS), *(_csv_value(k, record[k]) for k in keys)]
         )
     return buffer.getvalue()
 
@@ -180,6 +183,8 @@ def write_xlsx(table: pd.DataFrame, path: Path, *, year: int, min_cell: int = DE
     for line in readme_lines(year, min_cell):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
+    for sheet in wb.worksheets:
+        store_as_text(sheet)
     with atomic.atomic_path(path) as tmp:
         wb.save(tmp)
     return path

@@ -1,0 +1,170 @@
+"""Benchmark at national scale (issue 11): the local worker pool against ``--scheduler local``.
+
+Data: ``iae-eval sample --scale 300`` (about 4,200 structures and 455,000 pathways),
+generated once into ``bench/data/scale300/`` (git-ignored). Year 2012: the département
+report and ``--structures`` structure reports (200 by default), built with
+
+- ``local``: ``iae-eval run --jobs 2`` (the local worker pool);
+- ``dask``: ``iae-eval run --jobs 2 --scheduler local`` (a Dask LocalCluster of 2 workers);
+
+side by side in this same run (alternating, ``--runs`` times each, ``--force``). For each:
+the wall time, the median time per structure report and the département report's time
+(from the manifest), the peak resident memory of the whole process tree and of its largest
+process (a kernel), sampled every 0.2 s from ``/proc``, and the projected time of the full
+year (every structure active in 2012), extrapolated from the measured throughput.
+Results are printed and written to ``bench/results/bench_scale.json``.
+
+Goals (issue 11): structure report ≤ 1.5 s median; full year < 1 h; < 1.5 GB per worker.
+
+Usage: ``.venv/bin/python bench/bench_scale.py [--structures 200] [--runs 1] [--jobs 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DATA = ROOT / "bench" / "data" / "scale300"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(root: int) -> tuple[int, int]:
+    """(total, largest) resident memory in bytes of ``root`` and its descendants."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    sizes = []
+    for pid in tree:
+        try:
+            sizes.append(int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE)
+        except (OSError, IndexError, ValueError):
+            pass
+    return sum(sizes), max(sizes, default=0)
+
+
+def measured_run(cmd: list[str]) -> dict:
+    """Run ``cmd``; its wall time and the peak memory of its process tree."""
+    peak = {"total": 0, "largest": 0}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.2):
+            total, largest = _tree_rss(proc.pid)
+            peak["total"] = max(peak["total"], total)
+            peak["largest"] = max(peak["largest"], largest)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        sys.stderr.write(stdout[-3000:] + stderr[-3000:])
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd[:8])} …")
+    return {"wall": seconds, "peak_total_mb": peak["total"] / 2**20, "peak_process_mb": peak["largest"] / 2**20}
+
+
+def report_times(out: Path) -> tuple[list[float], float | None]:
+    """Seconds of each structure report and of the département report, from the manifest."""
+    entries = json.loads((out / ".iae-eval-manifest.json").read_text(encoding="utf-8"))["entries"]
+    structures = [e["seconds"] for e in entries.values() if e.get("kind") == "structure" and "seconds" in e]
+    dep = [e["seconds"] for e in entries.values() if e.get("kind") == "departement" and "seconds" in e]
+    return structures, (dep[0] if dep else None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--year", type=int, default=2012)
+    parser.add_argument("--structures", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    data = args.data.resolve()
+    if not data.is_dir():
+        print(f"generating {data} (iae-eval sample --scale 300)…", flush=True)
+        subprocess.run([str(BIN / "iae-eval"), "sample", "--out", str(data), "--scale", "300"], check=True)
+
+    from iae_eval.data.load import load_dataset
+    from iae_eval.indicators.pathways import structures_active
+
+    started = time.perf_counter()
+    dataset = load_dataset(data)
+    load_seconds = time.perf_counter() - started
+    active = sorted(structures_active(dataset.participants, args.year))
+    chosen = active[: args.structures]
+    print(f"{len(dataset.structures)} structures, {len(dataset.participants)} pathways; {len(active)} active in "
+          f"{args.year}; load + validate {load_seconds:.1f} s; {len(chosen)} structure reports + the département "
+          f"report, --jobs {args.jobs}, {os.cpu_count()} CPU(s), {args.runs} run(s) each", flush=True)
+    base = [str(BIN / "iae-eval"), "run", "--data", str(data), "--years", str(args.year), "--jobs", str(args.jobs),
+            "--force"]
+    for sid in chosen:
+        base += ["--structure", sid]
+    modes = {"local": [], "dask": ["--scheduler", "local"]}
+    runs: dict[str, list[dict]] = {m: [] for m in modes}
+    with tempfile.TemporaryDirectory(prefix="iae-bench-scale-") as tmp:
+        for run in range(args.runs):
+            for mode, extra in modes.items():
+                out = Path(tmp) / f"{mode}-{run}"
+                result = measured_run([*base, "--out", str(out), *extra])
+                structures, dep = report_times(out)
+                result.update(structure_median=statistics.median(structures), departement=dep,
+                              reports=len(structures) + 1)
+                runs[mode].append(result)
+                print(f"run {run + 1} {mode:5}: {result['wall']:.0f} s wall, structure report median "
+                      f"{result['structure_median']:.2f} s, département {dep:.1f} s, peak {result['peak_total_mb']:.0f} MB "
+                      f"(largest process {result['peak_process_mb']:.0f} MB)", flush=True)
+                shutil.rmtree(out)
+
+    summary = {}
+    for mode, results in runs.items():
+        wall = statistics.median(r["wall"] for r in results)
+        median = statistics.median(r["structure_median"] for r in results)
+        dep = statistics.median(r["departement"] for r in results)
+        per_report_wall = (wall - dep / args.jobs) / len(chosen)  # throughput of the structure reports
+        projected = wall + per_report_wall * (len(active) - len(chosen))
+        summary[mode] = {"wall": wall, "structure_median": median, "departement": dep,
+                         "peak_total_mb": max(r["peak_total_mb"] for r in results),
+                         "peak_process_mb": max(r["peak_process_mb"] for r in results),
+                         "projected_full_year_s": projected}
+        print(f"{mode:5}: median structure report {median:.2f} s (goal <= 1.5 s), département {dep:.1f} s, "
+              f"wall {wall:.0f} s, peak {summary[mode]['peak_total_mb']:.0f} MB in all, "
+              f"{summary[mode]['peak_process_mb']:.0f} MB largest process; full year ({len(active)} structures) "
+              f"projected {projected / 60:.0f} min (goal < 60 min)")
+    ratio = summary["dask"]["wall"] / summary["local"]["wall"]
+    print(f"dask / local wall time: {ratio:.2f}")
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    payload = {"year": args.year, "structures_run": len(chosen), "structures_active": len(active),
+               "jobs": args.jobs, "cpus": os.cpu_count(), "load_seconds": load_seconds, "runs": runs,
+               "summary": summary, "dask_over_local": ratio}
+    (results_dir / "bench_scale.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
