@@ -364,6 +364,16 @@ def _display_values(column: pd.Series) -> list:
     return [None if _is_null(v) else v for v in values]
 
 
+def displayed_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` in the form :func:`suppress` returns, with nothing masked: an object-dtype
+    frame of Python ints, floats and texts, None for null (``table`` is not modified)."""
+    return pd.DataFrame(
+        {c: pd.Series(_display_values(table[c]), index=table.index, dtype=object) for c in table.columns},
+        index=table.index,
+        columns=table.columns,
+    )
+
+
 def suppress(
     table: pd.DataFrame,
     min_cell: int = reference.DEFAULT_MIN_CELL,
