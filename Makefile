@@ -8,7 +8,7 @@ DATA   ?= data/sample
 OUT    ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test test-browser lab sample bench clean
+.PHONY: help install reports test test-browser lint format lab sample bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -26,6 +26,14 @@ reports: $(STAMP) ## Build every report of the sample dataset into reports/
 
 test: $(STAMP) ## Run the whole test suite (browser tests: make test-browser)
 	$(BIN)/python -m pytest -m "not browser" -q
+
+lint: $(STAMP) ## Check the code with ruff (lint rules and format)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP) ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 test-browser: $(STAMP) ## Open built reports in headless Chromium (Debian's chromium, installed if missing and root)
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \

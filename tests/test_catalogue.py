@@ -114,3 +114,4 @@ def test_the_departement_name_comes_from_the_data(tmp_path):
     assert (dataset.departement_code, dataset.departement_name) == ("2A", "Corse-du-Sud")
     table = exports.year_table(dataset, 2012)
     assert table.loc[table["Périmètre"] == "Département", "Libellé"].tolist() == ["Corse-du-Sud"]
+

@@ -250,7 +250,7 @@ def how_to_read(dataset: Dataset, *, min_cell: int) -> display.Block:
             "Catégorie": [EXIT_CATEGORY_LABELS.get(c, c) for c in reasons["category"]],
         }
     )
-    durable, dynamic = fmt.percent(DURABLE_TARGET, 0), fmt.percent(DYNAMIC_TARGET, 0)
+    durable, dynamic = fmt.percent(TARGETS["durable_rate"], 0), fmt.percent(TARGETS["dynamic_rate"], 0)
     paragraphs = [
         "Un parcours est un contrat d'une personne dans une structure, sous un type de "
         "conventionnement (ACI, AI, EI, ETTI). Il est actif une année donnée s'il a commencé au "

@@ -1,0 +1,27 @@
+"""The package shows the data flow in its file list: load → validate → indicators →
+sections → HTML → batch, with a handful of shared modules at the top."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "iae_eval"
+
+
+def test_top_level_holds_at_most_a_dozen_modules_beside_the_sub_packages():
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    packages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+    assert len(modules) <= 12, modules
+    assert packages == ["batch", "data", "indicators", "sections"]
+
+
+def test_the_package_re_exports_the_public_api_without_work_at_import():
+    code = (
+        "import sys, iae_eval; assert 'pandas' not in sys.modules; "
+        "from iae_eval import load_dataset, inspect_dataset, compute_indicators, compute_trends, suppress, "
+        "DataValidationError, Dataset, INDICATORS; print(len(INDICATORS))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "30"
