@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -16,12 +12,6 @@ from iae_eval.display import PALETTE
 from iae_eval.indicators import uncertainty
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture
@@ -53,7 +43,9 @@ def test_funnel_plot_draws_units_target_and_both_limits(units):
     assert y[x == 10][0] == pytest.approx(0.490972, abs=1e-5)
     assert any(line.get_ydata()[0] == 0.25 for line in ax.lines)  # the target line
     assert _labels(ax) == [
-        f"Limites de contrôle à 95{NBSP}%", f"Limites de contrôle à 99,8{NBSP}%", f"Objectif : 25{NBSP}%",
+        f"Limites de contrôle à 95{NBSP}%",
+        f"Limites de contrôle à 99,8{NBSP}%",
+        f"Objectif : 25{NBSP}%",
     ]
     assert ax.yaxis.get_major_formatter()(0.25, 0) == f"25{NBSP}%"
     assert ax.get_xlabel() == "Sorties examinées" and ax.get_ylim() == (0, 1)
@@ -74,7 +66,12 @@ def test_funnel_alt_text_counts_units_against_the_limits(units):
     """99.8 %: S2 (0.8 > 0.6811) above, S1, S3, S4 within. 95 %: S1 (0.5 > 0.4910) and S2 above."""
     rates, examined = units
     alt = charts.funnel_alt_text(
-        rates, examined, target=0.25, rate_label="taux d'emploi durable", highlight="S1", highlight_label="Tremplin"
+        rates,
+        examined,
+        target=0.25,
+        rate_label="taux d'emploi durable",
+        highlight="S1",
+        highlight_label="Tremplin",
     )
     assert alt.startswith("Graphique en entonnoir : taux d'emploi durable de 4 structures")
     assert f"Par rapport aux limites à 99,8{NBSP}% : 1 au-dessus, 3 à l'intérieur, 0 en dessous." in alt
@@ -91,7 +88,8 @@ def _series() -> dict[str, pd.DataFrame]:
         pd.Series([3, 4, 0], index=[2011, 2012, 2013]), pd.Series([8, 34, 0], index=[2011, 2012, 2013])
     )
     departement = uncertainty.rate_intervals(
-        pd.Series([60, 58, 55], index=[2011, 2012, 2013]), pd.Series([206, 201, 204], index=[2011, 2012, 2013])
+        pd.Series([60, 58, 55], index=[2011, 2012, 2013]),
+        pd.Series([206, 201, 204], index=[2011, 2012, 2013]),
     )
     return {"Structure": structure, "Département": departement}
 

@@ -25,7 +25,10 @@ def test_paths_of_the_three_kinds_of_report(tmp_path):
     folder = tmp_path.resolve()
     assert c.commentary_path(tmp_path) == folder / "commentaires" / "bilan.md"
     assert c.commentary_path(tmp_path, year=2012) == folder / "commentaires" / "2012" / "departement.md"
-    assert c.commentary_path(tmp_path, year=2012, structure_id="S03") == folder / "commentaires" / "2012" / "S03.md"
+    assert (
+        c.commentary_path(tmp_path, year=2012, structure_id="S03")
+        == folder / "commentaires" / "2012" / "S03.md"
+    )
     with pytest.raises(ValueError):
         c.commentary_path(tmp_path, structure_id="S03")
 
@@ -45,7 +48,11 @@ def test_no_file_or_a_blank_file_gives_nothing(tmp_path):
 
 
 def test_markdown_rendered_under_the_section_title(tmp_path):
-    write(tmp_path, "bilan.md", "# Bilan\n\nUn taux **compatible** avec l'objectif.\n\n- premier point\n- second point\n")
+    write(
+        tmp_path,
+        "bilan.md",
+        "# Bilan\n\nUn taux **compatible** avec l'objectif.\n\n- premier point\n- second point\n",
+    )
     found = c.commentary(tmp_path)
     assert found is not None and found.source.name == "bilan.md"
     shown = found._repr_html_()
@@ -86,7 +93,9 @@ def test_digest_changes_with_that_report_only(tmp_path):
     assert len(set(before.values())) == 3  # even absent, each report hashes its own file name
     path = write(tmp_path, "2012/S03.md", "Premier jet")
     added = digests()
-    assert added["S03"] != before["S03"] and added["dep"] == before["dep"] and added["bilan"] == before["bilan"]
+    assert (
+        added["S03"] != before["S03"] and added["dep"] == before["dep"] and added["bilan"] == before["bilan"]
+    )
     path.write_text("Version relue", encoding="utf-8")
     assert c.commentary_digest(tmp_path, year=2012, structure_id="S03") != added["S03"]
     path.unlink()

@@ -64,7 +64,9 @@ def test_public_edition_with_a_higher_min_cell(frame):
 
 def test_public_edition_dont_rsa_rows(frame):
     """The "dont RSA" table: columns are categories, rows all and rsa; durable 7 and 5."""
-    exits = pd.DataFrame({"exits_emploi_durable": [7, 5], "exits_autre_sortie": [20, 9]}, index=["all", "rsa"])
+    exits = pd.DataFrame(
+        {"exits_emploi_durable": [7, 5], "exits_autre_sortie": [20, 9]}, index=["all", "rsa"]
+    )
     shown = displayed(exits, diffusion="public", subset_rows={"rsa": "all"})
     assert shown.loc["rsa"].tolist() == ["s", 9]
     assert displayed(exits, diffusion="comite", subset_rows={"rsa": "all"}).loc["rsa"].tolist() == [5, 9]

@@ -77,7 +77,9 @@ def test_wilson_other_level_is_wider():
 
 
 def test_rate_intervals_frame():
-    frame = u.rate_intervals(pd.Series([3, 0, 30], index=["a", "b", "c"]), pd.Series([8, 0, 40], index=["a", "b", "c"]))
+    frame = u.rate_intervals(
+        pd.Series([3, 0, 30], index=["a", "b", "c"]), pd.Series([8, 0, 40], index=["a", "b", "c"])
+    )
     assert list(frame.columns) == ["rate", "low", "high", "examined", "low_count"]
     assert frame.at["a", "rate"] == 0.375
     assert math.isnan(frame.at["b", "rate"]) and math.isnan(frame.at["b", "low"])
@@ -151,7 +153,11 @@ def test_classify():
     assert u.classify(rates, examined, 0.25, level=0.95).tolist() == ["above", "within", "within", None]
     assert u.classify(0.35, 20, 0.6, level=0.95) == "below"
     assert u.classify(0.35, 20, 0.6) == "within"  # default 99.8 %: wider
-    assert u.position_counts(u.classify(rates, examined, 0.25, level=0.95)) == {"above": 1, "within": 2, "below": 0}
+    assert u.position_counts(u.classify(rates, examined, 0.25, level=0.95)) == {
+        "above": 1,
+        "within": 2,
+        "below": 0,
+    }
 
 
 @pytest.mark.parametrize(

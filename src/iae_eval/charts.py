@@ -20,8 +20,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from iae_eval import fmt
-from iae_eval.display import PALETTE
 from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS
+from iae_eval.display import PALETTE
 from iae_eval.indicators import uncertainty
 
 #: One colour per exit category, the same in every chart.
@@ -477,7 +477,9 @@ def funnel_alt_text(
         point = drawn.loc[highlight]
         where = []
         for level in reversed(uncertainty.FUNNEL_LEVELS):
-            position = uncertainty.classify(point["rate"], point["examined"], target, level=level, method=method)
+            position = uncertainty.classify(
+                point["rate"], point["examined"], target, level=level, method=method
+            )
             where.append(f"{uncertainty.POSITION_LABELS[position]} des limites à {_level_text(level)}")
         parts.append(
             f"{highlight_label or highlight} : {fmt.percent(point['rate'])} sur "

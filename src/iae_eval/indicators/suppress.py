@@ -127,7 +127,9 @@ def _subset_cells(table: pd.DataFrame, counts: list[str], subsets, subset_rows):
     for subset, total in _pairs(subsets or ()):
         outside = [str(c) for c in (subset, total) if c not in position]
         if outside:
-            raise ValueError(f"subsets {subset!r} ⊂ {total!r}: {', '.join(outside)} not among the count columns")
+            raise ValueError(
+                f"subsets {subset!r} ⊂ {total!r}: {', '.join(outside)} not among the count columns"
+            )
         every_row = list(range(len(table)))
         rows += every_row
         total_rows += every_row

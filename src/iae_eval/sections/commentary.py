@@ -79,7 +79,9 @@ def _is_file_name(name: str) -> bool:
     return bool(name) and Path(name).name == name and "\\" not in name and not name.startswith(".")
 
 
-def commentary_path(data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None) -> Path | None:
+def commentary_path(
+    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
+) -> Path | None:
     """The commentary file of a report (whether or not it exists): the bilan's without
     ``year``, the département's with ``year``, a structure's with both. None for a
     structure whose id cannot be a file name (it contains ``/``, starts with ``.``…)."""
@@ -123,7 +125,9 @@ def commentary_sources(
     return () if path is None else (path,)
 
 
-def commentary_digest(data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None) -> str:
+def commentary_digest(
+    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
+) -> str:
     """A hash of the report's commentary file(s): the name and bytes of each, or "absent".
     It changes when the file is added, edited or removed, and only for that report."""
     digest = hashlib.sha256()
