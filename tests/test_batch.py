@@ -510,7 +510,7 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     csv_text = (out / "2012/indicators.csv").read_bytes()
     assert csv_text.startswith("\ufeff".encode()) and b";" in csv_text.splitlines()[0]
     header = csv_text.decode("utf-8-sig").splitlines()[0].split(";")
-    assert {"Participants", "Dont bénéficiaires du RSA", "Taux d'emploi durable"} <= set(header)
+    assert {"Personnes en parcours", "Allocataires du RSA en parcours (indicateur 1)", "Taux d'emploi durable"} <= set(header)
     scopes = {line.split(";")[1] for line in csv_text.decode("utf-8-sig").splitlines()[1:]}
     assert scopes == {"Département", "Territoire", "Type de structure", "Structure"}
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
-from iae_eval.indicators.suppress import suppress, suppressed_mask
+from iae_eval.indicators.suppress import default_subsets, suppress, suppressed_mask
 from indicator_factory import make_dataset, pathway, structure
 
 EXIT_KEYS = ["exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive",
@@ -276,3 +276,85 @@ def test_no_line_has_exactly_one_masked_cell(n_rows, n_cols, data):
     for (row, col), hidden in mask.stack().items():
         if not hidden:
             assert shown.loc[row, col] == frame.loc[row, col]
+
+
+# --------------------------------------------------------------------------------------
+# Subsets and their totals (rule 3b)
+# --------------------------------------------------------------------------------------
+def test_dont_rsa_row_is_masked_when_it_reveals_a_small_difference():
+    """The issue's case: 7 exits, 5 of them "dont RSA": 7 − 5 = 2 people without RSA, a small
+    count. Without the rule both are shown; with it the "dont RSA" cell is masked ("s")."""
+    frame = pd.DataFrame({"exits_emploi_durable": [7, 5], "exits_autre_sortie": [12, 3]}, index=["all", "rsa"])
+    assert suppress(frame).loc["rsa"].tolist() == [5, "< 5"]
+    shown = suppress(frame, subset_rows={"rsa": "all"})
+    # durable: 7 − 5 = 2 → rsa masked; autre: 3 is small already, 12 − 3 = 9 hides nothing
+    assert shown.loc["rsa"].tolist() == ["s", "< 5"]
+    assert shown.loc["all"].tolist() == [7, 12]
+
+
+def test_subset_difference_zero_or_at_least_min_cell_is_shown():
+    """12 − 12 = 0 (every exit is RSA: zero is shown, as everywhere) and 12 − 7 = 5 ≥ min_cell."""
+    frame = pd.DataFrame({"entries": [12, 12], "rsa_entries": [12, 7]}, index=["S1", "S2"])
+    shown = suppress(frame, subsets={"rsa_entries": "entries"})
+    assert shown["rsa_entries"].tolist() == [12, 7]
+
+
+def test_subset_columns_of_the_indicator_frame():
+    """participants 30, women 27 → 3 men; rsa_participants 26 → 4 without RSA; entries 9,
+    rsa_entries 6 → 3: each subset masked, the totals kept. deld 10 → 20 left: shown."""
+    frame = pd.DataFrame(
+        {"participants": [30], "rsa_participants": [26], "entries": [9], "rsa_entries": [6], "women": [27],
+         "deld": [10]}
+    )
+    shown = suppress(frame, subsets=[p for p in default_subsets() if p[0] in frame])
+    assert shown.iloc[0].to_dict() == {
+        "participants": 30, "rsa_participants": "s", "entries": 9, "rsa_entries": "s", "women": "s", "deld": 10,
+    }
+
+
+def test_default_subsets():
+    assert ("rsa_entries", "entries") in default_subsets()
+    assert ("rsa_participants", "participants") in default_subsets()
+    assert {t for _, t in default_subsets()} == {"entries", "participants"}
+
+
+def test_masked_subset_is_protected_in_its_lines():
+    """dont RSA: durable 5 of 7 (difference 2) → masked; its row line (examined 11 = 5 + 6)
+    then has exactly one masked cell → the smallest other, 6, is masked too (rule 3)."""
+    frame = pd.DataFrame(
+        {"exits_emploi_durable": [7, 5], "exits_autre_sortie": [20, 6], "exits_examined": [27, 11]},
+        index=["all", "rsa"],
+    )
+    options = dict(
+        count_columns=list(frame.columns), total_column={"exits_examined": ["exits_emploi_durable", "exits_autre_sortie"]},
+        subset_rows={"rsa": "all"},
+    )
+    shown = suppress(frame, **options)
+    assert shown.loc["rsa"].tolist() == ["s", "s", 11]
+    assert shown.loc["all"].tolist() == [7, 20, 27]
+
+
+def test_unknown_subset_is_an_error():
+    frame = pd.DataFrame({"entries": [3]}, index=["A"])
+    with pytest.raises(ValueError, match="rsa_entries"):
+        suppress(frame, subsets={"rsa_entries": "entries"})
+    with pytest.raises(ValueError, match="rsa"):
+        suppress(frame, subset_rows={"rsa": "A"})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 4), st.data())
+def test_no_shown_subset_reveals_a_small_difference(n_cols, data):
+    """Whatever the counts, after suppression no shown subset cell lies 1 to 4 below its shown
+    total, and the lines of rule 3 still never have exactly one masked cell."""
+    totals = data.draw(st.lists(st.integers(0, 15), min_size=n_cols, max_size=n_cols))
+    subsets = [data.draw(st.integers(0, t)) for t in totals]
+    frame = pd.DataFrame([totals, subsets], index=["all", "rsa"], columns=[f"c{j}" for j in range(n_cols)])
+    frame["tot"] = frame.sum(axis=1)
+    columns = list(frame.columns)
+    options = dict(count_columns=columns, total_column="tot", subset_rows={"rsa": "all"})
+    mask = suppressed_mask(frame, **options)
+    for column in columns:
+        if not mask.at["rsa", column] and not mask.at["all", column]:
+            assert not 1 <= frame.at["all", column] - frame.at["rsa", column] < 5
+    assert (mask.sum(axis=1) != 1).all()

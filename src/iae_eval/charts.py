@@ -9,18 +9,20 @@ small counts) are not drawn: no bar, no point.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from iae_eval import fmt
-from iae_eval.display import PALETTE
 from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS
+from iae_eval.display import PALETTE
+from iae_eval.indicators import uncertainty
 
 #: One colour per exit category, the same in every chart.
 CATEGORY_COLOURS: dict[str, str] = {
@@ -50,6 +52,17 @@ MASKED_STYLE: dict[str, object] = {
 
 def _axis(ax: Axes | None) -> Axes:
     return plt.gca() if ax is None else ax
+
+
+def _year_axis(ax: Axes, years: np.ndarray) -> None:
+    """One tick per year, the view fixed on the years: with nothing drawn (every value NaN)
+    matplotlib would otherwise keep 0 in view and crowd the year labels together."""
+    years = np.asarray(years, dtype=float)
+    ax.set_xticks(years)
+    ax.xaxis.set_major_formatter(_YEAR_TICKS)
+    if len(years):
+        ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
+    ax.set_xlabel("Année")
 
 
 def legend_below(ax: Axes, *, ncol: int = 2) -> None:
@@ -289,9 +302,7 @@ def trend_lines(
                 linewidth=1.2,
                 label=f"Objectif {labels.get(column, str(column)).lower()} : {fmt.percent(targets[column], 0)}",
             )
-    ax.set_xticks(years)
-    ax.xaxis.set_major_formatter(_YEAR_TICKS)
-    ax.set_xlabel("Année")
+    _year_axis(ax, years)
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(_tick_formatter(value_kind))
     if value_kind == "percent":
@@ -303,3 +314,278 @@ def trend_lines(
     legend_below(ax, ncol=legend_columns)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+# ----------------------------------------------------------------------------------------
+# Charts with nothing to draw
+# ----------------------------------------------------------------------------------------
+#: What replaces a chart that would be empty, unless the caller says more precisely.
+NOTHING_TO_DRAW = "Aucune valeur à représenter : le graphique n'est pas tracé."
+
+
+def has_values(*values: object) -> bool:
+    """Whether at least one finite number is among ``values`` (Series, frames, arrays)."""
+    for value in values:
+        numbers = pd.to_numeric(pd.Series(np.ravel(np.asarray(value, dtype=object))), errors="coerce")
+        if np.isfinite(numbers.to_numpy(dtype=float)).any():
+            return True
+    return False
+
+
+def figure_if_any(
+    values: object,
+    draw: Callable[[Axes], Axes],
+    *,
+    sentence: str = NOTHING_TO_DRAW,
+    figsize: tuple[float, float] = (8, 4.2),
+) -> tuple[Figure | None, str | None]:
+    """``(figure, None)`` with ``draw(ax)`` done on a new figure when ``values`` hold a number
+    to draw, else ``(None, sentence)``: a chart with nothing to draw is never drawn empty."""
+    if not has_values(values):
+        return None, sentence
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    draw(ax)
+    return fig, None
+
+
+# ----------------------------------------------------------------------------------------
+# Funnel plots and rates with their interval
+# ----------------------------------------------------------------------------------------
+#: Look of the funnel's control limits, by level.
+FUNNEL_LIMIT_STYLES: dict[float, dict[str, object]] = {
+    uncertainty.FUNNEL_LEVELS[0]: {"color": PALETTE[8], "linestyle": "--", "linewidth": 1.0},
+    uncertainty.FUNNEL_LEVELS[1]: {"color": PALETTE[8], "linestyle": ":", "linewidth": 1.2},
+}
+#: Colour of the units of a funnel plot, and of the highlighted one.
+UNIT_COLOUR = PALETTE[0]  # blue
+HIGHLIGHT_COLOUR = PALETTE[3]  # reddish purple, apart from the vermillion target line
+#: Colours of the series of :func:`rate_with_interval`, in order (none close to the target's).
+SERIES_COLOURS: tuple[str, ...] = (PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[5])
+
+
+def _level_text(level: float) -> str:
+    return fmt.percent(level, 1 if round(level * 100) != level * 100 else 0)
+
+
+def _funnel_units(rates: pd.Series, examined: pd.Series) -> pd.DataFrame:
+    """The units a funnel plot draws: a defined rate over at least one examined exit."""
+    frame = pd.DataFrame(
+        {"rate": pd.to_numeric(rates, errors="coerce"), "examined": pd.to_numeric(examined, errors="coerce")}
+    )
+    return frame[np.isfinite(frame["rate"]) & (frame["examined"] > 0)]
+
+
+def funnel_plot(
+    rates: pd.Series,
+    examined: pd.Series,
+    *,
+    target: float,
+    ax: Axes | None = None,
+    highlight: Hashable | None = None,
+    highlight_label: str | None = None,
+    ylabel: str = "Taux",
+    xlabel: str = "Sorties examinées",
+    target_label: str | None = None,
+    units_label: str = "Structures",
+    method: str = uncertainty.BINOMIAL,
+) -> Axes:
+    """A funnel plot: each unit's rate (``rates``, fractions) against its number of examined
+    exits (``examined``, aligned on the same index), the target as a horizontal line and its
+    95 % and 99.8 % control limits (:func:`iae_eval.indicators.uncertainty.funnel_limits`).
+
+    Units without a rate or without examined exits are not drawn. ``highlight`` is the index
+    of a unit drawn larger, in another colour, with ``highlight_label`` (default: its index)
+    in the legend.
+    """
+    ax = _axis(ax)
+    units = _funnel_units(rates, examined)
+    n_max = max(int(np.ceil(units["examined"].max() * 1.1)) if len(units) else 0, 10)
+    grid = np.arange(1, n_max + 1)
+    for level in uncertainty.FUNNEL_LEVELS:
+        low, high = uncertainty.funnel_limits(grid, target, level=level, method=method)
+        style = FUNNEL_LIMIT_STYLES[level]
+        ax.plot(grid, high, label=f"Limites de contrôle à {_level_text(level)}", **style)
+        ax.plot(grid, low, **style)
+    ax.axhline(
+        target,
+        color=TARGET_COLOUR,
+        linewidth=1.4,
+        label=target_label or f"Objectif : {fmt.percent(target, 0)}",
+    )
+    others = units.drop(index=[highlight], errors="ignore") if highlight is not None else units
+    ax.plot(
+        others["examined"],
+        others["rate"],
+        linestyle="none",
+        marker="o",
+        markersize=7,
+        color=UNIT_COLOUR,
+        alpha=0.85,
+        label=units_label if highlight is not None else None,
+    )
+    if highlight is not None and highlight in units.index:
+        point = units.loc[highlight]
+        ax.plot(
+            [point["examined"]],
+            [point["rate"]],
+            linestyle="none",
+            marker="D",
+            markersize=10,
+            color=HIGHLIGHT_COLOUR,
+            markeredgecolor=PALETTE[8],
+            label=highlight_label or str(highlight),
+            zorder=5,
+        )
+    ax.set_xlim(0, n_max)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_formatter(_INTEGER_TICKS)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(_PERCENT_TICKS)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    legend_below(ax, ncol=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def funnel_alt_text(
+    rates: pd.Series,
+    examined: pd.Series,
+    *,
+    target: float,
+    rate_label: str,
+    units: str = "structures",
+    highlight: Hashable | None = None,
+    highlight_label: str | None = None,
+    method: str = uncertainty.BINOMIAL,
+) -> str:
+    """The alt text of :func:`funnel_plot`: what is drawn and how many units lie above, within
+    and below the 99.8 % and 95 % limits (and where the highlighted unit lies)."""
+    drawn = _funnel_units(rates, examined)
+    parts = [
+        f"Graphique en entonnoir : {rate_label} de {len(drawn)} {units} selon leur nombre de sorties "
+        f"examinées, autour de l'objectif de {fmt.percent(target, 0)}."
+    ]
+    for level in reversed(uncertainty.FUNNEL_LEVELS):
+        positions = uncertainty.classify(drawn["rate"], drawn["examined"], target, level=level, method=method)
+        counts = uncertainty.position_counts(positions)
+        words = ", ".join(f"{counts[p]} {uncertainty.POSITION_LABELS[p]}" for p in counts)
+        parts.append(f"Par rapport aux limites à {_level_text(level)} : {words}.")
+    if highlight is not None and highlight in drawn.index:
+        point = drawn.loc[highlight]
+        where = []
+        for level in reversed(uncertainty.FUNNEL_LEVELS):
+            position = uncertainty.classify(
+                point["rate"], point["examined"], target, level=level, method=method
+            )
+            where.append(f"{uncertainty.POSITION_LABELS[position]} des limites à {_level_text(level)}")
+        parts.append(
+            f"{highlight_label or highlight} : {fmt.percent(point['rate'])} sur "
+            f"{fmt.integer(point['examined'])} sorties examinées, {' et '.join(where)}."
+        )
+    left_out = len(rates) - len(drawn)
+    if left_out:
+        parts.append(f"{left_out} {units} sans sortie examinée ne figurent pas sur le graphique.")
+    return " ".join(parts)
+
+
+def rate_with_interval(
+    series: Mapping[str, pd.DataFrame],
+    *,
+    ax: Axes | None = None,
+    target: float | None = None,
+    target_label: str | None = None,
+    ylabel: str = "Taux",
+    colours: Mapping[str, str] | None = None,
+) -> Axes:
+    """Rates by year with their confidence interval as error bars, one series per entry of
+    ``series`` (e.g. ``{"Structure": ..., "Département": ...}``), side by side in each year.
+
+    Each frame is indexed by year with the columns ``rate``, ``low``, ``high`` (and optionally
+    ``low_count``), as :func:`iae_eval.indicators.uncertainty.rate_intervals` returns. A year
+    without a rate draws nothing; a rate on an "effectif faible" is drawn with a hollow marker.
+    """
+    ax = _axis(ax)
+    colours = dict(colours or {})
+    years = sorted({int(y) for frame in series.values() for y in frame.index})
+    width = 0.5 / max(len(series), 1)
+    markers = ("o", "D", "s", "^")
+    hollow_shown = False
+    for i, (name, frame) in enumerate(series.items()):
+        colour = colours.get(name, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        offset = (i - (len(series) - 1) / 2) * width
+        rate = pd.to_numeric(frame["rate"], errors="coerce").to_numpy(dtype=float)
+        drawn = np.isfinite(rate)
+        if not drawn.any():
+            continue
+        x = np.asarray(frame.index, dtype=float)[drawn] + offset
+        low = pd.to_numeric(frame["low"], errors="coerce").to_numpy(dtype=float)[drawn]
+        high = pd.to_numeric(frame["high"], errors="coerce").to_numpy(dtype=float)[drawn]
+        y = rate[drawn]
+        errors = np.vstack([np.nan_to_num(y - low), np.nan_to_num(high - y)])
+        faint = (
+            frame["low_count"].to_numpy(dtype=bool)[drawn] if "low_count" in frame else np.zeros(len(y), bool)
+        )
+        ax.errorbar(x, y, yerr=errors, fmt="none", ecolor=colour, elinewidth=1.4, capsize=4)
+        marker = markers[i % len(markers)]
+        ax.plot(x[~faint], y[~faint], linestyle="none", marker=marker, markersize=8, color=colour, label=name)
+        if faint.any():
+            ax.plot(
+                x[faint],
+                y[faint],
+                linestyle="none",
+                marker=marker,
+                markersize=8,
+                color=colour,
+                markerfacecolor="white",
+                label=None if (~faint).any() else name,
+            )
+            hollow_shown = True
+    if target is not None:
+        ax.axhline(
+            target,
+            color=TARGET_COLOUR,
+            linestyle="--",
+            linewidth=1.2,
+            label=target_label or f"Objectif : {fmt.percent(target, 0)}",
+        )
+    if hollow_shown:
+        ax.plot(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            color=PALETTE[4],
+            markerfacecolor="white",
+            label=f"Marque creuse : {uncertainty.LOW_COUNT_TEXT} "
+            f"(moins de {uncertainty.LOW_COUNT_THRESHOLD} sorties examinées)",
+        )
+    _year_axis(ax, np.asarray(years, dtype=float))
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(_PERCENT_TICKS)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    legend_below(ax, ncol=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def rate_interval_alt_text(series: Mapping[str, pd.DataFrame], *, rate_label: str) -> str:
+    """The alt text of :func:`rate_with_interval`: every drawn rate with its interval, by series."""
+    level = _level_text(uncertainty.CONFIDENCE)
+    parts = [f"{rate_label} par année, avec l'intervalle de confiance à {level}."]
+    for name, frame in series.items():
+        drawn = frame[pd.to_numeric(frame["rate"], errors="coerce").notna()]
+        if drawn.empty:
+            parts.append(f"{name} : aucun taux.")
+            continue
+        values = " ; ".join(
+            f"{int(year)} : {uncertainty.rate_interval_text(row['rate'], row['low'], row['high'])}"
+            + (f" ({uncertainty.LOW_COUNT_TEXT})" if bool(row.get("low_count", False)) else "")
+            for year, row in drawn.iterrows()
+        )
+        parts.append(f"{name} : {values}.")
+    return " ".join(parts)

@@ -19,6 +19,12 @@ through :func:`suppress` before it is published; the rule, applied to a copy:
    one when there is one, since a masked zero hides nothing. This is repeated until no line
    has exactly one masked cell. Cells masked this way are shown as ``"s"`` (the INSEE sign
    of statistical secrecy; reports should carry a legend).
+3b. **Subsets (option ``subsets`` / ``subset_rows``).** A subset and its total ("dont RSA"
+   under all exits, the RSA entries among all entries) must not both be shown when their
+   difference is a small count: 7 exits "dont RSA" 5 reveals 2 exits of people without RSA.
+   When both are shown and ``1 ≤ total − subset < min_cell``, the subset is masked (``"s"``).
+   This runs in the same loop as rule 3, so a masked subset is protected in its lines in
+   turn. The pairs of the indicator frame are :func:`default_subsets`.
 4. **Not person counts.** Money (``funding_total``), hours and numbers of contracts and
    operations are never masked; a cost *per person* is a rate (rule 2).
 
@@ -66,6 +72,14 @@ def default_relations() -> list[tuple[str, tuple[str, ...]]]:
     ]
 
 
+def default_subsets() -> list[tuple[str, str]]:
+    """Subsets of the indicator frame along a row: (subset column, its total column). Each
+    public is a subset of the people in pathway; the RSA entries of the entries."""
+    return [("rsa_entries", "entries"), *((k, "participants") for k in catalogue.PUBLIC_KEYS)]
+
+
+Subsets = Mapping[str, str] | Iterable[tuple[str, str]]
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -75,6 +89,8 @@ class _Plan:
     rates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # rate -> (denominator, parts)
     relations: list[tuple[str, tuple[str, ...]]]
     total_row: int | None  # position of the total row
+    # cells that are a subset of another: (subset rows, subset columns, total rows, total columns)
+    subsets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _plan(
@@ -86,6 +102,8 @@ def _plan(
     rate_numerators,
     total_row,
     total_column,
+    subsets=None,
+    subset_rows=None,
 ) -> _Plan:
     counts = _count_columns(table, count_columns)
     return _Plan(
@@ -93,7 +111,39 @@ def _plan(
         rates=_rates(table, rate_columns, rate_denominators, rate_numerators, counts),
         relations=_relations(total_column, counts),
         total_row=_total_row_position(table, total_row),
+        subsets=_subset_cells(table, counts, subsets, subset_rows),
     )
+
+
+def _pairs(pairs) -> list[tuple[Hashable, Hashable]]:
+    items = pairs.items() if isinstance(pairs, Mapping) else pairs
+    return [(subset, total) for subset, total in items]
+
+
+def _subset_cells(table: pd.DataFrame, counts: list[str], subsets, subset_rows):
+    """Every (subset cell, total cell) pair as four position arrays, or None."""
+    position = {c: i for i, c in enumerate(counts)}
+    rows, columns, total_rows, total_columns = [], [], [], []
+    for subset, total in _pairs(subsets or ()):
+        outside = [str(c) for c in (subset, total) if c not in position]
+        if outside:
+            raise ValueError(
+                f"subsets {subset!r} ⊂ {total!r}: {', '.join(outside)} not among the count columns"
+            )
+        every_row = list(range(len(table)))
+        rows += every_row
+        total_rows += every_row
+        columns += [position[subset]] * len(table)
+        total_columns += [position[total]] * len(table)
+    for subset, total in _pairs(subset_rows or ()):
+        sub_at, total_at = (_row_position(table, r, "subset_rows") for r in (subset, total))
+        rows += [sub_at] * len(counts)
+        total_rows += [total_at] * len(counts)
+        columns += list(range(len(counts)))
+        total_columns += list(range(len(counts)))
+    if not rows:
+        return None
+    return tuple(np.asarray(a, dtype=int) for a in (rows, columns, total_rows, total_columns))
 
 
 def _count_columns(table: pd.DataFrame, count_columns: Iterable[str] | None) -> list[str]:
@@ -158,13 +208,15 @@ def _relations(
     return relations
 
 
-def _total_row_position(table: pd.DataFrame, total_row: Hashable | None) -> int | None:
-    if total_row is None:
-        return None
-    where = np.flatnonzero(table.index == total_row)
+def _row_position(table: pd.DataFrame, label: Hashable, option: str) -> int:
+    where = np.flatnonzero(table.index == label)
     if len(where) != 1:
-        raise ValueError(f"total_row {total_row!r} is not (exactly once) a row of the table")
+        raise ValueError(f"{option} {label!r} is not (exactly once) a row of the table")
     return int(where[0])
+
+
+def _total_row_position(table: pd.DataFrame, total_row: Hashable | None) -> int | None:
+    return None if total_row is None else _row_position(table, total_row, "total_row")
 
 
 # ----------------------------------------------------------------------------------------
@@ -206,6 +258,20 @@ def _protect(masked: np.ndarray, values: np.ndarray, rows: np.ndarray, columns: 
     return True
 
 
+def _protect_subsets(masked: np.ndarray, values: np.ndarray, plan: _Plan, min_cell: int) -> bool:
+    """Mask every shown subset whose shown total exceeds it by a small count; True if any."""
+    if plan.subsets is None:
+        return False
+    rows, columns, total_rows, total_columns = plan.subsets
+    difference = values[total_rows, total_columns] - values[rows, columns]
+    both_shown = ~masked[rows, columns] & ~masked[total_rows, total_columns]
+    revealing = both_shown & (difference >= 1) & (difference < min_cell)  # NaN compares False
+    if not revealing.any():
+        return False
+    masked[rows[revealing], columns[revealing]] = True
+    return True
+
+
 def _count_masks(table: pd.DataFrame, plan: _Plan, min_cell: int) -> tuple[np.ndarray, np.ndarray]:
     """(small counts, every masked count) over the count columns, as bool arrays."""
     values = table[plan.counts].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -214,7 +280,7 @@ def _count_masks(table: pd.DataFrame, plan: _Plan, min_cell: int) -> tuple[np.nd
     families = _lines(plan, len(table))
     changed = True
     while changed:
-        changed = False
+        changed = _protect_subsets(masked, values, plan, min_cell)
         for rows, columns in families:
             changed |= _protect(masked, values, rows, columns)
     return small, masked
@@ -256,6 +322,8 @@ def suppressed_mask(
     rate_numerators: Mapping[str, Sequence[str]] | None = None,
     total_row: Hashable | None = None,
     total_column: Relations | None = None,
+    subsets: Subsets | None = None,
+    subset_rows: Mapping[Hashable, Hashable] | None = None,
 ) -> pd.DataFrame:
     """Which cells :func:`suppress` masks: a bool frame shaped like ``table`` (True = masked).
 
@@ -270,6 +338,8 @@ def suppressed_mask(
         rate_numerators=rate_numerators,
         total_row=total_row,
         total_column=total_column,
+        subsets=subsets,
+        subset_rows=subset_rows,
     )
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     for i, column in enumerate(plan.counts):
@@ -296,6 +366,16 @@ def _display_values(column: pd.Series) -> list:
     return [None if _is_null(v) else v for v in values]
 
 
+def displayed_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` in the form :func:`suppress` returns, with nothing masked: an object-dtype
+    frame of Python ints, floats and texts, None for null (``table`` is not modified)."""
+    return pd.DataFrame(
+        {c: pd.Series(_display_values(table[c]), index=table.index, dtype=object) for c in table.columns},
+        index=table.index,
+        columns=table.columns,
+    )
+
+
 def suppress(
     table: pd.DataFrame,
     min_cell: int = reference.DEFAULT_MIN_CELL,
@@ -306,6 +386,8 @@ def suppress(
     rate_numerators: Mapping[str, Sequence[str]] | None = None,
     total_row: Hashable | None = None,
     total_column: Relations | None = None,
+    subsets: Subsets | None = None,
+    subset_rows: Mapping[Hashable, Hashable] | None = None,
     small_text: str | None = None,
     masked_text: str = MASKED_TEXT,
 ) -> pd.DataFrame:
@@ -326,7 +408,12 @@ def suppress(
       column name for "this column is the total of the other count columns", or a mapping
       ``{total: [parts]}`` / a list of ``(total, parts)`` pairs;
     - ``total_row``: the label of a row holding the column totals (e.g. the département
-      row appended under the structures); None when no column total is published.
+      row appended under the structures); None when no column total is published;
+    - ``subsets``: none by default (rule 3b off). Give ``{subset column: total column}`` (or
+      a list of pairs; :func:`default_subsets` for the indicator frame) to mask a subset
+      whose difference with its total is a small count, along each row; ``subset_rows``
+      ``{subset row label: total row label}`` does the same down every count column (the
+      "dont RSA" row under "Toutes sorties").
 
     ``small_text`` defaults to ``"< {min_cell}"``. The result is an object-dtype frame of
     display values (Python ints and floats, the texts, None for null); ``table`` is not
@@ -341,6 +428,8 @@ def suppress(
         rate_numerators=rate_numerators,
         total_row=total_row,
         total_column=total_column,
+        subsets=subsets,
+        subset_rows=subset_rows,
     )
     small_text = f"< {int(min_cell)}" if small_text is None else small_text
     shown = {column: _display_values(table[column]) for column in table.columns}

@@ -1,0 +1,119 @@
+"""The two editions of the reports, chosen by the ``diffusion`` parameter (DOMAIN §7).
+
+- ``comite`` (the default): the steering committee's working documents. Every count and
+  rate is shown, small ones included, and every page carries the banner "Diffusion
+  restreinte — document de travail du comité de pilotage". Still no person identifier and
+  no person-level row.
+- ``public``: for publication (an Agenda 21 annual report, a website). Small counts are
+  suppressed (:func:`iae_eval.indicators.suppress.suppress`), with the subset rule: a subset
+  and its total are not both shown when their difference is a small count.
+
+:func:`displayed` gives the frame a table or chart shows in an edition; :func:`banner` the
+banner of every page, :func:`legend` the legend of the signs of suppression.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iae_eval import display
+from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.indicators import suppress as suppression
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition: its ``diffusion`` value, its banner and whether it suppresses small counts."""
+
+    diffusion: str
+    banner: str
+    suppresses: bool
+    #: Colour of the banner's border (Okabe-Ito: vermillion for restricted, blue for public).
+    colour: str
+
+
+COMITE = Edition(
+    "comite", "Diffusion restreinte — document de travail du comité de pilotage", False, display.PALETTE[6]
+)
+PUBLIC = Edition("public", "Diffusion publique", True, display.PALETTE[0])
+
+#: Every edition by its ``diffusion`` value (the choices of ``--diffusion``).
+EDITIONS: dict[str, Edition] = {e.diffusion: e for e in (COMITE, PUBLIC)}
+DIFFUSIONS: tuple[str, ...] = tuple(EDITIONS)
+#: The edition built when none is asked for.
+DEFAULT_DIFFUSION: str = COMITE.diffusion
+
+
+def edition(diffusion: str | Edition = DEFAULT_DIFFUSION) -> Edition:
+    """The edition named ``diffusion``; ``ValueError`` naming the valid values otherwise."""
+    if isinstance(diffusion, Edition):
+        return diffusion
+    try:
+        return EDITIONS[diffusion]
+    except (KeyError, TypeError):
+        valid = " or ".join(DIFFUSIONS)
+        raise ValueError(f"diffusion must be {valid}, got {diffusion!r}") from None
+
+
+def _default_subsets(frame: pd.DataFrame, count_columns: Iterable[str] | None) -> list[tuple[str, str]]:
+    """The indicator frame's subset pairs whose two columns are counts of ``frame``."""
+    counts = set(frame.columns if count_columns is None else count_columns)
+    return [(s, t) for s, t in suppression.default_subsets() if s in counts and t in counts]
+
+
+def displayed(
+    frame: pd.DataFrame,
+    *,
+    diffusion: str | Edition = DEFAULT_DIFFUSION,
+    min_cell: int = DEFAULT_MIN_CELL,
+    subsets: suppression.Subsets | None = None,
+    subset_rows: Mapping[Hashable, Hashable] | None = None,
+    **options,
+) -> pd.DataFrame:
+    """``frame`` as the edition shows it: an object frame of display values (numbers, texts,
+    None for null), ready for the French formats.
+
+    - ``comite``: every value as it is (nothing masked; ``min_cell`` and the options unused);
+    - ``public``: :func:`iae_eval.indicators.suppress.suppress` with ``min_cell`` and
+      ``options`` (``count_columns``, ``total_row``, ``total_column``, rates…), plus the subset
+      rule: ``subsets`` (column pairs; default: :func:`~iae_eval.indicators.suppress.default_subsets`
+      restricted to the counts present) and ``subset_rows`` (row pairs, e.g. ``{"rsa": "all"}``
+      for a "dont RSA" row).
+    """
+    if not edition(diffusion).suppresses:
+        return suppression.displayed_values(frame)
+    if frame.empty:
+        return frame.astype(object)
+    if subsets is None:
+        subsets = _default_subsets(frame, options.get("count_columns"))
+    return suppression.suppress(frame, min_cell, subsets=subsets, subset_rows=subset_rows, **options)
+
+
+def legend(diffusion: str | Edition, min_cell: int = DEFAULT_MIN_CELL) -> str | None:
+    """The legend of the signs of suppression in the ``public`` edition (built from
+    ``min_cell``); None in an edition that masks nothing."""
+    if not edition(diffusion).suppresses:
+        return None
+    return (
+        f"« < {min_cell} » : effectif de 1 à {min_cell - 1}, masqué (secret statistique) ; "
+        f"« {suppression.MASKED_TEXT} » : valeur masquée pour qu'un petit effectif ne puisse pas être "
+        "recalculé par différence avec un total."
+    )
+
+
+def banner(diffusion: str | Edition = DEFAULT_DIFFUSION) -> display.Block:
+    """The banner every page of the edition carries (inline style: visible without the
+    report's stylesheet, and on paper)."""
+    chosen = edition(diffusion)
+    style = (
+        f"border:2px solid {chosen.colour};border-radius:4px;padding:0.4em 0.8em;margin:0 0 1em 0;"
+        "font-weight:bold;text-align:center"
+    )
+    return display.Block(
+        f'<div class="iae-diffusion iae-diffusion-{chosen.diffusion}" role="note" style="{style}">'
+        f"{html.escape(chosen.banner)}</div>"
+    )
