@@ -3,10 +3,15 @@ when a data file changes; a batch worker's kernel reuses it from one report to t
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from iae_eval.data import load
 from iae_eval.data.load import data_fingerprint, load_dataset
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
 from test_batch import PARTICIPANTS_CSV, run, write_data, write_notebooks
 
 
@@ -76,3 +81,37 @@ def test_a_worker_kernel_validates_the_data_once_for_all_its_reports(tmp_path):
     notebooks = write_notebooks(tmp_path / "notebooks", structure_body=LOG_BODY.format(log=str(log)))
     assert run(data, notebooks, tmp_path / "out", jobs=1) == 0  # one kernel: département, S1, S3
     assert {p.name: p.read_text() for p in log.iterdir()} == {"S1": "kept", "S3": "kept"}
+
+
+def test_indicator_frames_are_computed_once_per_dataset_and_shared_by_its_copies(monkeypatch):
+    """A batch kernel builds many reports from one loaded dataset: each indicator frame is
+    computed once, copies of the dataset share it, and a caller changing its frame changes
+    nothing for the next one."""
+    import dataclasses
+
+    from iae_eval.data.load import load_dataset
+    from iae_eval.indicators import compute
+
+    calls = []
+    real = compute._compute
+    monkeypatch.setattr(compute, "_compute", lambda *a: calls.append(a[1:3]) or real(*a))
+    first = load_dataset(SAMPLE)
+    frame = compute.compute_indicators(first, 2012, by="structure")
+    frame.loc[frame.index[0], "participants"] = -1
+    second = load_dataset(SAMPLE)  # another report in the same kernel
+    again = compute.compute_indicators(second, 2012, by="structure")
+    assert calls == [(2012, "structure")]
+    assert again["participants"].iloc[0] >= 0
+    fresh = real(first, 2012, "structure", compute.get_profile(first.rules))
+    pd.testing.assert_frame_equal(again, fresh)
+
+    # a dataset with other tables starts with an empty memo
+    fewer = dataclasses.replace(second, participants=second.participants.iloc[:10])
+    assert fewer.memo == {}
+    small = compute.compute_indicators(fewer, 2012, by="structure")
+    assert calls == [(2012, "structure"), (2012, "structure")]
+    assert small["participants"].sum() < again["participants"].sum()
+
+    # another rules profile is another key
+    compute.compute_indicators(second, 2012, by="structure", rules=compute.get_profile("fiche-h5"))
+    assert len(calls) == 2

@@ -201,6 +201,10 @@ class Dataset:
     source: str = ""
     fingerprint: str = ""
     warnings: tuple[str, ...] = field(default=())
+    #: Results computed from the tables (the indicator frames), shared by the dataset's
+    #: shallow copies: a batch kernel computes each frame once for all its reports. A dataset
+    #: made with other tables (``dataclasses.replace``) starts with an empty memo.
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def departement_name(self) -> str | None:
@@ -217,15 +221,18 @@ class Dataset:
             return None
         return str(self.departement[column].iloc[0])
 
-    def shallow_copy(self) -> Dataset:
+    def shallow_copy(self, *, rules: str | None = None) -> Dataset:
         """The same dataset with shallow copies of its tables (cheap; under pandas'
-        copy-on-write, changing a copy never changes the original)."""
+        copy-on-write, changing a copy never changes the original), sharing its memo;
+        ``rules`` sets another rules profile (the memo's keys name the profile)."""
         tables = {
             f.name: getattr(self, f.name).copy(deep=False)
             for f in fields(self)
             if isinstance(getattr(self, f.name), pd.DataFrame)
         }
-        return replace(self, **tables)
+        copy = replace(self, **tables, **({} if rules is None else {"rules": rules}))
+        object.__setattr__(copy, "memo", self.memo)
+        return copy
 
     def years(self) -> list[int]:
         """Calendar years covered by at least one pathway (entry to exit, or to the last entry)."""

@@ -11,7 +11,6 @@ Input files are only ever opened for reading.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import io
 from dataclasses import dataclass
@@ -384,4 +383,4 @@ def load_dataset(path: str | Path = "data/sample", *, rules: str = DEFAULT_RULES
         _validated.clear()
         _validated[key] = dataset
     profile = profile_for(rules, has_yearly_hours=dataset.yearly_hours is not None, source=dataset.source)
-    return dataclasses.replace(dataset.shallow_copy(), rules=profile.name)
+    return dataset.shallow_copy(rules=profile.name)

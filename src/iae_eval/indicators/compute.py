@@ -472,6 +472,14 @@ def compute_indicators(
         has_yearly_hours=dataset.yearly_hours is not None,
         source=dataset.source,
     )
+    key = ("indicators", year, by, profile.name, repr(sorted(profile.minimum_stay.items())),
+           profile.participant_min_hours)
+    if key not in dataset.memo:
+        dataset.memo[key] = _compute(dataset, year, by, profile)
+    return dataset.memo[key].copy(deep=False)
+
+
+def _compute(dataset: Dataset, year: int, by: str, profile: RulesProfile) -> pd.DataFrame:
     grouping = _grouping(dataset.structures, by)
     n = len(grouping.keys)
     facts = _pathway_facts(dataset, year, profile)
