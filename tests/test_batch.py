@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -67,11 +68,15 @@ def _notebook(params: str, *cells) -> nbformat.NotebookNode:
     )
 
 
+#: The run's other settings, which every report notebook declares.
+SETTINGS = "\nrules = 'fiche-h5'\ndiffusion = 'comite'"
+
+
 def write_notebooks(folder: Path, *, structure_body: str = "x = 1") -> Path:
     """Three tiny notebooks with the real notebooks' parameters."""
     folder.mkdir(parents=True, exist_ok=True)
     departement = _notebook(
-        "year = 2012\ndata_dir = ''\nmin_cell = 5",
+        "year = 2012\ndata_dir = ''\nmin_cell = 5" + SETTINGS,
         new_code_cell("assert 'leak' not in dir(), 'namespace leaked from a previous report'\n"
                       "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 7"),
         new_markdown_cell("## Chiffres clés"),
@@ -82,14 +87,14 @@ def write_notebooks(folder: Path, *, structure_body: str = "x = 1") -> Path:
         new_markdown_cell("## Un graphique"),  # a duplicated heading: its TOC link must still work
     )
     structure = _notebook(
-        "year = 2012\nstructure_id = ''\ndata_dir = ''\nmin_cell = 5",
+        "year = 2012\nstructure_id = ''\ndata_dir = ''\nmin_cell = 5" + SETTINGS,
         new_markdown_cell("## Structure"),
         new_code_cell("leak = structure_id\nimport matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 7"),
         new_code_cell(structure_body),
         new_code_cell(CHART),
     )
     bilan = _notebook(
-        "first_year = 2011\nlast_year = 2012\ndata_dir = ''\nmin_cell = 5",
+        "first_year = 2011\nlast_year = 2012\ndata_dir = ''\nmin_cell = 5" + SETTINGS,
         new_markdown_cell("## Bilan"),
         new_code_cell("from iae_eval import display\ndisplay.note(f'{first_year}-{last_year}')"),
     )
@@ -111,10 +116,10 @@ def tiny(tmp_path):
     return write_data(tmp_path / "data"), write_notebooks(tmp_path / "notebooks"), tmp_path / "out"
 
 
-def run(data, notebooks, out, *, years=(2012,), structures=(), jobs=2, force=False) -> int:
+def run(data, notebooks, out, *, years=(2012,), structures=(), jobs=2, force=False, **settings) -> int:
     return run_command(
         data_dir=data, years=list(years), structures=list(structures), out_dir=out, jobs=jobs,
-        force=force, notebooks_dir=notebooks,
+        force=force, notebooks_dir=notebooks, **settings,
     )
 
 
@@ -222,14 +227,39 @@ def test_plan_lists_departement_active_structures_and_bilan(tiny):
         "2012/structures/S1.html",
         "2012/structures/S3.html",
     ]
-    assert plan[0].params == {
-        "first_year": 2011, "last_year": 2012, "data_dir": str(data.resolve()), "min_cell": 5, "rules": "fiche-h5"
-    }
-    assert plan[-1].params == {
-        "year": 2012, "structure_id": "S3", "data_dir": str(data.resolve()), "min_cell": 5, "rules": "fiche-h5"
-    }
-    only = plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
+    settings = {"data_dir": str(data.resolve()), "min_cell": 5, "rules": "fiche-h5", "diffusion": "comite"}
+    assert plan[0].params == {"first_year": 2011, "last_year": 2012, **settings}
+    assert plan[-1].params == {"year": 2012, "structure_id": "S3", **settings}
+    assert list(plan[-1].params) == ["year", "structure_id", "data_dir", "min_cell", "rules", "diffusion"]
+    only = plan_reports(
+        ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data, diffusion="public", min_cell=11
+    )
     assert [r.html for r in only] == ["2012/departement.html", "2012/structures/S3.html"]
+    assert only[0].params["diffusion"] == "public" and only[0].params["min_cell"] == 11
+
+
+def test_plan_reads_the_parameters_from_the_notebooks(tmp_path):
+    """The batch sets the parameters each notebook declares (in its order); one it needs
+    but the notebook lacks stops the plan, naming it; the notebook's own extras keep their
+    defaults."""
+    from iae_eval.data.load import load_dataset
+
+    data = write_data(tmp_path / "data")
+    ds = load_dataset(data)
+    notebooks = write_notebooks(tmp_path / "notebooks")
+    nb = nbformat.read(notebooks / "structure.ipynb", as_version=4)
+    nb.cells[1].source = "structure_id = ''\nyear = 2012\nmin_cell = 5\ndata_dir = ''\nrules = 'x'\nlogo = 'a.png'"
+    nbformat.write(nb, notebooks / "structure.ipynb")
+    with pytest.raises(PlanError) as error:
+        plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
+    assert error.value.problems == [
+        f"notebook {notebooks / 'structure.ipynb'}: its parameters cell lacks diffusion "
+        "(it declares: structure_id, year, min_cell, data_dir, rules, logo)"
+    ]
+    nb.cells[1].source += "\ndiffusion = 'comite'"
+    nbformat.write(nb, notebooks / "structure.ipynb")
+    plan = plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
+    assert list(plan[-1].params) == ["structure_id", "year", "min_cell", "data_dir", "rules", "diffusion"]
 
 
 @pytest.mark.parametrize(
@@ -462,6 +492,38 @@ def test_unchanged_reports_are_skipped_until_the_data_changes_or_force(tiny, cap
     assert "2 built, 1 unchanged" in capsys.readouterr().out
     assert atomic.leftovers(out) == []
     assert json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["format"] == 1
+
+
+def test_a_commentary_or_the_edition_rebuilds_only_what_shows_it(tiny, capsys):
+    """The evaluator's commentary of one report rebuilds that report only; switching the
+    edition rebuilds every report and the spreadsheets, which follow the edition."""
+    data, notebooks, out = tiny
+    assert run(data, notebooks, out, jobs=1) == 0
+    capsys.readouterr()
+    structure_html = out / "2012/structures/S3.html"
+    stamp = structure_html.stat().st_mtime_ns
+
+    (data / "commentaires" / "2012").mkdir(parents=True)
+    (data / "commentaires" / "2012" / "S3.md").write_text("La structure progresse.", encoding="utf-8")
+    assert run(data, notebooks, out, jobs=1) == 0
+    assert "1 built, 2 unchanged" in capsys.readouterr().out
+    assert structure_html.stat().st_mtime_ns != stamp
+    (data / "commentaires" / "2012" / "S3.md").write_text("La structure progresse encore.", encoding="utf-8")
+    assert run(data, notebooks, out, jobs=1) == 0
+    assert "1 built, 2 unchanged" in capsys.readouterr().out
+
+    committee = (out / "2012/indicators.csv").read_text(encoding="utf-8-sig")
+    assert "< 5" not in committee  # the committee's edition shows every count
+    workbook = openpyxl.load_workbook(out / "2012/indicators.xlsx")
+    assert workbook["Lisez-moi"]["A1"].value.startswith("Diffusion restreinte")
+
+    assert run(data, notebooks, out / "public", jobs=1, diffusion="public") == 0
+    public = (out / "public/2012/indicators.csv").read_text(encoding="utf-8-sig")
+    assert "< 5" in public
+    assert run(data, notebooks, out, jobs=1, diffusion="public") == 0
+    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    assert (out / "2012/indicators.csv").read_text(encoding="utf-8-sig") == public
+    assert openpyxl.load_workbook(out / "2012/indicators.xlsx")["Lisez-moi"]["A1"].value == "Diffusion publique"
 
 
 @pytest.mark.slow

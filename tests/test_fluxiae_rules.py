@@ -206,7 +206,8 @@ def test_plan_passes_the_profile_to_every_notebook_and_the_hashes_depend_on_it(t
     assert all(r.params["rules"] == "asp" for r in reports)
     default = plan_reports(ds, years=[2012], structures=["S01"], notebooks_dir=ROOT / "notebooks", data_dir=SAMPLE)
     assert all(r.params["rules"] == "fiche-h5" for r in default)
-    assert _tables_hash(2012, "f", 5, "asp") != _tables_hash(2012, "f", 5, "fiche-h5")
+    assert _tables_hash(2012, "f", 5, "asp", "comite") != _tables_hash(2012, "f", 5, "fiche-h5", "comite")
+    assert _tables_hash(2012, "f", 5, "asp", "comite") != _tables_hash(2012, "f", 5, "asp", "public")
 
 
 def test_how_to_read_states_the_profile_and_its_rules():

@@ -16,15 +16,23 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from iae_eval.batch.plan import REPORT_PARAMETERS, RUN_SETTINGS, declared_parameters
+from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.data.rules import DEFAULT_RULES
+from iae_eval.editions import DEFAULT_DIFFUSION
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 SAMPLE = ROOT / "data" / "sample"
-#: The documented parameters of each report notebook, with their defaults.
-PARAMETERS = {
-    "departement": {"year": 2012, "data_dir": "data/sample", "min_cell": 5, "rules": "fiche-h5"},
-    "structure": {"year": 2012, "structure_id": "S01", "data_dir": "data/sample", "min_cell": 5, "rules": "fiche-h5"},
-    "bilan": {"first_year": 2009, "last_year": 2013, "data_dir": "data/sample", "min_cell": 5, "rules": "fiche-h5"},
+#: The defaults of the run's settings in every notebook: the package's own defaults.
+SETTING_DEFAULTS = {
+    "data_dir": "data/sample",
+    "min_cell": DEFAULT_MIN_CELL,
+    "rules": DEFAULT_RULES,
+    "diffusion": DEFAULT_DIFFUSION,
 }
+#: Each report notebook's parameters (what the batch sets, read by it from the notebook).
+PARAMETERS = {kind: (*about, *RUN_SETTINGS) for kind, about in REPORT_PARAMETERS.items()}
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 FORBIDDEN = (
     ast.FunctionDef,
@@ -93,7 +101,9 @@ def test_one_parameters_cell_of_literal_defaults(path):
         assert isinstance(statement.value, ast.Constant), f"{statement.targets[0].id} must be a literal"
         values[statement.targets[0].id] = statement.value.value
     if path.stem in PARAMETERS:
-        assert values == PARAMETERS[path.stem]
+        assert tuple(values) == PARAMETERS[path.stem]
+        assert {k: values[k] for k in SETTING_DEFAULTS} == SETTING_DEFAULTS
+        assert tuple(declared_parameters(path)) == PARAMETERS[path.stem]  # as papermill reads it
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

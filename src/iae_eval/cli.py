@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from iae_eval import __version__
+from iae_eval.data.rules import DEFAULT_RULES, PROFILES
+from iae_eval.editions import DEFAULT_DIFFUSION, DIFFUSIONS
 
 DEFAULT_DATA = "data/sample"
 
@@ -49,8 +51,8 @@ class YearsType(click.ParamType):
 
 rules_option = click.option(
     "--rules",
-    type=click.Choice(["fiche-h5", "asp"]),
-    default="fiche-h5",
+    type=click.Choice(list(PROFILES)),
+    default=DEFAULT_RULES,
     show_default=True,
     help="Minimum-stay rules: the sheet's (fiche-h5) or the national reference's (asp, needs yearly hours).",
 )
@@ -139,6 +141,14 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
     "on this machine (needs `pip install iae-eval[dask]`).",
 )
 @rules_option
+@click.option(
+    "--diffusion",
+    type=click.Choice(list(DIFFUSIONS)),
+    default=DEFAULT_DIFFUSION,
+    show_default=True,
+    help="comite: the steering committee's working documents, every figure shown; "
+    "public: for publication, small counts protected.",
+)
 def run(
     data_dir: Path,
     years: list[int],
@@ -149,6 +159,7 @@ def run(
     wait: bool,
     scheduler: str | None,
     rules: str,
+    diffusion: str,
 ) -> None:
     """Render the HTML reports of the given years with papermill."""
     from iae_eval.batch.run import run_command
@@ -162,6 +173,7 @@ def run(
             jobs=jobs,
             force=force,
             rules=rules,
+            diffusion=diffusion,
             wait=wait,
             scheduler=scheduler,
         )

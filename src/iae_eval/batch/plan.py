@@ -31,6 +31,7 @@ from iae_eval.errors import IaeEvalError
 from iae_eval.indicators.pathways import structures_active
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.data.rules import DEFAULT_RULES
+from iae_eval.editions import DEFAULT_DIFFUSION
 
 #: The notebook of each kind of report, in the notebooks folder.
 NOTEBOOK_FILES: dict[str, str] = {
@@ -43,6 +44,25 @@ KIND_LABELS: dict[str, str] = {
     "structure": "Rapport de structure",
     "bilan": "Bilan pluriannuel",
 }
+
+
+#: The parameters that say what a report is about, by kind of report.
+REPORT_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "departement": ("year",),
+    "structure": ("year", "structure_id"),
+    "bilan": ("first_year", "last_year"),
+}
+#: The run's settings, passed to every report. Each notebook declares these names (and
+#: their defaults, for a run by hand) in its ``parameters`` cell: the batch reads them from
+#: there rather than declaring them again.
+RUN_SETTINGS: tuple[str, ...] = ("data_dir", "min_cell", "rules", "diffusion")
+
+
+def declared_parameters(notebook: Path) -> dict[str, str]:
+    """The parameters of ``notebook``'s ``parameters`` cell: name → default (source text)."""
+    import papermill
+
+    return {name: spec["default"] for name, spec in papermill.inspect_notebook(str(notebook)).items()}
 
 
 class PlanError(IaeEvalError):
@@ -123,11 +143,13 @@ def plan_reports(
     data_dir: Path,
     min_cell: int = DEFAULT_MIN_CELL,
     rules: str = DEFAULT_RULES,
+    diffusion: str = DEFAULT_DIFFUSION,
 ) -> list[Report]:
     """The reports to build, longest first (bilan, then département, then structures).
 
     Raises :class:`PlanError` naming every bad value (unknown structure, year outside the
-    data, structure without activity in the years asked, missing notebook).
+    data, structure without activity in the years asked, missing notebook, a notebook that
+    does not declare a parameter the batch sets).
     """
     problems: list[str] = []
     years = sorted(set(years))
@@ -162,13 +184,30 @@ def plan_reports(
                 f"(its active years: {_ranges(its_years)})"
             )
     kinds = ["departement", "structure"] + (["bilan"] if len(years) > 1 else [])
+    declared: dict[str, tuple[str, ...]] = {}
     for kind in kinds:
-        if not (notebooks_dir / NOTEBOOK_FILES[kind]).is_file():
-            problems.append(f"notebook {notebooks_dir / NOTEBOOK_FILES[kind]} not found")
+        path = notebooks_dir / NOTEBOOK_FILES[kind]
+        if not path.is_file():
+            problems.append(f"notebook {path} not found")
+            continue
+        declared[kind] = tuple(declared_parameters(path))
+        missing = [n for n in (*REPORT_PARAMETERS[kind], *RUN_SETTINGS) if n not in declared[kind]]
+        if missing:
+            problems.append(
+                f"notebook {path}: its parameters cell lacks {', '.join(missing)} "
+                f"(it declares: {', '.join(declared[kind]) or 'nothing'})"
+            )
     if problems:
         raise PlanError(problems)
 
-    data = str(data_dir.resolve())
+    settings = {"data_dir": str(data_dir.resolve()), "min_cell": min_cell, "rules": rules, "diffusion": diffusion}
+
+    def parameters(kind: str, **about: object) -> tuple[tuple[str, object], ...]:
+        """The values the batch sets, in the notebook's order (its other parameters keep
+        their defaults)."""
+        values = {**about, **settings}
+        return tuple((name, values[name]) for name in declared[kind] if name in values)
+
     nb = {kind: (notebooks_dir / NOTEBOOK_FILES[kind]).resolve() for kind in kinds}
     reports: list[Report] = []
     if len(years) > 1:
@@ -177,13 +216,7 @@ def plan_reports(
             Report(
                 kind="bilan",
                 notebook=nb["bilan"],
-                parameters=(
-                    ("first_year", first),
-                    ("last_year", last),
-                    ("data_dir", data),
-                    ("min_cell", min_cell),
-                    ("rules", rules),
-                ),
+                parameters=parameters("bilan", first_year=first, last_year=last),
                 html=f"bilan-{first}-{last}.html",
                 executed=f"notebooks/bilan-{first}-{last}.ipynb",
                 first_year=first,
@@ -195,7 +228,7 @@ def plan_reports(
             Report(
                 kind="departement",
                 notebook=nb["departement"],
-                parameters=(("year", year), ("data_dir", data), ("min_cell", min_cell), ("rules", rules)),
+                parameters=parameters("departement", year=year),
                 html=f"{year}/departement.html",
                 executed=f"{year}/notebooks/departement.ipynb",
                 year=year,
@@ -208,13 +241,7 @@ def plan_reports(
                 Report(
                     kind="structure",
                     notebook=nb["structure"],
-                    parameters=(
-                        ("year", year),
-                        ("structure_id", sid),
-                        ("data_dir", data),
-                        ("min_cell", min_cell),
-                        ("rules", rules),
-                    ),
+                    parameters=parameters("structure", year=year, structure_id=sid),
                     html=f"{year}/structures/{safe_name(sid)}.html",
                     executed=f"{year}/notebooks/structure-{safe_name(sid)}.ipynb",
                     year=year,

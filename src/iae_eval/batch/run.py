@@ -35,6 +35,7 @@ import click
 from iae_eval import atomic
 from iae_eval.batch.lock import FolderLockedError, folder_lock
 from iae_eval.data.rules import DEFAULT_RULES
+from iae_eval.editions import DEFAULT_DIFFUSION
 from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, SchedulerError
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
 from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
@@ -65,13 +66,20 @@ def _notebooks_dir(explicit: Path | None) -> Path:
 
 
 def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str:
+    """Whatever the report shows depends on: its notebook, its parameters (edition and rules
+    among them), the data, the kit, and the evaluator's commentary of that report only."""
+    from iae_eval.sections.commentary import commentary_digest
+
+    commentary = commentary_digest(
+        report.params["data_dir"], year=report.year, structure_id=report.structure_id
+    )
     return input_hash(
-        "report", notebook_bytes, report.kind, report.parameters, report.html, fingerprint, kit_digest()
+        "report", notebook_bytes, report.kind, report.parameters, report.html, fingerprint, commentary, kit_digest()
     )
 
 
-def _tables_hash(year: int, fingerprint: str, min_cell: int, rules: str) -> str:
-    return input_hash("tables", year, fingerprint, min_cell, rules, kit_digest())
+def _tables_hash(year: int, fingerprint: str, min_cell: int, rules: str, diffusion: str) -> str:
+    return input_hash("tables", year, fingerprint, min_cell, rules, diffusion, kit_digest())
 
 
 def _report_entry(report: Report, digest: str, fingerprint: str) -> dict:
@@ -115,20 +123,20 @@ def _plain(value: object) -> object:
     return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
-def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_cell) -> list[Problem]:
+def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_cell, diffusion) -> list[Problem]:
     """Each year's indicators.xlsx/csv and headline figures; the failures, if any."""
     from iae_eval.indicators import exports as spreadsheet
 
     problems = []
     for year in years:
         key = f"{year}/indicators.csv"
-        digest = _tables_hash(year, fingerprint, min_cell, dataset.rules)
+        digest = _tables_hash(year, fingerprint, min_cell, dataset.rules, diffusion)
         outputs = (out_dir / key, out_dir / f"{year}/indicators.xlsx")
         if not force and manifest.is_current(key, digest, *outputs) and str(year) in manifest.years:
             continue
         try:
-            table = spreadsheet.year_table(dataset, year, min_cell=min_cell)
-            spreadsheet.write_xlsx(table, outputs[1], year=year, min_cell=min_cell)
+            table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
+            spreadsheet.write_xlsx(table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion)
             spreadsheet.write_csv(table, outputs[0])
             manifest.years[str(year)] = _headline(table)
             manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "ok"})
@@ -176,6 +184,7 @@ def run_reports(
     jobs: int | None = None,
     force: bool = False,
     min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str = DEFAULT_DIFFUSION,
     scheduler: str | None = None,
 ) -> tuple[dict[str, str], list[Problem], Manifest]:
     """Run ``reports`` (skipping unchanged ones) and write the tables and the portal.
@@ -219,7 +228,8 @@ def run_reports(
             pool.submit([Job(r, out_dir, fingerprint, generated) for r, _ in todo])
         # The tables are written here while the workers run the notebooks.
         problems += _write_tables(
-            dataset, years, out_dir, manifest, fingerprint=fingerprint, force=force, min_cell=min_cell
+            dataset, years, out_dir, manifest, fingerprint=fingerprint, force=force, min_cell=min_cell,
+            diffusion=diffusion,
         )
         manifest.save()
         if pool is not None:
@@ -297,6 +307,7 @@ def run_command(
     notebooks_dir: Path | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
     rules: str = DEFAULT_RULES,
+    diffusion: str = DEFAULT_DIFFUSION,
     wait: bool = False,
     scheduler: str | None = None,
 ) -> int:
@@ -327,6 +338,7 @@ def run_command(
             data_dir=Path(data_dir),
             min_cell=min_cell,
             rules=dataset.rules,
+            diffusion=diffusion,
         )
     except PlanError as exc:
         for line in exc.problems:
@@ -341,7 +353,7 @@ def run_command(
                 f"Waiting for the other iae-eval run ({holder}) to finish with {out_dir}…", err=True)):
             status, problems, _ = run_reports(
                 dataset=dataset, reports=reports, out_dir=out_dir, jobs=jobs, force=force, min_cell=min_cell,
-                scheduler=scheduler,
+                diffusion=diffusion, scheduler=scheduler,
             )
     except FolderLockedError as exc:
         click.echo(f"Error: {exc}.", err=True)

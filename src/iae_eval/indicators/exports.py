@@ -1,9 +1,10 @@
 """A year's indicators as ``indicators.xlsx`` and ``indicators.csv`` (issue 4).
 
 One row per scope of the year: the département, each territory, each kind of structure,
-each structure active that year (DATA_CONTRACT §5), every value passed through
-:func:`iae_eval.indicators.suppress.suppress` (counts under ``min_cell`` become ``< 5``). French
-column headers.
+each structure active that year (DATA_CONTRACT §5), as the edition shows it
+(:func:`iae_eval.editions.displayed`: every value in the committee's edition; in the public
+one, counts under ``min_cell`` become ``< 5`` and cells that would give them back ``s``).
+French column headers.
 
 Formats, chosen so that a French Excel opens both files as they are:
 
@@ -30,7 +31,9 @@ from iae_eval.cells import csv_cell, store_as_text
 from iae_eval.data.dataset import Dataset
 from iae_eval.fmt import is_missing
 from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
+from iae_eval.editions import DEFAULT_DIFFUSION, edition
 from iae_eval.indicators import catalogue
+from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.catalogue import Kind
 
 SCOPES: tuple[tuple[str, str], ...] = (
@@ -58,14 +61,16 @@ def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
     return {}
 
 
-def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+def year_table(
+    dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION
+) -> pd.DataFrame:
     """Every scope of ``year``, suppressed, with lead columns and indicator keys as columns.
 
     The columns keep the indicator keys (:func:`catalogue.header` gives the French headers);
     values are Python objects (int, float, ``< 5`` text, None).
     """
     from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
-    from iae_eval.indicators.suppress import suppress
+    from iae_eval.editions import displayed
 
     departement = dataset.departement_name or "Département"
     parts = []
@@ -73,7 +78,7 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL)
         frame = compute_indicators(dataset, year, by=scope)
         if frame.empty:
             continue
-        shown = suppress(frame, min_cell=min_cell)
+        shown = displayed(frame, diffusion=diffusion, min_cell=min_cell)
         labels = _labels(dataset, scope)
         keys = [None if k is None or (isinstance(k, float) and math.isnan(k)) else str(k) for k in shown.index]
         lead = pd.DataFrame(
@@ -126,15 +131,25 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     return atomic.write_bytes(path, csv_text(table).encode("utf-8-sig"))
 
 
-def readme_lines(year: int, min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
-    """The notes sheet of the workbook (French)."""
+def readme_lines(year: int, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION) -> list[str]:
+    """The notes sheet of the workbook (French): the edition's banner, then how to read it."""
+    chosen = edition(diffusion)
+    signs = (
+        [
+            f"« < {min_cell} » : effectif inférieur à {min_cell}, masqué (secret statistique).",
+            f"« {MASKED_TEXT} » : valeur masquée parce qu'elle permettrait de retrouver un effectif masqué "
+            "(secret secondaire, ou différence entre un sous-ensemble et son total).",
+        ]
+        if chosen.suppresses
+        else ["Tous les effectifs et tous les taux sont affichés, petits effectifs compris : ce document "
+              "ne doit pas être diffusé au-delà du comité de pilotage."]
+    )
     return [
+        chosen.banner,
         f"Indicateurs {year} de l'insertion par l'activité économique, par périmètre.",
         "Une ligne par périmètre : le département, chaque territoire, chaque type de structure, "
         "chaque structure active dans l'année.",
-        f"« < {min_cell} » : effectif inférieur à {min_cell}, masqué (secret statistique).",
-        "« s » : valeur masquée parce qu'elle permettrait de retrouver un effectif masqué "
-        "(secret secondaire).",
+        *signs,
         "Cellule vide : indicateur non défini (dénominateur nul ou donnée absente).",
         "Les taux sont des fractions affichées en pourcentage ; les montants sont en euros.",
         "Définitions : voir la méthodologie des rapports HTML et la documentation du kit.",
@@ -152,7 +167,14 @@ def _xlsx_value(key: str, value: object) -> object:
     return int(number)
 
 
-def write_xlsx(table: pd.DataFrame, path: Path, *, year: int, min_cell: int = DEFAULT_MIN_CELL) -> Path:
+def write_xlsx(
+    table: pd.DataFrame,
+    path: Path,
+    *,
+    year: int,
+    min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str = DEFAULT_DIFFUSION,
+) -> Path:
     """Write ``indicators.xlsx`` atomically (one sheet, percent formats on rates)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -180,7 +202,7 @@ def write_xlsx(table: pd.DataFrame, path: Path, *, year: int, min_cell: int = DE
                 cell.number_format = fmt
     ws.freeze_panes = "E2"
     notes = wb.create_sheet("Lisez-moi")
-    for line in readme_lines(year, min_cell):
+    for line in readme_lines(year, min_cell, diffusion):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
     for sheet in wb.worksheets:
