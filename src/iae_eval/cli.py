@@ -142,7 +142,7 @@ def run(data_dir: Path, years: list[int], structures: tuple[str, ...], out: Path
 @click.option("--seed", default=2013, show_default=True, type=int)
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01))
 def sample(out: Path, seed: int, scale: float) -> None:
-    """Generate the synthetic Hautes-Alpes dataset (2009-2013)."""
+    """Generate the synthetic sample dataset (2009-2013)."""
     from iae_eval.data.sample import generate_sample
 
     paths = generate_sample(out, seed=seed, scale=scale)

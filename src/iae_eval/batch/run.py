@@ -238,7 +238,7 @@ def run_reports(
             dataset, years, out_dir, manifest, fingerprint=fingerprint, force=force, min_cell=min_cell
         )
     manifest.save()
-    write_portal(out_dir, manifest, status, fingerprint=fingerprint, generated=generated)
+    write_portal(out_dir, manifest, status, fingerprint=fingerprint, generated=generated, min_cell=min_cell)
     return status, problems, manifest
 
 
