@@ -154,7 +154,7 @@ def test_the_thin_rule_allows_commentary_and_parts():
     logic is not."""
     assert is_call(ast.parse("exits.departement(ds, year=year, min_cell=min_cell)"))
     assert is_call(ast.parse("s = exits.departement(ds, year=year, min_cell=min_cell)"))
-    assert is_call(ast.parse("s.notes")) and is_call(ast.parse('s.table(columns=["Sorties"])'))
+    assert is_call(ast.parse("s.notes")) and is_call(ast.parse('s.table(columns=["Sorties constatées"])'))
     assert not is_call(ast.parse("x = 1")) and not is_call(ast.parse("a = f()\nb = g()"))
     nb = read(NOTEBOOK_DIR / "departement.ipynb")
     commentary = [

@@ -13,7 +13,7 @@ A :class:`Section` shows its parts in order, exactly as the report shows the sec
 notebook may instead show its parts one by one, in another order, or restyled::
 
     s = exits.departement(ds, year=year, min_cell=min_cell)
-    s.table(columns=["Sorties", "Sorties examinées"])   # a table with fewer columns
+    s.table(columns=["Sorties constatées", "Sorties examinées"])   # a table with fewer columns
     s.chart(caption="Sorties de l'année")               # the chart, with a caption
     s.lead                                              # the lead sentence (a section, maybe empty)
     s.notes                                             # its notes (a section, maybe empty)
