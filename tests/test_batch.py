@@ -24,6 +24,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from iae_eval import atomic
+from iae_eval.indicators import catalogue
 from iae_eval.batch import run as batch
 from iae_eval.batch import worker
 from iae_eval.batch.run import run_command
@@ -513,8 +514,8 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
         expected_title = f"Insertion par l'activité économique — Hautes-Alpes — {kinds[rel]}"
         assert f"<title>{expected_title}" in text and "iae-report-title" not in text, rel
         assert manifest["entries"][rel]["title"] == expected_title
-    assert "Commentaire pour le comité" in html.unescape((out / "2012/departement.html").read_text(encoding="utf-8"))
         assert "Traceback" not in text and "Pas de données" not in text, rel  # the sample has every table
+    assert "Commentaire pour le comité" in html.unescape((out / "2012/departement.html").read_text(encoding="utf-8"))
     assert (out / "2012/departement.html").read_text(encoding="utf-8").count("<img") >= 10
     people = pd.read_csv(SAMPLE / "participants.csv", dtype=str)["person_id"].tolist()
     pattern = r"\bP\d{6}\b"
@@ -523,7 +524,8 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     csv_text = (out / "2012/indicators.csv").read_bytes()
     assert csv_text.startswith("\ufeff".encode()) and b";" in csv_text.splitlines()[0]
     header = csv_text.decode("utf-8-sig").splitlines()[0].split(";")
-    assert {"Participants", "Dont bénéficiaires du RSA", "Taux d'emploi durable"} <= set(header)
+    # the spreadsheets use the catalogue's labels (the same as the HTML reports)
+    assert {catalogue.header(k) for k in ("participants", "rsa_participants", "durable_rate")} <= set(header)
     scopes = {line.split(";")[1] for line in csv_text.decode("utf-8-sig").splitlines()[1:]}
     assert scopes == {"Département", "Territoire", "Type de structure", "Structure"}
 
