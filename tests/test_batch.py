@@ -25,6 +25,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from iae_eval import atomic
+from iae_eval.indicators import catalogue
 from iae_eval.batch import run as batch
 from iae_eval.batch import worker
 from iae_eval.batch.run import run_command
@@ -552,18 +553,35 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
             assert "<img" in page.read_text(encoding="utf-8")
     sections = {
         "2012/departement.html": ["Chiffres clés", "Publics accueillis", "Sorties par catégorie",
-                                  "Clauses sociales", "Supports d'activité", "Financements",
+                                  "Taux de sortie et objectifs", "Territoires et types de structure",
+                                  "Clauses sociales (indicateur 3a)",
+                                  "Opérations avec les structures (indicateur 3b)",
+                                  "Supports d'activité (action A3)", "Financements",
                                   "Développement durable", "Plan d'actions", "Comment lire ce rapport"],
-        "2012/structures/S01.html": ["Fiche de la structure", "Publics accueillis", "Évolution",
-                                     "Financements", "Développement durable"],
-        "bilan-2011-2012.html": ["Taux de sortie et objectifs", "Supports d'activité", "Financements",
-                                 "Développement durable", "Plan d'actions"],
+        "2012/structures/S01.html": ["Fiche de la structure", "Chiffres clés",
+                                     "La structure, son territoire et le département", "Publics accueillis",
+                                     "Sorties et objectifs", "Évolution", "Clauses sociales (indicateur 3a)",
+                                     "Opérations (indicateur 3b)", "Financements", "Développement durable",
+                                     "Comment lire ce rapport"],
+        "bilan-2011-2012.html": ["Indicateurs de la période", "Personnes en parcours et publics",
+                                 "Taux de sortie et objectifs", "Sorties par catégorie", "Territoires",
+                                 "Clauses sociales (indicateur 3a)", "Opérations (indicateur 3b)",
+                                 "Supports d'activité (action A3)", "Financements",
+                                 "Développement durable", "Plan d'actions", "Comment lire ce rapport"],
     }
+    kinds = {"2012/departement.html": "rapport départemental", "2012/structures/S01.html": "rapport de structure",
+             "bilan-2011-2012.html": "bilan de la période"}
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     for rel, headings in sections.items():
         text = html.unescape((out / rel).read_text(encoding="utf-8"))
         for heading in headings:
             assert f">{heading}" in text, (rel, heading)
+        # the title comes from the data (departement.csv), in the page title and the manifest
+        expected_title = f"Insertion par l'activité économique — Hautes-Alpes — {kinds[rel]}"
+        assert f"<title>{expected_title}" in text and "iae-report-title" not in text, rel
+        assert manifest["entries"][rel]["title"] == expected_title
         assert "Traceback" not in text and "Pas de données" not in text, rel  # the sample has every table
+    assert "Commentaire pour le comité" in html.unescape((out / "2012/departement.html").read_text(encoding="utf-8"))
     assert (out / "2012/departement.html").read_text(encoding="utf-8").count("<img") >= 10
     people = pd.read_csv(SAMPLE / "participants.csv", dtype=str)["person_id"].tolist()
     pattern = r"\bP\d{6}\b"
@@ -572,7 +590,8 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     csv_text = (out / "2012/indicators.csv").read_bytes()
     assert csv_text.startswith("\ufeff".encode()) and b";" in csv_text.splitlines()[0]
     header = csv_text.decode("utf-8-sig").splitlines()[0].split(";")
-    assert {"Personnes en parcours", "Allocataires du RSA en parcours (indicateur 1)", "Taux d'emploi durable"} <= set(header)
+    # the spreadsheets use the catalogue's labels (the same as the HTML reports)
+    assert {catalogue.header(k) for k in ("participants", "rsa_participants", "durable_rate")} <= set(header)
     scopes = {line.split(";")[1] for line in csv_text.decode("utf-8-sig").splitlines()[1:]}
     assert scopes == {"Département", "Territoire", "Type de structure", "Structure"}
 

@@ -10,7 +10,7 @@ import pytest
 
 from iae_eval.indicators import catalogue, compute, exports, suppress
 from iae_eval.indicators.catalogue import INDICATORS, Kind, Protection
-from iae_eval.sections import common
+from iae_eval.sections import shared as common
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
 

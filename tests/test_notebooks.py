@@ -1,7 +1,8 @@
 """The report notebooks: committed clean and thin, and (slow) executed with papermill.
 
-Thin means: a title, one ``parameters`` cell of literal defaults, one import cell, one load
-cell, then pairs of a ``## heading`` and one call into ``iae_eval`` — no logic in a notebook.
+Thin means: one ``parameters`` cell of literal defaults, one import cell, one load cell, one
+title cell (built from the data), then markdown cells (``## heading``, commentary) and short
+calls into ``iae_eval.sections`` (a section, or one of its parts) — no logic in a notebook.
 """
 
 from __future__ import annotations
@@ -106,11 +107,24 @@ def test_one_parameters_cell_of_literal_defaults(path):
         assert tuple(declared_parameters(path)) == PARAMETERS[path.stem]  # as papermill reads it
 
 
+#: Longest code cell after the set-up cells (a call, or a part of a section: ``s.table(...)``).
+MAX_CALL_LINES = 3
+
+
+def is_call(tree: ast.Module) -> bool:
+    """One statement: a call shown as the cell's value, an assignment of a call, or a part
+    of a section shown by name (``s.notes``)."""
+    if len(tree.body) != 1:
+        return False
+    statement = tree.body[0]
+    if isinstance(statement, ast.Assign):
+        return len(statement.targets) == 1 and isinstance(statement.value, ast.Call)
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, (ast.Call, ast.Attribute))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_thin_notebook(path):
     nb = read(path)
-    first = nb.cells[0]
-    assert first.cell_type == "markdown" and first.source.startswith("# "), "a title comes first"
     trees = [(c, ast.parse(c.source)) for c in code_cells(nb)]
     for cell, tree in trees:
         bad = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, FORBIDDEN)]
@@ -123,21 +137,46 @@ def test_thin_notebook(path):
     assert len(imports) == 1, "one import cell"
     assert is_import(ast.parse(imports[0].source))
     assert all(
-        (node.module or "").startswith("iae_eval")
+        node.module == "iae_eval.sections"
         for node in ast.walk(ast.parse(imports[0].source))
-        if isinstance(node, ast.ImportFrom)
+        if isinstance(node, (ast.ImportFrom, ast.Import))
+    ), "import the sections: from iae_eval.sections import ..."
+    # set-up: the parameters, the import, the load, then the title built from the data
+    setup = code_cells(nb)[:4]
+    assert is_parameters(setup[0]) and setup[1] is imports[0]
+    assert setup[2].source == "ds = load(data_dir, rules=rules)"
+    assert re.fullmatch(r"title\.\w+\(ds\)", setup[3].source), "the title comes from the data"
+    assert not [c for c in nb.cells if c.cell_type == "markdown" and re.match(r"#\s", c.source)], (
+        "no hard-coded '# ' title: the title cell builds it from the data"
     )
-    # after the parameters, imports and load cells: "## heading" then one call whose value is shown
-    index = nb.cells.index(imports[0])
-    sections = nb.cells[index + 2 :]
-    assert len(sections) >= 4 and len(sections) % 2 == 0
-    headings = sections[0::2]
-    assert all(h.cell_type == "markdown" and re.match(r"## \S", h.source) for h in headings)
-    assert "## Comment lire ce rapport" in [h.source for h in headings]
-    for cell in sections[1::2]:
-        body = ast.parse(cell.source).body
-        assert cell.cell_type == "code" and len(body) == 1, cell.source
-        assert isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call), cell.source
+    # then markdown cells (headings, commentary) and short calls, in any order
+    rest = nb.cells[nb.cells.index(setup[3]) + 1 :]
+    headings = [c.source for c in rest if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert len(headings) >= 4 and "## Comment lire ce rapport" in headings
+    for cell in rest:
+        if cell.cell_type == "code":
+            assert is_call(ast.parse(cell.source)), cell.source
+            assert len(cell.source.splitlines()) <= MAX_CALL_LINES, cell.source
+
+
+def test_the_thin_rule_allows_commentary_and_parts():
+    """A markdown commentary between two sections and a section shown part by part are allowed;
+    logic is not."""
+    assert is_call(ast.parse("exits.departement(ds, year=year, min_cell=min_cell)"))
+    assert is_call(ast.parse("s = exits.departement(ds, year=year, min_cell=min_cell)"))
+    assert is_call(ast.parse("s.notes")) and is_call(ast.parse('s.table(columns=["Sorties constatées"])'))
+    assert not is_call(ast.parse("x = 1")) and not is_call(ast.parse("a = f()\nb = g()"))
+    nb = read(NOTEBOOK_DIR / "departement.ipynb")
+    commentary = [
+        c for c in nb.cells if c.cell_type == "markdown" and not c.source.startswith("#")
+    ]
+    assert any("comité" in c.source for c in commentary), "the example commentary cell"
+    assert any(re.fullmatch(r"\w+\.(charts|tables|notes|lead)", c.source) for c in code_cells(nb))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_nothing_specific_to_one_departement(path):
+    assert "Hautes-Alpes" not in path.read_text(encoding="utf-8")
 
 
 # --- Execution (slow) -----------------------------------------------------------------------------
@@ -181,9 +220,14 @@ def assert_report(nb) -> None:
     html = shown_html(nb)
     images = re.findall(r"<img\b[^>]*>", html)
     assert images and all(re.search(r'alt="[^"]{20,}"', i) for i in images)
-    sections = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
-    with_display = [c for c in code_cells(nb) if any("text/html" in o.get("data", {}) for o in c.outputs)]
-    assert len(with_display) == len(sections), "every section shows something"
+    shown_after: list[bool] = []  # per "## " heading: does a cell under it show something?
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            shown_after.append(False)
+        elif shown_after and cell.cell_type == "code":
+            shown_after[-1] |= any(o.get("data", {}).get("text/html") for o in cell.outputs)
+    assert shown_after and all(shown_after), "every section shows something"
+    assert '<h1 class="iae-report-title">' in html
 
 
 @pytest.mark.slow

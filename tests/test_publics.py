@@ -118,7 +118,7 @@ def test_shares_chart():
 
 
 def test_section_departement():
-    html = publics.publics_section(_dataset(), year=2012).html
+    html = publics.departement(_dataset(), year=2012, min_cell=5).html
     assert html.count("<img") == 2
     assert "45,5\u00a0%" in html  # RSA: 10 of 22
     assert "Total des sorties examinées" in html and "dont RSA" in html
@@ -127,20 +127,20 @@ def test_section_departement():
 
 
 def test_section_structure():
-    html = publics.publics_section_structure(_dataset(), year=2012, structure_id="S1").html
+    html = publics.structure(_dataset(), year=2012, structure_id="S1", min_cell=5).html
     assert html.count("<img") == 2
     assert "Alpha : part" in html and "Département : part" in html
     assert "45,0\u00a0%" in html  # RSA in S1: 9 of 20
-    small = publics.publics_section_structure(_dataset(), year=2012, structure_id="S2").html
+    small = publics.structure(_dataset(), year=2012, structure_id="S2", min_cell=5).html
     assert "<td>s</td>" in small and "<td>&lt; 5</td>" in small
 
 
 def test_empty_year_and_no_exit_say_so():
-    assert publics.publics_section(_dataset(), year=2010).html == (
+    assert publics.departement(_dataset(), year=2010, min_cell=5).html == (
         '<p class="iae-note">Aucun parcours actif en 2010 : pas de public à décrire.</p>'
     )
-    assert publics.publics_section_structure(_dataset(), year=2011, structure_id="S2").html == (
+    assert publics.structure(_dataset(), year=2011, structure_id="S2", min_cell=5).html == (
         '<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>'
     )
-    html = publics.publics_section(_dataset(), year=2013).html  # I0, I1 still in, no exit
+    html = publics.departement(_dataset(), year=2013, min_cell=5).html  # I0, I1 still in, no exit
     assert "Aucune sortie examinée en 2013 (département)." in html

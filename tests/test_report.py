@@ -28,10 +28,19 @@ import pandas as pd
 import pytest
 
 from iae_eval import charts, fmt
-from iae_eval.sections import common as report
-from iae_eval.sections import bilan as report_bilan
-from iae_eval.sections import departement as report_departement
-from iae_eval.sections import structure as report_structure
+from iae_eval.sections import (
+    card,
+    clauses,
+    compare,
+    exits,
+    key_figures,
+    method,
+    operations,
+    publics,
+    rates,
+    territories,
+    trend,
+)
 from iae_eval.data.reference import EXIT_CATEGORY_LABELS
 from indicator_factory import make_dataset, pathway, structure
 
@@ -176,7 +185,7 @@ def P(text: str) -> str:
 
 
 def test_key_figures_show_indicators_targets_and_previous_year(ds):
-    html = text(report_departement.key_figures(ds, year=2012, min_cell=5))
+    html = text(key_figures.departement(ds, year=2012, min_cell=5))
     assert (
         "indicateur 1" in html
         and "indicateur 2" in html
@@ -191,7 +200,7 @@ def test_key_figures_show_indicators_targets_and_previous_year(ds):
 
 
 def test_exits_stacked_bars_and_suppressed_table(ds):
-    block = report_departement.exits(ds, year=2012, min_cell=5)
+    block = exits.departement(ds, year=2012, min_cell=5)
     assert_chart(block, "Barres horizontales empilées", "2 structures", "40 sorties")
     table = cells(block)
     assert "< 5" in table
@@ -201,13 +210,13 @@ def test_exits_stacked_bars_and_suppressed_table(ds):
 
 
 def test_exits_with_a_higher_threshold_hide_more(ds):
-    block = report_departement.exits(ds, year=2012, min_cell=11)
+    block = exits.departement(ds, year=2012, min_cell=11)
     assert "< 11" in cells(block)
     assert "5" not in cells(block)
 
 
 def test_rates_against_targets(ds):
-    block = report_departement.rates(ds, year=2012, min_cell=5)
+    block = rates.departement(ds, year=2012, min_cell=5)
     assert_chart(block, "Points", P("25 %"), P("60 %"))
     assert P("12,5 %") in text(block) and P("50,0 %") in text(block)
     # each structure's rates would give back its masked counts: masked, said so, not drawn
@@ -216,7 +225,7 @@ def test_rates_against_targets(ds):
 
 
 def test_territories_and_kinds(ds):
-    block = report_departement.territories_and_kinds(ds, year=2012, min_cell=5)
+    block = territories.departement(ds, year=2012, min_cell=5)
     assert "Gapençais" in text(block) and "Briançonnais" in text(block)
     assert "ACI — Atelier et chantier d'insertion" in text(block)
     assert "EITI" not in text(block)  # kinds without anyone are left out
@@ -224,7 +233,7 @@ def test_territories_and_kinds(ds):
 
 
 def test_clauses_hours_and_share(ds):
-    block = report_departement.clauses(ds, year=2012, min_cell=5)
+    block = clauses.departement(ds, year=2012, min_cell=5)
     assert_chart(block, "heures d'insertion prévues et réalisées", f"1{THIN}734{NBSP}h")
     assert P("66,7 %") in text(block)  # 2 contracts with a clause out of 3
     assert f"1{THIN}250{NBSP}h" in text(block)
@@ -232,12 +241,12 @@ def test_clauses_hours_and_share(ds):
 
 
 def test_operations(ds):
-    block = report_departement.operations(ds, year=2012, min_cell=5)
+    block = operations.departement(ds, year=2012, min_cell=5)
     assert "2 opérations" in text(block) and f"3{THIN}500{NBSP}€" in text(block)
     assert "Commune de Gap" in text(block)
 
 
-@pytest.mark.parametrize("section", [report_departement.clauses, report_departement.operations])
+@pytest.mark.parametrize("section", [clauses.departement, operations.departement])
 def test_missing_optional_table_says_no_data(bare, ds, section):
     for dataset, year in ((bare, 2012), (ds, 2010)):
         block = section(dataset, year=year, min_cell=5)
@@ -249,12 +258,12 @@ def test_missing_optional_table_says_no_data(bare, ds, section):
 @pytest.mark.parametrize(
     "section, sentence",
     [
-        (report_departement.key_figures, "Aucun parcours actif en 2005"),
-        (report_departement.exits, "Aucune sortie en 2005"),
-        (report_departement.rates, "Aucune sortie examinée en 2005"),
-        (report_departement.territories_and_kinds, "Aucun parcours actif en 2005"),
-        (report_departement.clauses, NO_DATA),
-        (report_departement.operations, NO_DATA),
+        (key_figures.departement, "Aucun parcours actif en 2005"),
+        (exits.departement, "Aucune sortie en 2005"),
+        (rates.departement, "Aucune sortie examinée en 2005"),
+        (territories.departement, "Aucun parcours actif en 2005"),
+        (clauses.departement, NO_DATA),
+        (operations.departement, NO_DATA),
     ],
 )
 def test_a_year_without_rows(ds, section, sentence):
@@ -267,7 +276,7 @@ def test_a_year_without_rows(ds, section, sentence):
 
 
 def test_card(ds):
-    block = report_structure.card(ds, structure_id="S1")
+    block = card.structure(ds, structure_id="S1")
     for expected in (
         "Atelier du Drac",
         "ACI — Atelier et chantier d'insertion",
@@ -281,50 +290,50 @@ def test_card(ds):
 
 def test_unknown_structure_names_the_known_ones(ds):
     with pytest.raises(ValueError, match="S1, S2, S3"):
-        report_structure.card(ds, structure_id="S9")
+        card.structure(ds, structure_id="S9")
     with pytest.raises(ValueError, match="S9"):
-        report_structure.key_figures(ds, year=2012, structure_id="S9", min_cell=5)
+        key_figures.structure(ds, year=2012, structure_id="S9", min_cell=5)
 
 
 def test_structure_key_figures_and_comparison(ds):
-    block = report_structure.key_figures(ds, year=2012, structure_id="S1", min_cell=5)
+    block = key_figures.structure(ds, year=2012, structure_id="S1", min_cell=5)
     assert "Atelier du Drac compte 32 personnes" in text(block)
-    compare = report_structure.compare(ds, year=2012, structure_id="S1", min_cell=5)
-    assert "Territoire (Gapençais)" in text(compare) and "Département" in text(compare)
-    assert "< 5" in cells(compare)  # the structure's 3 RSA recipients in durable employment
-    assert "3" not in cells(compare)
+    compared = compare.structure(ds, year=2012, structure_id="S1", min_cell=5)
+    assert "Territoire (Gapençais)" in text(compared) and "Département" in text(compared)
+    assert "< 5" in cells(compared)  # the structure's 3 RSA recipients in durable employment
+    assert "3" not in cells(compared)
 
 
 def test_structure_exits_and_rates_beside_the_departement(ds):
-    block = report_structure.exits(ds, year=2012, structure_id="S1", min_cell=5)
+    block = exits.structure(ds, year=2012, structure_id="S1", min_cell=5)
     assert_chart(block, "de la structure et du département")
     assert "< 5" in cells(block) and "2" not in cells(block)
     assert P("12,5 %") in text(block)  # the département's durable rate
 
 
 def test_structure_trend(ds):
-    block = report_structure.trend(ds, structure_id="S1", min_cell=5)
+    block = trend.structure(ds, structure_id="S1", min_cell=5)
     assert_chart(block, "Courbes de 2011 à 2012", "Atelier du Drac")
     assert "<th>2011</th>" in text(block) and "<th>2012</th>" in text(block)
 
 
 def test_structure_clauses_and_operations(ds, bare):
     assert "Entretien des berges" in text(
-        report_structure.clauses(ds, year=2012, structure_id="S1", min_cell=5)
+        clauses.structure(ds, year=2012, structure_id="S1", min_cell=5)
     )
-    assert "aucun marché" in text(report_structure.clauses(ds, year=2012, structure_id="S2", min_cell=5))
-    assert "Murets" in text(report_structure.operations(ds, year=2012, structure_id="S1", min_cell=5))
-    for section in (report_structure.clauses, report_structure.operations):
+    assert "aucun marché" in text(clauses.structure(ds, year=2012, structure_id="S2", min_cell=5))
+    assert "Murets" in text(operations.structure(ds, year=2012, structure_id="S1", min_cell=5))
+    for section in (clauses.structure, operations.structure):
         assert NO_DATA in text(section(bare, year=2012, structure_id="S1", min_cell=5))
 
 
 def test_structure_without_pathway(ds):
     kwargs = {"year": 2012, "structure_id": "S3", "min_cell": 5}
-    assert "n'a aucun parcours actif en 2012" in text(report_structure.key_figures(ds, **kwargs))
-    assert "Aucune sortie en 2012" in text(report_structure.exits(ds, **kwargs))
-    assert "n'a aucun parcours" in text(report_structure.trend(ds, structure_id="S3", min_cell=5))
-    assert "<table" in text(report_structure.compare(ds, **kwargs))
-    assert "Aucune opération" in text(report_structure.operations(ds, **kwargs))
+    assert "n'a aucun parcours actif en 2012" in text(key_figures.structure(ds, **kwargs))
+    assert "Aucune sortie en 2012" in text(exits.structure(ds, **kwargs))
+    assert "n'a aucun parcours" in text(trend.structure(ds, structure_id="S3", min_cell=5))
+    assert "<table" in text(compare.structure(ds, **kwargs))
+    assert "Aucune opération" in text(operations.structure(ds, **kwargs))
 
 
 # --- Bilan ---------------------------------------------------------------------------------------
@@ -333,7 +342,7 @@ PERIOD = {"first_year": 2011, "last_year": 2012, "min_cell": 5}
 
 
 def test_bilan_key_figures(ds):
-    block = report_bilan.key_figures(ds, **PERIOD)
+    block = key_figures.bilan(ds, **PERIOD)
     assert "<th>2011</th>" in text(block) and "<th>2012</th>" in text(block)
     assert P("12,5 %") in text(block)
     assert P("objectif de 25 % atteint en 2011") in text(block)
@@ -342,11 +351,11 @@ def test_bilan_key_figures(ds):
 @pytest.mark.parametrize(
     "section, words",
     [
-        (report_bilan.participants, ["Courbes de 2011 à 2012", "personnes"]),
-        (report_bilan.rates, ["Courbes", P("12,5 %")]),
-        (report_bilan.exits, ["Barres verticales empilées", "2012 : 40 sorties"]),
-        (report_bilan.territories, ["territoires"]),
-        (report_bilan.clauses, [f"1{THIN}734{NBSP}h prévues"]),
+        (publics.bilan, ["Courbes de 2011 à 2012", "personnes"]),
+        (rates.bilan, ["Courbes", P("12,5 %")]),
+        (exits.bilan, ["Barres verticales empilées", "2012 : 40 sorties"]),
+        (territories.bilan, ["territoires"]),
+        (clauses.bilan, [f"1{THIN}734{NBSP}h prévues"]),
     ],
 )
 def test_bilan_charts(ds, section, words):
@@ -354,39 +363,39 @@ def test_bilan_charts(ds, section, words):
 
 
 def test_bilan_operations(ds):
-    assert "2 opérations" in text(report_bilan.operations(ds, **PERIOD))
+    assert "2 opérations" in text(operations.bilan(ds, **PERIOD))
 
 
 @pytest.mark.parametrize(
     "section",
     [
-        report_bilan.key_figures,
-        report_bilan.participants,
-        report_bilan.rates,
-        report_bilan.exits,
-        report_bilan.territories,
-        report_bilan.clauses,
-        report_bilan.operations,
+        key_figures.bilan,
+        publics.bilan,
+        rates.bilan,
+        exits.bilan,
+        territories.bilan,
+        clauses.bilan,
+        operations.bilan,
     ],
 )
 def test_bilan_period_without_data(ds, bare, section):
     block = section(ds, first_year=2005, last_year=2006, min_cell=5)
     assert "Pas de données pour la période." in text(block)
     assert_no_chart(block)
-    if section in (report_bilan.clauses, report_bilan.operations):
+    if section in (clauses.bilan, operations.bilan):
         assert "Pas de données pour la période." in text(section(bare, **PERIOD))
 
 
 def test_bilan_rejects_a_reversed_period(ds):
     with pytest.raises(ValueError, match="first_year"):
-        report_bilan.rates(ds, first_year=2013, last_year=2009, min_cell=5)
+        rates.bilan(ds, first_year=2013, last_year=2009, min_cell=5)
 
 
 # --- Comment lire ce rapport -----------------------------------------------------------------------
 
 
 def test_how_to_read(ds):
-    html = text(report.how_to_read(ds, min_cell=10))
+    html = text(method.departement(ds, min_cell=10))
     for expected in (
         "au moins 3 mois",
         "au moins 150 heures travaillées",
@@ -406,35 +415,35 @@ def test_every_chart_of_every_section_has_alt_text(ds):
         *(
             f(ds, year=2012, min_cell=5)
             for f in (
-                report_departement.key_figures,
-                report_departement.exits,
-                report_departement.rates,
-                report_departement.territories_and_kinds,
-                report_departement.clauses,
-                report_departement.operations,
+                key_figures.departement,
+                exits.departement,
+                rates.departement,
+                territories.departement,
+                clauses.departement,
+                operations.departement,
             )
         ),
         *(
             f(ds, year=2012, structure_id="S1", min_cell=5)
             for f in (
-                report_structure.key_figures,
-                report_structure.compare,
-                report_structure.exits,
-                report_structure.clauses,
-                report_structure.operations,
+                key_figures.structure,
+                compare.structure,
+                exits.structure,
+                clauses.structure,
+                operations.structure,
             )
         ),
-        report_structure.trend(ds, structure_id="S1", min_cell=5),
+        trend.structure(ds, structure_id="S1", min_cell=5),
         *(
             f(ds, **PERIOD)
             for f in (
-                report_bilan.key_figures,
-                report_bilan.participants,
-                report_bilan.rates,
-                report_bilan.exits,
-                report_bilan.territories,
-                report_bilan.clauses,
-                report_bilan.operations,
+                key_figures.bilan,
+                publics.bilan,
+                rates.bilan,
+                exits.bilan,
+                territories.bilan,
+                clauses.bilan,
+                operations.bilan,
             )
         ),
     ]

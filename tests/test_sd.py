@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from iae_eval.sections import sd
-from iae_eval.display import Block
+from iae_eval.sections import sustainable_development as sd
+from iae_eval.sections import Section
 from indicator_factory import make_dataset, pathway, structure, table
 
 STRUCTURES = [
@@ -189,8 +189,8 @@ def test_evidence_without_plan_or_operations():
 
 
 def test_section_departement():
-    block = sd.sd_section_departement(_dataset(), year=2012)
-    assert isinstance(block, Block)
+    block = sd.departement(_dataset(), year=2012, min_cell=5)
+    assert isinstance(block, Section)
     assert block.html.count("<img") == 1
     assert "Carte de chaleur de la grille de développement durable 2012" in block.html
     assert "4 critères et 3 structures" in block.html
@@ -199,18 +199,18 @@ def test_section_departement():
 
 
 def test_section_structure():
-    block = sd.sd_section_structure(_dataset(), year=2012, structure_id="S1")
+    block = sd.structure(_dataset(), year=2012, structure_id="S1", min_cell=5)
     assert block.html.count("<img") == 1
     assert "Murets restaurés" in block.html
     assert "1 critère(s) au-dessus de la médiane" in block.html  # env.patrimoine 3 > 2
-    absent = sd.sd_section_structure(_dataset(), year=2011, structure_id="S3")
+    absent = sd.structure(_dataset(), year=2011, structure_id="S3", min_cell=5)
     assert absent.html == '<p class="iae-note">Pas d&#x27;évaluation de développement durable de Gamma pour 2011.</p>'
     with pytest.raises(ValueError, match="S9"):
-        sd.sd_section_structure(_dataset(), year=2012, structure_id="S9")
+        sd.structure(_dataset(), year=2012, structure_id="S9", min_cell=5)
 
 
 def test_section_bilan():
-    block = sd.sd_section_bilan(_dataset(), first_year=2011, last_year=2012)
+    block = sd.bilan(_dataset(), first_year=2011, last_year=2012, min_cell=5)
     assert block.html.count("<img") == 1
     assert "Environnement 2,0 → 2,0" in block.html
     assert "<th>2011</th>" in block.html and "<th>2012</th>" in block.html
@@ -219,9 +219,9 @@ def test_section_bilan():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda d: sd.sd_section_departement(d, year=2012),
-        lambda d: sd.sd_section_structure(d, year=2012, structure_id="S1"),
-        lambda d: sd.sd_section_bilan(d, first_year=2011, last_year=2012),
+        lambda d: sd.departement(d, year=2012, min_cell=5),
+        lambda d: sd.structure(d, year=2012, structure_id="S1", min_cell=5),
+        lambda d: sd.bilan(d, first_year=2011, last_year=2012, min_cell=5),
     ],
 )
 def test_missing_table_says_so(call):
@@ -230,5 +230,5 @@ def test_missing_table_says_so(call):
 
 
 def test_year_without_scores_says_so():
-    assert "pour 2013." in sd.sd_section_departement(_dataset(), year=2013).html
-    assert "pour 2013-2014." in sd.sd_section_bilan(_dataset(), first_year=2013, last_year=2014).html
+    assert "pour 2013." in sd.departement(_dataset(), year=2013, min_cell=5).html
+    assert "pour 2013-2014." in sd.bilan(_dataset(), first_year=2013, last_year=2014, min_cell=5).html

@@ -1,7 +1,7 @@
 """Plot helpers of the reports: each draws on the axis it is given and returns it.
 
 They never create a figure they are not asked to (``ax=None`` → ``plt.gca()``), never save
-and never show: :mod:`iae_eval.sections.common` makes the figure and embeds it with an alt text.
+and never show: the section modules (:mod:`iae_eval.sections`) make the figure and embed it with an alt text.
 Colours come from :data:`iae_eval.display.PALETTE` (Okabe-Ito, colour-blind safe); axis
 labels and tick labels are French (``1 234``, ``12 %``). Missing values (NaN, e.g. masked
 small counts) are not drawn: no bar, no point.

@@ -193,7 +193,7 @@ def run(
     help="The kit's tables, or the same data as a folder of fluxIAE files (for import-fluxiae).",
 )
 def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
-    """Generate the synthetic Hautes-Alpes dataset (2009-2013)."""
+    """Generate the synthetic sample dataset (2009-2013)."""
     if fmt == "fluxiae":
         from iae_eval.data.fluxiae.sample import write_fluxiae_sample as write
     else:

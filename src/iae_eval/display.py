@@ -59,19 +59,38 @@ def note(paragraph: str) -> Block:
     return Block(f'<p class="iae-note">{html.escape(paragraph)}</p>')
 
 
-def figure(fig: matplotlib.figure.Figure, alt: str, *, caption: str | None = None) -> Block:
-    """Embed ``fig`` as a PNG with ``alt`` text, then close it (no figure is leaked)."""
-    if not alt or not alt.strip():
-        raise ValueError("every figure needs a meaningful alt text")
+def png(fig: matplotlib.figure.Figure) -> bytes:
+    """``fig`` as PNG bytes, then close it (no figure is leaked)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def image(data: bytes, alt: str, *, caption: str | None = None) -> Block:
+    """Embed the PNG ``data`` with ``alt`` text (and an optional caption under it)."""
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs a meaningful alt text")
+    encoded = base64.b64encode(data).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return Block(
-        f'<figure class="iae-figure"><img src="data:image/png;base64,{data}" '
+        f'<figure class="iae-figure"><img src="data:image/png;base64,{encoded}" '
         f'alt="{html.escape(alt, quote=True)}">{cap}</figure>'
     )
+
+
+def figure(fig: matplotlib.figure.Figure, alt: str, *, caption: str | None = None) -> Block:
+    """Embed ``fig`` as a PNG with ``alt`` text, then close it (no figure is leaked)."""
+    if not alt or not alt.strip():
+        plt.close(fig)
+        raise ValueError("every figure needs a meaningful alt text")
+    return image(png(fig), alt, caption=caption)
+
+
+def heading(title: str, *, level: int = 1) -> Block:
+    """A heading (escaped): the report's title is an ``<h1 class="iae-report-title">``."""
+    css = ' class="iae-report-title"' if level == 1 else ""
+    return Block(f"<h{level}{css}>{html.escape(title)}</h{level}>")
 
 
 def table(frame: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> Block:

@@ -8,10 +8,13 @@ style sheet (``report.css``). Figures are already base64 PNG inside the outputs.
 What the page adds around the cells:
 
 - a header: kind of report, title (the notebook's first ``# `` heading, taken out of its
-  markdown cell), year or period, structure, date of generation, short data fingerprint;
+  markdown cell, or the ``<h1 class="iae-report-title">`` a title cell displays — see
+  :mod:`iae_eval.sections.title` — taken out of its output), year or period, structure, date
+  of generation, short data fingerprint;
 - a table of contents of the ``##``/``###`` markdown headings, linking to the ids nbconvert
   gives those headings (ids made unique first, so every link resolves);
-- a footer with the methodology (sources, definitions, small-count suppression).
+- a footer with the methodology (sources, definitions, small-count suppression with the
+  report's ``min_cell``).
 
 The papermill ``parameters`` and ``injected-parameters`` cells are removed entirely, and
 so are stderr streams (warnings) — they stay in the executed notebook.
@@ -44,6 +47,8 @@ if TYPE_CHECKING:  # nbformat is imported by the workers only (it pulls in jsons
 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
+#: The report title a code cell displays (``iae_eval.sections.title``).
+_TITLE_OUTPUT = re.compile(r'\s*<h1 class="iae-report-title">(.*?)</h1>\s*', re.S)
 
 
 @functools.cache
@@ -73,9 +78,9 @@ def french_datetime(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y à %H:%M")
 
 
-def methodology_html(*, fingerprint: str, generated: str) -> str:
-    """The footer: sources, definitions and the small-count rule, in French."""
-    n = DEFAULT_MIN_CELL
+def methodology_html(*, fingerprint: str, generated: str, min_cell: int = DEFAULT_MIN_CELL) -> str:
+    """The footer: sources, definitions and the small-count rule (with ``min_cell``), in French."""
+    n = int(min_cell)
     return (
         "<h2>Méthodologie</h2>"
         "<p><strong>Sources.</strong> Fichiers de suivi des parcours d'insertion des structures "
@@ -97,6 +102,23 @@ def methodology_html(*, fingerprint: str, generated: str) -> str:
     )
 
 
+def _html_output(cell) -> str:
+    """The ``text/html`` a code cell displays (its first such output), or ``""``."""
+    for output in cell.get("outputs", []):
+        data = output.get("data", {}).get("text/html")
+        if data:
+            return data if isinstance(data, str) else "".join(data)
+    return ""
+
+
+def _title_output(cell) -> str | None:
+    """The report title a code cell displays (``<h1 class="iae-report-title">``), if it does."""
+    if cell.cell_type != "code":
+        return None
+    match = _TITLE_OUTPUT.fullmatch(_html_output(cell))
+    return _text(match.group(1)) if match else None
+
+
 def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, str | None]:
     """A copy of ``nb`` without parameter cells and stderr, and the title taken out of it."""
     nb = copy.deepcopy(nb)
@@ -106,6 +128,9 @@ def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, str | No
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & DROPPED_TAGS:
             continue
+        if title is None and _title_output(cell):
+            title = _title_output(cell)
+            continue  # the page header shows it
         if cell.cell_type == "code":
             cell.outputs = [
                 o for o in cell.get("outputs", [])
@@ -128,9 +153,14 @@ def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, str | No
 
 
 def notebook_title(nb: nbformat.NotebookNode) -> str | None:
-    """The text of the first ``# `` heading of the first markdown cell, if any."""
+    """The report title a code cell displays before the first markdown cell, else the text of
+    the first ``# `` heading of the first markdown cell, if any."""
     for cell in nb.cells:
-        if cell.cell_type != "markdown" or set(cell.get("metadata", {}).get("tags", [])) & DROPPED_TAGS:
+        if set(cell.get("metadata", {}).get("tags", [])) & DROPPED_TAGS:
+            continue
+        if _title_output(cell):
+            return _title_output(cell)
+        if cell.cell_type != "markdown":
             continue
         first = next((line for line in cell.source.splitlines() if line.strip()), "")
         return first.lstrip("#").strip() if re.match(r"#\s", first) else None
@@ -195,6 +225,7 @@ def report_html(
     fingerprint: str,
     generated: datetime | None = None,
     fallback_title: str = "Rapport",
+    min_cell: int = DEFAULT_MIN_CELL,
 ) -> str:
     """The HTML page of the executed notebook ``nb``.
 
@@ -213,7 +244,7 @@ def report_html(
         "kicker": kicker,
         "meta": [*meta, ("Généré le", when), ("Données", short)],
         "css": stylesheet(),
-        "footer": methodology_html(fingerprint=short, generated=when),
+        "footer": methodology_html(fingerprint=short, generated=when, min_cell=min_cell),
     }
     body, _ = exporter().from_notebook_node(clean, resources={"iae": iae})
     body, entries = _link_headings(body)

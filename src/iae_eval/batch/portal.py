@@ -17,6 +17,7 @@ from pathlib import Path
 from iae_eval import __version__, atomic, fmt
 from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
 from iae_eval.batch.manifest import Manifest
+from iae_eval.data.reference import DEFAULT_MIN_CELL
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ok": ("à jour", "iae-status-ok"),
@@ -75,8 +76,9 @@ def portal_html(
     *,
     fingerprint: str,
     generated: datetime,
+    min_cell: int = DEFAULT_MIN_CELL,
 ) -> str:
-    """The portal page of ``out_dir``."""
+    """The portal page of ``out_dir`` (``min_cell``: the threshold its methodology names)."""
     reports = {k: e for k, e in manifest.entries.items() if e.get("type") == "report"}
     years = sorted(
         {int(e["year"]) for e in reports.values() if e.get("year") is not None}
@@ -149,15 +151,23 @@ def portal_html(
         parts.extend(_report_row(out_dir, k, e, run_status) for k, e in bilans)
         parts.append("</tbody></table>\n")
     parts.append(
-        f'</main>\n<footer class="iae-footer">{methodology_html(fingerprint=short, generated=when)}'
+        f'</main>\n<footer class="iae-footer">{methodology_html(fingerprint=short, generated=when, min_cell=min_cell)}'
         "</footer>\n</body>\n</html>\n"
     )
     return "".join(parts)
 
 
 def write_portal(
-    out_dir: Path, manifest: Manifest, run_status: dict[str, str], *, fingerprint: str, generated: datetime
+    out_dir: Path,
+    manifest: Manifest,
+    run_status: dict[str, str],
+    *,
+    fingerprint: str,
+    generated: datetime,
+    min_cell: int = DEFAULT_MIN_CELL,
 ) -> Path:
     """Write ``out_dir/index.html`` atomically."""
-    page = portal_html(out_dir, manifest, run_status, fingerprint=fingerprint, generated=generated)
+    page = portal_html(
+        out_dir, manifest, run_status, fingerprint=fingerprint, generated=generated, min_cell=min_cell
+    )
     return atomic.write_text(out_dir / INDEX_NAME, page)

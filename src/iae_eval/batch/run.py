@@ -266,7 +266,7 @@ def run_reports(
             pool.stop()
         atomic.remove_leftovers(out_dir)
     manifest.save()
-    write_portal(out_dir, manifest, status, fingerprint=fingerprint, generated=generated)
+    write_portal(out_dir, manifest, status, fingerprint=fingerprint, generated=generated, min_cell=min_cell)
     if interrupted:
         raise Interrupted(status, problems)
     return status, problems, manifest

@@ -334,6 +334,7 @@ def _header(report: Report) -> list[tuple[str, str]]:
 
 def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     from iae_eval.batch.htmlexport import notebook_title, report_html
+    from iae_eval.data.reference import DEFAULT_MIN_CELL
 
     report = job.report
     page = report_html(
@@ -343,6 +344,7 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
         fingerprint=job.fingerprint,
         generated=job.generated,
         fallback_title=report.label,
+        min_cell=int(dict(report.parameters).get("min_cell", DEFAULT_MIN_CELL)),
     )
     atomic.write_text(job.out_dir / report.html, page)
     return notebook_title(nb)

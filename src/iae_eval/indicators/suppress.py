@@ -445,3 +445,22 @@ def suppress(
         index=table.index,
         columns=table.columns,
     )
+
+
+# --- Disclosure texts: every sentence that names the threshold, built from min_cell -------------
+
+
+def small_count_rule(min_cell: int) -> str:
+    """The small-count rule in one French sentence (the reports' "Comment lire ce rapport")."""
+    return (
+        f"un effectif de personnes ou de parcours compris entre 1 et {min_cell - 1} est remplacé par "
+        f"« < {min_cell} »."
+    )
+
+
+def masked_legend(min_cell: int) -> str:
+    """How a table reads a suppressed value, in one French sentence (legends under tables)."""
+    return (
+        f"« < {min_cell} » : effectif inférieur à {min_cell} ; « {MASKED_TEXT} » : valeur masquée pour "
+        "qu'un petit effectif ne puisse pas être retrouvé."
+    )

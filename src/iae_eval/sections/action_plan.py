@@ -2,7 +2,7 @@
 
 The ``action_plan`` table gives one status per action and semester (DATA_CONTRACT §4).
 The *state at year Y* of an action is its status at ``YS2``, or else the last status
-known before it. Sections return :class:`iae_eval.display.Block` objects in French.
+known before it. Sections return :class:`iae_eval.sections.parts.Section` values in French.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
 from iae_eval import display
+from iae_eval.sections import parts
+from iae_eval.sections.shared import no_data
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTION_STATUSES, ACTIONS
 
@@ -138,7 +140,7 @@ def _status_label(status) -> str:
     return UNKNOWN if pd.isna(status) else ACTION_STATUSES[status]
 
 
-def _state_table(state: pd.DataFrame, year: int) -> display.Block:
+def _state_table(state: pd.DataFrame, year: int) -> parts.Table:
     shown = pd.DataFrame(
         {
             "Action": state["action_id"],
@@ -148,12 +150,12 @@ def _state_table(state: pd.DataFrame, year: int) -> display.Block:
             "Commentaire": state["comment"].fillna(""),
         }
     )
-    return display.table(shown, caption=f"État d'avancement fin {year}", index=False)
+    return parts.table(shown, caption=f"État d'avancement fin {year}", index=False)
 
 
-def _alerts_block(alerts: pd.DataFrame, caption: str, none_sentence: str) -> display.Block:
+def _alerts_part(alerts: pd.DataFrame, caption: str, none_sentence: str) -> parts.Paragraph | parts.Table:
     if alerts.empty:
-        return display.text(none_sentence)
+        return parts.text(none_sentence)
     shown = pd.DataFrame(
         {
             "Action": alerts["action_id"],
@@ -163,14 +165,14 @@ def _alerts_block(alerts: pd.DataFrame, caption: str, none_sentence: str) -> dis
             "Commentaire": alerts["comment"].fillna(""),
         }
     )
-    return display.table(shown, caption=caption, index=False)
+    return parts.table(shown, caption=caption, index=False)
 
 
 def _counts_sentence(state: pd.DataFrame) -> str:
     counts = state["status"].map(_status_label).value_counts()
     order = [*ACTION_STATUSES.values(), UNKNOWN]
-    parts = [f"{counts[label]} « {label.lower()} »" for label in order if label in counts]
-    return ", ".join(parts)
+    counted = [f"{counts[label]} « {label.lower()} »" for label in order if label in counts]
+    return ", ".join(counted)
 
 
 def _section(dataset: Dataset, first_year: int, last_year: int, alerts: pd.DataFrame, no_alert: str):
@@ -179,24 +181,24 @@ def _section(dataset: Dataset, first_year: int, last_year: int, alerts: pd.DataF
     plan_timeline(dataset, first_year=first_year, last_year=last_year, ax=ax)
     summary = f"État fin {last_year} des actions A1 à A9 : {_counts_sentence(state)}."
     alt = f"Chronologie du plan d'actions A1 à A9 par semestre, de {first_year} S1 à {last_year} S2. {summary}"
-    return display.join(
-        display.text(summary),
-        display.figure(fig, alt=alt),
+    return parts.join(
+        parts.lead(summary),
+        parts.figure(fig, alt=alt),
         _state_table(state, last_year),
-        _alerts_block(alerts, "Actions en retard ou abandonnées", no_alert),
+        _alerts_part(alerts, "Actions en retard ou abandonnées", no_alert),
     )
 
 
-def _missing(dataset: Dataset, first_year: int, last_year: int) -> display.Block | None:
+def _missing(dataset: Dataset, first_year: int, last_year: int) -> parts.Section | None:
     period = f"{first_year}" if first_year == last_year else f"{first_year}-{last_year}"
     if dataset.action_plan is None:
-        return display.note("Pas de données de suivi du plan d'actions.")
+        return no_data("Pas de données de suivi du plan d'actions.")
     if not set(plan_years(dataset)) & set(range(first_year, last_year + 1)):
-        return display.note(f"Pas de données de suivi du plan d'actions pour {period}.")
+        return no_data(f"Pas de données de suivi du plan d'actions pour {period}.")
     return None
 
 
-def action_plan_section(dataset: Dataset, *, year: int) -> display.Block:
+def departement(dataset: Dataset, *, year: int) -> parts.Section:
     """Département report: timeline up to ``year``, state at ``year``, late/abandoned actions."""
     missing = _missing(dataset, year, year)
     if missing is not None:
@@ -207,7 +209,7 @@ def action_plan_section(dataset: Dataset, *, year: int) -> display.Block:
     return _section(dataset, first, year, alerts, f"Aucune action en retard ni abandonnée fin {year}.")
 
 
-def action_plan_section_bilan(dataset: Dataset, *, first_year: int, last_year: int) -> display.Block:
+def bilan(dataset: Dataset, *, first_year: int, last_year: int) -> parts.Section:
     """Bilan: timeline of the period, final state, every late/abandoned semester with comments."""
     missing = _missing(dataset, first_year, last_year)
     if missing is not None:

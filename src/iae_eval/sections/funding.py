@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from iae_eval import display, fmt
-from iae_eval.sections import common as report
+from iae_eval.sections import parts
+from iae_eval.sections import shared as report
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
@@ -114,7 +115,7 @@ def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd
 
 
 def suppressed_costs(costs: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
-    """``costs`` ready to publish: counts below ``min_cell`` shown as ``< 5`` and the cost
+    """``costs`` ready to publish: counts below ``min_cell`` shown as ``< {min_cell}`` and the cost
     computed over a masked or small count masked (``s``): it would give the count back."""
     return suppress(
         costs, min_cell,
@@ -159,30 +160,30 @@ def cost_chart(costs: pd.Series, *, highlight: str | None = None, names: dict[st
 # --- Sections ------------------------------------------------------------------------------------
 
 
-def _missing(dataset: Dataset, years: range, *, structure_id: str | None = None) -> display.Block | None:
+def _missing(dataset: Dataset, years: range, *, structure_id: str | None = None) -> parts.Section | None:
     if dataset.funding is None:
-        return display.note("Pas de données de financement.")
+        return report.no_data("Pas de données de financement.")
     if not _rows(dataset, structure_id)["year"].isin(list(years)).any():
         period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
         whose = "" if structure_id is None else f" de {structure_name(dataset, structure_id)}"
-        return display.note(f"Pas de données de financement{whose} pour {period}.")
+        return report.no_data(f"Pas de données de financement{whose} pour {period}.")
     return None
 
 
-def _stacked_figure(amounts: pd.DataFrame, *, by: str, what: str, title: str | None = None) -> display.Block:
+def _stacked_figure(amounts: pd.DataFrame, *, by: str, what: str, title: str | None = None) -> parts.Chart:
     fig, ax = plt.subplots(figsize=(8, 4.2))
     funding_chart(amounts, by=by, title=title, ax=ax)
     last = amounts.index[-1]
     total = float(amounts.loc[last].sum())
-    parts = " ; ".join(
+    segments = " ; ".join(
         f"{CATEGORY_LABELS[by][c]} {fmt.euros(v)}" for c, v in amounts.loc[last].items() if v > 0
     )
     alt = (f"Barres empilées : {what} par {'financeur' if by == 'funder' else 'nature'}, de "
-           f"{amounts.index[0]} à {last} ; en {last}, {fmt.euros(total)} au total" + (f" : {parts}." if parts else "."))
-    return display.figure(fig, alt=alt)
+           f"{amounts.index[0]} à {last} ; en {last}, {fmt.euros(total)} au total" + (f" : {segments}." if segments else "."))
+    return parts.figure(fig, alt=alt)
 
 
-def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> display.Block:
+def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> parts.Table:
     shown = pd.DataFrame(
         {
             "Financeur" if by == "funder" else "Nature": [CATEGORY_LABELS[by][c] for c in shares.index] + ["Total"],
@@ -190,16 +191,16 @@ def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> display.Bl
             "Part": [fmt.percent(v) for v in shares["share"]] + [fmt.percent(1.0)],
         }
     )
-    return display.table(shown, index=False, caption=caption)
+    return parts.table(shown, index=False, caption=caption)
 
 
 def _costs_table(costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int) -> pd.DataFrame:
     published = suppressed_costs(costs, min_cell=min_cell)
     table = pd.DataFrame(
         {
-            "Personnes en parcours": [fmt.integer(v) for v in published["participants"]],
+            report.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
             "Sorties dynamiques": [fmt.integer(v) for v in published["exits_dynamic"]],
-            "Financements": [fmt.euros(v) for v in published["funding_total"]],
+            report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in published["funding_total"]],
             **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in published[k]] for k in COST_KEYS},
         },
         index=[names.get(s, s) for s in costs.index],
@@ -223,12 +224,12 @@ def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | N
         cost_chart(shown["cost_per_participant"], names=names, ax=ax)
         alt = (f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
                f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}.")
-        figures += [display.figure(fig, alt=alt), report.suppression_note(len(costs) - len(drawn), min_cell=min_cell)]
+        figures += [parts.figure(fig, alt=alt), report.suppression_note(len(costs) - len(drawn), min_cell=min_cell)]
     if highlight is not None:
         table = table.loc[[names[highlight], "Médiane des structures"]]
     tables = [
-        display.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-        display.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
+        parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
+        parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
                      "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
                      "peut être publié."),
     ]
@@ -239,7 +240,7 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
     """(figures, tables) of the investment subsidies (action A5)."""
     invest = funding_amounts(dataset, first_year=first_year, last_year=last_year, nature="investissement")
     if invest.empty:
-        return [], [display.text(f"Aucune subvention d'investissement de {first_year} à {last_year} (action A5).")]
+        return [], [parts.text(f"Aucune subvention d'investissement de {first_year} à {last_year} (action A5).")]
     fig = _stacked_figure(invest, by="funder", what="subventions d'investissement (action A5)",
                           title="Subventions d'investissement par financeur (action A5)")
     table = pd.DataFrame(
@@ -249,10 +250,10 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
         },
         index=[str(y) for y in invest.index],
     )
-    return [fig], [display.table(table, caption="Subventions d'investissement par année (action A5)")]
+    return [fig], [parts.table(table, caption="Subventions d'investissement par année (action A5)")]
 
 
-def funding_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     """Département report: funding by funder and nature up to ``year``, European and State
     share, cost per participant per structure, investment subsidies (A5)."""
     missing = _missing(dataset, range(year, year + 1))
@@ -262,15 +263,14 @@ def funding_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> displa
     by_funder = funding_amounts(dataset, first_year=first, last_year=year)
     by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature")
     dep = suppressed_costs(structure_costs(dataset, year, by="departement"), min_cell=min_cell).iloc[0]
-    figures = display.key_figures([
+    figures = parts.key_figures([
         ("Financements de l'année", fmt.euros(by_funder.loc[year].sum()), None),
         ("Part de l'Europe (FSE) et de l'État", fmt.percent(europe_state_share(dataset, year)), None),
-        ("Coût par personne en parcours", fmt.euros(dep["cost_per_participant"]), None),
-        ("Coût par sortie dynamique", fmt.euros(dep["cost_per_dynamic_exit"]), None),
+        *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
     ])
     cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell)
     invest_figures, invest_tables = _investment_blocks(dataset, first, year)
-    return display.join(
+    return parts.join(
         figures,
         _stacked_figure(by_funder, by="funder", what="financements des structures"),
         _stacked_figure(by_nature, by="nature", what="financements des structures"),
@@ -283,7 +283,7 @@ def funding_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> displa
     )
 
 
-def funding_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int = 5) -> display.Block:
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1), structure_id=structure_id)
@@ -292,7 +292,7 @@ def funding_section_structure(dataset: Dataset, *, year: int, structure_id: str,
     first = int(_rows(dataset, structure_id)["year"].min())
     by_funder = funding_amounts(dataset, first_year=first, last_year=year, structure_id=structure_id)
     by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature", structure_id=structure_id)
-    return display.join(
+    return parts.join(
         _stacked_figure(by_funder, by="funder", what=f"financements de {name}"),
         _amounts_table(shares(by_funder, year), by="funder", caption=f"Financements de {name} en {year} par financeur"),
         _amounts_table(shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"),
@@ -300,7 +300,7 @@ def funding_section_structure(dataset: Dataset, *, year: int, structure_id: str,
     )
 
 
-def funding_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int = 5) -> display.Block:
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""
     years = range(first_year, last_year + 1)
@@ -314,17 +314,17 @@ def funding_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, 
     shown = suppressed_costs(dep, min_cell=min_cell)
     table = pd.DataFrame(
         {
-            "Financements": [fmt.euros(v) for v in by_funder.sum(axis=1)],
+            report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in by_funder.sum(axis=1)],
             "Part de l'Europe (FSE) et de l'État": [fmt.percent(europe_state_share(dataset, y)) for y in years],
             **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in shown[k]] for k in COST_KEYS},
         },
         index=[str(y) for y in years],
     )
     invest_figures, invest_tables = _investment_blocks(dataset, first_year, last_year)
-    return display.join(
+    return parts.join(
         _stacked_figure(by_funder, by="funder", what="financements des structures"),
         _stacked_figure(by_nature, by="nature", what="financements des structures"),
         *invest_figures,
-        display.table(table, caption=f"Financements et coûts du département, {first_year}-{last_year}"),
+        parts.table(table, caption=f"Financements et coûts du département, {first_year}-{last_year}"),
         *invest_tables,
     )

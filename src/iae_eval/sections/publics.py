@@ -13,13 +13,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from iae_eval import charts, display, fmt
-from iae_eval.sections import common as report
+from iae_eval import charts, fmt
+from iae_eval.sections import parts
+from iae_eval.sections import shared as report
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.compute import is_examinable
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
-from iae_eval.indicators.suppress import suppress
+from iae_eval.indicators.suppress import masked_legend, suppress
 
 EXAMINED = "exits_examined"
 EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)
@@ -75,7 +76,7 @@ def public_shares(dataset: Dataset, year: int, *, structure_id: str | None = Non
     """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
     pathway, for the département and (with ``structure_id``) the structure, ready to publish:
     columns ``{scope}_count``, ``{scope}_share``, ``{scope}_total`` (scope ``structure``,
-    ``departement``); a small count is ``< 5`` and a share that would give it back is ``s``."""
+    ``departement``); a small count is ``< {min_cell}`` and a share that would give it back is ``s``."""
     scopes = {"departement": report.indicators(dataset, year).iloc[[0]]}
     if structure_id is not None:
         scopes = {"structure": report.indicators(dataset, year, by="structure").loc[[structure_id]], **scopes}
@@ -116,13 +117,13 @@ def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
                                xlabel="Part des sorties examinées")
 
 
-def _figure(draw, frame: pd.DataFrame, alt: str, **options) -> display.Block | None:
+def _figure(draw, frame: pd.DataFrame, alt: str, **options) -> parts.Chart | None:
     drawn = frame.dropna(how="all")
     if drawn.empty:
         return None
     fig, ax = plt.subplots(figsize=(8, 1.8 + 0.45 * len(drawn) * len(drawn.columns)))
     draw(drawn, ax=ax, **options)
-    return display.figure(fig, alt=alt)
+    return parts.figure(fig, alt=alt)
 
 
 def _described(series: pd.Series) -> str:
@@ -134,17 +135,17 @@ def _exits_blocks(dataset: Dataset, year: int, min_cell: int, structure_id: str 
     """(figures, tables) of the "dont RSA" exit view."""
     exits = exits_by_category(dataset, year, structure_id=structure_id)
     if exits.loc[list(EXIT_ROWS[:-1]), "all"].sum() == 0:
-        return [], [display.text(f"Aucune sortie examinée en {year} ({whose}).")]
+        return [], [parts.text(f"Aucune sortie examinée en {year} ({whose}).")]
     shares = exit_shares(exits, min_cell=min_cell)
     alt = (f"Barres horizontales groupées : répartition des sorties examinées de {year} ({whose}) par catégorie, "
            f"toutes sorties ({_described(shares['all'])}) et sorties d'allocataires du RSA "
            f"({_described(shares['rsa'])}).")
     tables = [
-        display.table(exits_table(exits, min_cell=min_cell),
-                      caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})"),
-        display.note("Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
-                     "des sorties constatées ». « < 5 » : effectif inférieur à 5 ; « s » : valeur masquée pour "
-                     "qu'un petit effectif ne puisse pas être retrouvé. Les valeurs masquées ne sont pas tracées."),
+        parts.table(exits_table(exits, min_cell=min_cell),
+                    caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})"),
+        parts.note("Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
+                   f"des sorties constatées ». {masked_legend(min_cell)} Les valeurs masquées ne sont "
+                   "pas tracées."),
     ]
     return [_figure(exit_shares_chart, shares, alt)], tables
 
@@ -159,7 +160,7 @@ def _shares_table(shares: pd.DataFrame, scopes: dict[str, str]) -> pd.DataFrame:
     return table
 
 
-def _section(dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str) -> display.Block:
+def _section(dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str) -> parts.Section:
     shares = public_shares(dataset, year, structure_id=structure_id, min_cell=min_cell)
     scopes = {"departement": "Département"} if structure_id is None else {"structure": name, "departement": "Département"}
     values = pd.DataFrame({s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
@@ -168,26 +169,69 @@ def _section(dataset: Dataset, year: int, min_cell: int, structure_id: str | Non
     alt = f"Barres horizontales : part de chaque public parmi les personnes en parcours en {year} : {described}."
     figures, tables = _exits_blocks(dataset, year, min_cell, structure_id, name)
     caption = f"Publics accueillis en {year}" + ("" if structure_id is None else f" : {name} et département")
-    return display.join(
+    return parts.join(
         _figure(shares_chart, values, alt, labels=scopes),
         *figures,
-        display.table(_shares_table(shares, scopes), caption=caption),
+        parts.table(_shares_table(shares, scopes), caption=caption),
         *tables,
     )
 
 
-def publics_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     """Département report: share of each public, and the exits of RSA recipients by category
     next to all exits (national "dont RSA" view)."""
     if not report.indicators(dataset, year).iloc[0]["participants"]:
-        return display.note(f"Aucun parcours actif en {year} : pas de public à décrire.")
+        return report.no_data(f"Aucun parcours actif en {year} : pas de public à décrire.")
     return _section(dataset, year, min_cell, None, "département")
 
 
-def publics_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int = 5) -> display.Block:
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
     name = structure_name(dataset, structure_id)
     if not report.indicators(dataset, year, by="structure").at[structure_id, "participants"]:
-        return display.note(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
+        return report.no_data(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
     return _section(dataset, year, min_cell, structure_id, name)
+
+
+#: Lines of the people chart of the bilan (indicator keys → legend).
+BILAN_LINES: dict[str, str] = {
+    "participants": report.INDICATOR_LABELS["participants"],
+    "rsa_participants": "Allocataires du RSA (indicateur 1)",
+    "entries": "Entrées dans l'année",
+}
+
+
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+    """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
+    frame = report.by_year(dataset, first_year, last_year)
+    if not frame["participants"].fillna(0).any():
+        return report.no_data(report.NO_DATA_PERIOD)
+    numbers = report.shown_numbers(frame, min_cell=min_cell)
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    charts.trend_lines(numbers[list(BILAN_LINES)], ax=ax, labels=BILAN_LINES, ylabel="Personnes")
+    alt = (
+        f"Courbes de {first_year} à {last_year} : personnes en parcours, allocataires du RSA et entrées par année ; "
+        + " ; ".join(
+            f"{y} : {fmt.integer(numbers.at[y, 'participants'])} personnes dont "
+            f"{fmt.integer(numbers.at[y, 'rsa_participants'])} au RSA"
+            for y in numbers.index
+        )
+        + "."
+    )
+    shown = report.suppressed(frame, min_cell=min_cell)
+    publics = pd.DataFrame(
+        {
+            str(y): [report.share_text(shown.at[y, k], shown.at[y, "participants"]) for k in report.PUBLIC_KEYS]
+            for y in frame.index
+        },
+        index=[report.PUBLIC_LABELS[k] for k in report.PUBLIC_KEYS],
+    )
+    counts = report.columns_by_year(
+        frame, ["participants", "rsa_participants", "entries", "rsa_entries"], min_cell=min_cell
+    )
+    return parts.join(
+        parts.figure(fig, alt),
+        parts.table(counts, caption="Personnes en parcours et entrées par année"),
+        parts.table(publics, caption="Part de chaque public parmi les personnes en parcours"),
+    )

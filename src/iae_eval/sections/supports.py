@@ -15,6 +15,8 @@ import seaborn as sns
 from matplotlib.patches import Patch
 
 from iae_eval import display, fmt
+from iae_eval.sections import parts
+from iae_eval.sections.shared import no_data
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import people_active, structures_active
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
@@ -113,12 +115,12 @@ def presence_chart(by_year: pd.DataFrame, *, ax=None):
 # --- Sections ------------------------------------------------------------------------------------
 
 
-def _missing(dataset: Dataset, years: range) -> display.Block | None:
+def _missing(dataset: Dataset, years: range) -> parts.Section | None:
     period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
     if not any(structures_active(dataset.participants, y) for y in years):
-        return display.note(f"Aucune structure active en {period}.")
+        return no_data(f"Aucune structure active en {period}.")
     if not any(_carriers(dataset, y) for y in years):
-        return display.note(f"Pas de supports d'activité renseignés pour les structures actives en {period}.")
+        return no_data(f"Pas de supports d'activité renseignés pour les structures actives en {period}.")
     return None
 
 
@@ -147,10 +149,10 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int) -> list:
         top = ", ".join(f"{ACTIVITY_SUPPORTS.get(c, c)} {fmt.integer(v)}" for c, v in drawn.head(3).items())
         alt = (f"Barres horizontales : personnes en parcours en {year} par support d'activité, "
                f"{len(people)} supports présents ; les plus fréquents : {top}.")
-        blocks.append(display.figure(fig, alt=alt))
+        blocks.append(parts.figure(fig, alt=alt))
     hidden = int(shown.isna().sum())
     if hidden:
-        blocks.append(display.note(f"{hidden} support(s) dont l'effectif est inférieur à {min_cell} ne sont "
+        blocks.append(parts.note(f"{hidden} support(s) dont l'effectif est inférieur à {min_cell} ne sont "
                                    "pas représentés sur le graphique (effectif masqué dans le tableau)."))
     table = pd.DataFrame(
         {
@@ -159,12 +161,12 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int) -> list:
             "Personnes en parcours": [fmt.integer(v) for v in masked],
         }
     )
-    blocks.append(display.table(table, index=False, caption=f"Supports d'activité en {year}"))
-    blocks.append(display.note(DOUBLE_COUNT_SENTENCE + " (A3) : support visé par l'action A3."))
+    blocks.append(parts.table(table, index=False, caption=f"Supports d'activité en {year}"))
+    blocks.append(parts.note(DOUBLE_COUNT_SENTENCE + " (A3) : support visé par l'action A3."))
     return blocks
 
 
-def supports_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     """Département report: supports present in ``year``, people by support, the sheet's
     potential supports present or still missing."""
     missing = _missing(dataset, range(year, year + 1))
@@ -176,15 +178,15 @@ def supports_section(dataset: Dataset, *, year: int, min_cell: int = 5) -> displ
     verb = "est présent" if present <= 1 else "sont présents"
     lead = (f"En {year}, {present} des {len(potential)} supports visés par l'action A3 {verb}"
             + (f" ; encore absents : {', '.join(absent)}." if absent else "."))
-    return display.join(
-        display.text(lead),
+    return parts.join(
+        parts.lead(lead),
         *_people_blocks(dataset, year, min_cell),
-        display.table(_potential_table(dataset, [year]), index=False,
+        parts.table(_potential_table(dataset, [year]), index=False,
                       caption=f"Supports visés par l'action A3, {year}"),
     )
 
 
-def supports_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int = 5) -> display.Block:
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
     """Bilan: supports present each year, potential supports at the start and the end of the
     period, people by support in the last year."""
     years = range(first_year, last_year + 1)
@@ -199,9 +201,9 @@ def supports_section_bilan(dataset: Dataset, *, first_year: int, last_year: int,
            f"{int((by_year[first_year] > 0).sum())} supports présents en {first_year}, "
            f"{int((by_year[last_year] > 0).sum())} en {last_year}"
            + (f" ; nouveaux : {', '.join(gained)}." if gained else "."))
-    blocks = [display.figure(fig, alt=alt)]
+    blocks = [parts.figure(fig, alt=alt)]
     if _carriers(dataset, last_year):
         blocks += _people_blocks(dataset, last_year, min_cell)
-    blocks.append(display.table(_potential_table(dataset, sorted({first_year, last_year})), index=False,
+    blocks.append(parts.table(_potential_table(dataset, sorted({first_year, last_year})), index=False,
                                 caption=f"Supports visés par l'action A3, {first_year} et {last_year}"))
-    return display.join(*blocks)
+    return parts.join(*blocks)

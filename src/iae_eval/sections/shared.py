@@ -1,14 +1,11 @@
-"""What the report sections share: loading, indicator labels and formats, small-count
-suppression, the "no data" sentence and the "Comment lire ce rapport" section.
+"""What the report sections share: loading, indicators, French formats, small-count
+suppression, the "no data" sentence, the département's total row and target sentences.
 
-The sections themselves live in :mod:`iae_eval.sections.departement`,
-:mod:`iae_eval.sections.structure` and :mod:`iae_eval.sections.bilan` (and, for the evaluation
-themes, in :mod:`iae_eval.sections.publics`, :mod:`iae_eval.sections.funding`, :mod:`iae_eval.sections.supports`,
-:mod:`iae_eval.sections.sd` and :mod:`iae_eval.sections.action_plan`); each returns a
-:class:`~iae_eval.display.Block` that a notebook cell displays as its last expression.
+The sections live in one module per theme (:mod:`iae_eval.sections.exits`, …); each view
+returns a :class:`~iae_eval.sections.parts.Section`.
 
 Suppression: every table of people counts goes through :func:`suppressed` (small counts
-read ``< 5``, cells masked to protect them read ``s``); charts draw :func:`drawable`
+read ``< {min_cell}``, cells masked to protect them read ``s``); charts draw :func:`drawable`
 numbers only, so a chart never shows what its table hides.
 """
 
@@ -19,12 +16,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import display, fmt
+from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.data.load import load_dataset
-from iae_eval.data.reference import EXIT_CATEGORY_LABELS, KIND_LABELS
-from iae_eval.data.rules import DEFAULT_RULES, get_profile
+from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import (
     EXIT_KEYS,
@@ -35,7 +31,9 @@ from iae_eval.indicators.catalogue import (
 )
 from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
+from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.indicators.suppress import suppress
+from iae_eval.sections import parts
 
 NO_DATA = "Pas de données pour cette année."
 #: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
@@ -169,7 +167,7 @@ def share_text(count: object, total: object) -> str:
     return fmt.percent(share(count, total))
 
 
-def key_figure_cards(shown: pd.DataFrame, *, year: int, cards: list[tuple[str, str]]) -> display.Block:
+def key_figure_cards(shown: pd.DataFrame, *, year: int, keys: tuple[str, ...]) -> parts.KeyFigures:
     """Headline figures of ``year`` from ``shown`` (suppressed values, one row per year), each
     with its target and the previous year's value when ``shown`` has it."""
 
@@ -177,11 +175,11 @@ def key_figure_cards(shown: pd.DataFrame, *, year: int, cards: list[tuple[str, s
         return format_value(key, shown.at[y, key]) if y in shown.index else fmt.MISSING
 
     def detail(key: str) -> str:
-        parts = [f"objectif {fmt.percent(TARGETS[key], 0)}"] if key in TARGETS else []
+        bits = [f"objectif {fmt.percent(TARGETS[key], 0)}"] if key in TARGETS else []
         before = value(key, year - 1) if (year - 1) in shown.index else "pas de données"
-        return " · ".join([*parts, f"{year - 1} : {before}"])
+        return " · ".join([*bits, f"{year - 1} : {before}"])
 
-    return display.key_figures((label, value(key, year), detail(key)) for label, key in cards)
+    return parts.key_figures((INDICATOR_LABELS[key], value(key, year), detail(key)) for key in keys)
 
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
@@ -189,16 +187,16 @@ def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{fmt.integer(count)} {word if abs(count) < 2 else (plural_word or word + 's')}"
 
 
-def no_data(sentence: str = NO_DATA) -> display.Block:
-    """The one sentence a section shows when its table is missing or empty."""
-    return display.note(sentence)
+def no_data(sentence: str = NO_DATA) -> parts.Section:
+    """The section that is one sentence: its table is missing or empty."""
+    return parts.Section.of(parts.note(sentence))
 
 
-def suppression_note(hidden: int, *, min_cell: int, what: str = "structures") -> display.Block | None:
+def suppression_note(hidden: int, *, min_cell: int, what: str = "structures") -> parts.Paragraph | None:
     """The note under a chart that leaves out masked values (``None`` when none is)."""
     if not hidden:
         return None
-    return display.note(
+    return parts.note(
         f"{fmt.integer(hidden)} {what} aux effectifs inférieurs à {min_cell} ne sont pas représentées "
         f"sur le graphique (valeurs masquées dans le tableau)."
     )
@@ -222,73 +220,55 @@ def target_sentence(key: str, value: object, year: int | str, *, subject: str = 
     return f"En {year}, le {label} {subject} ({fmt.percent(value)}) {verdict} l'objectif de {target}."
 
 
-# --- "Comment lire ce rapport" --------------------------------------------------------------------
+#: Label of the département's row under a table of structures, territories or kinds.
+TOTAL = "Département"
 
 
-def how_to_read(dataset: Dataset, *, min_cell: int) -> display.Block:
-    """Definitions used by every report: pathways, examinable exits, categories, rates,
-    targets, indicators 1-3 and the small-count rule."""
-    profile = get_profile(dataset.rules)
-    stays = pd.DataFrame(
-        {
-            "Type de structure": [f"{k} — {KIND_LABELS[k]}" for k in profile.minimum_stay],
-            "Durée minimale avant qu'une sortie soit examinée": [
-                r.describe() for r in profile.minimum_stay.values()
-            ],
-        }
-    )
-    reasons = dataset.exit_reasons.sort_values("code")
-    nomenclature = pd.DataFrame(
-        {
-            "Code": [fmt.integer(c) for c in reasons["code"]],
-            "Situation à la sortie": list(reasons["label"]),
-            "Catégorie": [EXIT_CATEGORY_LABELS.get(c, c) for c in reasons["category"]],
-        }
-    )
-    durable, dynamic = fmt.percent(TARGETS["durable_rate"], 0), fmt.percent(TARGETS["dynamic_rate"], 0)
-    paragraphs = [
-        "Un parcours est un contrat d'une personne dans une structure, sous un type de "
-        "conventionnement (ACI, AI, EI, ETTI). Il est actif une année donnée s'il a commencé au "
-        "plus tard le 31 décembre et n'était pas terminé au 1er janvier. Les personnes sont "
-        "comptées une seule fois, même avec plusieurs parcours ; un total par type de structure "
-        "peut donc dépasser le total départemental.",
-        "Une sortie n'est examinée que si le parcours a duré le minimum prévu pour son type de "
-        "structure (tableau ci-dessous). Les sorties plus courtes sont comptées à part (« sorties "
-        "avant la durée minimale ») et dans aucun autre chiffre de sortie.",
-        f"Règles de durée minimale appliquées : « {profile.name} », {profile.label}."
-        + (
-            f" Une personne n'est comptée en parcours une année que si elle y a travaillé au moins "
-            f"{fmt.integer(profile.participant_min_hours)} heure."
-            if profile.participant_min_hours is not None
-            else ""
-        ),
-    ]
-    after = [
-        "Chaque sortie est classée dans une catégorie selon la situation à la sortie "
-        "(nomenclature de l'ASP, tableau ci-dessus). Les sorties « Retrait des sorties "
-        "constatées » sont neutralisées : elles ne comptent dans le dénominateur d'aucun taux.",
-        "Sorties examinées = sorties constatées − retraits. Taux d'emploi durable = sorties en "
-        "emploi durable ÷ sorties examinées. Taux de sorties dynamiques = (emploi durable + emploi "
-        "de transition + sorties positives) ÷ sorties examinées.",
-        f"Objectifs de la période, à atteindre dans les trois ans d'une convention : taux d'emploi "
-        f"durable d'au moins {durable}, taux de sorties dynamiques d'au moins {dynamic}.",
-        "Indicateurs de la fiche H5 : (1) allocataires du RSA ayant un parcours actif dans "
-        "l'année ; (2) allocataires du RSA sortis dans l'année en emploi durable ou en formation "
-        "qualifiante ; (3) marchés du Conseil général notifiés dans l'année avec une clause "
-        "sociale (3a) et opérations menées avec les structures d'insertion (3b).",
-        f"Secret statistique : un effectif de personnes ou de parcours compris entre 1 et "
-        f"{min_cell - 1} est remplacé par « < {min_cell} ». « s » signale une case masquée pour "
-        "qu'une valeur masquée ne puisse pas être retrouvée par différence avec un total, ou un taux "
-        f"calculé sur moins de {min_cell} sorties examinées ou dont on pourrait déduire un effectif "
-        "masqué. Les graphiques ne représentent pas les valeurs masquées. « — » signale une valeur "
-        "non définie (dénominateur nul ou donnée absente). Les montants, les heures et les nombres "
-        "de marchés et d'opérations ne sont jamais masqués. Aucun identifiant de personne ne figure "
-        "dans les rapports.",
-    ]
-    return display.join(
-        *(display.text(p) for p in paragraphs),
-        display.table(stays, index=False, caption="Durée minimale de parcours par type de structure"),
-        *(display.text(p) for p in after[:1]),
-        display.table(nomenclature, index=False, caption="Motifs de sortie et catégories"),
-        *(display.text(p) for p in after[1:]),
-    )
+def with_total(frame: pd.DataFrame, total: pd.Series) -> pd.DataFrame:
+    """``frame`` with the département's row (the column totals) appended as :data:`TOTAL`."""
+    return pd.concat([frame, pd.DataFrame([total], index=[TOTAL])])
+
+
+def by_structure(dataset: Dataset, year: int) -> pd.DataFrame:
+    """The indicators of ``year`` per structure, indexed by the structures' names."""
+    frame = indicators(dataset, year, by="structure")
+    names = structure_names(dataset)
+    frame.index = [names.get(k, k) for k in frame.index]
+    return frame
+
+
+def period_years(first_year: int, last_year: int) -> list[int]:
+    """Every year from ``first_year`` to ``last_year``; ``ValueError`` when they are reversed."""
+    if first_year > last_year:
+        raise ValueError(f"first_year ({first_year}) est après last_year ({last_year})")
+    return list(range(first_year, last_year + 1))
+
+
+def by_year(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
+    """The département's indicators of each year of the period (index: year)."""
+    frame = trends(dataset, period_years(first_year, last_year)).set_index("year").sort_index()
+    return frame.drop(columns=["key", "scope"], errors="ignore")
+
+
+def columns_by_year(frame: pd.DataFrame, keys: list[str], *, min_cell: int) -> pd.DataFrame:
+    """Indicators as rows, years as columns, suppressed and formatted."""
+    table = formatted(frame, min_cell=min_cell, columns=keys).T
+    table.columns = [str(y) for y in frame.index]
+    return table
+
+
+def structure_years(dataset: Dataset, structure_id: str, years: list[int]) -> pd.DataFrame:
+    """The structure's indicators over ``years`` (index: year)."""
+    if not years:
+        return pd.DataFrame()
+    long = trends(dataset, years, by="structure")
+    own = long[long["key"].astype(str) == structure_id].set_index("year").sort_index()
+    return own.drop(columns=["key", "scope"], errors="ignore")
+
+
+def structure_row(dataset: Dataset, year: int, structure_id: str) -> pd.Series:
+    """The structure's indicators of ``year``; ``ValueError`` naming the known ids if unknown."""
+    frame = indicators(dataset, year, by="structure")
+    if structure_id not in frame.index:
+        structure_name(dataset, structure_id)  # raises ValueError naming the known ids
+    return frame.loc[structure_id]

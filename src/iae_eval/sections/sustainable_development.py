@@ -15,8 +15,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import ListedColormap
 
-from iae_eval import charts, display, fmt
-from iae_eval.sections import common as report
+from iae_eval import charts, fmt
+from iae_eval.sections import parts
+from iae_eval.sections import shared as report
 from iae_eval.sections.action_plan import plan_state
 from iae_eval.data.dataset import Dataset
 from iae_eval.display import PALETTE
@@ -214,17 +215,17 @@ def sd_evidence(dataset: Dataset, year: int, *, structure_id: str | None = None,
 # --- Sections ------------------------------------------------------------------------------------
 
 
-def _missing(dataset: Dataset, years: range) -> display.Block | None:
+def _missing(dataset: Dataset, years: range) -> parts.Section | None:
     if dataset.sd_assessment is None:
-        return display.note("Pas de grille de développement durable dans les données.")
+        return report.no_data("Pas de grille de développement durable dans les données.")
     if not dataset.sd_assessment["year"].isin(list(years)).any():
         period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        return display.note(f"Pas d'évaluation de développement durable pour {period}.")
+        return report.no_data(f"Pas d'évaluation de développement durable pour {period}.")
     return None
 
 
-def _evidence_note(min_cell: int) -> display.Block:
-    return display.note(f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
+def _evidence_note(min_cell: int) -> parts.Paragraph:
+    return parts.note(f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
                         "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini.")
 
 
@@ -241,7 +242,7 @@ def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def sd_section_departement(dataset: Dataset, *, year: int, min_cell: int = 5) -> display.Block:
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
@@ -257,16 +258,16 @@ def sd_section_departement(dataset: Dataset, *, year: int, min_cell: int = 5) ->
     alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
            f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
            f"ensemble ; {summary}.")
-    return display.join(
-        display.figure(fig, alt=alt),
-        display.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
-        display.table(sd_evidence(dataset, year, min_cell=min_cell), index=False,
+    return parts.join(
+        parts.figure(fig, alt=alt),
+        parts.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
+        parts.table(sd_evidence(dataset, year, min_cell=min_cell), index=False,
                       caption=f"Éléments de preuve par pilier, {year}"),
         _evidence_note(min_cell),
     )
 
 
-def sd_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int = 5) -> display.Block:
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1))
@@ -275,7 +276,7 @@ def sd_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_
     scores = sd_scores(dataset, year)
     own = scores[scores["structure_id"] == structure_id]
     if own.empty:
-        return display.note(f"Pas d'évaluation de développement durable de {name} pour {year}.")
+        return report.no_data(f"Pas d'évaluation de développement durable de {name} pour {year}.")
     fig, ax = plt.subplots(figsize=(9, 0.4 * scores["criterion"].nunique() + 2))
     sd_structure_chart(dataset, year, structure_id, ax=ax)
     median = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
@@ -291,16 +292,16 @@ def sd_section_structure(dataset: Dataset, *, year: int, structure_id: str, min_
             "Commentaire": [comments.get((year, structure_id, c), "") for c in own["criterion"]],
         }
     ).fillna("")
-    return display.join(
-        display.figure(fig, alt=alt),
-        display.table(table, index=False, caption=f"Scores de {name}, {year}"),
-        display.table(sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell), index=False,
+    return parts.join(
+        parts.figure(fig, alt=alt),
+        parts.table(table, index=False, caption=f"Scores de {name}, {year}"),
+        parts.table(sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell), index=False,
                       caption=f"Éléments de preuve par pilier, {name}, {year}"),
         _evidence_note(min_cell),
     )
 
 
-def sd_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int = 5) -> display.Block:
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
     missing = _missing(dataset, range(first_year, last_year + 1))
     if missing is not None:
@@ -327,11 +328,11 @@ def sd_section_bilan(dataset: Dataset, *, first_year: int, last_year: int, min_c
     for y in range(first_year, last_year + 1):
         frame = sd_evidence(dataset, y, min_cell=min_cell).rename(columns={"Valeur": str(y)})
         evidence = frame if evidence is None else evidence.merge(frame, on=["Pilier", "Élément de preuve"])
-    return display.join(
-        display.figure(fig, alt=alt),
-        display.note("Score de l'action dans son ensemble quand il est renseigné, sinon moyenne des "
+    return parts.join(
+        parts.figure(fig, alt=alt),
+        parts.note("Score de l'action dans son ensemble quand il est renseigné, sinon moyenne des "
                      "scores des structures (ligne « Source »)."),
-        display.table(table, caption=f"Score moyen par groupe de critères, {first_year}-{last_year}"),
-        display.table(evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"),
+        parts.table(table, caption=f"Score moyen par groupe de critères, {first_year}-{last_year}"),
+        parts.table(evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"),
         _evidence_note(min_cell),
     )

@@ -1,0 +1,129 @@
+"""Social clauses in public contracts (indicator 3a): contracts, insertion hours planned and done."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iae_eval import charts, fmt
+from iae_eval.data.dataset import Dataset
+from iae_eval.data.reference import CLAUSE_TYPES
+from iae_eval.sections import parts
+from iae_eval.sections import shared as r
+
+
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+    """Contracts of the year with a social clause (indicator 3a), their share and insertion hours."""
+    if not r.has_rows(dataset.contracts, year):
+        return r.no_data()
+    dep = r.departement_row(dataset, year)
+    contracts = dataset.contracts[(dataset.contracts["year"] == year)]
+    with_clause = contracts[contracts["social_clause"].astype(bool)]
+    done_rate = r.share(dep["insertion_hours_done"], dep["insertion_hours_planned"])
+    figures = parts.key_figures(
+        [
+            ("Marchés notifiés", fmt.integer(dep["contracts_total"]), None),
+            (
+                r.INDICATOR_LABELS["contracts_with_clause"],
+                fmt.integer(dep["contracts_with_clause"]),
+                f"{fmt.percent(dep['clause_share'])} des marchés",
+            ),
+            (r.INDICATOR_LABELS["insertion_hours_planned"], fmt.hours(dep["insertion_hours_planned"]), None),
+            (
+                r.INDICATOR_LABELS["insertion_hours_done"],
+                fmt.hours(dep["insertion_hours_done"]),
+                f"{fmt.percent(done_rate)} des heures prévues",
+            ),
+        ]
+    )
+    if with_clause.empty:
+        return parts.join(figures, parts.text(f"Aucun marché notifié en {year} ne comporte de clause sociale."))
+    by_type = with_clause.groupby("clause_type", dropna=False).agg(
+        contrats=("contract_id", "size"), prevues=("hours_planned", "sum"), realisees=("hours_done", "sum")
+    )
+    type_table = pd.DataFrame(
+        {
+            "Type de clause": [CLAUSE_TYPES.get(t, t) for t in by_type.index],
+            "Marchés": [fmt.integer(v) for v in by_type["contrats"]],
+            "Heures prévues": [fmt.hours(v) for v in by_type["prevues"]],
+            "Heures réalisées": [fmt.hours(v) for v in by_type["realisees"]],
+        }
+    )
+    by_buyer = with_clause.groupby("buyer").agg(planned=("hours_planned", "sum"), done=("hours_done", "sum"))
+    by_buyer = by_buyer[(by_buyer > 0).any(axis=1)].sort_values("planned", ascending=False)
+    items: list = [figures]
+    if not by_buyer.empty:
+        fig, ax = r.new_figure(2 * len(by_buyer), per_row=0.3)
+        charts.grouped_bars(
+            by_buyer,
+            ax=ax,
+            labels={"planned": "Heures prévues", "done": "Heures réalisées"},
+            value_kind="hours",
+            xlabel="Heures d'insertion",
+        )
+        alt = (
+            f"Barres horizontales groupées : heures d'insertion prévues et réalisées en {year} dans les marchés "
+            f"avec clause sociale, pour {len(by_buyer)} acheteurs ; au total {fmt.hours(by_buyer['planned'].sum())} "
+            f"prévues et {fmt.hours(by_buyer['done'].sum())} réalisées."
+        )
+        items.append(parts.figure(fig, alt))
+    items.append(
+        parts.table(type_table, index=False, caption=f"Marchés avec clause sociale notifiés en {year}, par type de clause")
+    )
+    return parts.join(*items)
+
+
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+    """Contracts with a social clause whose insertion the structure carried in the year."""
+    if not r.has_rows(dataset.contracts, year):
+        return r.no_data()
+    contracts = dataset.contracts
+    own = contracts[(contracts["year"] == year) & (contracts["structure_id"] == structure_id)]
+    own = own[own["social_clause"].astype(bool)]
+    if own.empty:
+        return parts.join(
+            parts.lead(f"La structure n'a porté l'insertion d'aucun marché avec clause sociale notifié en {year}.")
+        )
+    table = pd.DataFrame(
+        {
+            "Marché": list(own["title"]),
+            "Acheteur": list(own["buyer"]),
+            "Type de clause": [CLAUSE_TYPES.get(t, t) for t in own["clause_type"]],
+            "Heures prévues": [fmt.hours(v) for v in own["hours_planned"]],
+            "Heures réalisées": [fmt.hours(v) for v in own["hours_done"]],
+        }
+    )
+    return parts.join(
+        parts.lead(
+            f"En {year}, la structure a porté l'insertion de {fmt.integer(len(own))} marché(s) avec clause sociale : "
+            f"{fmt.hours(own['hours_planned'].sum())} prévues, {fmt.hours(own['hours_done'].sum())} réalisées."
+        ),
+        parts.table(table, index=False, caption=f"Marchés avec clause sociale notifiés en {year}"),
+    )
+
+
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+    """Contracts with a social clause (indicator 3a), their share and insertion hours, per year."""
+    contracts = dataset.contracts
+    if contracts is None or not contracts["year"].between(first_year, last_year).any():
+        return r.no_data(r.NO_DATA_PERIOD)
+    frame = r.by_year(dataset, first_year, last_year)
+    keys = ["contracts_total", "contracts_with_clause", "clause_share", *r.HOUR_KEYS]
+    hours = frame[list(r.HOUR_KEYS)].astype(float)
+    hours.index = [str(y) for y in hours.index]
+    items: list = []
+    if hours.fillna(0).to_numpy().any():
+        fig, ax = r.new_figure(2 * len(hours), per_row=0.3)
+        charts.grouped_bars(hours, ax=ax, labels=r.INDICATOR_LABELS, value_kind="hours", xlabel="Heures d'insertion")
+        alt = (
+            f"Barres horizontales groupées : heures d'insertion prévues et réalisées dans les marchés avec clause sociale, "
+            f"de {first_year} à {last_year} ; "
+            + " ; ".join(f"{y} : {fmt.hours(p)} prévues, {fmt.hours(d)} réalisées" for y, (p, d) in hours.iterrows())
+            + "."
+        )
+        items.append(parts.figure(fig, alt))
+    items.append(
+        parts.table(
+            r.columns_by_year(frame, keys, min_cell=min_cell), caption="Marchés et clauses sociales par année"
+        )
+    )
+    return parts.join(*items)

@@ -1,0 +1,57 @@
+"""The structure's indicators beside its territory's and the département's."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iae_eval.data.dataset import Dataset
+from iae_eval.sections import parts
+from iae_eval.sections import shared as r
+
+#: Rows of the "structure beside the département" table.
+COMPARED_KEYS: tuple[str, ...] = (
+    "participants",
+    "rsa_participants",
+    "entries",
+    "rsa_entries",
+    "women",
+    "youth_under_26",
+    "seniors_50_plus",
+    "deld",
+    "rqth",
+    "exits",
+    "short_exits",
+    "exits_examined",
+    "durable_rate",
+    "dynamic_rate",
+    "mean_duration_months",
+    "rsa_durable_or_training",
+    "contracts_with_clause",
+    "insertion_hours_planned",
+    "insertion_hours_done",
+    "operations",
+    "funding_total",
+    "cost_per_participant",
+    "cost_per_dynamic_exit",
+)
+
+
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+    """The structure's indicators beside its territory's and the département's."""
+    own = r.structure_row(dataset, year, structure_id)
+    territory_name = str(dataset.structures.set_index("structure_id").at[structure_id, "territory"])
+    territory = r.indicators(dataset, year, by="territory").loc[territory_name]
+    dep = r.departement_row(dataset, year)
+    columns = {"Structure": own, f"Territoire ({territory_name})": territory, r.TOTAL: dep}
+    keys = list(COMPARED_KEYS)
+    table = pd.DataFrame(
+        {
+            title: list(r.formatted(pd.DataFrame([row]), min_cell=min_cell, columns=keys).iloc[0])
+            for title, row in columns.items()
+        },
+        index=[r.INDICATOR_LABELS[k] for k in keys],
+    )
+    return parts.join(
+        parts.table(table, caption=f"Indicateurs {year} : structure, territoire et département"),
+        parts.note("Les marchés, opérations et financements de la structure sont ceux qui portent son identifiant."),
+    )

@@ -1,0 +1,117 @@
+"""Exits by category: stacked bars and tables, per structure, per year, or one structure
+beside the département (with its exit rates)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from iae_eval import charts, fmt
+from iae_eval.data.dataset import Dataset
+from iae_eval.sections import parts
+from iae_eval.sections import shared as r
+from iae_eval.sections.rates import rates_parts
+
+
+def masked_label(min_cell: int) -> str:
+    """Legend of the hatched segment standing for the masked categories of a bar."""
+    return f"Catégories masquées (secret statistique, effectifs < {min_cell})"
+
+
+def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """What a stacked-exit chart may draw for the rows of ``frame`` (suppressed form
+    ``shown``): the category counts (NaN where masked) and, per row, the exits of its
+    masked categories together. Rows whose number of exits is masked or 0 are dropped."""
+    numbers = r.drawable(frame, shown)
+    numbers = numbers[numbers["exits"].fillna(0) > 0]
+    categories = numbers[list(r.EXIT_KEYS)]
+    rest = numbers["exits"] - categories.sum(axis=1, min_count=0)
+    categories.columns = [k.removeprefix("exits_") for k in categories.columns]
+    return categories, rest.where(categories.isna().any(axis=1))
+
+
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+    """Exits of the year by category, per structure: stacked bars and table."""
+    frame = r.by_structure(dataset, year)
+    frame = frame[(frame["exits"] > 0) | (frame["short_exits"] > 0)]
+    if frame.empty:
+        return r.no_data(f"Aucune sortie en {year}.")
+    frame = frame.sort_values(["exits", "short_exits"], ascending=False)
+    full = r.with_total(frame, r.departement_row(dataset, year))
+    shown = r.suppressed(full, min_cell=min_cell, total_row=r.TOTAL)
+    columns = [*r.EXIT_KEYS, "exits", "exits_examined", "short_exits"]
+    categories, rest = exit_bars(frame, shown.drop(index=r.TOTAL))
+    hidden = int((frame["exits"] > 0).sum()) - len(categories)
+    items: list = []
+    if not categories.empty:
+        fig, ax = r.new_figure(len(categories))
+        charts.stacked_exits(categories, ax=ax, masked=rest, masked_label=masked_label(min_cell))
+        dep = shown.loc[r.TOTAL]
+        alt = (
+            f"Barres horizontales empilées : sorties de {year} par catégorie pour {len(categories)} structures"
+            + (f" ({hidden} non représentées, effectifs inférieurs à {min_cell})" if hidden else "")
+            + f" ; département : {fmt.integer(dep['exits'])} sorties dont {fmt.integer(dep['exits_emploi_durable'])} "
+            f"en emploi durable, taux de sorties dynamiques {fmt.percent(dep['dynamic_rate'])}."
+        )
+        items.append(parts.figure(fig, alt))
+    items.append(r.suppression_note(hidden, min_cell=min_cell))
+    if rest.notna().any():
+        items.append(
+            parts.note(
+                "Dans une barre, les catégories masquées par le secret statistique sont regroupées en un "
+                "segment hachuré."
+            )
+        )
+    items.append(
+        parts.table(r.labelled(shown, columns), caption=f"Sorties de {year} par catégorie et par structure")
+    )
+    return parts.join(*items)
+
+
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+    """The structure's exits by category and its exit rates against the targets, beside the département."""
+    own = r.structure_row(dataset, year, structure_id)
+    if not own["exits"] and not own["short_exits"]:
+        return r.no_data(f"Aucune sortie en {year} dans cette structure.")
+    dep = r.departement_row(dataset, year)
+    frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
+    shown = r.suppressed(frame, min_cell=min_cell)
+    keys = [*r.EXIT_KEYS, "exits_examined", "short_exits"]
+    columns = {}
+    for scope in ("Structure", "Département"):
+        columns[scope] = [r.format_value(k, shown.at[scope, k]) for k in keys]
+        columns[f"Part ({scope.lower()})"] = [
+            r.share_text(shown.at[scope, k], shown.at[scope, "exits"]) if k in r.EXIT_KEYS else ""
+            for k in keys
+        ]
+    table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
+    return parts.join(
+        parts.table(table, caption=f"Sorties de {year} par catégorie"),
+        rates_parts(frame, shown, title="de la structure et du département", year=year, min_cell=min_cell),
+    )
+
+
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+    """Exits by category per year (stacked bars)."""
+    frame = r.by_year(dataset, first_year, last_year)
+    if not frame["exits"].fillna(0).any():
+        return r.no_data(r.NO_DATA_PERIOD)
+    shown = r.suppressed(frame, min_cell=min_cell)
+    categories, rest = exit_bars(frame, shown)
+    categories.index = rest.index = [str(y) for y in categories.index]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    charts.stacked_exits(categories, ax=ax, horizontal=False, masked=rest, masked_label=masked_label(min_cell))
+    described = " ; ".join(
+        f"{y} : {fmt.integer(shown.at[y, 'exits'])} sorties dont "
+        f"{fmt.integer(shown.at[y, 'exits_emploi_durable'])} en emploi durable"
+        for y in frame.index
+    )
+    alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
+    table = r.columns_by_year(frame, [*r.EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell)
+    return parts.join(
+        parts.figure(fig, alt),
+        parts.note("Les catégories masquées par le secret statistique sont regroupées en un segment hachuré.")
+        if rest.notna().any()
+        else None,
+        parts.table(table, caption="Sorties par catégorie et par année"),
+    )

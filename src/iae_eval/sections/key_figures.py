@@ -1,0 +1,104 @@
+"""Key figures: indicators 1-3, people in pathway and the two exit rates against their targets."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iae_eval import fmt
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import structure_name, structures_active
+from iae_eval.sections import parts
+from iae_eval.sections import shared as r
+
+#: The headline figures (their labels come from the indicator catalogue).
+HEADLINES: tuple[str, ...] = (
+    "participants",
+    "rsa_participants",
+    "rsa_durable_or_training",
+    "durable_rate",
+    "dynamic_rate",
+    "contracts_with_clause",
+    "operations",
+)
+#: Rows of the "fiche H5" table: the headlines, then the figures they are computed from.
+TABLE_KEYS: tuple[str, ...] = (*HEADLINES, "exits_examined", "clause_share")
+_RATES = ("durable_rate", "dynamic_rate")
+
+
+def _with_targets(table: pd.DataFrame) -> pd.DataFrame:
+    table["Objectif"] = [fmt.percent(r.TARGETS[k], 0) if k in r.TARGETS else "" for k in TABLE_KEYS]
+    return table
+
+
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+    """Indicators 1-3, participants and the two exit rates against their targets, with the
+    previous year beside them (when the data covers it)."""
+    years = [y for y in (year - 1, year) if y == year or y in dataset.years()]
+    frame = pd.concat([r.indicators(dataset, y).set_axis([y]) for y in years])
+    current = frame.loc[year]
+    shown = r.suppressed(frame, min_cell=min_cell)
+    table = r.formatted(frame, min_cell=min_cell, columns=list(TABLE_KEYS)).T
+    table.columns = [str(c) for c in table.columns]
+    n_structures = len(structures_active(dataset.participants, year))
+    if not current["participants"]:
+        lead = parts.note(f"Aucun parcours actif en {year} dans les données.")
+    else:
+        lead = parts.lead(
+            f"En {year}, {r.plural(n_structures, 'structure')} d'insertion et "
+            f"{r.format_value('participants', shown.at[year, 'participants'])} personnes en parcours, dont "
+            f"{r.format_value('rsa_participants', shown.at[year, 'rsa_participants'])} "
+            "allocataires du RSA."
+        )
+    return parts.join(
+        lead,
+        r.key_figure_cards(shown, year=year, keys=HEADLINES),
+        *(parts.text(r.target_sentence(k, shown.at[year, k], year)) for k in _RATES),
+        parts.table(_with_targets(table), caption=f"Indicateurs de la fiche H5, {year} et année précédente"),
+    )
+
+
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+    """The structure's headline figures (indicators 1-3, exit rates) with the previous year."""
+    years = [y for y in (year - 1, year) if y in dataset.years()] or [year]
+    frame = r.structure_years(dataset, structure_id, years)
+    if year not in frame.index:
+        frame.loc[year] = r.structure_row(dataset, year, structure_id)
+    shown = r.suppressed(frame, min_cell=min_cell)
+    current = frame.loc[year]
+    name = structure_name(dataset, structure_id)
+    if not current["participants"]:
+        lead = parts.note(f"{name} n'a aucun parcours actif en {year}.")
+    else:
+        lead = parts.lead(
+            f"En {year}, {name} compte {r.format_value('participants', shown.at[year, 'participants'])} personnes "
+            f"en parcours, dont {r.format_value('rsa_participants', shown.at[year, 'rsa_participants'])} "
+            "allocataires du RSA."
+        )
+    return parts.join(
+        lead,
+        r.key_figure_cards(shown, year=year, keys=HEADLINES),
+        *(parts.text(r.target_sentence(k, shown.at[year, k], year, subject="de la structure")) for k in _RATES),
+    )
+
+
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+    """Indicators 1-3 and the exit rates for each year of the period, against the targets."""
+    frame = r.by_year(dataset, first_year, last_year)
+    if not frame["participants"].fillna(0).any():
+        return r.no_data(r.NO_DATA_PERIOD)
+    shown = r.suppressed(frame, min_cell=min_cell)
+    table = r.columns_by_year(frame, list(TABLE_KEYS), min_cell=min_cell)
+    numbers = r.drawable(frame, shown)
+    reached = {k: [str(y) for y in frame.index if numbers.at[y, k] >= r.TARGETS[k]] for k in _RATES}
+    sentences = [
+        f"{r.INDICATOR_LABELS[k]} : objectif de {fmt.percent(r.TARGETS[k], 0)} atteint en "
+        + (", ".join(reached[k]) if reached[k] else "aucune année de la période")
+        + "."
+        for k in _RATES
+    ]
+    period = f"{first_year}-{last_year}" if first_year != last_year else str(first_year)
+    return parts.join(
+        r.key_figure_cards(shown, year=last_year, keys=HEADLINES),
+        *(parts.text(s) for s in sentences),
+        parts.table(_with_targets(table), caption=f"Indicateurs de la fiche H5, {period}"),
+    )

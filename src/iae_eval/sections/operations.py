@@ -1,0 +1,91 @@
+"""Operations carried out with the insertion structures (indicator 3b)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iae_eval import fmt
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import structure_names
+from iae_eval.sections import parts
+from iae_eval.sections import shared as r
+
+
+def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+    """Operations carried out with the insertion structures in the year (indicator 3b)."""
+    if not r.has_rows(dataset.operations, year):
+        return r.no_data()
+    ops = dataset.operations[dataset.operations["year"] == year]
+    names = structure_names(dataset)
+    grouped = (
+        ops.groupby("structure_id")
+        .agg(
+            n=("operation_id", "size"),
+            amount=("amount_eur", "sum"),
+            partners=("partner", lambda s: ", ".join(sorted({str(p) for p in s.dropna()}))),
+        )
+        .sort_values("n", ascending=False)
+    )
+    table = pd.DataFrame(
+        {
+            "Structure": [names.get(k, k) for k in grouped.index],
+            "Opérations": [fmt.integer(v) for v in grouped["n"]],
+            "Montant": [fmt.euros(v) for v in grouped["amount"]],
+            "Partenaires": list(grouped["partners"]),
+        }
+    )
+    return parts.join(
+        parts.lead(
+            f"En {year}, {fmt.integer(len(ops))} opérations ont été menées avec {fmt.integer(len(grouped))} "
+            f"structures d'insertion, pour un montant de {fmt.euros(ops['amount_eur'].sum())}."
+        ),
+        parts.table(table, index=False, caption=f"Opérations menées en {year}, par structure"),
+    )
+
+
+def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+    """Operations carried out with the structure in the year (indicator 3b)."""
+    if not r.has_rows(dataset.operations, year):
+        return r.no_data()
+    ops = dataset.operations
+    own = ops[(ops["year"] == year) & (ops["structure_id"] == structure_id)]
+    if own.empty:
+        return parts.join(parts.lead(f"Aucune opération menée avec la structure en {year}."))
+    table = pd.DataFrame(
+        {
+            "Opération": list(own["title"]),
+            "Partenaire": [p if isinstance(p, str) else fmt.MISSING for p in own["partner"]],
+            "Montant": [fmt.euros(v) for v in own["amount_eur"]],
+        }
+    )
+    return parts.join(
+        parts.lead(f"En {year}, {fmt.integer(len(own))} opération(s) menée(s) avec la structure."),
+        parts.table(table, index=False, caption=f"Opérations menées en {year}"),
+    )
+
+
+def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+    """Operations carried out with the insertion structures per year (indicator 3b)."""
+    ops = dataset.operations
+    if ops is None or not ops["year"].between(first_year, last_year).any():
+        return r.no_data(r.NO_DATA_PERIOD)
+    ops = ops[ops["year"].between(first_year, last_year)]
+    per_year = ops.groupby("year").agg(
+        n=("operation_id", "size"), structures=("structure_id", "nunique"), amount=("amount_eur", "sum")
+    )
+    per_year = per_year.reindex(r.period_years(first_year, last_year)).fillna(0)
+    table = pd.DataFrame(
+        {
+            "Opérations (indicateur 3b)": [fmt.integer(v) for v in per_year["n"]],
+            "Structures concernées": [fmt.integer(v) for v in per_year["structures"]],
+            "Montant": [fmt.euros(v) for v in per_year["amount"]],
+        },
+        index=[str(y) for y in per_year.index],
+    ).T
+    return parts.join(
+        parts.lead(
+            f"De {first_year} à {last_year}, {fmt.integer(len(ops))} opérations ont été menées avec "
+            f"{fmt.integer(ops['structure_id'].nunique())} structures d'insertion."
+        ),
+        parts.table(table, caption="Opérations par année"),
+    )
