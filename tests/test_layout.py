@@ -25,3 +25,24 @@ def test_the_package_re_exports_the_public_api_without_work_at_import():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "30"
+
+
+def test_the_kernel_warm_up_imports_modules_that_exist():
+    """The warm-up swallows import errors (a broken module fails the first report, with its
+    traceback), so it must name modules that exist: after a restructure it once named none."""
+    import importlib
+
+    from iae_eval.batch.worker import WARM_UP_MODULES
+
+    for name in WARM_UP_MODULES:
+        importlib.import_module(name)
+    assert "iae_eval.sections" in WARM_UP_MODULES
+
+
+def test_no_departement_named_in_code_or_notebooks():
+    """The département's name comes from the data (its ``departement`` table)."""
+    root = PACKAGE.parents[1]
+    sources = [*PACKAGE.rglob("*.py"), *(root / "notebooks").glob("*.ipynb")]
+    allowed = {PACKAGE / "data" / "sample.py", PACKAGE / "data" / "fluxiae" / "sample.py"}
+    named = [str(p) for p in sources if p not in allowed and "Hautes-Alpes" in p.read_text(encoding="utf-8")]
+    assert named == []

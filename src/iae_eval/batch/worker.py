@@ -56,17 +56,26 @@ KERNEL_ENV = {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 #: Loggers silenced in workers (kernel noise never reaches the terminal).
 QUIET_LOGGERS = ("papermill", "traitlets", "nbclient", "nbconvert", "jupyter_client", "asyncio")
 
-#: Modules imported once per kernel, before the first report.
-WARM_UP_CODE = """
+#: Modules imported once per kernel, before the first report (every section module too).
+WARM_UP_MODULES: tuple[str, ...] = (
+    "iae_eval.data.load",
+    "iae_eval.indicators.compute",
+    "iae_eval.indicators.suppress",
+    "iae_eval.charts",
+    "iae_eval.display",
+    "iae_eval.sections",
+)
+WARM_UP_CODE = f"""
 import matplotlib
 matplotlib.use("Agg")
 import numpy, pandas, matplotlib.pyplot
-import importlib
-for _name in ("display", "fmt", "reference", "dataset", "load", "pathways", "indicators",
-              "suppress", "charts", "report", "sd", "action_plan", "validate"):
+import importlib, pkgutil
+for _name in {WARM_UP_MODULES!r}:
     try:
-        importlib.import_module("iae_eval." + _name)
-    except Exception:
+        _module = importlib.import_module(_name)
+        for _sub in pkgutil.iter_modules(getattr(_module, "__path__", [])):
+            importlib.import_module(_name + "." + _sub.name)
+    except Exception:  # a broken import fails the first report, with its traceback
         pass
 """
 
