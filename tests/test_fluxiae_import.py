@@ -331,3 +331,16 @@ def test_the_departement_name_given_goes_into_the_dataset(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert read_csv(tmp_path / "out" / "departement.csv") == ["code,name", "05,Hautes-Alpes"]
+
+
+def test_a_departement_without_any_annex_is_one_clear_problem(tmp_path):
+    """Asking for a département the export does not hold is a located message naming the
+    départements it does hold, exit 1, nothing written (it was a traceback)."""
+    result = run_import(MINIMAL, tmp_path / "out", departement="99")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert (
+        "AnnexeFinanciere_31122013_235959.csv: af_numero_annexe_financiere: 099: no financial annex of this "
+        "département of an insertion kind in a kept state (départements in the file: 004, 005)"
+    ) in result.output
+    assert not (tmp_path / "out").exists()

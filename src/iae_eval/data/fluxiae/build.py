@@ -190,6 +190,16 @@ def build_annexes(c: Collector, view: ViewFrame, departement: str) -> Annexes:
     return Annexes(rows)
 
 
+def no_annex_problem(view: ViewFrame, departement: str) -> Problem:
+    """The problem when no annex of the file belongs to ``departement``: which départements it holds."""
+    found = view.frame["af_numero_annexe_financiere"].str.upper().str.extract(ANNEX_NUMBER)["dep"].dropna()
+    listed = ", ".join(sorted(set(found))) or "none"
+    return Problem(
+        view.label, None, "af_numero_annexe_financiere", departement,
+        f"no financial annex of this département of an insertion kind in a kept state (départements in the file: {listed})",
+    )
+
+
 def build_structures(
     c: Collector, view: ViewFrame, annexes: Annexes, annex_view: ViewFrame, territories: dict[str, str] | None
 ) -> pd.DataFrame:

@@ -122,6 +122,8 @@ def import_fluxiae(
     else:
         codes = set() if reasons is None else set(reasons["code"])
     annexes = build.build_annexes(c, views["AnnexeFinanciere"], departement)
+    if annexes.rows.empty and not c.problems:
+        return None, [build.no_annex_problem(views["AnnexeFinanciere"], departement)]
     structures = build.build_structures(c, views["Structure"], annexes, views["AnnexeFinanciere"], territories)
     if c.problems:
         return None, c.problems
