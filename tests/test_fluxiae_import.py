@@ -344,3 +344,19 @@ def test_a_departement_without_any_annex_is_one_clear_problem(tmp_path):
         "département of an insertion kind in a kept state (départements in the file: 004, 005)"
     ) in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_import_creates_no_salt(tmp_path):
+    salt = tmp_path / "secret" / "salt"
+    result = CliRunner().invoke(
+        cli, ["import-fluxiae", str(MINIMAL), "--departement", "99", "--out", str(tmp_path / "out"),
+              "--salt-file", str(salt)],
+    )
+    assert result.exit_code == 1
+    assert not salt.exists() and not (tmp_path / "out").exists()
+    result = CliRunner().invoke(
+        cli, ["import-fluxiae", str(MINIMAL), "--departement", "05", "--out", str(tmp_path / "out"),
+              "--salt-file", str(salt)],
+    )
+    assert result.exit_code == 0, result.output
+    assert salt.stat().st_mode & 0o777 == 0o600

@@ -47,7 +47,9 @@ class ImportResult:
 
 
 def read_salt(path: Path) -> tuple[bytes, bool]:
-    """The salt in ``path`` (created with a random value when missing) and whether it was created."""
+    """The salt in ``path``, or a new random one when the file is missing, and whether it is
+    new (:func:`save_salt` writes it once the import has succeeded: a failed import leaves
+    nothing behind)."""
     path = path.expanduser()
     if path.is_file():
         salt = path.read_bytes().strip()
@@ -56,12 +58,16 @@ def read_salt(path: Path) -> tuple[bytes, bool]:
         return salt, False
     if path.exists():
         raise UsageError(f"--salt-file {path}: not a file")
+    return secrets.token_hex(32).encode(), True
+
+
+def save_salt(path: Path, salt: bytes) -> None:
+    """Write a new salt, readable by its owner only."""
+    path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    salt = secrets.token_hex(32).encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(salt + b"\n")
-    return salt, True
 
 
 def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
@@ -261,9 +267,6 @@ def run_import_command(
     except (ValueError, UsageError) as exc:
         click.echo(f"Error: {exc}", err=True)
         return EXIT_USAGE
-    if created:
-        click.echo(f"A new random salt was written to {salt_path.expanduser()}: keep it secret and reuse it "
-                   "so that the same person keeps the same id from one import to the next.", err=True)
     problems: list[Problem] = []
     territories = None if territories_file is None else read_territories(territories_file, problems)
     result = None
@@ -278,6 +281,10 @@ def run_import_command(
         click.echo(f"{src}: nothing was written to {out}.", err=True)
         return EXIT_INVALID
     write_tables(out, result.tables)
+    if created:
+        save_salt(salt_path, salt)
+        click.echo(f"A new random salt was written to {salt_path.expanduser()}: keep it secret and reuse it "
+                   "so that the same person keeps the same id from one import to the next.", err=True)
     label = departement.strip().upper().zfill(2)
     for line in summary_lines(result, departement=label, out=out, territories_given=territories is not None):
         click.echo(line)
