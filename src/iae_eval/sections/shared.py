@@ -160,6 +160,10 @@ RATE_SUCCESSES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The interval's dash, joined to its bounds so that a table cell does not break after it.
+NO_BREAK_DASH = "\u2060–\u2060"
+
+
 def successes(frame: pd.DataFrame, key: str) -> pd.Series:
     """The numerator of rate ``key`` for each row of ``frame`` (raw indicator values)."""
     return frame[list(RATE_SUCCESSES[key])].astype(float).sum(axis=1, min_count=1)
@@ -184,7 +188,7 @@ def rate_texts(frame: pd.DataFrame, shown: pd.DataFrame, key: str) -> list[str]:
             texts.append(format_value(key, value))
             continue
         row = estimates.iloc[position]
-        text = uncertainty.rate_interval_text(value, row["low"], row["high"])
+        text = uncertainty.rate_interval_text(value, row["low"], row["high"]).replace("–", NO_BREAK_DASH)
         texts.append(f"{text} ({uncertainty.LOW_COUNT_TEXT})" if bool(row["low_count"]) else text)
     return texts
 
