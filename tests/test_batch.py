@@ -382,8 +382,13 @@ def test_report_html_drops_parameter_cells_and_builds_a_working_toc(tmp_path):
     assert "year = 2013" not in page_text and "Parameters" not in page_text
     assert "FutureWarning" not in page_text
     assert "<h1 class=\"iae-title\">Rapport d&#x27;essai</h1>" in page_text or "Rapport d'essai</h1>" in page_text
-    assert "0123456789ab" in page_text and "Méthodologie" in page_text and "inférieur à 5" in page_text
+    assert "0123456789ab" in page_text and "Méthodologie" in page_text
+    assert "Diffusion restreinte — document de travail du comité de pilotage" in page_text  # the default edition
+    assert "tous les effectifs et tous les taux sont affichés" in page_text
     assert len(page.toc_links) == 4 and len(set(page.toc_links)) == 4
+    public = report_html(nb, kicker="Rapport départemental", meta=[], fingerprint="0", diffusion="public", min_cell=7)
+    assert 'class="iae-diffusion iae-diffusion-public"' in public and "Diffusion restreinte" not in public
+    assert "inférieur à 7" in public and "&lt; 7" in public
 
 
 # --- Batch runs with kernels --------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 Run with ``make test-browser`` (``pytest -m browser``). Uses ``/usr/bin/chromium``
 (Debian's ``chromium`` package) and never downloads a browser: ``playwright install`` is
 not needed and must not be run. The reports of one year of the sample are built once
-(module fixture), then each page is opened from a ``file://`` URL and must:
+(module fixture, once per edition: ``--diffusion comite`` and ``--diffusion public``), then
+each page is opened from a ``file://`` URL and must:
 
 - load nothing but ``file:`` and ``data:`` URLs (every request is recorded);
 - log no console error and raise no page error;
 - display every image (``complete`` and ``naturalWidth > 0``);
-- have a table of contents whose every ``#`` link points to an element of the page.
+- have a table of contents whose every ``#`` link points to an element of the page;
+- show the banner of its edition ("Diffusion restreinte — …" or "Diffusion publique").
 """
 
 from __future__ import annotations
@@ -36,12 +38,24 @@ ARGS = [
 ]
 
 
+BANNERS = {
+    "comite": "Diffusion restreinte — document de travail du comité de pilotage",
+    "public": "Diffusion publique",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(BANNERS))
+def edition(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
+def reports(tmp_path_factory, edition) -> Path:
+    out = tmp_path_factory.mktemp(f"reports-{edition}")
     cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
     result = subprocess.run(
-        [cli, "run", "--data", str(ROOT / "data" / "sample"), "--years", str(YEAR), "--out", str(out)],
+        [cli, "run", "--data", str(ROOT / "data" / "sample"), "--years", str(YEAR), "--out", str(out),
+         "--diffusion", edition],
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -67,7 +81,7 @@ def _first_structure(reports: Path) -> Path:
 
 
 @pytest.mark.parametrize("which", ["departement", "structure", "index"])
-def test_report_opens_offline_without_errors(reports, browser, which):
+def test_report_opens_offline_without_errors(reports, edition, browser, which):
     path = {
         "departement": reports / str(YEAR) / "departement.html",
         "structure": _first_structure(reports),
@@ -86,6 +100,9 @@ def test_report_opens_offline_without_errors(reports, browser, which):
     assert outside == [], f"network requests from {path.name}: {outside}"
     assert errors == []
     assert page.evaluate("document.documentElement.lang") == "fr"
+    banner = page.locator(".iae-diffusion").first
+    assert banner.is_visible() and banner.inner_text().strip() == BANNERS[edition]
+    assert page.locator(f".iae-diffusion-{edition}").count() == 1
 
     images = page.evaluate(
         "Array.from(document.images).map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0,"

@@ -105,13 +105,13 @@ def test_structure_costs_and_suppression():
     assert costs.at["S1", "cost_per_dynamic_exit"] == pytest.approx(10500.0)  # 63 000 / 6
     assert costs.at["S2", "cost_per_dynamic_exit"] == pytest.approx(6000.0)  # 30 000 / 5
     assert costs.at["S3", "cost_per_participant"] == pytest.approx(2000.0)  # 2 people: raw
-    shown = funding.shown_costs(costs, min_cell=5)
+    shown = funding.shown_costs(costs, min_cell=5, diffusion="public")
     assert shown.at["S1", "cost_per_participant"] == pytest.approx(9000.0)
     assert np.isnan(shown.at["S3", "cost_per_participant"])  # masked: fewer than 5 people
 
 
 def test_cost_chart_points_and_median():
-    shown = funding.shown_costs(funding.structure_costs(_dataset(), 2012), min_cell=5)
+    shown = funding.shown_costs(funding.structure_costs(_dataset(), 2012), min_cell=5, diffusion="public")
     fig, ax = plt.subplots()
     out = funding.cost_chart(shown["cost_per_participant"], names={"S1": "Alpha", "S2": "Beta"}, highlight="S1", ax=ax)
     assert out is ax
@@ -122,7 +122,7 @@ def test_cost_chart_points_and_median():
 
 
 def test_section_departement():
-    html = funding.departement(_dataset(), year=2012, min_cell=5).html
+    html = funding.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
     assert html.count("<img") == 4  # funder, nature, cost per participant, investment
     assert eur("97 000") in html
     assert "46,4\u00a0%" in html  # Europe + State
@@ -138,7 +138,7 @@ def test_section_departement():
 
 
 def test_section_structure():
-    html = funding.structure(_dataset(), year=2012, structure_id="S1", min_cell=5).html
+    html = funding.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public").html
     assert html.count("<img") == 1
     assert eur("10 500") in html and eur("9 000") in html
     assert "Médiane des structures" in html
@@ -146,7 +146,7 @@ def test_section_structure():
 
 
 def test_section_bilan():
-    html = funding.bilan(_dataset(), first_year=2011, last_year=2012, min_cell=5).html
+    html = funding.bilan(_dataset(), first_year=2011, last_year=2012, min_cell=5, diffusion="public").html
     assert html.count("<img") == 3
     assert "<th>2011</th>" in html and "<th>2012</th>" in html
     assert "46,4\u00a0%" in html and "0,0\u00a0%" in html
@@ -154,7 +154,7 @@ def test_section_bilan():
 
 def test_no_investment_sentence():
     rows = [r for r in FUNDING if r["nature"] != "investissement"]
-    html = funding.departement(_dataset(rows), year=2012, min_cell=5).html
+    html = funding.departement(_dataset(rows), year=2012, min_cell=5, diffusion="public").html
     assert "Aucune subvention d&#x27;investissement de 2011 à 2012 (action A5)." in html
     assert html.count("<img") == 3
 
@@ -162,13 +162,13 @@ def test_no_investment_sentence():
 def test_missing_table_and_empty_year_say_so():
     none = dataclasses.replace(_dataset(), funding=None)
     note = '<p class="iae-note">Pas de données de financement.</p>'
-    assert funding.departement(none, year=2012, min_cell=5).html == note
-    assert funding.structure(none, year=2012, structure_id="S1", min_cell=5).html == note
-    assert funding.bilan(none, first_year=2011, last_year=2012, min_cell=5).html == note
-    assert funding.departement(_dataset(), year=2010, min_cell=5).html == (
+    assert funding.departement(none, year=2012, min_cell=5, diffusion="public").html == note
+    assert funding.structure(none, year=2012, structure_id="S1", min_cell=5, diffusion="public").html == note
+    assert funding.bilan(none, first_year=2011, last_year=2012, min_cell=5, diffusion="public").html == note
+    assert funding.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Pas de données de financement pour 2010.</p>'
     )
-    assert funding.structure(_dataset(), year=2011, structure_id="S3", min_cell=5).html == (
+    assert funding.structure(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Pas de données de financement de Gamma pour 2011.</p>'
     )
-    assert "pour 2008-2010." in funding.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5).html
+    assert "pour 2008-2010." in funding.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html

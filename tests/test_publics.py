@@ -55,40 +55,41 @@ def test_exits_by_category_all_and_rsa():
 
 
 def test_exits_table_labels_and_suppression():
-    table = publics.exits_table(publics.exits_by_category(_dataset(), 2012), min_cell=5)
+    table = publics.exits_table(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
     assert list(table.columns) == ["Toutes sorties", "dont RSA"]
     assert list(table.index) == [
         "Emploi durable", "Emploi de transition", "Sorties positives", "Autres sorties",
         "Retrait des sorties constatées", "Total des sorties examinées",
     ]
     assert table["Toutes sorties"].tolist() == ["6", "s", "< 5", "5", "< 5", "17"]
-    # secondary: the lone "< 5" of the examined line (positive) takes the smallest other cell
-    assert table["dont RSA"].tolist() == ["5", "0", "< 5", "< 5", "< 5", "8"]
+    # secondary: the lone "< 5" of the examined line (positive) takes the smallest other cell;
+    # subset rule (public edition): 6 durable exits "dont RSA" 5 would reveal 1 exit without RSA
+    assert table["dont RSA"].tolist() == ["s", "0", "< 5", "< 5", "< 5", "8"]
 
 
 def test_exit_shares_leave_masked_cells_out():
-    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5)
+    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
     assert list(shares.index) == ["Emploi durable", "Emploi de transition", "Sorties positives", "Autres sorties"]
     assert shares.at["Emploi durable", "all"] == pytest.approx(6 / 17)
-    assert shares.at["Emploi durable", "rsa"] == pytest.approx(5 / 8)
+    assert np.isnan(shares.at["Emploi durable", "rsa"])  # 6 − 5 = 1: the subset is masked
     assert shares.at["Emploi de transition", "rsa"] == 0.0
     assert np.isnan(shares.at["Emploi de transition", "all"])
     assert np.isnan(shares.at["Autres sorties", "rsa"])
 
 
 def test_exit_shares_chart():
-    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5)
+    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
     fig, ax = plt.subplots()
     out = publics.exit_shares_chart(shares, ax=ax)
     assert out is ax
-    assert len(ax.patches) == 4  # 8 cells, 4 masked
+    assert len(ax.patches) == 3  # 8 cells, 5 masked (one by the subset rule)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Toutes sorties", "dont RSA"]
     assert ax.get_xlabel() == "Part des sorties examinées"
     assert ax.xaxis.get_major_formatter()(0.25, 0) == "25\u00a0%"
 
 
 def test_public_shares_departement():
-    shares = publics.public_shares(_dataset(), 2012)
+    shares = publics.public_shares(_dataset(), 2012, diffusion="public")
     assert list(shares.index) == ["rsa_participants", "deld", "youth_under_26", "seniors_50_plus", "rqth", "women"]
     assert shares["departement_count"].tolist() == [10, 0, "< 5", 0, 0, 11]
     assert shares.at["rsa_participants", "departement_share"] == pytest.approx(10 / 22)
@@ -98,11 +99,11 @@ def test_public_shares_departement():
 
 
 def test_public_shares_structure_small_denominator():
-    shares = publics.public_shares(_dataset(), 2012, structure_id="S2")
+    shares = publics.public_shares(_dataset(), 2012, structure_id="S2", diffusion="public")
     assert shares["structure_total"].iloc[0] == "< 5"
     assert shares.at["rsa_participants", "structure_count"] == "< 5"
     assert set(shares["structure_share"]) == {"s"}  # every share over 2 people is masked
-    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1")
+    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", diffusion="public")
     assert s1.at["rsa_participants", "structure_share"] == pytest.approx(9 / 20)
 
 
@@ -118,7 +119,7 @@ def test_shares_chart():
 
 
 def test_section_departement():
-    html = publics.departement(_dataset(), year=2012, min_cell=5).html
+    html = publics.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
     assert html.count("<img") == 2
     assert "45,5\u00a0%" in html  # RSA: 10 of 22
     assert "Total des sorties examinées" in html and "dont RSA" in html
@@ -127,20 +128,20 @@ def test_section_departement():
 
 
 def test_section_structure():
-    html = publics.structure(_dataset(), year=2012, structure_id="S1", min_cell=5).html
+    html = publics.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public").html
     assert html.count("<img") == 2
     assert "Alpha : part" in html and "Département : part" in html
     assert "45,0\u00a0%" in html  # RSA in S1: 9 of 20
-    small = publics.structure(_dataset(), year=2012, structure_id="S2", min_cell=5).html
+    small = publics.structure(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public").html
     assert "<td>s</td>" in small and "<td>&lt; 5</td>" in small
 
 
 def test_empty_year_and_no_exit_say_so():
-    assert publics.departement(_dataset(), year=2010, min_cell=5).html == (
+    assert publics.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Aucun parcours actif en 2010 : pas de public à décrire.</p>'
     )
-    assert publics.structure(_dataset(), year=2011, structure_id="S2", min_cell=5).html == (
+    assert publics.structure(_dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>'
     )
-    html = publics.departement(_dataset(), year=2013, min_cell=5).html  # I0, I1 still in, no exit
+    html = publics.departement(_dataset(), year=2013, min_cell=5, diffusion="public").html  # I0, I1 still in, no exit
     assert "Aucune sortie examinée en 2013 (département)." in html

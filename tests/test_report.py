@@ -185,7 +185,7 @@ def P(text: str) -> str:
 
 
 def test_key_figures_show_indicators_targets_and_previous_year(ds):
-    html = text(key_figures.departement(ds, year=2012, min_cell=5))
+    html = text(key_figures.departement(ds, year=2012, min_cell=5, diffusion="public"))
     assert (
         "indicateur 1" in html
         and "indicateur 2" in html
@@ -195,12 +195,13 @@ def test_key_figures_show_indicators_targets_and_previous_year(ds):
     assert P("12,5 %") in html and P("50,0 %") in html  # durable and dynamic rates
     assert P("objectif 25 %") in html and P("objectif 60 %") in html
     assert P("2011 : 100,0 %") in html  # the previous year's durable rate
-    assert "n'atteint pas l'objectif de 25" in html
+    assert "est compatible avec l'objectif de 25" in html  # 12,5 % [5,5 – 26,1] contains 25 %
+    assert "est compatible avec l'objectif de 60" in html  # 50,0 % [35,2 – 64,8] contains 60 % too
     assert "< 5" in html  # indicator 2: 3 RSA recipients in durable employment
 
 
 def test_exits_stacked_bars_and_suppressed_table(ds):
-    block = exits.departement(ds, year=2012, min_cell=5)
+    block = exits.departement(ds, year=2012, min_cell=5, diffusion="public")
     assert_chart(block, "Barres horizontales empilées", "2 structures", "40 sorties")
     table = cells(block)
     assert "< 5" in table
@@ -210,13 +211,13 @@ def test_exits_stacked_bars_and_suppressed_table(ds):
 
 
 def test_exits_with_a_higher_threshold_hide_more(ds):
-    block = exits.departement(ds, year=2012, min_cell=11)
+    block = exits.departement(ds, year=2012, min_cell=11, diffusion="public")
     assert "< 11" in cells(block)
     assert "5" not in cells(block)
 
 
 def test_rates_against_targets(ds):
-    block = rates.departement(ds, year=2012, min_cell=5)
+    block = rates.departement(ds, year=2012, min_cell=5, diffusion="public")
     assert_chart(block, "Points", P("25 %"), P("60 %"))
     assert P("12,5 %") in text(block) and P("50,0 %") in text(block)
     # each structure's rates would give back its masked counts: masked, said so, not drawn
@@ -298,14 +299,14 @@ def test_unknown_structure_names_the_known_ones(ds):
 def test_structure_key_figures_and_comparison(ds):
     block = key_figures.structure(ds, year=2012, structure_id="S1", min_cell=5)
     assert "Atelier du Drac compte 32 personnes" in text(block)
-    compared = compare.structure(ds, year=2012, structure_id="S1", min_cell=5)
+    compared = compare.structure(ds, year=2012, structure_id="S1", min_cell=5, diffusion="public")
     assert "Territoire (Gapençais)" in text(compared) and "Département" in text(compared)
     assert "< 5" in cells(compared)  # the structure's 3 RSA recipients in durable employment
     assert "3" not in cells(compared)
 
 
 def test_structure_exits_and_rates_beside_the_departement(ds):
-    block = exits.structure(ds, year=2012, structure_id="S1", min_cell=5)
+    block = exits.structure(ds, year=2012, structure_id="S1", min_cell=5, diffusion="public")
     assert_chart(block, "de la structure et du département")
     assert "< 5" in cells(block) and "2" not in cells(block)
     assert P("12,5 %") in text(block)  # the département's durable rate
@@ -345,14 +346,17 @@ def test_bilan_key_figures(ds):
     block = key_figures.bilan(ds, **PERIOD)
     assert "<th>2011</th>" in text(block) and "<th>2012</th>" in text(block)
     assert P("12,5 %") in text(block)
-    assert P("objectif de 25 % atteint en 2011") in text(block)
+    # 2011: 100,0 % [56,6 – 100,0] lies above 25 %; 2012: 12,5 % [5,5 – 26,1] contains it
+    assert P("Taux d'emploi durable (objectif 25 %) : atteint en 2011 ; compatible avec l'objectif en 2012") in text(
+        block
+    )
 
 
 @pytest.mark.parametrize(
     "section, words",
     [
         (publics.bilan, ["Courbes de 2011 à 2012", "personnes"]),
-        (rates.bilan, ["Courbes", P("12,5 %")]),
+        (rates.bilan, ["barres d'erreur", f"12,5{NBSP}% [5,5{NBSP}–{NBSP}26,1]"]),
         (exits.bilan, ["Barres verticales empilées", "2012 : 40 sorties"]),
         (territories.bilan, ["territoires"]),
         (clauses.bilan, [f"1{THIN}734{NBSP}h prévues"]),
@@ -395,7 +399,7 @@ def test_bilan_rejects_a_reversed_period(ds):
 
 
 def test_how_to_read(ds):
-    html = text(method.departement(ds, min_cell=10))
+    html = text(method.departement(ds, min_cell=10, diffusion="public"))
     for expected in (
         "au moins 3 mois",
         "au moins 150 heures travaillées",

@@ -31,6 +31,7 @@ from iae_eval.sections import (  # noqa: E402
     compare,
     exits,
     funding,
+    funnel,
     key_figures,
     method,
     operations,
@@ -58,25 +59,27 @@ def _short(module) -> str:
     return module.__name__.rsplit(".", 1)[-1]
 
 
-def every_view(ds, min_cell: int) -> dict[str, Section]:
-    """Every section of the three reports, as the notebooks call them."""
-    y = {"year": 2012, "min_cell": min_cell}
-    s = {"year": 2012, "structure_id": "S01", "min_cell": min_cell}
-    b = {"first_year": 2009, "last_year": 2013, "min_cell": min_cell}
+def every_view(ds, min_cell: int, diffusion: str = "public") -> dict[str, Section]:
+    """Every section of the three reports, as the notebooks call them (public edition unless
+    ``diffusion`` says otherwise)."""
+    y = {"year": 2012, "min_cell": min_cell, "diffusion": diffusion}
+    s = {"year": 2012, "structure_id": "S01", "min_cell": min_cell, "diffusion": diffusion}
+    b = {"first_year": 2009, "last_year": 2013, "min_cell": min_cell, "diffusion": diffusion}
     views = {
         **{f"{_short(m)}.departement": m.departement(ds, **y)
-           for m in (key_figures, publics, exits, rates, territories, clauses, operations, supports, funding,
+           for m in (key_figures, publics, exits, rates, funnel, territories, clauses, operations, supports, funding,
                      sustainable_development)},
         **{f"{_short(m)}.structure": m.structure(ds, **s)
-           for m in (key_figures, compare, publics, exits, clauses, operations, funding, sustainable_development)},
+           for m in (key_figures, compare, publics, exits, funnel, clauses, operations, funding,
+                     sustainable_development)},
         **{f"{_short(m)}.bilan": m.bilan(ds, **b)
-           for m in (key_figures, publics, rates, exits, territories, clauses, operations, supports, funding,
+           for m in (key_figures, publics, rates, funnel, exits, territories, clauses, operations, supports, funding,
                      sustainable_development)},
         "card.structure": card.structure(ds, structure_id="S01"),
-        "trend.structure": trend.structure(ds, structure_id="S01", min_cell=min_cell),
+        "trend.structure": trend.structure(ds, structure_id="S01", min_cell=min_cell, diffusion=diffusion),
         "action_plan.departement": action_plan.departement(ds, year=2012),
         "action_plan.bilan": action_plan.bilan(ds, first_year=2009, last_year=2013),
-        "method.departement": method.departement(ds, min_cell=min_cell),
+        "method.departement": method.departement(ds, min_cell=min_cell, diffusion=diffusion),
     }
     plt.close("all")
     return views
@@ -91,7 +94,7 @@ def views(sample):
 
 
 def test_every_view_is_a_section_whose_html_is_its_parts_in_order(views):
-    assert len(views) == 33
+    assert len(views) == 36
     for name, section in views.items():
         assert isinstance(section, Section), name
         assert section.parts, name
@@ -158,13 +161,13 @@ def test_a_table_handed_out_never_holds_a_masked_value():
         structures=[structure("S1", ["ACI"], "Gapençais"), structure("S2", ["ACI"], "Embrunais")], participants=people
     )
     sections = [
-        exits.departement(ds, year=2012, min_cell=5),
-        rates.departement(ds, year=2012, min_cell=5),
-        territories.departement(ds, year=2012, min_cell=5),
-        key_figures.structure(ds, year=2012, structure_id="S2", min_cell=5),
-        compare.structure(ds, year=2012, structure_id="S2", min_cell=5),
-        exits.structure(ds, year=2012, structure_id="S2", min_cell=5),
-        publics.structure(ds, year=2012, structure_id="S2", min_cell=5),
+        exits.departement(ds, year=2012, min_cell=5, diffusion="public"),
+        rates.departement(ds, year=2012, min_cell=5, diffusion="public"),
+        territories.departement(ds, year=2012, min_cell=5, diffusion="public"),
+        key_figures.structure(ds, year=2012, structure_id="S2", min_cell=5, diffusion="public"),
+        compare.structure(ds, year=2012, structure_id="S2", min_cell=5, diffusion="public"),
+        exits.structure(ds, year=2012, structure_id="S2", min_cell=5, diffusion="public"),
+        publics.structure(ds, year=2012, structure_id="S2", min_cell=5, diffusion="public"),
     ]
     plt.close("all")
     tables = [t for s in sections for t in s.tables.parts]
@@ -247,7 +250,7 @@ def test_every_legend_names_min_cell_and_no_other_threshold(sample, min_cell):
     if min_cell != 5:
         stray = {name: STRAY_FIVE.findall(html) for name, html in rendered.items() if STRAY_FIVE.search(html)}
         assert stray == {}
-    footer = methodology_html(fingerprint="abc", generated="now", min_cell=min_cell)
+    footer = methodology_html(fingerprint="abc", generated="now", min_cell=min_cell, diffusion="public")
     assert f"inférieur à {min_cell} " in footer and f"&lt; {min_cell}" in footer
     if min_cell != 5:
         assert not STRAY_FIVE.search(footer)

@@ -166,25 +166,45 @@ def rate_dots(
     targets: Mapping[str, float] | None = None,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "Taux",
+    intervals: Mapping[str, pd.DataFrame] | None = None,
 ) -> Axes:
     """A dot chart of rates (fractions): one row per index entry, one marker series per column.
 
     ``targets`` maps a column to its target value, drawn as a dashed vertical line of the
     same colour. ``labels`` gives the legend text of each column. NaN rates draw no marker.
+    ``intervals`` maps a column to a frame with ``low`` and ``high`` (aligned on ``rates``'
+    index, e.g. :func:`iae_eval.indicators.uncertainty.rate_intervals`): its rates get
+    horizontal error bars, and the series are drawn a little apart on each row.
     """
     ax = _axis(ax)
     labels = dict(labels or {})
     targets = dict(targets or {})
+    intervals = dict(intervals or {})
     rows = [str(r) for r in rates.index]
     positions = np.arange(len(rows))[::-1]
     markers = ("o", "D", "s", "^")
+    spread = 0.36 if intervals else 0.0
     for i, column in enumerate(rates.columns):
         values = pd.to_numeric(rates[column], errors="coerce").to_numpy(dtype=float)
         drawn = np.isfinite(values)
         colour = PALETTE[i % len(PALETTE)]
+        offset = (i - (len(rates.columns) - 1) / 2) * spread / max(len(rates.columns) - 1, 1)
+        if column in intervals:
+            bounds = intervals[column].reindex(rates.index)
+            low = pd.to_numeric(bounds["low"], errors="coerce").to_numpy(dtype=float)[drawn]
+            high = pd.to_numeric(bounds["high"], errors="coerce").to_numpy(dtype=float)[drawn]
+            ax.errorbar(
+                values[drawn],
+                positions[drawn] - offset,
+                xerr=np.vstack([np.nan_to_num(values[drawn] - low), np.nan_to_num(high - values[drawn])]),
+                fmt="none",
+                ecolor=colour,
+                elinewidth=1.2,
+                capsize=3,
+            )
         ax.plot(
             values[drawn],
-            positions[drawn],
+            positions[drawn] - offset,
             linestyle="none",
             marker=markers[i % len(markers)],
             markersize=8,

@@ -13,8 +13,11 @@ What the page adds around the cells:
   of generation, short data fingerprint;
 - a table of contents of the ``##``/``###`` markdown headings, linking to the ids nbconvert
   gives those headings (ids made unique first, so every link resolves);
-- a footer with the methodology (sources, definitions, small-count suppression with the
-  report's ``min_cell``).
+- the banner of the report's edition (:func:`iae_eval.editions.banner`: "Diffusion restreinte —
+  document de travail du comité de pilotage" or "Diffusion publique") at the top of the page,
+  so no edit of a notebook can drop it;
+- a footer with the methodology (sources, definitions, the edition: every figure shown in the
+  committee's, the small-count rule with the report's ``min_cell`` in the public one).
 
 The papermill ``parameters`` and ``injected-parameters`` cells are removed entirely, and
 so are stderr streams (warnings) — they stay in the executed notebook.
@@ -31,7 +34,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iae_eval import __version__
+from iae_eval import __version__, editions
 from iae_eval.fmt import percent
 from iae_eval.data.reference import DEFAULT_MIN_CELL, DURABLE_TARGET, DYNAMIC_TARGET
 
@@ -78,9 +81,34 @@ def french_datetime(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y à %H:%M")
 
 
-def methodology_html(*, fingerprint: str, generated: str, min_cell: int = DEFAULT_MIN_CELL) -> str:
-    """The footer: sources, definitions and the small-count rule (with ``min_cell``), in French."""
+def edition_html(diffusion: str, min_cell: int = DEFAULT_MIN_CELL) -> str:
+    """The footer's paragraph on the edition: every figure shown (committee), or the
+    small-count rule built from ``min_cell`` (public)."""
+    chosen = editions.edition(diffusion)
     n = int(min_cell)
+    if not chosen.suppresses:
+        return (
+            f"<p><strong>Édition.</strong> {html.escape(chosen.banner)} : tous les effectifs et tous les "
+            "taux sont affichés, même petits ; ce document ne doit pas être diffusé hors du comité de "
+            "pilotage. Aucun identifiant de personne ni aucune ligne de données individuelles n'y figure.</p>"
+        )
+    return (
+        f"<p><strong>Édition.</strong> {html.escape(chosen.banner)}. <strong>Secret statistique.</strong> "
+        f"Tout effectif inférieur à {n} est masqué (« &lt; {n} »), de même que les valeurs qui permettraient "
+        "de le retrouver par différence (« s »), y compris un sous-ensemble (« dont RSA ») dont la "
+        f"différence avec son total est inférieure à {n}. Aucune donnée individuelle ne figure dans ce "
+        "rapport.</p>"
+    )
+
+
+def methodology_html(
+    *,
+    fingerprint: str,
+    generated: str,
+    min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str = editions.DEFAULT_DIFFUSION,
+) -> str:
+    """The footer: sources, definitions and the edition (with ``min_cell``), in French."""
     return (
         "<h2>Méthodologie</h2>"
         "<p><strong>Sources.</strong> Fichiers de suivi des parcours d'insertion des structures "
@@ -94,9 +122,11 @@ def methodology_html(*, fingerprint: str, generated: str, min_cell: int = DEFAUL
         "la durée minimale (3 mois en ACI et EI, 150 heures en AI et ETTI). Objectifs de la "
         f"période : {percent(DURABLE_TARGET, 0)} de sorties vers l'emploi durable, "
         f"{percent(DYNAMIC_TARGET, 0)} de sorties dynamiques.</p>"
-        f"<p><strong>Secret statistique.</strong> Tout effectif inférieur à {n} est masqué "
-        f"(« &lt; {n} »), de même que les valeurs qui permettraient de le retrouver. Aucune "
-        "donnée individuelle ne figure dans ce rapport.</p>"
+        "<p><strong>Incertitude.</strong> Les taux sont donnés avec leur intervalle de confiance à 95 % "
+        "(intervalle de Wilson) ; un taux calculé sur moins de 20 sorties examinées est marqué « effectif "
+        "faible ».</p>"
+        + edition_html(diffusion, min_cell)
+        +
         f"<p>Rapport produit par iae-eval {html.escape(__version__)} le "
         f"{html.escape(generated)}.</p>"
     )
@@ -226,12 +256,13 @@ def report_html(
     generated: datetime | None = None,
     fallback_title: str = "Rapport",
     min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str = editions.DEFAULT_DIFFUSION,
 ) -> str:
     """The HTML page of the executed notebook ``nb``.
 
     ``kicker`` is the kind of report shown above the title; ``meta`` the ``(label, value)``
-    pairs of the header (year, structure…), to which the date of generation and the short
-    data fingerprint are added.
+    pairs of the header (year, structure…), to which the edition, the date of generation and
+    the short data fingerprint are added. The banner of the edition ``diffusion`` tops the page.
     """
     clean, title = _prepare(nb)
     when = french_datetime(generated or datetime.now())
@@ -242,9 +273,10 @@ def report_html(
         "page_title": f"{title} — {kicker}" if kicker and kicker.lower() not in title.lower() else title,
         "title": title,
         "kicker": kicker,
-        "meta": [*meta, ("Généré le", when), ("Données", short)],
+        "meta": [*meta, ("Édition", editions.edition(diffusion).banner), ("Généré le", when), ("Données", short)],
+        "banner": editions.banner(diffusion).html,
         "css": stylesheet(),
-        "footer": methodology_html(fingerprint=short, generated=when, min_cell=min_cell),
+        "footer": methodology_html(fingerprint=short, generated=when, min_cell=min_cell, diffusion=diffusion),
     }
     body, _ = exporter().from_notebook_node(clean, resources={"iae": iae})
     body, entries = _link_headings(body)

@@ -5,7 +5,9 @@ run (``à jour`` built now, ``inchangé`` skipped because its inputs did not cha
 ``échec`` failed, ``antérieur`` built by an earlier run that did not ask for it), a link to
 the report (or to the executed notebook of a failed one), the year's headline figures
 (participants, durable and dynamic exit rates, département scope, suppressed) and links
-to the year's indicator tables.
+to the year's indicator tables. It carries the banner of the run's edition ("Diffusion
+restreinte — …" or "Diffusion publique"), and names the edition of a report built in another
+one by an earlier run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from iae_eval import __version__, atomic, fmt
+from iae_eval import __version__, atomic, editions, fmt
 from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
 from iae_eval.batch.manifest import Manifest
 from iae_eval.data.reference import DEFAULT_MIN_CELL
@@ -46,15 +48,20 @@ def _status(entry: dict, run_status: dict[str, str], key: str) -> str:
     return f'<span class="{css}">{label}</span>'
 
 
-def _report_row(out_dir: Path, key: str, entry: dict, run_status: dict[str, str]) -> str:
+def _report_row(out_dir: Path, key: str, entry: dict, run_status: dict[str, str], diffusion: str) -> str:
     name = entry.get("name") or entry.get("label") or key
+    other = entry.get("diffusion")
+    if other and other != diffusion and other in editions.EDITIONS:
+        name_html = f"{_e(name)}<br><small>{_e(editions.edition(other).banner)}</small>"
+    else:
+        name_html = _e(name)
     if entry.get("status") == "failed":
         link = _link(out_dir, entry.get("notebook"), "notebook exécuté")
         detail = f'<br><small>{_e(entry.get("error", ""))}</small>' if entry.get("error") else ""
         target = f"{link}{detail}"
     else:
         target = _link(out_dir, key, "ouvrir le rapport")
-    return f"<tr><td>{_e(name)}</td><td>{_status(entry, run_status, key)}</td><td>{target}</td></tr>"
+    return f"<tr><td>{name_html}</td><td>{_status(entry, run_status, key)}</td><td>{target}</td></tr>"
 
 
 def _order(entry: dict) -> tuple:
@@ -77,8 +84,11 @@ def portal_html(
     fingerprint: str,
     generated: datetime,
     min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str = editions.DEFAULT_DIFFUSION,
 ) -> str:
-    """The portal page of ``out_dir`` (``min_cell``: the threshold its methodology names)."""
+    """The portal page of ``out_dir`` (``min_cell``: the threshold its methodology names;
+    ``diffusion``: the edition of the run, on its banner)."""
+    chosen = editions.edition(diffusion)
     reports = {k: e for k, e in manifest.entries.items() if e.get("type") == "report"}
     years = sorted(
         {int(e["year"]) for e in reports.values() if e.get("year") is not None}
@@ -98,9 +108,11 @@ def portal_html(
         f'<meta name="generator" content="iae-eval {_e(__version__)}">\n'
         "<title>Évaluation de l'insertion par l'activité économique — rapports</title>\n"
         f"<style>\n{stylesheet()}\n</style>\n</head>\n<body class=\"iae-portal\">\n",
+        editions.banner(chosen).html + "\n",
         '<header class="iae-header"><p class="iae-kicker">Portail des rapports</p>'
         "<h1 class=\"iae-title\">Évaluation de l'insertion par l'activité économique</h1>"
         f'<dl class="iae-meta"><div><dt>Généré le</dt><dd>{_e(when)}</dd></div>'
+        f"<div><dt>Édition</dt><dd>{_e(chosen.banner)}</dd></div>"
         f"<div><dt>Données</dt><dd>{_e(short)}</dd></div>"
         f"<div><dt>Rapports</dt><dd>{len(reports)}</dd></div></dl></header>\n",
     ]
@@ -142,16 +154,16 @@ def portal_html(
             continue
         parts.append(
             '<table class="iae-table"><thead><tr><th>Rapport</th><th>Statut</th><th>Lien</th></tr>'
-            "</thead><tbody>" + "".join(_report_row(out_dir, k, e, run_status) for k, e in rows)
+            "</thead><tbody>" + "".join(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in rows)
             + "</tbody></table>\n"
         )
     if bilans:
         parts.append('<h2 id="bilan">Bilan pluriannuel</h2>\n<table class="iae-table"><thead><tr>'
                      "<th>Rapport</th><th>Statut</th><th>Lien</th></tr></thead><tbody>")
-        parts.extend(_report_row(out_dir, k, e, run_status) for k, e in bilans)
+        parts.extend(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in bilans)
         parts.append("</tbody></table>\n")
     parts.append(
-        f'</main>\n<footer class="iae-footer">{methodology_html(fingerprint=short, generated=when, min_cell=min_cell)}'
+        f'</main>\n<footer class="iae-footer">{methodology_html(fingerprint=short, generated=when, min_cell=min_cell, diffusion=chosen.diffusion)}'
         "</footer>\n</body>\n</html>\n"
     )
     return "".join(parts)
@@ -165,9 +177,16 @@ def write_portal(
     fingerprint: str,
     generated: datetime,
     min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str = editions.DEFAULT_DIFFUSION,
 ) -> Path:
     """Write ``out_dir/index.html`` atomically."""
     page = portal_html(
-        out_dir, manifest, run_status, fingerprint=fingerprint, generated=generated, min_cell=min_cell
+        out_dir,
+        manifest,
+        run_status,
+        fingerprint=fingerprint,
+        generated=generated,
+        min_cell=min_cell,
+        diffusion=diffusion,
     )
     return atomic.write_text(out_dir / INDEX_NAME, page)

@@ -99,6 +99,7 @@ def _report_entry(report: Report, digest: str, fingerprint: str) -> dict:
         "notebook": report.executed,
         "hash": digest,
         "fingerprint": fingerprint,
+        "diffusion": report.params.get("diffusion", DEFAULT_DIFFUSION),
     }
 
 
@@ -123,7 +124,9 @@ def _plain(value: object) -> object:
     return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
-def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_cell, diffusion) -> list[Problem]:
+def _write_tables(
+    dataset, years, out_dir, manifest, *, fingerprint, force, min_cell, diffusion
+) -> list[Problem]:
     """Each year's indicators.xlsx/csv and headline figures; the failures, if any."""
     from iae_eval.indicators import exports as spreadsheet
 
@@ -139,7 +142,9 @@ def _write_tables(dataset, years, out_dir, manifest, *, fingerprint, force, min_
             spreadsheet.write_xlsx(table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion)
             spreadsheet.write_csv(table, outputs[0])
             manifest.years[str(year)] = _headline(table)
-            manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "ok"})
+            manifest.record(
+                key, {"type": "tables", "year": year, "hash": digest, "status": "ok", "diffusion": diffusion}
+            )
         except Exception as exc:  # noqa: BLE001 - reported in the summary, exit 1
             manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "failed"})
             problems.append(Problem(f"{year} · indicator tables", f"{type(exc).__name__}: {exc}", None))
@@ -266,7 +271,9 @@ def run_reports(
             pool.stop()
         atomic.remove_leftovers(out_dir)
     manifest.save()
-    write_portal(out_dir, manifest, status, fingerprint=fingerprint, generated=generated, min_cell=min_cell)
+    write_portal(
+        out_dir, manifest, status, fingerprint=fingerprint, generated=generated, min_cell=min_cell, diffusion=diffusion
+    )
     if interrupted:
         raise Interrupted(status, problems)
     return status, problems, manifest

@@ -344,6 +344,7 @@ def _header(report: Report) -> list[tuple[str, str]]:
 def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     from iae_eval.batch.htmlexport import notebook_title, report_html
     from iae_eval.data.reference import DEFAULT_MIN_CELL
+    from iae_eval.editions import DEFAULT_DIFFUSION
 
     report = job.report
     page = report_html(
@@ -354,6 +355,7 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
         generated=job.generated,
         fallback_title=report.label,
         min_cell=int(dict(report.parameters).get("min_cell", DEFAULT_MIN_CELL)),
+        diffusion=str(dict(report.parameters).get("diffusion", DEFAULT_DIFFUSION)),
     )
     atomic.write_text(job.out_dir / report.html, page)
     return notebook_title(nb)

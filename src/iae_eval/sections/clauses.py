@@ -11,7 +11,9 @@ from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Contracts of the year with a social clause (indicator 3a), their share and insertion hours."""
     if not r.has_rows(dataset.contracts, year):
         return r.no_data()
@@ -72,7 +74,9 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     return parts.join(*items)
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Contracts with a social clause whose insertion the structure carried in the year."""
     if not r.has_rows(dataset.contracts, year):
         return r.no_data()
@@ -101,7 +105,9 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Contracts with a social clause (indicator 3a), their share and insertion hours, per year."""
     contracts = dataset.contracts
     if contracts is None or not contracts["year"].between(first_year, last_year).any():
@@ -123,7 +129,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
         items.append(parts.figure(fig, alt))
     items.append(
         parts.table(
-            r.columns_by_year(frame, keys, min_cell=min_cell), caption="Marchés et clauses sociales par année"
+            r.columns_by_year(frame, keys, min_cell=min_cell, diffusion=diffusion), caption="Marchés et clauses sociales par année"
         )
     )
     return parts.join(*items)

@@ -36,7 +36,9 @@ COMPARED_KEYS: tuple[str, ...] = (
 )
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """The structure's indicators beside its territory's and the département's."""
     own = r.structure_row(dataset, year, structure_id)
     territory_name = str(dataset.structures.set_index("structure_id").at[structure_id, "territory"])
@@ -46,7 +48,7 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
     keys = list(COMPARED_KEYS)
     table = pd.DataFrame(
         {
-            title: list(r.formatted(pd.DataFrame([row]), min_cell=min_cell, columns=keys).iloc[0])
+            title: list(r.formatted(pd.DataFrame([row]), min_cell=min_cell, diffusion=diffusion, columns=keys).iloc[0])
             for title, row in columns.items()
         },
         index=[r.INDICATOR_LABELS[k] for k in keys],

@@ -30,7 +30,9 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     return categories, rest.where(categories.isna().any(axis=1))
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Exits of the year by category, per structure: stacked bars and table."""
     frame = r.by_structure(dataset, year)
     frame = frame[(frame["exits"] > 0) | (frame["short_exits"] > 0)]
@@ -38,7 +40,7 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
         return r.no_data(f"Aucune sortie en {year}.")
     frame = frame.sort_values(["exits", "short_exits"], ascending=False)
     full = r.with_total(frame, r.departement_row(dataset, year))
-    shown = r.suppressed(full, min_cell=min_cell, total_row=r.TOTAL)
+    shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
     columns = [*r.EXIT_KEYS, "exits", "exits_examined", "short_exits"]
     categories, rest = exit_bars(frame, shown.drop(index=r.TOTAL))
     hidden = int((frame["exits"] > 0).sum()) - len(categories)
@@ -63,19 +65,21 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
             )
         )
     items.append(
-        parts.table(r.labelled(shown, columns), caption=f"Sorties de {year} par catégorie et par structure")
+        parts.table(r.labelled(shown, columns, frame=full), caption=f"Sorties de {year} par catégorie et par structure")
     )
     return parts.join(*items)
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """The structure's exits by category and its exit rates against the targets, beside the département."""
     own = r.structure_row(dataset, year, structure_id)
     if not own["exits"] and not own["short_exits"]:
         return r.no_data(f"Aucune sortie en {year} dans cette structure.")
     dep = r.departement_row(dataset, year)
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
-    shown = r.suppressed(frame, min_cell=min_cell)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
     keys = [*r.EXIT_KEYS, "exits_examined", "short_exits"]
     columns = {}
     for scope in ("Structure", "Département"):
@@ -91,12 +95,14 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Exits by category per year (stacked bars)."""
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)
-    shown = r.suppressed(frame, min_cell=min_cell)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
     categories, rest = exit_bars(frame, shown)
     categories.index = rest.index = [str(y) for y in categories.index]
     fig, ax = plt.subplots(figsize=(8, 4.2))
@@ -107,7 +113,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
         for y in frame.index
     )
     alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
-    table = r.columns_by_year(frame, [*r.EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell)
+    table = r.columns_by_year(frame, [*r.EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell, diffusion=diffusion)
     return parts.join(
         parts.figure(fig, alt),
         parts.note("Les catégories masquées par le secret statistique sont regroupées en un segment hachuré.")

@@ -20,7 +20,7 @@ from iae_eval.sections import shared as report
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
-from iae_eval.indicators.suppress import suppress
+from iae_eval.editions import edition
 
 #: Funders whose aid the sheet expects to mobilise (Europe and the State).
 EUROPE_STATE: tuple[str, ...] = ("europe_fse", "etat")
@@ -114,11 +114,14 @@ def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd
     )
 
 
-def suppressed_costs(costs: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
-    """``costs`` ready to publish: counts below ``min_cell`` shown as ``< {min_cell}`` and the cost
-    computed over a masked or small count masked (``s``): it would give the count back."""
-    return suppress(
-        costs, min_cell,
+def suppressed_costs(
+    costs: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> pd.DataFrame:
+    """``costs`` as the edition shows them: in the public edition, counts below ``min_cell``
+    shown as ``< {min_cell}`` and the cost computed over a masked or small count masked
+    (``s``): it would give the count back."""
+    return report.suppressed(
+        costs, min_cell=min_cell, diffusion=diffusion,
         count_columns=["participants", "exits_dynamic"],
         rate_columns=list(COST_KEYS),
         rate_denominators={"cost_per_participant": "participants", "cost_per_dynamic_exit": "exits_dynamic"},
@@ -127,9 +130,11 @@ def suppressed_costs(costs: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     )
 
 
-def shown_costs(costs: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+def shown_costs(
+    costs: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> pd.DataFrame:
     """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
-    shown = suppressed_costs(costs, min_cell=min_cell)
+    shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
     return costs.astype(float).where(~report.masked(shown), np.nan)
 
 
@@ -194,8 +199,10 @@ def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> parts.Tabl
     return parts.table(shown, index=False, caption=caption)
 
 
-def _costs_table(costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int) -> pd.DataFrame:
-    published = suppressed_costs(costs, min_cell=min_cell)
+def _costs_table(
+    costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int, diffusion: str
+) -> pd.DataFrame:
+    published = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
     table = pd.DataFrame(
         {
             report.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
@@ -210,13 +217,15 @@ def _costs_table(costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str]
     return table
 
 
-def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | None = None) -> tuple[list, list]:
+def _costs_blocks(
+    dataset: Dataset, year: int, min_cell: int, diffusion: str, highlight: str | None = None
+) -> tuple[list, list]:
     """(figures, tables) of the costs per participant and per dynamic exit, by structure."""
     costs = structure_costs(dataset, year)
     costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
-    shown = shown_costs(costs, min_cell=min_cell)
+    shown = shown_costs(costs, min_cell=min_cell, diffusion=diffusion)
     names = structure_names(dataset)
-    table = _costs_table(costs, shown, names, min_cell)
+    table = _costs_table(costs, shown, names, min_cell, diffusion)
     drawn = shown["cost_per_participant"].dropna()
     figures = []
     if highlight is None and len(drawn):
@@ -231,7 +240,9 @@ def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | N
         parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
         parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
                      "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
-                     "peut être publié."),
+                     "peut être publié.")
+        if edition(diffusion).suppresses
+        else parts.note("La médiane porte sur les structures dont le coût est défini."),
     ]
     return figures, tables
 
@@ -253,7 +264,9 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
     return [fig], [parts.table(table, caption="Subventions d'investissement par année (action A5)")]
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Département report: funding by funder and nature up to ``year``, European and State
     share, cost per participant per structure, investment subsidies (A5)."""
     missing = _missing(dataset, range(year, year + 1))
@@ -262,13 +275,15 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     first = int(_rows(dataset)["year"].min())
     by_funder = funding_amounts(dataset, first_year=first, last_year=year)
     by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature")
-    dep = suppressed_costs(structure_costs(dataset, year, by="departement"), min_cell=min_cell).iloc[0]
+    dep = suppressed_costs(
+        structure_costs(dataset, year, by="departement"), min_cell=min_cell, diffusion=diffusion
+    ).iloc[0]
     figures = parts.key_figures([
         ("Financements de l'année", fmt.euros(by_funder.loc[year].sum()), None),
         ("Part de l'Europe (FSE) et de l'État", fmt.percent(europe_state_share(dataset, year)), None),
         *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
     ])
-    cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell)
+    cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell, diffusion)
     invest_figures, invest_tables = _investment_blocks(dataset, first, year)
     return parts.join(
         figures,
@@ -283,7 +298,9 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     )
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1), structure_id=structure_id)
@@ -296,11 +313,13 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
         _stacked_figure(by_funder, by="funder", what=f"financements de {name}"),
         _amounts_table(shares(by_funder, year), by="funder", caption=f"Financements de {name} en {year} par financeur"),
         _amounts_table(shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"),
-        *_costs_blocks(dataset, year, min_cell, highlight=structure_id)[1],
+        *_costs_blocks(dataset, year, min_cell, diffusion, highlight=structure_id)[1],
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""
     years = range(first_year, last_year + 1)
@@ -311,7 +330,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
     by_nature = funding_amounts(dataset, first_year=first_year, last_year=last_year, by="nature")
     dep = pd.concat([structure_costs(dataset, y, by="departement") for y in years])
     dep.index = list(years)
-    shown = suppressed_costs(dep, min_cell=min_cell)
+    shown = suppressed_costs(dep, min_cell=min_cell, diffusion=diffusion)
     table = pd.DataFrame(
         {
             report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in by_funder.sum(axis=1)],

@@ -6,6 +6,7 @@ import pandas as pd
 
 from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators import uncertainty
 from iae_eval.indicators.pathways import structure_name, structures_active
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
@@ -30,14 +31,41 @@ def _with_targets(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def _verdicts(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> str:
+    """``Taux … (objectif 25 %) : atteint en 2012 ; compatible avec l'objectif en 2010, 2011 ;
+    non atteint en 2013.`` — the verdict of each year whose rate is shown, from its interval."""
+    estimates = r.intervals(frame, key)
+    years: dict[str, list[str]] = {}
+    for y in frame.index:
+        if pd.isna(numbers.at[y, key]):
+            continue
+        verdict = uncertainty.verdict(estimates.at[y, "low"], estimates.at[y, "high"], r.TARGETS[key])
+        if verdict is not None:
+            years.setdefault(verdict, []).append(str(y))
+    words = {
+        uncertainty.REACHED: "atteint en",
+        uncertainty.COMPATIBLE: "compatible avec l'objectif en",
+        uncertainty.NOT_REACHED: "non atteint en",
+    }
+    found = [f"{words[v]} {', '.join(years[v])}" for v in words if v in years]
+    note = " (l'intervalle de confiance contient l'objectif)" if uncertainty.COMPATIBLE in years else ""
+    return (
+        f"{r.INDICATOR_LABELS[key]} (objectif {fmt.percent(r.TARGETS[key], 0)}) : "
+        + (" ; ".join(found) + note if found else "aucun taux publié sur la période")
+        + "."
+    )
+
+
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Indicators 1-3, participants and the two exit rates against their targets, with the
     previous year beside them (when the data covers it)."""
     years = [y for y in (year - 1, year) if y == year or y in dataset.years()]
     frame = pd.concat([r.indicators(dataset, y).set_axis([y]) for y in years])
     current = frame.loc[year]
-    shown = r.suppressed(frame, min_cell=min_cell)
-    table = r.formatted(frame, min_cell=min_cell, columns=list(TABLE_KEYS)).T
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
+    table = r.formatted(frame, min_cell=min_cell, columns=list(TABLE_KEYS), diffusion=diffusion).T
     table.columns = [str(c) for c in table.columns]
     n_structures = len(structures_active(dataset.participants, year))
     if not current["participants"]:
@@ -52,18 +80,20 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     return parts.join(
         lead,
         r.key_figure_cards(shown, year=year, keys=HEADLINES),
-        *(parts.text(r.target_sentence(k, shown.at[year, k], year)) for k in _RATES),
+        *(parts.text(r.target_sentence(k, shown.at[year, k], year, row=current)) for k in _RATES),
         parts.table(_with_targets(table), caption=f"Indicateurs de la fiche H5, {year} et année précédente"),
     )
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """The structure's headline figures (indicators 1-3, exit rates) with the previous year."""
     years = [y for y in (year - 1, year) if y in dataset.years()] or [year]
     frame = r.structure_years(dataset, structure_id, years)
     if year not in frame.index:
         frame.loc[year] = r.structure_row(dataset, year, structure_id)
-    shown = r.suppressed(frame, min_cell=min_cell)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
     current = frame.loc[year]
     name = structure_name(dataset, structure_id)
     if not current["participants"]:
@@ -77,25 +107,24 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
     return parts.join(
         lead,
         r.key_figure_cards(shown, year=year, keys=HEADLINES),
-        *(parts.text(r.target_sentence(k, shown.at[year, k], year, subject="de la structure")) for k in _RATES),
+        *(
+            parts.text(r.target_sentence(k, shown.at[year, k], year, subject="de la structure", row=current))
+            for k in _RATES
+        ),
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Indicators 1-3 and the exit rates for each year of the period, against the targets."""
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)
-    shown = r.suppressed(frame, min_cell=min_cell)
-    table = r.columns_by_year(frame, list(TABLE_KEYS), min_cell=min_cell)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
+    table = r.columns_by_year(frame, list(TABLE_KEYS), min_cell=min_cell, diffusion=diffusion)
     numbers = r.drawable(frame, shown)
-    reached = {k: [str(y) for y in frame.index if numbers.at[y, k] >= r.TARGETS[k]] for k in _RATES}
-    sentences = [
-        f"{r.INDICATOR_LABELS[k]} : objectif de {fmt.percent(r.TARGETS[k], 0)} atteint en "
-        + (", ".join(reached[k]) if reached[k] else "aucune année de la période")
-        + "."
-        for k in _RATES
-    ]
+    sentences = [_verdicts(frame, numbers, k) for k in _RATES]
     period = f"{first_year}-{last_year}" if first_year != last_year else str(first_year)
     return parts.join(
         r.key_figure_cards(shown, year=last_year, keys=HEADLINES),

@@ -1,5 +1,6 @@
 """Method: the "Comment lire ce rapport" section (definitions, exit nomenclature, targets,
-indicators 1-3, the small-count rule built from ``min_cell``), the same in every report."""
+indicators 1-3, the uncertainty of rates, the edition: every figure in the committee's, the
+small-count rule built from ``min_cell`` in the public one), the same in every report."""
 
 from __future__ import annotations
 
@@ -9,12 +10,37 @@ from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import EXIT_CATEGORY_LABELS, KIND_LABELS
 from iae_eval.data.rules import get_profile
+from iae_eval.editions import DEFAULT_DIFFUSION, edition
 from iae_eval.indicators.catalogue import TARGETS
 from iae_eval.indicators.suppress import small_count_rule
+from iae_eval.indicators.uncertainty import LOW_COUNT_TEXT, LOW_COUNT_THRESHOLD
 from iae_eval.sections import parts
 
 
-def _how_to_read(dataset: Dataset, *, min_cell: int) -> parts.Section:
+def edition_paragraph(diffusion: str, min_cell: int) -> str:
+    """What the edition shows: every figure (committee) or the small-count rule built from
+    ``min_cell`` (public)."""
+    chosen = edition(diffusion)
+    if not chosen.suppresses:
+        return (
+            f"Édition : {chosen.banner}. Tous les effectifs et tous les taux sont affichés, même petits : ce "
+            "document ne doit pas être diffusé hors du comité de pilotage. Aucun identifiant de personne ni "
+            "aucune ligne de données individuelles ne figure dans les rapports. « — » signale une valeur non "
+            "définie (dénominateur nul ou donnée absente)."
+        )
+    return (
+        f"Édition : {chosen.banner}. Secret statistique : {small_count_rule(min_cell)} « s » signale une case "
+        "masquée pour qu'une valeur masquée ne puisse pas être retrouvée par différence avec un total, ou un "
+        f"taux calculé sur moins de {min_cell} sorties examinées ou dont on pourrait déduire un effectif masqué. "
+        "Un sous-ensemble et son total (« dont RSA » et l'ensemble) ne sont pas publiés ensemble quand leur "
+        f"différence est inférieure à {min_cell}. Les graphiques ne représentent pas les valeurs masquées et un "
+        "intervalle n'est donné que pour un taux publié. « — » signale une valeur non définie (dénominateur nul "
+        "ou donnée absente). Les montants, les heures et les nombres de marchés et d'opérations ne sont jamais "
+        "masqués. Aucun identifiant de personne ne figure dans les rapports."
+    )
+
+
+def _how_to_read(dataset: Dataset, *, min_cell: int, diffusion: str) -> parts.Section:
     """Definitions used by every report: pathways, examinable exits, categories, rates,
     targets, indicators 1-3, the rules profile and the small-count rule."""
     profile = get_profile(dataset.rules)
@@ -65,13 +91,15 @@ def _how_to_read(dataset: Dataset, *, min_cell: int) -> parts.Section:
         "l'année ; (2) allocataires du RSA sortis dans l'année en emploi durable ou en formation "
         "qualifiante ; (3) marchés du Conseil général notifiés dans l'année avec une clause "
         "sociale (3a) et opérations menées avec les structures d'insertion (3b).",
-        f"Secret statistique : {small_count_rule(min_cell)} « s » signale une case masquée pour "
-        "qu'une valeur masquée ne puisse pas être retrouvée par différence avec un total, ou un taux "
-        f"calculé sur moins de {min_cell} sorties examinées ou dont on pourrait déduire un effectif "
-        "masqué. Les graphiques ne représentent pas les valeurs masquées. « — » signale une valeur "
-        "non définie (dénominateur nul ou donnée absente). Les montants, les heures et les nombres "
-        "de marchés et d'opérations ne sont jamais masqués. Aucun identifiant de personne ne figure "
-        "dans les rapports.",
+        "Incertitude : chaque taux d'une structure, d'un territoire ou d'un type de structure est donné avec "
+        "son intervalle de confiance à 95 % (intervalle de Wilson), entre crochets dans les tableaux "
+        "(« 31,8 % [20,1 – 46,3] ») et en barres d'erreur sur les graphiques. Un taux calculé sur moins de "
+        f"{LOW_COUNT_THRESHOLD} sorties examinées est marqué « {LOW_COUNT_TEXT} ». Un objectif est « atteint » "
+        "quand tout l'intervalle est au-dessus, « n'atteint pas » quand tout l'intervalle est en dessous, et le "
+        "taux est « compatible avec l'objectif » quand l'intervalle le contient. Les graphiques en entonnoir "
+        "placent chaque structure selon son nombre de sorties examinées, avec les limites de contrôle à 95 % et "
+        "à 99,8 % autour de l'objectif.",
+        edition_paragraph(diffusion, min_cell),
     ]
     return parts.join(
         *(parts.text(p) for p in paragraphs),
@@ -82,16 +110,16 @@ def _how_to_read(dataset: Dataset, *, min_cell: int) -> parts.Section:
     )
 
 
-def departement(dataset: Dataset, *, min_cell: int) -> parts.Section:
+def departement(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
     """"Comment lire ce rapport" of the departmental report."""
-    return _how_to_read(dataset, min_cell=min_cell)
+    return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
 
 
-def structure(dataset: Dataset, *, min_cell: int) -> parts.Section:
+def structure(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
     """"Comment lire ce rapport" of a structure's report."""
-    return _how_to_read(dataset, min_cell=min_cell)
+    return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
 
 
-def bilan(dataset: Dataset, *, min_cell: int) -> parts.Section:
+def bilan(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
     """"Comment lire ce rapport" of the bilan."""
-    return _how_to_read(dataset, min_cell=min_cell)
+    return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)

@@ -11,7 +11,9 @@ from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Operations carried out with the insertion structures in the year (indicator 3b)."""
     if not r.has_rows(dataset.operations, year):
         return r.no_data()
@@ -43,7 +45,9 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     )
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Operations carried out with the structure in the year (indicator 3b)."""
     if not r.has_rows(dataset.operations, year):
         return r.no_data()
@@ -64,7 +68,9 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Operations carried out with the insertion structures per year (indicator 3b)."""
     ops = dataset.operations
     if ops is None or not ops["year"].between(first_year, last_year).any():

@@ -20,7 +20,8 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.compute import is_examinable
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
-from iae_eval.indicators.suppress import masked_legend, suppress
+from iae_eval.editions import edition
+from iae_eval.indicators.suppress import masked_legend
 
 EXAMINED = "exits_examined"
 EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)
@@ -52,18 +53,28 @@ def exits_by_category(dataset: Dataset, year: int, *, structure_id: str | None =
     return pd.DataFrame.from_dict(counts, orient="index").reindex(list(EXIT_ROWS))
 
 
-def exits_table(exits: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
-    """``exits`` suppressed and formatted, with the national report's row and column labels."""
-    shown = report.suppressed(exits.T, min_cell=min_cell).T
+def _shown_exits(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
+    """``exits`` as the edition shows it; in the public edition the "dont RSA" column is a
+    subset of "all": it is masked when their difference is a small count (7 − 5 = 2)."""
+    return report.suppressed(exits.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
+
+
+def exits_table(
+    exits: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> pd.DataFrame:
+    """``exits`` as the edition shows it, formatted, with the national report's row and column labels."""
+    shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
     table = pd.DataFrame({COLUMNS[c]: [fmt.integer(v) for v in shown[c]] for c in COLUMNS})
     table.index = [ROW_LABELS[r] for r in exits.index]
     return table
 
 
-def exit_shares(exits: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+def exit_shares(
+    exits: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> pd.DataFrame:
     """Share of each non-neutral category among examined exits, all and RSA; NaN when the
     count or the total is masked (or the total is 0)."""
-    shown = report.suppressed(exits.T, min_cell=min_cell).T
+    shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
     rows = [f"exits_{c}" for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]
     frame = pd.DataFrame(
         {c: [report.share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
@@ -72,7 +83,14 @@ def exit_shares(exits: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     return frame.astype(float)
 
 
-def public_shares(dataset: Dataset, year: int, *, structure_id: str | None = None, min_cell: int = 5) -> pd.DataFrame:
+def public_shares(
+    dataset: Dataset,
+    year: int,
+    *,
+    structure_id: str | None = None,
+    min_cell: int = 5,
+    diffusion: str = report.DEFAULT_DIFFUSION,
+) -> pd.DataFrame:
     """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
     pathway, for the département and (with ``structure_id``) the structure, ready to publish:
     columns ``{scope}_count``, ``{scope}_share``, ``{scope}_total`` (scope ``structure``,
@@ -86,8 +104,8 @@ def public_shares(dataset: Dataset, year: int, *, structure_id: str | None = Non
         frame = row[["participants", *keys]].copy()
         for k in keys:
             frame[f"share_{k}"] = report.share(frame[k].iloc[0], frame["participants"].iloc[0])
-        shown = suppress(
-            frame, min_cell, count_columns=["participants", *keys], total_column={},
+        shown = report.suppressed(
+            frame, min_cell=min_cell, diffusion=diffusion, count_columns=["participants", *keys], total_column={},
             rate_columns=[f"share_{k}" for k in keys],
             rate_denominators={f"share_{k}": "participants" for k in keys},
             rate_numerators={f"share_{k}": (k,) for k in keys},
@@ -131,21 +149,22 @@ def _described(series: pd.Series) -> str:
 
 
 def _exits_blocks(dataset: Dataset, year: int, min_cell: int, structure_id: str | None,
-                  whose: str) -> tuple[list, list]:
+                  whose: str, diffusion: str) -> tuple[list, list]:
     """(figures, tables) of the "dont RSA" exit view."""
     exits = exits_by_category(dataset, year, structure_id=structure_id)
     if exits.loc[list(EXIT_ROWS[:-1]), "all"].sum() == 0:
         return [], [parts.text(f"Aucune sortie examinée en {year} ({whose}).")]
-    shares = exit_shares(exits, min_cell=min_cell)
+    shares = exit_shares(exits, min_cell=min_cell, diffusion=diffusion)
     alt = (f"Barres horizontales groupées : répartition des sorties examinées de {year} ({whose}) par catégorie, "
            f"toutes sorties ({_described(shares['all'])}) et sorties d'allocataires du RSA "
            f"({_described(shares['rsa'])}).")
     tables = [
-        parts.table(exits_table(exits, min_cell=min_cell),
+        parts.table(exits_table(exits, min_cell=min_cell, diffusion=diffusion),
                     caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})"),
         parts.note("Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
-                   f"des sorties constatées ». {masked_legend(min_cell)} Les valeurs masquées ne sont "
-                   "pas tracées."),
+                   "des sorties constatées »."
+                   + (f" {masked_legend(min_cell)} Les valeurs masquées ne sont pas tracées."
+                      if edition(diffusion).suppresses else "")),
     ]
     return [_figure(exit_shares_chart, shares, alt)], tables
 
@@ -160,14 +179,16 @@ def _shares_table(shares: pd.DataFrame, scopes: dict[str, str]) -> pd.DataFrame:
     return table
 
 
-def _section(dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str) -> parts.Section:
-    shares = public_shares(dataset, year, structure_id=structure_id, min_cell=min_cell)
+def _section(
+    dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str, diffusion: str
+) -> parts.Section:
+    shares = public_shares(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion)
     scopes = {"departement": "Département"} if structure_id is None else {"structure": name, "departement": "Département"}
     values = pd.DataFrame({s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
                           index=[report.PUBLIC_LABELS[k] for k in shares.index])
     described = " ; ".join(f"{n} ({_described(values[s])})" for s, n in scopes.items())
     alt = f"Barres horizontales : part de chaque public parmi les personnes en parcours en {year} : {described}."
-    figures, tables = _exits_blocks(dataset, year, min_cell, structure_id, name)
+    figures, tables = _exits_blocks(dataset, year, min_cell, structure_id, name, diffusion)
     caption = f"Publics accueillis en {year}" + ("" if structure_id is None else f" : {name} et département")
     return parts.join(
         _figure(shares_chart, values, alt, labels=scopes),
@@ -177,21 +198,25 @@ def _section(dataset: Dataset, year: int, min_cell: int, structure_id: str | Non
     )
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Département report: share of each public, and the exits of RSA recipients by category
     next to all exits (national "dont RSA" view)."""
     if not report.indicators(dataset, year).iloc[0]["participants"]:
         return report.no_data(f"Aucun parcours actif en {year} : pas de public à décrire.")
-    return _section(dataset, year, min_cell, None, "département")
+    return _section(dataset, year, min_cell, None, "département", diffusion)
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
     name = structure_name(dataset, structure_id)
     if not report.indicators(dataset, year, by="structure").at[structure_id, "participants"]:
         return report.no_data(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
-    return _section(dataset, year, min_cell, structure_id, name)
+    return _section(dataset, year, min_cell, structure_id, name, diffusion)
 
 
 #: Lines of the people chart of the bilan (indicator keys → legend).
@@ -202,12 +227,14 @@ BILAN_LINES: dict[str, str] = {
 }
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
     frame = report.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return report.no_data(report.NO_DATA_PERIOD)
-    numbers = report.shown_numbers(frame, min_cell=min_cell)
+    numbers = report.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     charts.trend_lines(numbers[list(BILAN_LINES)], ax=ax, labels=BILAN_LINES, ylabel="Personnes")
     alt = (
@@ -219,7 +246,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
         )
         + "."
     )
-    shown = report.suppressed(frame, min_cell=min_cell)
+    shown = report.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
     publics = pd.DataFrame(
         {
             str(y): [report.share_text(shown.at[y, k], shown.at[y, "participants"]) for k in report.PUBLIC_KEYS]
@@ -228,7 +255,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
         index=[report.PUBLIC_LABELS[k] for k in report.PUBLIC_KEYS],
     )
     counts = report.columns_by_year(
-        frame, ["participants", "rsa_participants", "entries", "rsa_entries"], min_cell=min_cell
+        frame, ["participants", "rsa_participants", "entries", "rsa_entries"], min_cell=min_cell, diffusion=diffusion
     )
     return parts.join(
         parts.figure(fig, alt),

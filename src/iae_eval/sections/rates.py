@@ -1,4 +1,5 @@
-"""Exit rates: durable-employment and dynamic-exit rates against their targets (25 % and 60 %)."""
+"""Exit rates: durable-employment and dynamic-exit rates against their targets (25 % and 60 %),
+each with its 95 % confidence interval (error bars on the charts, ``[low – high]`` in the tables)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
 def rates_parts(
     frame: pd.DataFrame, shown: pd.DataFrame, *, title: str, year: int | str, min_cell: int
 ) -> parts.Section:
-    """Dot chart and table of durable and dynamic rates for the rows of ``frame``, given its
-    suppressed form ``shown``. The chart draws the :data:`~iae_eval.sections.shared.TOTAL` row
-    first, on top."""
+    """Dot chart (with the 95 % intervals as error bars) and table of durable and dynamic
+    rates for the rows of ``frame``, given the edition's form ``shown``. The chart draws the
+    :data:`~iae_eval.sections.shared.TOTAL` row first, on top."""
     numbers = r.drawable(frame, shown)[list(RATES)]
     order = [*(i for i in numbers.index if i == r.TOTAL), *(i for i in numbers.index if i != r.TOTAL)]
     drawn = numbers.loc[order].dropna(how="all")
@@ -26,7 +27,12 @@ def rates_parts(
     if not drawn.empty:
         fig, ax = r.new_figure(len(drawn))
         charts.rate_dots(
-            drawn, ax=ax, targets=r.TARGETS, labels=r.INDICATOR_LABELS, xlabel="Part des sorties examinées"
+            drawn,
+            ax=ax,
+            targets=r.TARGETS,
+            labels=r.INDICATOR_LABELS,
+            xlabel="Part des sorties examinées (barres : intervalle de confiance à 95 %)",
+            intervals={k: r.intervals(frame.loc[order], k).set_axis(order) for k in RATES},
         )
         reach = {k: int((drawn[k] >= r.TARGETS[k]).sum()) for k in RATES}
         if len(drawn) <= 4:
@@ -54,11 +60,17 @@ def rates_parts(
                 "une catégorie de sortie masquée) : ils ne sont pas tracés."
             )
         )
-    items.append(parts.table(r.labelled(shown, ["exits_examined", *RATES]), caption=f"Taux de sortie {title}, {year}"))
+    items.append(
+        parts.table(
+            r.labelled(shown, ["exits_examined", *RATES], frame=frame), caption=f"Taux de sortie {title}, {year}"
+        )
+    )
     return parts.join(*items)
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Durable and dynamic exit rates per structure, against the 25 % and 60 % targets."""
     dep = r.departement_row(dataset, year)
     if not dep["exits_examined"]:
@@ -66,41 +78,58 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     frame = r.by_structure(dataset, year)
     frame = frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False)
     full = r.with_total(frame, dep)
-    shown = r.suppressed(full, min_cell=min_cell, total_row=r.TOTAL)
+    shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
     return parts.join(
-        parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year)),
-        parts.text(r.target_sentence("dynamic_rate", shown.at[r.TOTAL, "dynamic_rate"], year)),
+        parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year, row=dep)),
+        parts.text(r.target_sentence("dynamic_rate", shown.at[r.TOTAL, "dynamic_rate"], year, row=dep)),
         rates_parts(full, shown, title="par structure", year=year, min_cell=min_cell),
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
-    """Durable and dynamic exit rates per year against the 25 % and 60 % targets."""
+def year_intervals(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rate ``key`` of each year (rows of ``frame``) with its interval, as
+    :func:`iae_eval.charts.rate_with_interval` draws it: NaN where the edition masks the rate
+    (``numbers``: the drawable values)."""
+    estimates = r.intervals(frame, key)
+    return estimates.where(numbers[key].notna(), float("nan"))
+
+
+def interval_chart(series: dict[str, dict[str, pd.DataFrame]], *, what: str) -> parts.Chart | parts.Paragraph:
+    """Durable (left) and dynamic (right) rates by year with their intervals, one series per
+    entry of ``series`` (``{"Structure": {rate key: year_intervals}, …}``); one sentence
+    instead when there is no rate to draw."""
+    values = [frames[k]["rate"] for frames in series.values() for k in RATES]
+    if not charts.has_values(*values):
+        return parts.note(f"Aucun taux de sortie à représenter pour {what} : le graphique n'est pas tracé.")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained", sharey=True)
+    alts = []
+    for ax, key in zip(axes, RATES, strict=True):
+        by_key = {name: frames[key] for name, frames in series.items()}
+        charts.rate_with_interval(by_key, ax=ax, target=r.TARGETS[key], ylabel="Part des sorties examinées")
+        ax.set_title(r.INDICATOR_LABELS[key], loc="left", fontsize=10)
+        alts.append(charts.rate_interval_alt_text(by_key, rate_label=r.INDICATOR_LABELS[key]))
+    axes[1].set_ylabel("")
+    alt = f"Deux graphiques de points avec barres d'erreur pour {what}. " + " ".join(alts)
+    return parts.figure(fig, alt)
+
+
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
+    """Durable and dynamic exit rates per year with their intervals, against the 25 % and
+    60 % targets."""
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits_examined"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)
-    numbers = r.shown_numbers(frame, min_cell=min_cell)
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    charts.trend_lines(
-        numbers[list(RATES)],
-        ax=ax,
-        labels=r.INDICATOR_LABELS,
-        targets=r.TARGETS,
-        value_kind="percent",
-        ylabel="Part des sorties examinées",
-    )
-    alt = (
-        f"Courbes de {first_year} à {last_year} : taux d'emploi durable et de sorties dynamiques, avec les objectifs de "
-        f"{fmt.percent(r.TARGETS['durable_rate'], 0)} et {fmt.percent(r.TARGETS['dynamic_rate'], 0)} ; "
-        + " ; ".join(
-            f"{y} : {fmt.percent(numbers.at[y, 'durable_rate'])} et {fmt.percent(numbers.at[y, 'dynamic_rate'])}"
-            for y in numbers.index
-        )
-        + "."
+    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
+    chart = interval_chart(
+        {"Département": {k: year_intervals(frame, numbers, k) for k in RATES}},
+        what=f"le département de {first_year} à {last_year}",
     )
     table = r.columns_by_year(
         frame,
         ["exits", "exits_examined", *RATES, "mean_duration_months", "rsa_durable_or_training"],
         min_cell=min_cell,
+        diffusion=diffusion,
     )
-    return parts.join(parts.figure(fig, alt), parts.table(table, caption="Sorties et taux de sortie par année"))
+    return parts.join(chart, parts.table(table, caption="Sorties et taux de sortie par année"))

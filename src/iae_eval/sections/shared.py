@@ -4,9 +4,17 @@ suppression, the "no data" sentence, the département's total row and target sen
 The sections live in one module per theme (:mod:`iae_eval.sections.exits`, …); each view
 returns a :class:`~iae_eval.sections.parts.Section`.
 
-Suppression: every table of people counts goes through :func:`suppressed` (small counts
-read ``< {min_cell}``, cells masked to protect them read ``s``); charts draw :func:`drawable`
-numbers only, so a chart never shows what its table hides.
+Editions: every table of people counts goes through :func:`suppressed`, which shows the
+values as the edition ``diffusion`` does (:func:`iae_eval.editions.displayed`): every value in
+the committee edition; in the public edition small counts read ``< {min_cell}`` and cells
+masked to protect them read ``s``. Charts draw :func:`drawable` numbers only, so a chart never
+shows what its table hides. Notes that speak of suppression come from :func:`suppression_note`
+and :func:`edition_legend`, which say nothing in an edition that masks nothing.
+
+Uncertainty: the durable and dynamic rates of tables are shown with their 95 % Wilson
+interval (:func:`rate_texts`, ``31,8 % [20,1 – 46,3]``), marked "effectif faible" on fewer
+than 20 examined exits; :func:`target_sentence` gives the verdict on the target from the
+interval.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import fmt
+from iae_eval import editions, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.data.load import load_dataset
@@ -32,8 +40,11 @@ from iae_eval.indicators.catalogue import (
 from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
 from iae_eval.indicators.pathways import structure_name, structure_names
-from iae_eval.indicators.suppress import suppress
+from iae_eval.indicators import uncertainty
 from iae_eval.sections import parts
+
+#: The edition a section shows when none is given (the committee's: every value).
+DEFAULT_DIFFUSION = editions.DEFAULT_DIFFUSION
 
 NO_DATA = "Pas de données pour cette année."
 #: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
@@ -114,14 +125,17 @@ def masked(shown: pd.DataFrame) -> pd.DataFrame:
     return shown.map(lambda v: isinstance(v, str))
 
 
-def suppressed(frame: pd.DataFrame, *, min_cell: int, **options) -> pd.DataFrame:
-    """``frame`` (indicator keys as columns) after small-count suppression: numbers where a
-    value may be shown, text where it is masked. ``options`` go to
-    :func:`iae_eval.indicators.suppress.suppress` (e.g. ``total_row="Département"`` when the frame ends
-    with the total of the rows above)."""
+def suppressed(
+    frame: pd.DataFrame, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION, **options
+) -> pd.DataFrame:
+    """``frame`` (indicator keys as columns) as the edition ``diffusion`` shows it
+    (:func:`iae_eval.editions.displayed`): numbers where a value may be shown, text where it is
+    masked (public edition only). ``options`` go to :func:`iae_eval.indicators.suppress.suppress`
+    (e.g. ``total_row="Département"`` when the frame ends with the total of the rows above,
+    ``subset_rows={"rsa": "all"}`` for a "dont RSA" row)."""
     if frame.empty:
         return frame.astype(object)
-    return suppress(frame, min_cell=min_cell, **options)
+    return editions.displayed(frame, diffusion=diffusion, min_cell=min_cell, **options)
 
 
 def drawable(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
@@ -130,26 +144,83 @@ def drawable(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(float).where(~masked(shown.reindex_like(frame)), float("nan"))
 
 
-def shown_numbers(frame: pd.DataFrame, *, min_cell: int, **options) -> pd.DataFrame:
-    """The numbers of ``frame`` that may be drawn: masked cells become NaN."""
-    return drawable(frame, suppressed(frame, min_cell=min_cell, **options))
+def shown_numbers(
+    frame: pd.DataFrame, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION, **options
+) -> pd.DataFrame:
+    """The numbers of ``frame`` that may be drawn in the edition: masked cells become NaN."""
+    return drawable(frame, suppressed(frame, min_cell=min_cell, diffusion=diffusion, **options))
 
 
-def labelled(shown: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-    """Suppressed values formatted in French, restricted to ``columns``, with the indicator
-    labels as column headers."""
+# --- Rates with their uncertainty -------------------------------------------------------------
+
+#: The exit rates shown with their interval → the exit counts their numerator adds up.
+RATE_SUCCESSES: dict[str, tuple[str, ...]] = {
+    "durable_rate": ("exits_emploi_durable",),
+    "dynamic_rate": ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive"),
+}
+
+
+#: The interval's dash, joined to its bounds so that a table cell does not break after it.
+NO_BREAK_DASH = "\u2060–\u2060"
+
+
+def successes(frame: pd.DataFrame, key: str) -> pd.Series:
+    """The numerator of rate ``key`` for each row of ``frame`` (raw indicator values)."""
+    return frame[list(RATE_SUCCESSES[key])].astype(float).sum(axis=1, min_count=1)
+
+
+def intervals(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rate ``key`` of each row of ``frame`` with its 95 % Wilson interval
+    (:func:`iae_eval.indicators.uncertainty.rate_intervals`: ``rate``, ``low``, ``high``,
+    ``examined``, ``low_count``)."""
+    examined = frame["exits_examined"].astype(float)
+    return uncertainty.rate_intervals(successes(frame, key).fillna(0).clip(upper=examined.fillna(0)), examined)
+
+
+def rate_texts(frame: pd.DataFrame, shown: pd.DataFrame, key: str) -> list[str]:
+    """Rate ``key`` of each row as the tables show it: ``31,8 % [20,1 – 46,3]``, followed by
+    ``(effectif faible)`` below 20 examined exits; a rate the edition masks (text in
+    ``shown``) keeps its sign and no interval; ``—`` when undefined."""
+    estimates = intervals(frame, key)
+    texts = []
+    for position, value in enumerate(shown[key]):
+        if isinstance(value, str) or value is None or pd.isna(value):
+            texts.append(format_value(key, value))
+            continue
+        row = estimates.iloc[position]
+        text = uncertainty.rate_interval_text(value, row["low"], row["high"]).replace("–", NO_BREAK_DASH)
+        texts.append(f"{text} ({uncertainty.LOW_COUNT_TEXT})" if bool(row["low_count"]) else text)
+    return texts
+
+
+def labelled(
+    shown: pd.DataFrame, columns: list[str] | None = None, *, frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Values of the edition (``shown``) formatted in French, restricted to ``columns``, with
+    the indicator labels as column headers. With ``frame`` (the raw values ``shown`` comes
+    from), the exit rates carry their interval (:func:`rate_texts`)."""
     columns = list(shown.columns if columns is None else columns)
-    return pd.DataFrame(
-        {INDICATOR_LABELS.get(c, c): [format_value(c, v) for v in shown[c]] for c in columns},
-        index=shown.index,
-    )
+    with_interval = frame is not None and "exits_examined" in frame.columns
+
+    def texts(c: str) -> list[str]:
+        if with_interval and c in RATE_SUCCESSES:
+            return rate_texts(frame, shown, c)
+        return [format_value(c, v) for v in shown[c]]
+
+    return pd.DataFrame({INDICATOR_LABELS.get(c, c): texts(c) for c in columns}, index=shown.index)
 
 
 def formatted(
-    frame: pd.DataFrame, *, min_cell: int, columns: list[str] | None = None, **options
+    frame: pd.DataFrame,
+    *,
+    min_cell: int,
+    columns: list[str] | None = None,
+    diffusion: str = DEFAULT_DIFFUSION,
+    **options,
 ) -> pd.DataFrame:
-    """``frame`` suppressed then formatted in French (see :func:`labelled`)."""
-    return labelled(suppressed(frame, min_cell=min_cell, **options), columns)
+    """``frame`` as the edition shows it, formatted in French, exit rates with their interval
+    (see :func:`labelled`)."""
+    return labelled(suppressed(frame, min_cell=min_cell, diffusion=diffusion, **options), columns, frame=frame)
 
 
 def share(count: object, total: object) -> float:
@@ -192,8 +263,16 @@ def no_data(sentence: str = NO_DATA) -> parts.Section:
     return parts.Section.of(parts.note(sentence))
 
 
+def edition_legend(diffusion: str, min_cell: int) -> parts.Paragraph | None:
+    """The legend of the signs of suppression (public edition, built from ``min_cell``);
+    ``None`` in the committee edition, which masks nothing."""
+    legend = editions.legend(diffusion, min_cell)
+    return None if legend is None else parts.note(legend)
+
+
 def suppression_note(hidden: int, *, min_cell: int, what: str = "structures") -> parts.Paragraph | None:
-    """The note under a chart that leaves out masked values (``None`` when none is)."""
+    """The note under a chart that leaves out masked values (``None`` when none is, as in the
+    committee edition)."""
     if not hidden:
         return None
     return parts.note(
@@ -207,17 +286,35 @@ def new_figure(n_rows: int, *, width: float = 8.0, per_row: float = 0.42, minimu
     return plt.subplots(figsize=(width, max(minimum, 1.4 + per_row * n_rows)))
 
 
-def target_sentence(key: str, value: object, year: int | str, *, subject: str = "du département") -> str:
-    """``En 2012, le taux … du département (62,3 %) atteint l'objectif de 60 %.``, or that it
-    cannot be computed. ``subject`` completes "le taux …": ``du département``, ``de la structure``."""
+def target_sentence(
+    key: str, value: object, year: int | str, *, subject: str = "du département", row: pd.Series | None = None
+) -> str:
+    """``En 2012, le taux … du département (62,3 % [55,1 – 69,0]) atteint l'objectif de 60 %.``,
+    or that it cannot be computed. ``value`` is the rate as the edition shows it (text when
+    masked); ``row`` the raw indicators it comes from, which give its 95 % interval and the
+    verdict (:func:`iae_eval.indicators.uncertainty.verdict`): "atteint" when the whole interval
+    is above the target, "n'atteint pas" when below, "est compatible avec l'objectif" when it
+    contains it. Without ``row``, the bare comparison. ``subject`` completes "le taux …":
+    ``du département``, ``de la structure``."""
     label = INDICATOR_LABELS[key].lower()
     target = fmt.percent(TARGETS[key], 0)
     if isinstance(value, str):
         return f"En {year}, le {label} {subject} n'est pas publié (secret statistique)."
     if value is None or pd.isna(value):
         return f"En {year}, le {label} {subject} n'est pas calculable (aucune sortie examinée)."
-    verdict = "atteint" if float(value) >= TARGETS[key] else "n'atteint pas"
-    return f"En {year}, le {label} {subject} ({fmt.percent(value)}) {verdict} l'objectif de {target}."
+    if row is None:
+        verdict = uncertainty.REACHED if float(value) >= TARGETS[key] else uncertainty.NOT_REACHED
+        return f"En {year}, le {label} {subject} ({fmt.percent(value)}) {verdict} l'objectif de {target}."
+    frame = pd.DataFrame([row])
+    estimate = intervals(frame, key).iloc[0]
+    shown = rate_texts(frame, pd.DataFrame({key: [value]}, index=frame.index), key)[0]
+    verdict = uncertainty.verdict(estimate["low"], estimate["high"], TARGETS[key])
+    if verdict == uncertainty.COMPATIBLE:
+        return (
+            f"En {year}, le {label} {subject} ({shown}) est compatible avec l'objectif de {target} : "
+            "l'intervalle de confiance contient l'objectif."
+        )
+    return f"En {year}, le {label} {subject} ({shown}) {verdict} l'objectif de {target}."
 
 
 #: Label of the département's row under a table of structures, territories or kinds.
@@ -250,9 +347,11 @@ def by_year(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     return frame.drop(columns=["key", "scope"], errors="ignore")
 
 
-def columns_by_year(frame: pd.DataFrame, keys: list[str], *, min_cell: int) -> pd.DataFrame:
-    """Indicators as rows, years as columns, suppressed and formatted."""
-    table = formatted(frame, min_cell=min_cell, columns=keys).T
+def columns_by_year(
+    frame: pd.DataFrame, keys: list[str], *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION
+) -> pd.DataFrame:
+    """Indicators as rows, years as columns, as the edition shows them, formatted."""
+    table = formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion).T
     table.columns = [str(y) for y in frame.index]
     return table
 

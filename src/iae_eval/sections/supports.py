@@ -16,11 +16,11 @@ from matplotlib.patches import Patch
 
 from iae_eval import display, fmt
 from iae_eval.sections import parts
+from iae_eval.sections import shared as r
 from iae_eval.sections.shared import no_data
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import people_active, structures_active
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
-from iae_eval.indicators.suppress import suppress
 
 POTENTIAL_MARK = " (A3)"
 DOUBLE_COUNT_SENTENCE = (
@@ -137,9 +137,12 @@ def _potential_table(dataset: Dataset, years: list[int]) -> pd.DataFrame:
     )
 
 
-def _people_blocks(dataset: Dataset, year: int, min_cell: int) -> list:
+def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -> list:
     people = people_by_support(dataset, year)
-    masked = suppress(people, min_cell, count_columns=["people"], total_column={})["people"]
+    shown_people = r.suppressed(
+        people, min_cell=min_cell, diffusion=diffusion, count_columns=["people"], total_column={}
+    )
+    masked = shown_people["people"]
     shown = people["people"].astype(float).where(~masked.map(lambda v: isinstance(v, str)))
     blocks = []
     if shown.notna().any():
@@ -166,7 +169,9 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int) -> list:
     return blocks
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Département report: supports present in ``year``, people by support, the sheet's
     potential supports present or still missing."""
     missing = _missing(dataset, range(year, year + 1))
@@ -180,13 +185,15 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
             + (f" ; encore absents : {', '.join(absent)}." if absent else "."))
     return parts.join(
         parts.lead(lead),
-        *_people_blocks(dataset, year, min_cell),
+        *_people_blocks(dataset, year, min_cell, diffusion),
         parts.table(_potential_table(dataset, [year]), index=False,
                       caption=f"Supports visés par l'action A3, {year}"),
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Bilan: supports present each year, potential supports at the start and the end of the
     period, people by support in the last year."""
     years = range(first_year, last_year + 1)
@@ -203,7 +210,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
            + (f" ; nouveaux : {', '.join(gained)}." if gained else "."))
     blocks = [parts.figure(fig, alt=alt)]
     if _carriers(dataset, last_year):
-        blocks += _people_blocks(dataset, last_year, min_cell)
+        blocks += _people_blocks(dataset, last_year, min_cell, diffusion)
     blocks.append(parts.table(_potential_table(dataset, sorted({first_year, last_year})), index=False,
                                 caption=f"Supports visés par l'action A3, {first_year} et {last_year}"))
     return parts.join(*blocks)

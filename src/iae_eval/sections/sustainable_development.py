@@ -32,7 +32,8 @@ from iae_eval.data.reference import (
     SD_PILLARS,
     SD_SCORES,
 )
-from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators, suppress
+from iae_eval.editions import edition
+from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
 
 #: Label of the action-level column / series (rows without structure_id).
 ACTION_LEVEL = "Action (ensemble)"
@@ -171,7 +172,14 @@ def sd_evolution(dataset: Dataset, first_year: int, last_year: int, ax=None, *,
 # --- Evidence beside each pillar ---------------------------------------------------------------
 
 
-def sd_evidence(dataset: Dataset, year: int, *, structure_id: str | None = None, min_cell: int = 5) -> pd.DataFrame:
+def sd_evidence(
+    dataset: Dataset,
+    year: int,
+    *,
+    structure_id: str | None = None,
+    min_cell: int = 5,
+    diffusion: str = report.DEFAULT_DIFFUSION,
+) -> pd.DataFrame:
     """The figures that back each pillar's scores in ``year`` (suppressed, formatted in French).
 
     Environment: people active in structures with an environmental support
@@ -187,8 +195,8 @@ def sd_evidence(dataset: Dataset, year: int, *, structure_id: str | None = None,
                if structure_id is None or s == structure_id]
     row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
     row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
-    shown = suppress(
-        row, min_cell,
+    shown = report.suppressed(
+        row, min_cell=min_cell, diffusion=diffusion,
         count_columns=[*(k for k in PEOPLE_COUNT_KEYS if k in row.columns), "env_people"],
         rate_columns=["durable_rate", "dynamic_rate", "rsa_share"],
         rate_denominators={**default_rate_denominators(), "rsa_share": "participants"},
@@ -224,7 +232,9 @@ def _missing(dataset: Dataset, years: range) -> parts.Section | None:
     return None
 
 
-def _evidence_note(min_cell: int) -> parts.Paragraph:
+def _evidence_note(min_cell: int, diffusion: str) -> parts.Paragraph:
+    if not edition(diffusion).suppresses:
+        return parts.note("Éléments de preuve : « — » : non défini.")
     return parts.note(f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
                         "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini.")
 
@@ -242,7 +252,9 @@ def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
@@ -261,13 +273,15 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     return parts.join(
         parts.figure(fig, alt=alt),
         parts.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
-        parts.table(sd_evidence(dataset, year, min_cell=min_cell), index=False,
+        parts.table(sd_evidence(dataset, year, min_cell=min_cell, diffusion=diffusion), index=False,
                       caption=f"Éléments de preuve par pilier, {year}"),
-        _evidence_note(min_cell),
+        _evidence_note(min_cell, diffusion),
     )
 
 
-def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1))
@@ -295,13 +309,15 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
     return parts.join(
         parts.figure(fig, alt=alt),
         parts.table(table, index=False, caption=f"Scores de {name}, {year}"),
-        parts.table(sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell), index=False,
+        parts.table(sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion), index=False,
                       caption=f"Éléments de preuve par pilier, {name}, {year}"),
-        _evidence_note(min_cell),
+        _evidence_note(min_cell, diffusion),
     )
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
     missing = _missing(dataset, range(first_year, last_year + 1))
     if missing is not None:
@@ -326,7 +342,7 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
     table.loc["Source"] = evolution["source"].fillna("—").tolist()
     evidence = None
     for y in range(first_year, last_year + 1):
-        frame = sd_evidence(dataset, y, min_cell=min_cell).rename(columns={"Valeur": str(y)})
+        frame = sd_evidence(dataset, y, min_cell=min_cell, diffusion=diffusion).rename(columns={"Valeur": str(y)})
         evidence = frame if evidence is None else evidence.merge(frame, on=["Pilier", "Élément de preuve"])
     return parts.join(
         parts.figure(fig, alt=alt),
@@ -334,5 +350,5 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
                      "scores des structures (ligne « Source »)."),
         parts.table(table, caption=f"Score moyen par groupe de critères, {first_year}-{last_year}"),
         parts.table(evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"),
-        _evidence_note(min_cell),
+        _evidence_note(min_cell, diffusion),
     )

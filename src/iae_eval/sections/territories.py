@@ -13,7 +13,9 @@ from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
 
 
-def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """Participants and exit rates by territory (bassin) and by kind of structure."""
     dep = r.departement_row(dataset, year)
     if not dep["participants"]:
@@ -25,16 +27,16 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     for frame, title in ((territory, "Territoire"), (kind, "Type de structure")):
         frame = frame[frame["participants"] > 0]
         full = r.with_total(frame, dep)
-        shown = r.suppressed(full, min_cell=min_cell, total_row=r.TOTAL)
+        shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
         numbers = r.drawable(frame, shown.drop(index=r.TOTAL))[list(RATES)].dropna(how="all")
-        panels.append((frame, shown, numbers, title))
+        panels.append((full, shown, numbers, title))
     items: list = []
     if any(not numbers.empty for _, _, numbers, _ in panels):
         heights = [max(len(numbers), 1) + 1.5 for _, _, numbers, _ in panels]
         fig, axes = plt.subplots(
             2, 1, figsize=(8, 1.5 + 0.42 * sum(heights)), height_ratios=heights, layout="constrained"
         )
-        for ax, (_, _, numbers, title) in zip(axes, panels, strict=True):
+        for ax, (full, _, numbers, title) in zip(axes, panels, strict=True):
             if numbers.empty:
                 ax.set_axis_off()
                 continue
@@ -43,7 +45,8 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
                 ax=ax,
                 targets=r.TARGETS,
                 labels=r.INDICATOR_LABELS,
-                xlabel="Part des sorties examinées",
+                xlabel="Part des sorties examinées (barres : intervalle de confiance à 95 %)",
+                intervals={k: r.intervals(full, k) for k in RATES},
             )
             ax.set_title(title, loc="left", fontsize=10)
         drawn_axes = [ax for ax, panel in zip(axes, panels, strict=True) if not panel[2].empty]
@@ -63,11 +66,11 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
             f"et {fmt.percent(r.TARGETS['dynamic_rate'], 0)}{top}."
         )
         items.append(parts.figure(fig, alt))
-    hidden = sum(len(frame) - len(numbers) for frame, _, numbers, _ in panels)
+    hidden = sum(len(full) - 1 - len(numbers) for full, _, numbers, _ in panels)
     items.append(r.suppression_note(hidden, min_cell=min_cell, what="lignes"))
     columns = ["participants", "rsa_participants", "exits_examined", *RATES]
-    for _, shown, _, title in panels:
-        items.append(parts.table(r.labelled(shown, columns), caption=f"{title}, {year}"))
+    for full, shown, _, title in panels:
+        items.append(parts.table(r.labelled(shown, columns, frame=full), caption=f"{title}, {year}"))
     items.append(
         parts.note(
             "Une personne ayant des parcours dans deux types de structure est comptée dans chacun : les "
@@ -77,16 +80,19 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     return parts.join(*items)
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -> parts.Section:
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
     """People in pathway and exit rates per territory and year."""
     keys = ["participants", *RATES]
-    shown, numbers = {}, {}
+    shown, numbers, texts = {}, {}, {}
     for year in r.period_years(first_year, last_year):
         frame = r.indicators(dataset, year, by="territory")
         full = r.with_total(frame, r.departement_row(dataset, year))
-        year_shown = r.suppressed(full, min_cell=min_cell, total_row=r.TOTAL)
+        year_shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
         shown[year] = year_shown[keys]
         numbers[year] = r.drawable(full, year_shown)[keys]
+        texts[year] = pd.Series(r.rate_texts(full, year_shown, "dynamic_rate"), index=full.index)
     if not any(n.at[r.TOTAL, "participants"] > 0 for n in numbers.values()):
         return r.no_data(r.NO_DATA_PERIOD)
 
@@ -130,7 +136,10 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int, min_cell: int) -
         ("participants", "Personnes en parcours"),
         ("dynamic_rate", "Taux de sorties dynamiques"),
     ):
-        table = wide(shown, key).map(lambda v, k=key: r.format_value(k, v))
+        if key in RATES:
+            table = pd.DataFrame(texts)
+        else:
+            table = wide(shown, key).map(lambda v, k=key: r.format_value(k, v))
         table.columns = [str(c) for c in table.columns]
         items.append(parts.table(table, caption=f"{caption} par territoire"))
     return parts.join(*items)

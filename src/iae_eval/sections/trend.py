@@ -1,4 +1,5 @@
-"""The structure's evolution: people in pathway and exit rates over every year of the data."""
+"""The structure's evolution: people in pathway and exit rates over every year of the data,
+the rates with their 95 % intervals beside the département's."""
 
 from __future__ import annotations
 
@@ -9,52 +10,67 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
+from iae_eval.sections.rates import RATES, interval_chart, year_intervals
 
 
-def structure(dataset: Dataset, *, structure_id: str, min_cell: int) -> parts.Section:
-    """The structure's participants and exit rates over every year of the data."""
+def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart | parts.Paragraph:
+    """People in pathway and RSA recipients by year; one sentence when nothing can be drawn."""
+    people = numbers[["participants", "rsa_participants"]]
+    if not charts.has_values(people):
+        return parts.note(f"Aucun effectif à représenter pour {name} : le graphique n'est pas tracé.")
+    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    charts.trend_lines(
+        people,
+        ax=ax,
+        labels={"participants": r.INDICATOR_LABELS["participants"], "rsa_participants": "dont allocataires du RSA"},
+        ylabel="Personnes",
+        legend_columns=2,
+    )
+    described = " ; ".join(
+        f"{y} : {fmt.integer(numbers.at[y, 'participants'])} personnes dont "
+        f"{fmt.integer(numbers.at[y, 'rsa_participants'])} allocataires du RSA"
+        for y in numbers.index
+    )
+    alt = f"Courbes de {first} à {last} pour {name} : personnes en parcours et allocataires du RSA. {described}."
+    return parts.figure(fig, alt)
+
+
+def structure(
+    dataset: Dataset, *, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
+    """The structure's participants and exit rates over every year of the data; the rates
+    with their intervals next to the département's."""
     name = structure_name(dataset, structure_id)
     years = r.observed_years(dataset)
     frame = r.structure_years(dataset, structure_id, years)
     frame = frame[frame["participants"] > 0] if not frame.empty else frame
     if frame.empty:
         return r.no_data(f"{name} n'a aucun parcours dans les données.")
-    numbers = r.shown_numbers(frame, min_cell=min_cell)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-    charts.trend_lines(
-        numbers[["participants", "rsa_participants"]],
-        ax=left,
-        labels={"participants": r.INDICATOR_LABELS["participants"], "rsa_participants": "dont allocataires du RSA"},
-        ylabel="Personnes",
-        legend_columns=1,
-    )
-    charts.trend_lines(
-        numbers[["durable_rate", "dynamic_rate"]],
-        ax=right,
-        labels=r.INDICATOR_LABELS,
-        targets=r.TARGETS,
-        value_kind="percent",
-        ylabel="Part des sorties examinées",
-        legend_columns=1,
-    )
+    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
     first, last = int(frame.index.min()), int(frame.index.max())
-    described = " ; ".join(
-        f"{y} : {fmt.integer(numbers.at[y, 'participants'])} personnes, sorties dynamiques "
-        f"{fmt.percent(numbers.at[y, 'dynamic_rate'])}"
-        for y in numbers.index
+    dep = r.by_year(dataset, first, last)
+    dep_numbers = r.shown_numbers(dep, min_cell=min_cell, diffusion=diffusion)
+    rates_chart = interval_chart(
+        {
+            "Structure": {k: year_intervals(frame, numbers, k) for k in RATES},
+            "Département": {k: year_intervals(dep, dep_numbers, k) for k in RATES},
+        },
+        what=f"{name} et le département, de {first} à {last}",
     )
-    alt = (
-        f"Courbes de {first} à {last} pour {name} : à gauche les personnes en parcours et les allocataires du RSA, "
-        f"à droite les taux d'emploi durable et de sorties dynamiques avec les objectifs de "
-        f"{fmt.percent(r.TARGETS['durable_rate'], 0)} et {fmt.percent(r.TARGETS['dynamic_rate'], 0)}. {described}."
-    )
-    keys = ["participants", "rsa_participants", "exits_examined", "durable_rate", "dynamic_rate"]
-    table = r.formatted(frame, min_cell=min_cell, columns=keys)
+    keys = ["participants", "rsa_participants", "exits_examined", *RATES]
+    table = r.formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion)
     table.index = [str(y) for y in table.index]
     drawn = ["participants", "rsa_participants", *r.TARGETS]
     hidden = int((numbers[drawn].isna() & frame[drawn].notna()).to_numpy().sum())
     return parts.join(
-        parts.figure(fig, alt),
+        _people_chart(numbers, name=name, first=first, last=last),
+        rates_chart,
+        parts.note(
+            "Barres : intervalle de confiance à 95 % ; marque creuse : effectif faible (moins de 20 sorties "
+            "examinées)."
+        )
+        if isinstance(rates_chart, parts.Chart)
+        else None,
         parts.note(f"Les valeurs masquées par le secret statistique ({hidden}) ne sont pas tracées.") if hidden else None,
         parts.table(table, caption=f"Évolution de {first} à {last}"),
     )

@@ -1,0 +1,146 @@
+"""Funnel plots: the durable and dynamic rates of every structure against its number of
+examined exits, around the targets, with the 95 % and 99.8 % control limits
+(:func:`iae_eval.charts.funnel_plot`, Spiegelhalter 2005; DOMAIN §7).
+
+Three views: the département's year (:func:`departement`), a structure's year with the
+structure highlighted among the others (:func:`structure`) and the period of the bilan with
+the exits pooled over its years (:func:`bilan`), where even small structures have enough
+exits. A structure is drawn only where the edition shows its rate and its number of examined
+exits (public edition: neither masked).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from iae_eval import charts, fmt
+from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.sections import parts
+from iae_eval.sections import shared as r
+from iae_eval.sections.rates import RATES
+
+#: The counts a pooled rate is recomputed from.
+POOLED_COUNTS: tuple[str, ...] = tuple(dict.fromkeys(["exits_examined", *r.EXIT_KEYS, "exits"]))
+READING = (
+    "Chaque point est une structure : en abscisse son nombre de sorties examinées, en ordonnée son taux. "
+    "Les courbes tiretées sont les limites de contrôle à 95 %, les pointillées celles à 99,8 % : une "
+    "structure entre les limites ne s'écarte pas de l'objectif au-delà de ce que le hasard explique ; "
+    "au-delà des limites à 99,8 %, l'écart est réel et mérite d'être discuté (à publics comparables)."
+)
+
+
+def _drawable(frame: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
+    """The structures' rates and examined exits the edition shows (NaN where masked)."""
+    return r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)[[*RATES, "exits_examined"]]
+
+
+def funnel_parts(
+    numbers: pd.DataFrame, *, what: str, highlight: str | None = None, highlight_label: str | None = None
+) -> parts.Section:
+    """One funnel plot per rate for the structures of ``numbers`` (index: structure names;
+    columns: the rates and ``exits_examined``), with its alt text; one sentence instead when
+    no structure can be drawn."""
+    with_exits = numbers[numbers["exits_examined"].fillna(0) > 0]
+    items: list = []
+    hidden: dict[str, int] = {}
+    for key in RATES:
+        label = r.INDICATOR_LABELS[key]
+        drawn = with_exits.dropna(subset=[key])
+        hidden[key] = len(numbers) - len(drawn)
+        if drawn.empty:
+            items.append(parts.note(f"Aucun {label.lower()} de structure à représenter {what} : "
+                                    "le graphique en entonnoir n'est pas tracé."))
+            continue
+        fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
+        charts.funnel_plot(
+            drawn[key],
+            drawn["exits_examined"],
+            target=r.TARGETS[key],
+            ax=ax,
+            highlight=highlight,
+            highlight_label=highlight_label,
+            ylabel=label,
+            xlabel="Sorties examinées",
+        )
+        ax.set_title(f"{label} {what}", loc="left", fontsize=10)
+        alt = charts.funnel_alt_text(
+            drawn[key],
+            drawn["exits_examined"],
+            target=r.TARGETS[key],
+            rate_label=label.lower(),
+            highlight=highlight,
+            highlight_label=highlight_label,
+        )
+        items.append(parts.figure(fig, alt))
+    if highlight is not None and highlight in numbers.index and numbers.loc[[highlight], list(RATES)].isna().any(axis=None):
+        items.append(parts.note(f"Le taux de {highlight} n'est pas publié : la structure n'est pas mise en évidence."))
+    most = max(hidden.values())
+    if most:
+        items.append(
+            parts.note(
+                "Structures sans taux publié, qui ne figurent pas sur les graphiques : "
+                + ", ".join(f"{hidden[k]} pour le {r.INDICATOR_LABELS[k].lower()}" for k in RATES)
+                + "."
+            )
+        )
+    items.append(parts.note(READING))
+    return parts.join(*items)
+
+
+def _with_exits(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["exits"].fillna(0) > 0]
+
+
+def departement(
+    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
+    """Funnel plots of the structures' rates of ``year``."""
+    frame = _with_exits(r.by_structure(dataset, year))
+    if frame.empty:
+        return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
+    return funnel_parts(_drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}")
+
+
+def structure(
+    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
+    """Funnel plots of the structures' rates of ``year``, the structure highlighted."""
+    name = structure_name(dataset, structure_id)
+    frame = _with_exits(r.by_structure(dataset, year))
+    if name not in frame.index:
+        return r.no_data(f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir.")
+    numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    return funnel_parts(numbers, what=f"en {year}", highlight=name, highlight_label=f"{name} (la structure)")
+
+
+def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
+    """Every structure's exits summed over the period, with its rates recomputed from the
+    sums (index: the structures' names)."""
+    long = r.trends(dataset, r.period_years(first_year, last_year), by="structure")
+    sums = long.groupby(long["key"].astype(str))[list(POOLED_COUNTS)].sum(min_count=1)
+    examined = sums["exits_examined"].where(sums["exits_examined"] > 0)
+    for key in RATES:
+        sums[key] = r.successes(sums, key) / examined
+    names = structure_names(dataset)
+    sums.index = [names.get(k, k) for k in sums.index]
+    return sums
+
+
+def bilan(
+    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
+) -> parts.Section:
+    """Funnel plots of the structures' rates pooled over the period."""
+    frame = _with_exits(pooled(dataset, first_year, last_year))
+    if frame.empty:
+        return r.no_data(r.NO_DATA_PERIOD)
+    period = f"de {first_year} à {last_year}" if first_year != last_year else f"en {first_year}"
+    numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    return parts.join(
+        parts.lead(
+            f"Sorties cumulées {period} : {fmt.integer(frame['exits_examined'].sum())} sorties examinées "
+            f"dans {r.plural(len(frame), 'structure')}."
+        ),
+        funnel_parts(numbers, what=f"cumulé {period}"),
+    )

@@ -1,0 +1,208 @@
+"""The two editions end to end (slow): real ``iae-eval run`` on the sample, outputs parsed.
+
+- committee edition, 2012: every structure with at least one examined exit shows its durable
+  and dynamic rates with their 95 % interval in its report (S03: 11,8 % [4,7 – 26,6] and
+  35,3 % [21,5 – 52,1]), the funnel plots with their alt text, the banner on every page;
+- public edition, 2011-2012 (a bilan, the département reports, two structures, the
+  spreadsheets of both years): no count of people from 1 to 4 and no "dont" subset whose
+  difference with its total is 1 to 4, in any HTML table, xlsx or csv output.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from iae_eval.batch.manifest import Manifest
+from iae_eval.indicators.catalogue import LABELS, PEOPLE_COUNT_KEYS
+from iae_eval.indicators.suppress import default_subsets
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+BANNERS = {
+    "comite": "Diffusion restreinte — document de travail du comité de pilotage",
+    "public": "Diffusion publique",
+}
+#: Headers of the people counts, as the reports and spreadsheets label them.
+PEOPLE_LABELS = {LABELS[k] for k in PEOPLE_COUNT_KEYS} | {"Toutes sorties", "dont RSA"}
+#: "31,8 % [20,1 – 46,3]", with the no-break spaces and word joiners of the reports.
+INTERVAL = re.compile(r"\d+,\d\W*%\W*\[\d+,\d\W*–\W*\d+,\d\]")
+
+
+def _run(out: Path, *args: str) -> None:
+    cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
+    result = subprocess.run(
+        [cli, "run", "--data", str(SAMPLE), "--out", str(out), "--jobs", "2", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def comite(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("comite")
+    _run(out, "--years", "2012")  # the default edition
+    return out
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("public")
+    _run(out, "--years", "2011-2012", "--structure", "S03", "--structure", "S12", "--diffusion", "public")
+    return out
+
+
+class _Tables(HTMLParser):
+    """Every ``<table>`` of a page: its header row and its body rows, as text cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._section = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"head": [], "rows": []})
+        elif tag in ("thead", "tbody"):
+            self._section = tag
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            key = "head" if self._section == "thead" else "rows"
+            if key == "head":
+                self.tables[-1]["head"] = self._row
+            else:
+                self.tables[-1]["rows"].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(page: Path) -> list[dict]:
+    parser = _Tables()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def _count(text: str) -> int | None:
+    """A cell that is a whole number (French digit grouping allowed), else None."""
+    plain = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    return int(plain) if plain.isdigit() else None
+
+
+def _small(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 4
+
+
+# --- Committee edition -------------------------------------------------------------------------------
+
+
+def test_committee_reports_show_every_structure_rates_with_intervals(comite):
+    manifest = Manifest.load(comite)
+    structures = {k: e for k, e in manifest.entries.items() if e.get("kind") == "structure"}
+    assert len(structures) == 14
+    for key in structures:
+        text = html.unescape((comite / key).read_text(encoding="utf-8"))
+        assert "Diffusion restreinte" in text
+        rates = next(t for t in tables(comite / key) if t["head"][-2:] == [LABELS["durable_rate"],
+                                                                            LABELS["dynamic_rate"]])
+        own = next(row for row in rates["rows"] if row[0] == "Structure")
+        assert _count(own[1]) > 0, key  # every structure of the sample has examined exits in 2012
+        assert INTERVAL.fullmatch(own[2].replace(" (effectif faible)", "")), (key, own)
+        assert INTERVAL.fullmatch(own[3].replace(" (effectif faible)", "")), (key, own)
+        assert "Graphique en entonnoir : taux d'emploi durable de 14 structures" in text
+        assert "Graphique en entonnoir : taux de sorties dynamiques de 14 structures" in text
+    s03 = (comite / "2012/structures/S03.html").read_text(encoding="utf-8")
+    flat = re.sub(r"[\s\u00a0\u2060]", "", html.unescape(s03))
+    assert "11,8%[4,7–26,6]" in flat and "35,3%[21,5–52,1]" in flat
+    assert "Appréciation de l'évaluateur" in html.unescape(s03)  # the sample's commentary of S03
+    assert "Association Tremplin Gapençais (la structure) : 11,8" in html.unescape(s03)  # funnel alt text
+    dep = html.unescape((comite / "2012/departement.html").read_text(encoding="utf-8"))
+    assert re.search(r"Par rapport aux limites à 99,8\W*% : \d+ au-dessus, \d+ à l'intérieur, \d+ en dessous", dep)
+    portal = html.unescape((comite / "index.html").read_text(encoding="utf-8"))
+    assert BANNERS["comite"] in portal and "iae-diffusion-comite" in portal
+    assert {e.get("diffusion") for e in manifest.entries.values()} == {"comite"}
+
+
+# --- Public edition ----------------------------------------------------------------------------------
+
+
+def test_public_html_shows_no_small_count_and_no_small_difference(public):
+    pages = sorted(public.rglob("*.html"))
+    assert len(pages) >= 6  # portal, bilan, 2 départements, S03 and S12 of each year
+    checked = 0
+    for page in pages:
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        assert BANNERS["public"] in text and "Diffusion restreinte" not in text, page
+        for table in tables(page):
+            head = table["head"]
+            for row in table["rows"]:
+                label, values = row[0], row[1:]
+                columns = head[-len(values):] if len(head) >= len(values) else [""] * len(values)
+                for column, cell in zip(columns, values, strict=True):
+                    if column in PEOPLE_LABELS or label in PEOPLE_LABELS:
+                        checked += 1
+                        assert not _small(_count(cell)), (page.name, label, column, cell)
+                if head[-2:] == ["Toutes sorties", "dont RSA"]:
+                    every, rsa = _count(values[-2]), _count(values[-1])
+                    if every is not None and rsa is not None:
+                        assert not 1 <= every - rsa <= 4, (page.name, label, every, rsa)
+    assert checked > 200
+    manifest = Manifest.load(public)
+    assert {e.get("diffusion") for e in manifest.entries.values()} == {"public"}
+
+
+def _spreadsheet_rows(path: Path) -> list[dict]:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle, delimiter=";"))
+    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:]]
+
+
+def _number(value: object) -> object:
+    if isinstance(value, str):
+        count = _count(value)
+        return value if count is None else count
+    return value
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_public_spreadsheets_show_no_small_count_and_no_small_difference(public, suffix):
+    pairs = [(LABELS[s], LABELS[t]) for s, t in default_subsets()]
+    for year in (2011, 2012):
+        rows = _spreadsheet_rows(public / str(year) / f"indicators.{suffix}")
+        assert len(rows) > 20
+        counts = [c for c in rows[0] if c in {LABELS[k] for k in PEOPLE_COUNT_KEYS}]
+        assert len(counts) > 10
+        for row in rows:
+            for column in counts:
+                assert not _small(_number(row[column])), (year, row.get("Libellé"), column, row[column])
+            for subset, total in pairs:
+                a, b = _number(row.get(subset)), _number(row.get(total))
+                if isinstance(a, int | float) and isinstance(b, int | float):
+                    assert not 1 <= b - a <= 4, (year, row.get("Libellé"), subset, total, a, b)
