@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from iae_eval import display, fmt
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections import summary
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
@@ -219,6 +220,8 @@ def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | N
     table = _costs_table(costs, shown, names, min_cell)
     drawn = shown["cost_per_participant"].dropna()
     figures = []
+    if highlight is None and summary.is_many(len(costs)):
+        return _summarised_costs(table, shown, year=year, min_cell=min_cell)
     if highlight is None and len(drawn):
         fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
         cost_chart(shown["cost_per_participant"], names=names, ax=ax)
@@ -229,11 +232,37 @@ def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | N
         table = table.loc[[names[highlight], "Médiane des structures"]]
     tables = [
         parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-        parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
-                     "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
-                     "peut être publié."),
+        _costs_note(min_cell),
     ]
     return figures, tables
+
+
+def _summarised_costs(table: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell: int) -> tuple[list, list]:
+    """:func:`_costs_blocks` for many structures (:mod:`~iae_eval.sections.summary`): the
+    distribution of the cost per participant, the structures with the highest and lowest
+    costs, the link to the year's spreadsheets. ``table`` ends with the median row."""
+    cost = shown["cost_per_participant"]
+    figures = [
+        summary.distribution(
+            cost, what=f"leur coût par personne en parcours en {year}", xlabel=report.INDICATOR_LABELS[
+                "cost_per_participant"], value_kind="euros",
+        ),
+        report.suppression_note(int(cost.isna().sum()), min_cell=min_cell),
+    ]
+    structures, median = table.iloc[:-1], table.iloc[[-1]]
+    tables = summary.extreme_tables(
+        structures, cost,
+        highest=f"Les {summary.EXTREMES} structures au coût par personne le plus élevé, {year}",
+        lowest=f"Les {summary.EXTREMES} structures au coût par personne le plus bas, {year}",
+        total=median,
+    )
+    return figures, [summary.summarised(*tables, _costs_note(min_cell), count=len(structures), year=year)]
+
+
+def _costs_note(min_cell: int) -> parts.Paragraph:
+    return parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
+                      "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
+                      "peut être publié.")
 
 
 def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tuple[list, list]:

@@ -9,6 +9,7 @@ from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
+from iae_eval.sections import summary
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
 
@@ -67,10 +68,52 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     frame = frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False)
     full = r.with_total(frame, dep)
     shown = r.suppressed(full, min_cell=min_cell, total_row=r.TOTAL)
+    many = summary.is_many(len(frame))
     return parts.join(
         parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year)),
         parts.text(r.target_sentence("dynamic_rate", shown.at[r.TOTAL, "dynamic_rate"], year)),
-        rates_parts(full, shown, title="par structure", year=year, min_cell=min_cell),
+        (summarised_rates if many else rates_parts)(full, shown, title="par structure", year=year, min_cell=min_cell),
+    )
+
+
+def summarised_rates(
+    frame: pd.DataFrame, shown: pd.DataFrame, *, title: str, year: int, min_cell: int
+) -> parts.Section:
+    """:func:`rates_parts` for many structures (:mod:`~iae_eval.sections.summary`): the
+    distribution of each rate, the structures with the highest and lowest dynamic-exit rates,
+    the link to the year's spreadsheets. ``frame`` ends with the :data:`~iae_eval.sections.shared.TOTAL` row."""
+    numbers = r.drawable(frame, shown)[list(RATES)].drop(index=r.TOTAL)
+    structures = shown.drop(index=r.TOTAL)
+    drawn = numbers.dropna(how="all")
+    charts_ = [
+        summary.distribution(
+            drawn[key], what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}", xlabel=r.INDICATOR_LABELS[key],
+            target=r.TARGETS[key],
+        )
+        for key in RATES
+    ]
+    hidden = len(structures) - len(drawn)
+    columns = ["exits_examined", *RATES]
+    tables = summary.extreme_tables(
+        r.labelled(structures, columns), numbers["dynamic_rate"],
+        highest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus hauts, {year}",
+        lowest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus bas, {year}",
+        total=r.labelled(shown.loc[[r.TOTAL]], columns),
+    )
+    return summary.summarised(
+        *charts_,
+        parts.note(
+            f"{fmt.integer(hidden)} structure(s) au taux masqué par le secret statistique (moins de {min_cell} sorties examinées, "
+            "ou une catégorie de sortie masquée) ne sont ni tracées ni classées."
+        )
+        if hidden > 0
+        else None,
+        *tables,
+        count=len(structures),
+        year=year,
+        # Hook (issue 9): the funnel plot of the structures' rates goes here, e.g.
+        # ``funnel=funnel_section(frame, shown, year=year)`` once the funnel views are merged.
+        funnel=None,
     )
 
 

@@ -18,6 +18,7 @@ from matplotlib.colors import ListedColormap
 from iae_eval import charts, fmt
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections import summary
 from iae_eval.sections.action_plan import plan_state
 from iae_eval.data.dataset import Dataset
 from iae_eval.display import PALETTE
@@ -110,6 +111,41 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
         ax.axvline(matrix.shape[1] - 1, color="black", linewidth=1.2)
     year = scores["year"].iloc[0] if len(scores) else ""
     ax.set_title(f"Grille de développement durable {year} : scores par critère (0 à 3)")
+    return ax
+
+
+def score_counts(scores: pd.DataFrame) -> pd.DataFrame:
+    """Criteria (labels, grid order) × score 0-3: how many structures have that score (the
+    action-level rows are left out)."""
+    own = scores[scores["structure_id"].notna()]
+    counts = pd.crosstab(own["criterion"], own["score"])
+    criteria = [c for c in SD_CRITERIA if c in counts.index]
+    counts = counts.reindex(index=criteria, columns=list(SD_SCORES), fill_value=0)
+    counts.index = [SD_CRITERIA[c][1] for c in criteria]
+    return counts
+
+
+def sd_distribution_chart(scores: pd.DataFrame, ax=None):
+    """Stacked horizontal bars, one per criterion (grid order, top to bottom): the share of
+    the structures scoring 0, 1, 2 and 3 (a heatmap readable at any number of structures);
+    returns ax."""
+    ax = plt.gca() if ax is None else ax
+    counts = score_counts(scores)
+    shares = counts.div(counts.sum(axis=1).where(lambda t: t > 0), axis=0).fillna(0.0)
+    positions = np.arange(len(shares))[::-1]
+    left = np.zeros(len(shares))
+    for score, colour in zip(SD_SCORES, SCORE_COLOURS, strict=True):
+        values = shares[score].to_numpy(float)
+        ax.barh(positions, values, left=left, color=colour, height=0.75, label=f"{score} — {SD_SCORES[score]}")
+        left += values
+    ax.set_yticks(positions, list(shares.index))
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
+    ax.set_xlabel("Part des structures")
+    ax.legend(title="Score", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    year = scores["year"].iloc[0] if len(scores) else ""
+    ax.set_title(f"Grille de développement durable {year} : répartition des scores des structures")
+    ax.spines[["top", "right"]].set_visible(False)
     return ax
 
 
@@ -248,23 +284,40 @@ def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:
     if missing is not None:
         return missing
     scores = sd_scores(dataset, year)
-    matrix = score_matrix(scores)
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.7 * matrix.shape[1] + 6), 0.38 * matrix.shape[0] + 2.5))
-    sd_heatmap(scores, ax=ax)
     n_structures = scores["structure_id"].dropna().nunique()
     action = scores[scores["structure_id"].isna()]
-    summary = (f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3" if len(action)
-               else "pas de score pour l'action dans son ensemble")
-    alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
-           f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
-           f"ensemble ; {summary}.")
+    action_text = (f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3" if len(action)
+                   else "pas de score pour l'action dans son ensemble")
+    if summary.is_many(n_structures):
+        chart = _distribution_figure(scores, year=year, n_structures=n_structures, action_text=action_text)
+    else:
+        matrix = score_matrix(scores)
+        fig, ax = plt.subplots(figsize=(max(7.0, 0.7 * matrix.shape[1] + 6), 0.38 * matrix.shape[0] + 2.5))
+        sd_heatmap(scores, ax=ax)
+        alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
+               f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
+               f"ensemble ; {action_text}.")
+        chart = parts.figure(fig, alt=alt)
     return parts.join(
-        parts.figure(fig, alt=alt),
+        chart,
         parts.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
         parts.table(sd_evidence(dataset, year, min_cell=min_cell), index=False,
                       caption=f"Éléments de preuve par pilier, {year}"),
         _evidence_note(min_cell),
     )
+
+
+def _distribution_figure(scores: pd.DataFrame, *, year: int, n_structures: int, action_text: str) -> parts.Chart:
+    """The grid for many structures (:mod:`~iae_eval.sections.summary`): the share of the
+    structures at each score, criterion by criterion, instead of one column per structure."""
+    counts = score_counts(scores)
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(counts) + 2.0))
+    sd_distribution_chart(scores, ax=ax)
+    strong = counts[3].div(counts.sum(axis=1)).idxmax() if len(counts) else "—"
+    alt = (f"Barres empilées de la grille de développement durable {year} : pour {len(counts)} critères, part "
+           f"des {fmt.integer(n_structures)} structures notées 0 (aucune), 1, 2 et 3 (forte) ; critère à la plus "
+           f"forte part de score 3 : {strong} ; {action_text}.")
+    return parts.figure(fig, alt=alt)
 
 
 def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) -> parts.Section:
