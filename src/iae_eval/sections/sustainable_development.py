@@ -50,17 +50,27 @@ def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
     Columns ``year``, ``structure_id`` (NaN for the action as a whole), ``structure``
     (name, or :data:`ACTION_LEVEL`), ``criterion``, ``group``, ``label``, ``score``;
     rows in the grid's order, then by structure name. Empty when there is nothing to show.
+    Computed once per dataset and year (kept in ``Dataset.memo``: a structure report of a
+    batch kernel reuses it).
     """
     table = dataset.sd_assessment
     if table is None or table.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
+    key = ("sd_scores", int(year))
+    if key not in dataset.memo:
+        dataset.memo[key] = _sd_scores(dataset, table, year)
+    return dataset.memo[key].copy(deep=False)
+
+
+def _sd_scores(dataset: Dataset, table: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = table[(table["year"] == year) & table["criterion"].isin(list(SD_CRITERIA))].copy()
     names = structure_names(dataset)
-    rows["structure"] = rows["structure_id"].map(lambda s: ACTION_LEVEL if pd.isna(s) else names.get(s, s))
-    rows["group"] = rows["criterion"].map(lambda c: SD_CRITERIA[c][0])
-    rows["label"] = rows["criterion"].map(lambda c: SD_CRITERIA[c][1])
-    rows["order"] = rows["criterion"].map(list(SD_CRITERIA).index)
-    rows["is_action"] = rows["structure_id"].isna()
+    ids = rows["structure_id"]
+    rows["structure"] = ids.map(names).fillna(ids).where(ids.notna(), ACTION_LEVEL)
+    rows["group"] = rows["criterion"].map({c: group for c, (group, _) in SD_CRITERIA.items()})
+    rows["label"] = rows["criterion"].map({c: label for c, (_, label) in SD_CRITERIA.items()})
+    rows["order"] = rows["criterion"].map({c: i for i, c in enumerate(SD_CRITERIA)})
+    rows["is_action"] = ids.isna()
     rows = rows.sort_values(["order", "is_action", "structure"])
     rows["score"] = rows["score"].astype("int64")
     return rows[SCORE_COLUMNS].reset_index(drop=True)
