@@ -52,8 +52,14 @@ def extremes(values: pd.Series, *, n: int = EXTREMES) -> tuple[list[int], list[i
 
 
 def extreme_tables(
-    table: pd.DataFrame, values: pd.Series, *, highest: str, lowest: str, total: pd.DataFrame | None = None,
-    index: bool = True, n: int = EXTREMES,
+    table: pd.DataFrame,
+    values: pd.Series,
+    *,
+    highest: str,
+    lowest: str,
+    total: pd.DataFrame | None = None,
+    index: bool = True,
+    n: int = EXTREMES,
 ) -> list[parts.Table]:
     """Two tables of rows of ``table`` (formatted, one row per structure, aligned with
     ``values``): the ``n`` highest ``values`` then the ``n`` lowest, captioned ``highest`` and
@@ -69,7 +75,12 @@ def extreme_tables(
 
 
 def distribution(
-    values: pd.Series, *, what: str, xlabel: str, value_kind: str = "percent", target: float | None = None,
+    values: pd.Series,
+    *,
+    what: str,
+    xlabel: str,
+    value_kind: str = "percent",
+    target: float | None = None,
     target_label: str | None = None,
 ) -> parts.Chart | None:
     """A histogram of ``values`` (one per structure; NaN, masked, left out) as a chart part,
@@ -79,11 +90,14 @@ def distribution(
     if numbers.empty:
         return None
     fig, ax = plt.subplots(figsize=(8, 3.4))
-    charts.distribution(numbers, ax=ax, value_kind=value_kind, xlabel=xlabel, target=target,
-                        target_label=target_label)
+    charts.distribution(
+        numbers, ax=ax, value_kind=value_kind, xlabel=xlabel, target=target, target_label=target_label
+    )
     shown = charts.value_formatter(value_kind)
-    reach = "" if target is None else (
-        f" ; {fmt.integer(int((numbers >= target).sum()))} atteignent l'objectif de {shown(target)}"
+    reach = (
+        ""
+        if target is None
+        else (f" ; {fmt.integer(int((numbers >= target).sum()))} atteignent l'objectif de {shown(target)}")
     )
     alt = (
         f"Histogramme : répartition de {fmt.integer(len(numbers))} structures selon {what} ; médiane "
