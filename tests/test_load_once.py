@@ -115,3 +115,25 @@ def test_indicator_frames_are_computed_once_per_dataset_and_shared_by_its_copies
     # another rules profile is another key
     compute.compute_indicators(second, 2012, by="structure", rules=compute.get_profile("fiche-h5"))
     assert len(calls) == 2
+
+
+def test_the_data_is_hashed_once_until_a_file_is_written_even_at_the_same_size(tmp_path, monkeypatch):
+    import hashlib
+    import time
+
+    hashed = []
+    monkeypatch.setattr(load, "_fingerprints", {})
+    real = hashlib.sha256
+    monkeypatch.setattr(load.hashlib, "sha256", lambda: hashed.append(1) or real())
+    data = write_data(tmp_path / "data")
+    first = data_fingerprint(data)
+    assert data_fingerprint(data) == first and len(hashed) == 1
+    path = data / "participants.csv"
+    text = path.read_text(encoding="utf-8")
+    time.sleep(0.05)  # past the kernel's timestamp granularity
+    path.write_text(text.replace("2012-02-01", "2012-02-02", 1), encoding="utf-8")  # same size
+    assert path.stat().st_size == len(text.encode())
+    second = data_fingerprint(data)
+    assert len(hashed) == 2 and second != first
+    monkeypatch.undo()
+    assert second == load.read_tables(data)[2]  # the same hash as a full read
