@@ -217,19 +217,24 @@ def _costs_blocks(dataset: Dataset, year: int, min_cell: int, highlight: str | N
     costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
     shown = shown_costs(costs, min_cell=min_cell)
     names = structure_names(dataset)
+    if highlight is not None:  # its row and the median only: no need to format every structure's
+        rows = costs[[names.get(s, s) == names[highlight] for s in costs.index]]
+        table = _costs_table(rows, shown, names, min_cell)
+        return [], [
+            parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
+            _costs_note(min_cell),
+        ]
     table = _costs_table(costs, shown, names, min_cell)
     drawn = shown["cost_per_participant"].dropna()
     figures = []
-    if highlight is None and summary.is_many(len(costs)):
+    if summary.is_many(len(costs)):
         return _summarised_costs(table, shown, year=year, min_cell=min_cell)
-    if highlight is None and len(drawn):
+    if len(drawn):
         fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
         cost_chart(shown["cost_per_participant"], names=names, ax=ax)
         alt = (f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
                f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}.")
         figures += [parts.figure(fig, alt=alt), report.suppression_note(len(costs) - len(drawn), min_cell=min_cell)]
-    if highlight is not None:
-        table = table.loc[[names[highlight], "Médiane des structures"]]
     tables = [
         parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
         _costs_note(min_cell),

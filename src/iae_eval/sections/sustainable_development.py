@@ -124,6 +124,16 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
     return ax
 
 
+def structure_medians(dataset: Dataset, year: int) -> pd.Series:
+    """The median over the structures (the action level left out) of each criterion's score in
+    ``year`` (index: criterion code); computed once per dataset and year (``Dataset.memo``)."""
+    key = ("sd_structure_medians", int(year))
+    if key not in dataset.memo:
+        scores = sd_scores(dataset, year)
+        dataset.memo[key] = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
+    return dataset.memo[key].copy()
+
+
 def score_counts(scores: pd.DataFrame) -> pd.DataFrame:
     """Criteria (labels, grid order) × score 0-3: how many structures have that score (the
     action-level rows are left out)."""
@@ -163,9 +173,8 @@ def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
     """Dot chart of a structure's scores against the département median over structures."""
     ax = plt.gca() if ax is None else ax
     scores = sd_scores(dataset, year)
-    by_structure = scores[scores["structure_id"].notna()]
-    median = by_structure.groupby("criterion")["score"].median()
-    own = by_structure[by_structure["structure_id"] == structure_id].set_index("criterion")["score"]
+    median = structure_medians(dataset, year)
+    own = scores[scores["structure_id"] == structure_id].set_index("criterion")["score"]
     criteria = [c for c in SD_CRITERIA if c in median.index]
     positions = np.arange(len(criteria))[::-1]
     name = structure_names(dataset).get(structure_id, structure_id)
@@ -342,17 +351,18 @@ def structure(dataset: Dataset, *, year: int, structure_id: str, min_cell: int) 
         return report.no_data(f"Pas d'évaluation de développement durable de {name} pour {year}.")
     fig, ax = plt.subplots(figsize=(9, 0.4 * scores["criterion"].nunique() + 2))
     sd_structure_chart(dataset, year, structure_id, ax=ax)
-    median = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
+    median = structure_medians(dataset, year)
     above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
     alt = (f"Points : scores de développement durable de {name} en {year} (0 à 3) pour {len(own)} critères, "
            f"face à la médiane des structures du département ; {above} critère(s) au-dessus de la médiane.")
-    comments = dataset.sd_assessment.set_index(["year", "structure_id", "criterion"])["comment"]
+    table = dataset.sd_assessment
+    comments = table[(table["year"] == year) & (table["structure_id"] == structure_id)].set_index("criterion")["comment"]
     table = pd.DataFrame(
         {
             "Critère": own["label"].to_numpy(),
             "Score": [f"{s} — {SD_SCORES[s]}" for s in own["score"]],
             "Médiane départementale": [fmt.number(median.get(c), 1) for c in own["criterion"]],
-            "Commentaire": [comments.get((year, structure_id, c), "") for c in own["criterion"]],
+            "Commentaire": [comments.get(c, "") for c in own["criterion"]],
         }
     ).fillna("")
     return parts.join(
