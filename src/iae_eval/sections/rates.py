@@ -84,15 +84,13 @@ def summarised_rates(
     the link to the year's spreadsheets. ``frame`` ends with the :data:`~iae_eval.sections.shared.TOTAL` row."""
     numbers = r.drawable(frame, shown)[list(RATES)].drop(index=r.TOTAL)
     structures = shown.drop(index=r.TOTAL)
-    drawn = numbers.dropna(how="all")
     charts_ = [
         summary.distribution(
-            drawn[key], what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}", xlabel=r.INDICATOR_LABELS[key],
+            numbers[key], what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}", xlabel=r.INDICATOR_LABELS[key],
             target=r.TARGETS[key],
         )
         for key in RATES
     ]
-    hidden = len(structures) - len(drawn)
     columns = ["exits_examined", *RATES]
     tables = summary.extreme_tables(
         r.labelled(structures, columns), numbers["dynamic_rate"],
@@ -100,13 +98,16 @@ def summarised_rates(
         lowest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus bas, {year}",
         total=r.labelled(shown.loc[[r.TOTAL]], columns),
     )
+    published = {key: fmt.integer(int(numbers[key].notna().sum())) for key in RATES}
     return summary.summarised(
         *charts_,
         parts.note(
-            f"{fmt.integer(hidden)} structure(s) au taux masqué par le secret statistique (moins de {min_cell} sorties examinées, "
-            "ou une catégorie de sortie masquée) ne sont ni tracées ni classées."
+            f"Seuls les taux publiables sont tracés et classés : {published['durable_rate']} taux d'emploi durable et "
+            f"{published['dynamic_rate']} taux de sorties dynamiques sur {fmt.integer(len(structures))} structures ; "
+            f"les autres sont masqués par le secret statistique (moins de {min_cell} sorties examinées, ou une "
+            "catégorie de sortie masquée) ou non calculables."
         )
-        if hidden > 0
+        if numbers.isna().any().any()
         else None,
         *tables,
         count=len(structures),
