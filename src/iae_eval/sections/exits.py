@@ -8,11 +8,9 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
-from iae_eval.sections import summary
 from iae_eval.sections.rates import rates_parts
-
 
 #: The columns of the tables of exits by category.
 COLUMNS: tuple[str, ...] = (*r.EXIT_KEYS, "exits", "exits_examined", "short_exits")

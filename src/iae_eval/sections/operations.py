@@ -7,9 +7,8 @@ import pandas as pd
 from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_names
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
-from iae_eval.sections import summary
 
 
 def departement(dataset: Dataset, *, year: int, min_cell: int) -> parts.Section:

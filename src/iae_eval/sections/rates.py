@@ -7,9 +7,8 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
-from iae_eval.sections import summary
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
 
