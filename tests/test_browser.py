@@ -63,6 +63,24 @@ def reports(tmp_path_factory, edition) -> Path:
 
 
 @pytest.fixture(scope="module")
+def many_reports(tmp_path_factory) -> Path:
+    """The département report of a dataset with more structures than ``MANY_STRUCTURES``
+    (the sample three times over: 42): its views summarise and link to the spreadsheets."""
+    from iae_eval.data.sample import generate_sample
+
+    data = tmp_path_factory.mktemp("scale3")
+    generate_sample(data, scale=3)
+    out = tmp_path_factory.mktemp("reports-many")
+    cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
+    result = subprocess.run(
+        [cli, "run", "--data", str(data), "--years", str(YEAR), "--out", str(out), "--structure", "S01"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
@@ -125,4 +143,23 @@ def test_report_opens_offline_without_errors(reports, edition, browser, which):
             ".filter(h => !h.startsWith('#'))"
         )
         assert links and all((reports / h).is_file() for h in links)
+    page.close()
+
+
+def test_a_summarised_report_links_to_its_years_spreadsheets_offline(many_reports, browser):
+    path = many_reports / str(YEAR) / "departement.html"
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    links = page.evaluate(
+        "Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
+        ".filter(h => !h.startsWith('#'))"
+    )
+    assert "indicators.xlsx" in links and "indicators.csv" in links
+    assert all((path.parent / h).is_file() for h in links), links
+    resolved = page.evaluate("Array.from(document.querySelectorAll('a[href$=\\'.xlsx\\']')).map(a => a.href)")
+    assert resolved and all(u == (path.parent / "indicators.xlsx").as_uri() for u in resolved)
     page.close()

@@ -115,3 +115,56 @@ def test_indicator_frames_are_computed_once_per_dataset_and_shared_by_its_copies
     # another rules profile is another key
     compute.compute_indicators(second, 2012, by="structure", rules=compute.get_profile("fiche-h5"))
     assert len(calls) == 2
+
+
+def test_the_data_is_hashed_once_until_a_file_is_written_even_at_the_same_size(tmp_path, monkeypatch):
+    import hashlib
+    import time
+
+    hashed = []
+    monkeypatch.setattr(load, "_fingerprints", {})
+    real = hashlib.sha256
+    monkeypatch.setattr(load.hashlib, "sha256", lambda: hashed.append(1) or real())
+    data = write_data(tmp_path / "data")
+    first = data_fingerprint(data)
+    assert data_fingerprint(data) == first and len(hashed) == 1
+    path = data / "participants.csv"
+    text = path.read_text(encoding="utf-8")
+    time.sleep(0.05)  # past the kernel's timestamp granularity
+    path.write_text(text.replace("2012-02-01", "2012-02-02", 1), encoding="utf-8")  # same size
+    assert path.stat().st_size == len(text.encode())
+    second = data_fingerprint(data)
+    assert len(hashed) == 2 and second != first
+    monkeypatch.undo()
+    assert second == load.read_tables(data)[2]  # the same hash as a full read
+
+
+def test_what_every_structure_report_needs_is_computed_once_per_dataset(monkeypatch):
+    """Structure names, observed years and the grid's scores and medians: once per dataset;
+    a caller changing what it gets changes nothing for the next report."""
+    import dataclasses
+
+    from iae_eval.indicators.pathways import structure_names
+    from iae_eval.sections import shared
+    from iae_eval.sections import sustainable_development as sd
+
+    calls = []
+    real = sd._sd_scores
+    monkeypatch.setattr(sd, "_sd_scores", lambda *a: calls.append(a[2]) or real(*a))
+    ds = dataclasses.replace(load_dataset(SAMPLE))  # a fresh memo
+    first = sd.sd_scores(ds, 2012)
+    first.loc[0, "score"] = 99
+    medians = sd.structure_medians(ds, 2012)
+    medians.iloc[0] = 99
+    again = sd.sd_scores(ds.shallow_copy(), 2012)
+    assert calls == [2012]
+    assert again["score"].max() <= 3 and sd.structure_medians(ds, 2012).max() <= 3
+    own = again[again["structure_id"].notna()]
+    pd.testing.assert_series_equal(sd.structure_medians(ds, 2012), own.groupby("criterion")["score"].median())
+
+    names = structure_names(ds)
+    names["S01"] = "changed"
+    assert structure_names(ds)["S01"] != "changed"
+    years = shared.observed_years(ds)
+    years.append(1900)
+    assert shared.observed_years(ds) == [2009, 2010, 2011, 2012, 2013]

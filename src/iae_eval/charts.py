@@ -281,6 +281,48 @@ def grouped_bars(
     return ax
 
 
+def distribution(
+    values: pd.Series,
+    *,
+    ax: Axes | None = None,
+    bins: int = 20,
+    value_kind: str = "percent",
+    xlabel: str = "Valeur",
+    target: float | None = None,
+    target_label: str | None = None,
+    ylabel: str = "Nombre de structures",
+) -> Axes:
+    """A histogram of one value per unit (a rate, a cost…): how many units fall in each of
+    ``bins`` equal intervals, with a dashed line at their median and, when given, a solid
+    line at ``target``. NaN values are left out. Rates (``value_kind="percent"``) are binned
+    over 0–100 %, so two histograms of rates compare at a glance.
+    """
+    ax = _axis(ax)
+    numbers = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    span = (0.0, 1.0) if value_kind == "percent" else None
+    if len(numbers):
+        ax.hist(numbers, bins=bins, range=span, color=PALETTE[0], edgecolor="white", linewidth=0.6)
+        median = float(np.median(numbers))
+        ax.axvline(median, color=PALETTE[1], linestyle="--", linewidth=1.5,
+                   label=f"Médiane : {value_formatter(value_kind)(median)}")
+    if target is not None:
+        ax.axvline(target, color=TARGET_COLOUR, linewidth=1.5,
+                   label=target_label or f"Objectif : {value_formatter(value_kind)(target)}")
+    if span is not None:
+        ax.set_xlim(*span)
+    ax.xaxis.set_major_formatter(_tick_formatter(value_kind))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(_INTEGER_TICKS)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
 def trend_lines(
     frame: pd.DataFrame,
     *,

@@ -59,6 +59,15 @@ def note(paragraph: str) -> Block:
     return Block(f'<p class="iae-note">{html.escape(paragraph)}</p>')
 
 
+def note_with_links(paragraph: str, links: Iterable[tuple[str, str]]) -> Block:
+    """A remark followed by links ``(text, relative href)`` — to files next to the report
+    (escaped; the hrefs are the kit's, never text from the data)."""
+    anchors = " · ".join(
+        f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>' for label, href in links
+    )
+    return Block(f'<p class="iae-note">{html.escape(paragraph)} {anchors}</p>')
+
+
 def png(fig: matplotlib.figure.Figure) -> bytes:
     """``fig`` as PNG bytes, then close it (no figure is leaked)."""
     buffer = io.BytesIO()

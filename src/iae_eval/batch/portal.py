@@ -19,6 +19,7 @@ from pathlib import Path
 from iae_eval import __version__, atomic, editions, fmt
 from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
 from iae_eval.batch.manifest import Manifest
+from iae_eval.indicators.exports import FILE_NAMES
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -138,7 +139,7 @@ def portal_html(
         values = manifest.years.get(str(year), {})
         cells = "".join(f"<td>{_e(v)}</td>" for v in _headline(values))
         tables = " · ".join(
-            _link(out_dir, f"{year}/indicators.{ext}", ext.upper()) for ext in ("xlsx", "csv")
+            _link(out_dir, f"{year}/{name}", name.rsplit(".", 1)[1].upper()) for name in FILE_NAMES
         )
         parts.append(f'<tr><td><a href="#annee-{year}">{year}</a></td>{cells}<td>{tables}</td></tr>')
     parts.append("</tbody></table>\n")

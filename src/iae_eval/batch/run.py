@@ -131,10 +131,11 @@ def _write_tables(
     from iae_eval.indicators import exports as spreadsheet
 
     problems = []
+    xlsx_name, csv_name = spreadsheet.FILE_NAMES
     for year in years:
-        key = f"{year}/indicators.csv"
+        key = f"{year}/{csv_name}"
         digest = _tables_hash(year, fingerprint, min_cell, dataset.rules, diffusion)
-        outputs = (out_dir / key, out_dir / f"{year}/indicators.xlsx")
+        outputs = (out_dir / key, out_dir / f"{year}/{xlsx_name}")
         if not force and manifest.is_current(key, digest, *outputs) and str(year) in manifest.years:
             continue
         try:

@@ -176,18 +176,34 @@ def _table_files(folder: Path) -> tuple[dict[str, Path], list[Path]]:
     return csv_files, [p for p in files if p.suffix.lower() == ".xlsx"]
 
 
+#: The last fingerprint computed, by the data files' status (path, size, inode, modification
+#: and change times): a kernel building many reports hashes the data once, not once per report
+#: (0.15 s for 60 MB). Writing a file always changes its change time (``st_ctime_ns``, which no
+#: tool can set back), so a changed file is always hashed again.
+_fingerprints: dict[tuple, str] = {}
+
+
 def data_fingerprint(folder: Path) -> str:
     """The hash of the data files of ``folder``, as :func:`read_tables` computes it (without
-    parsing anything: about 0.1 s for 60 MB)."""
+    parsing anything: about 0.15 s for 60 MB, then nothing while no file changes)."""
     csv_files, workbooks = _table_files(folder)
-    digest = hashlib.sha256()
-    for name in TABLES:
-        path = csv_files.get(name)
-        if path is not None:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    files = [csv_files[name] for name in TABLES if name in csv_files]
     if len(workbooks) == 1:
-        digest.update(workbooks[0].name.encode() + b"\0" + workbooks[0].read_bytes())
-    return digest.hexdigest()
+        files.append(workbooks[0])
+    status = tuple((str(p.resolve()), *_status(p)) for p in files)
+    if status in _fingerprints:
+        return _fingerprints[status]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    _fingerprints.clear()
+    _fingerprints[status] = digest.hexdigest()
+    return _fingerprints[status]
+
+
+def _status(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
 
 
 def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[Problem], str]:

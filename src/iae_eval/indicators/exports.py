@@ -36,6 +36,9 @@ from iae_eval.indicators import catalogue
 from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.catalogue import Kind
 
+#: The year's spreadsheets, written side by side in ``<out>/<year>/`` (the département report's folder).
+FILE_NAMES: tuple[str, ...] = ("indicators.xlsx", "indicators.csv")
+
 SCOPES: tuple[tuple[str, str], ...] = (
     ("departement", "Département"),
     ("territory", "Territoire"),

@@ -58,9 +58,12 @@ def structures_with_supports(structures: pd.DataFrame, supports: Iterable[str]) 
 
 
 def structure_names(dataset: Dataset) -> dict[str, str]:
-    """``structure_id`` → name, for labels of charts and tables."""
-    s = dataset.structures
-    return {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+    """``structure_id`` → name, for labels of charts and tables (built once per dataset, kept
+    in ``Dataset.memo``; each call returns its own copy)."""
+    if "structure_names" not in dataset.memo:
+        s = dataset.structures
+        dataset.memo["structure_names"] = {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+    return dict(dataset.memo["structure_names"])
 
 
 def structure_name(dataset: Dataset, structure_id: str) -> str:

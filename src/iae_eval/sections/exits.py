@@ -8,9 +8,12 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import rates_parts
+
+#: The columns of the tables of exits by category.
+COLUMNS: tuple[str, ...] = (*r.EXIT_KEYS, "exits", "exits_examined", "short_exits")
 
 
 def masked_label(min_cell: int) -> str:
@@ -41,7 +44,9 @@ def departement(
     frame = frame.sort_values(["exits", "short_exits"], ascending=False)
     full = r.with_total(frame, r.departement_row(dataset, year))
     shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
-    columns = [*r.EXIT_KEYS, "exits", "exits_examined", "short_exits"]
+    columns = list(COLUMNS)
+    if summary.is_many(len(frame)):
+        return summarised(frame, shown, year=year, min_cell=min_cell)
     categories, rest = exit_bars(frame, shown.drop(index=r.TOTAL))
     hidden = int((frame["exits"] > 0).sum()) - len(categories)
     items: list = []
@@ -68,6 +73,46 @@ def departement(
         parts.table(r.labelled(shown, columns, frame=full), caption=f"Sorties de {year} par catégorie et par structure")
     )
     return parts.join(*items)
+
+
+def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell: int) -> parts.Section:
+    """:func:`departement` for many structures (:mod:`~iae_eval.sections.summary`): stacked bars
+    of the structures with the most exits, the distribution of the number of exits, the
+    structures with the most and the fewest exits, the link to the year's spreadsheets.
+    ``shown`` is ``frame`` suppressed, with the :data:`~iae_eval.sections.shared.TOTAL` row."""
+    structures = shown.drop(index=r.TOTAL)
+    exits = r.drawable(frame, structures)["exits"].where(lambda v: v > 0)
+    top, _ = summary.extremes(exits)
+    categories, rest = exit_bars(frame.iloc[top], structures.iloc[top])
+    items: list = []
+    if not categories.empty:
+        fig, ax = r.new_figure(len(categories))
+        charts.stacked_exits(categories, ax=ax, masked=rest, masked_label=masked_label(min_cell))
+        alt = (
+            f"Barres horizontales empilées : sorties de {year} par catégorie pour les {len(categories)} structures "
+            f"qui en comptent le plus (jusqu'à {fmt.integer(exits.max())})."
+        )
+        items.append(parts.figure(fig, alt))
+    items.append(
+        summary.distribution(
+            exits, what=f"leur nombre de sorties en {year}", xlabel=r.INDICATOR_LABELS["exits"], value_kind="integer"
+        )
+    )
+    hidden = int((frame["exits"] > 0).sum()) - int(exits.notna().sum())
+    if hidden:
+        items.append(
+            parts.note(
+                f"{fmt.integer(hidden)} structures au nombre de sorties inférieur à {min_cell} ne sont ni tracées ni "
+                "classées (valeur masquée)."
+            )
+        )
+    items += summary.extreme_tables(
+        r.labelled(structures, list(COLUMNS)), exits,
+        highest=f"Les {summary.EXTREMES} structures aux sorties les plus nombreuses, {year}",
+        lowest=f"Les {summary.EXTREMES} structures aux sorties les moins nombreuses, {year}",
+        total=r.labelled(shown.loc[[r.TOTAL]], list(COLUMNS)),
+    )
+    return summary.summarised(*items, count=len(structures), year=year)
 
 
 def structure(

@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from iae_eval import display, fmt
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections import summary
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
@@ -225,26 +226,61 @@ def _costs_blocks(
     costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
     shown = shown_costs(costs, min_cell=min_cell, diffusion=diffusion)
     names = structure_names(dataset)
+    if highlight is not None:  # its row and the median only: no need to format every structure's
+        rows = costs[[names.get(s, s) == names[highlight] for s in costs.index]]
+        table = _costs_table(rows, shown, names, min_cell, diffusion)
+        return [], [
+            parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
+            _costs_note(min_cell, diffusion),
+        ]
     table = _costs_table(costs, shown, names, min_cell, diffusion)
     drawn = shown["cost_per_participant"].dropna()
     figures = []
-    if highlight is None and len(drawn):
+    if summary.is_many(len(costs)):
+        return _summarised_costs(table, shown, year=year, min_cell=min_cell, diffusion=diffusion)
+    if len(drawn):
         fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
         cost_chart(shown["cost_per_participant"], names=names, ax=ax)
         alt = (f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
                f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}.")
         figures += [parts.figure(fig, alt=alt), report.suppression_note(len(costs) - len(drawn), min_cell=min_cell)]
-    if highlight is not None:
-        table = table.loc[[names[highlight], "Médiane des structures"]]
     tables = [
         parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-        parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
-                     "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
-                     "peut être publié.")
-        if edition(diffusion).suppresses
-        else parts.note("La médiane porte sur les structures dont le coût est défini."),
+        _costs_note(min_cell, diffusion),
     ]
     return figures, tables
+
+
+def _summarised_costs(
+    table: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell: int, diffusion: str
+) -> tuple[list, list]:
+    """:func:`_costs_blocks` for many structures (:mod:`~iae_eval.sections.summary`): the
+    distribution of the cost per participant, the structures with the highest and lowest
+    costs, the link to the year's spreadsheets. ``table`` ends with the median row."""
+    cost = shown["cost_per_participant"]
+    figures = [
+        summary.distribution(
+            cost, what=f"leur coût par personne en parcours en {year}", xlabel=report.INDICATOR_LABELS[
+                "cost_per_participant"], value_kind="euros",
+        ),
+        report.suppression_note(int(cost.isna().sum()), min_cell=min_cell),
+    ]
+    structures, median = table.iloc[:-1], table.iloc[[-1]]
+    tables = summary.extreme_tables(
+        structures, cost,
+        highest=f"Les {summary.EXTREMES} structures au coût par personne le plus élevé, {year}",
+        lowest=f"Les {summary.EXTREMES} structures au coût par personne le plus bas, {year}",
+        total=median,
+    )
+    return figures, [summary.summarised(*tables, _costs_note(min_cell, diffusion), count=len(structures), year=year)]
+
+
+def _costs_note(min_cell: int, diffusion: str) -> parts.Paragraph:
+    if not edition(diffusion).suppresses:
+        return parts.note("La médiane porte sur les structures dont le coût est défini.")
+    return parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
+                      "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
+                      "peut être publié.")
 
 
 def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tuple[list, list]:

@@ -7,7 +7,7 @@ import pandas as pd
 from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_names
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 
 
@@ -36,13 +36,27 @@ def departement(
             "Partenaires": list(grouped["partners"]),
         }
     )
-    return parts.join(
-        parts.lead(
-            f"En {year}, {fmt.integer(len(ops))} opérations ont été menées avec {fmt.integer(len(grouped))} "
-            f"structures d'insertion, pour un montant de {fmt.euros(ops['amount_eur'].sum())}."
-        ),
-        parts.table(table, index=False, caption=f"Opérations menées en {year}, par structure"),
+    lead = parts.lead(
+        f"En {year}, {fmt.integer(len(ops))} opérations ont été menées avec {fmt.integer(len(grouped))} "
+        f"structures d'insertion, pour un montant de {fmt.euros(ops['amount_eur'].sum())}."
     )
+    if summary.is_many(len(grouped)):
+        return parts.join(lead, summarised(table, grouped["n"], year=year))
+    return parts.join(lead, parts.table(table, index=False, caption=f"Opérations menées en {year}, par structure"))
+
+
+def summarised(table: pd.DataFrame, counts: pd.Series, *, year: int) -> parts.Section:
+    """The table of operations per structure for many structures (:mod:`~iae_eval.sections.summary`):
+    the distribution of the number of operations, the structures with the most and the fewest."""
+    tables = summary.extreme_tables(
+        table, counts, index=False,
+        highest=f"Les {summary.EXTREMES} structures avec le plus d'opérations, {year}",
+        lowest=f"Les {summary.EXTREMES} structures avec le moins d'opérations, {year}",
+    )
+    chart = summary.distribution(
+        counts, what=f"leur nombre d'opérations en {year}", xlabel="Opérations", value_kind="integer"
+    )
+    return summary.summarised(chart, *tables, count=len(counts), year=year)
 
 
 def structure(

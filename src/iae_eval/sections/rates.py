@@ -8,7 +8,8 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.sections import parts
+from iae_eval.editions import edition
+from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
@@ -79,10 +80,58 @@ def departement(
     frame = frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False)
     full = r.with_total(frame, dep)
     shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
+    many = summary.is_many(len(frame))
     return parts.join(
         parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year, row=dep)),
         parts.text(r.target_sentence("dynamic_rate", shown.at[r.TOTAL, "dynamic_rate"], year, row=dep)),
-        rates_parts(full, shown, title="par structure", year=year, min_cell=min_cell),
+        summarised_rates(full, shown, title="par structure", year=year, min_cell=min_cell, diffusion=diffusion)
+        if many
+        else rates_parts(full, shown, title="par structure", year=year, min_cell=min_cell),
+    )
+
+
+def summarised_rates(
+    frame: pd.DataFrame, shown: pd.DataFrame, *, title: str, year: int, min_cell: int, diffusion: str
+) -> parts.Section:
+    """:func:`rates_parts` for many structures (:mod:`~iae_eval.sections.summary`): the
+    distribution of each rate, the structures with the highest and lowest dynamic-exit rates,
+    the link to the year's spreadsheets (the funnel plots have their own section). ``frame``
+    ends with the :data:`~iae_eval.sections.shared.TOTAL` row."""
+    numbers = r.drawable(frame, shown)[list(RATES)].drop(index=r.TOTAL)
+    structures = shown.drop(index=r.TOTAL)
+    charts_ = [
+        summary.distribution(
+            numbers[key], what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}", xlabel=r.INDICATOR_LABELS[key],
+            target=r.TARGETS[key],
+        )
+        for key in RATES
+    ]
+    columns = ["exits_examined", *RATES]
+    tables = summary.extreme_tables(
+        r.labelled(structures, columns, frame=frame.drop(index=r.TOTAL)), numbers["dynamic_rate"],
+        highest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus hauts, {year}",
+        lowest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus bas, {year}",
+        total=r.labelled(shown.loc[[r.TOTAL]], columns, frame=frame.loc[[r.TOTAL]]),
+    )
+    published = {key: fmt.integer(int(numbers[key].notna().sum())) for key in RATES}
+    why = (
+        f"masqués par le secret statistique (moins de {min_cell} sorties examinées, ou une catégorie de sortie "
+        "masquée) ou non calculables"
+        if edition(diffusion).suppresses
+        else "non calculables (aucune sortie examinée)"
+    )
+    return summary.summarised(
+        *charts_,
+        parts.note(
+            f"Seuls les taux définis sont tracés et classés : {published['durable_rate']} taux d'emploi durable et "
+            f"{published['dynamic_rate']} taux de sorties dynamiques sur {fmt.integer(len(structures))} structures ; "
+            f"les autres sont {why}."
+        )
+        if numbers.isna().any().any()
+        else None,
+        *tables,
+        count=len(structures),
+        year=year,
     )
 
 

@@ -18,6 +18,7 @@ from matplotlib.colors import ListedColormap
 from iae_eval import charts, fmt
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections import summary
 from iae_eval.sections.action_plan import plan_state
 from iae_eval.data.dataset import Dataset
 from iae_eval.display import PALETTE
@@ -50,17 +51,27 @@ def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
     Columns ``year``, ``structure_id`` (NaN for the action as a whole), ``structure``
     (name, or :data:`ACTION_LEVEL`), ``criterion``, ``group``, ``label``, ``score``;
     rows in the grid's order, then by structure name. Empty when there is nothing to show.
+    Computed once per dataset and year (kept in ``Dataset.memo``: a structure report of a
+    batch kernel reuses it).
     """
     table = dataset.sd_assessment
     if table is None or table.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
+    key = ("sd_scores", int(year))
+    if key not in dataset.memo:
+        dataset.memo[key] = _sd_scores(dataset, table, year)
+    return dataset.memo[key].copy(deep=False)
+
+
+def _sd_scores(dataset: Dataset, table: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = table[(table["year"] == year) & table["criterion"].isin(list(SD_CRITERIA))].copy()
     names = structure_names(dataset)
-    rows["structure"] = rows["structure_id"].map(lambda s: ACTION_LEVEL if pd.isna(s) else names.get(s, s))
-    rows["group"] = rows["criterion"].map(lambda c: SD_CRITERIA[c][0])
-    rows["label"] = rows["criterion"].map(lambda c: SD_CRITERIA[c][1])
-    rows["order"] = rows["criterion"].map(list(SD_CRITERIA).index)
-    rows["is_action"] = rows["structure_id"].isna()
+    ids = rows["structure_id"]
+    rows["structure"] = ids.map(names).fillna(ids).where(ids.notna(), ACTION_LEVEL)
+    rows["group"] = rows["criterion"].map({c: group for c, (group, _) in SD_CRITERIA.items()})
+    rows["label"] = rows["criterion"].map({c: label for c, (_, label) in SD_CRITERIA.items()})
+    rows["order"] = rows["criterion"].map({c: i for i, c in enumerate(SD_CRITERIA)})
+    rows["is_action"] = ids.isna()
     rows = rows.sort_values(["order", "is_action", "structure"])
     rows["score"] = rows["score"].astype("int64")
     return rows[SCORE_COLUMNS].reset_index(drop=True)
@@ -114,13 +125,57 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
     return ax
 
 
+def structure_medians(dataset: Dataset, year: int) -> pd.Series:
+    """The median over the structures (the action level left out) of each criterion's score in
+    ``year`` (index: criterion code); computed once per dataset and year (``Dataset.memo``)."""
+    key = ("sd_structure_medians", int(year))
+    if key not in dataset.memo:
+        scores = sd_scores(dataset, year)
+        dataset.memo[key] = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
+    return dataset.memo[key].copy()
+
+
+def score_counts(scores: pd.DataFrame) -> pd.DataFrame:
+    """Criteria (labels, grid order) × score 0-3: how many structures have that score (the
+    action-level rows are left out)."""
+    own = scores[scores["structure_id"].notna()]
+    counts = pd.crosstab(own["criterion"], own["score"])
+    criteria = [c for c in SD_CRITERIA if c in counts.index]
+    counts = counts.reindex(index=criteria, columns=list(SD_SCORES), fill_value=0)
+    counts.index = [SD_CRITERIA[c][1] for c in criteria]
+    return counts
+
+
+def sd_distribution_chart(scores: pd.DataFrame, ax=None):
+    """Stacked horizontal bars, one per criterion (grid order, top to bottom): the share of
+    the structures scoring 0, 1, 2 and 3 (a heatmap readable at any number of structures);
+    returns ax."""
+    ax = plt.gca() if ax is None else ax
+    counts = score_counts(scores)
+    shares = counts.div(counts.sum(axis=1).where(lambda t: t > 0), axis=0).fillna(0.0)
+    positions = np.arange(len(shares))[::-1]
+    left = np.zeros(len(shares))
+    for score, colour in zip(SD_SCORES, SCORE_COLOURS, strict=True):
+        values = shares[score].to_numpy(float)
+        ax.barh(positions, values, left=left, color=colour, height=0.75, label=f"{score} — {SD_SCORES[score]}")
+        left += values
+    ax.set_yticks(positions, list(shares.index))
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
+    ax.set_xlabel("Part des structures")
+    ax.legend(title="Score", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    year = scores["year"].iloc[0] if len(scores) else ""
+    ax.set_title(f"Grille de développement durable {year} : répartition des scores des structures")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
 def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
     """Dot chart of a structure's scores against the département median over structures."""
     ax = plt.gca() if ax is None else ax
     scores = sd_scores(dataset, year)
-    by_structure = scores[scores["structure_id"].notna()]
-    median = by_structure.groupby("criterion")["score"].median()
-    own = by_structure[by_structure["structure_id"] == structure_id].set_index("criterion")["score"]
+    median = structure_medians(dataset, year)
+    own = scores[scores["structure_id"] == structure_id].set_index("criterion")["score"]
     criteria = [c for c in SD_CRITERIA if c in median.index]
     positions = np.arange(len(criteria))[::-1]
     name = structure_names(dataset).get(structure_id, structure_id)
@@ -260,23 +315,40 @@ def departement(
     if missing is not None:
         return missing
     scores = sd_scores(dataset, year)
-    matrix = score_matrix(scores)
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.7 * matrix.shape[1] + 6), 0.38 * matrix.shape[0] + 2.5))
-    sd_heatmap(scores, ax=ax)
     n_structures = scores["structure_id"].dropna().nunique()
     action = scores[scores["structure_id"].isna()]
-    summary = (f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3" if len(action)
-               else "pas de score pour l'action dans son ensemble")
-    alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
-           f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
-           f"ensemble ; {summary}.")
+    action_text = (f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3" if len(action)
+                   else "pas de score pour l'action dans son ensemble")
+    if summary.is_many(n_structures):
+        chart = _distribution_figure(scores, year=year, n_structures=n_structures, action_text=action_text)
+    else:
+        matrix = score_matrix(scores)
+        fig, ax = plt.subplots(figsize=(max(7.0, 0.7 * matrix.shape[1] + 6), 0.38 * matrix.shape[0] + 2.5))
+        sd_heatmap(scores, ax=ax)
+        alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
+               f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
+               f"ensemble ; {action_text}.")
+        chart = parts.figure(fig, alt=alt)
     return parts.join(
-        parts.figure(fig, alt=alt),
+        chart,
         parts.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
         parts.table(sd_evidence(dataset, year, min_cell=min_cell, diffusion=diffusion), index=False,
                       caption=f"Éléments de preuve par pilier, {year}"),
         _evidence_note(min_cell, diffusion),
     )
+
+
+def _distribution_figure(scores: pd.DataFrame, *, year: int, n_structures: int, action_text: str) -> parts.Chart:
+    """The grid for many structures (:mod:`~iae_eval.sections.summary`): the share of the
+    structures at each score, criterion by criterion, instead of one column per structure."""
+    counts = score_counts(scores)
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(counts) + 2.0))
+    sd_distribution_chart(scores, ax=ax)
+    strong = counts[3].div(counts.sum(axis=1)).idxmax() if len(counts) else "—"
+    alt = (f"Barres empilées de la grille de développement durable {year} : pour {len(counts)} critères, part "
+           f"des {fmt.integer(n_structures)} structures notées 0 (aucune), 1, 2 et 3 (forte) ; critère à la plus "
+           f"forte part de score 3 : {strong} ; {action_text}.")
+    return parts.figure(fig, alt=alt)
 
 
 def structure(
@@ -293,19 +365,21 @@ def structure(
         return report.no_data(f"Pas d'évaluation de développement durable de {name} pour {year}.")
     fig, ax = plt.subplots(figsize=(9, 0.4 * scores["criterion"].nunique() + 2))
     sd_structure_chart(dataset, year, structure_id, ax=ax)
-    median = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
+    median = structure_medians(dataset, year)
     above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
     alt = (f"Points : scores de développement durable de {name} en {year} (0 à 3) pour {len(own)} critères, "
            f"face à la médiane des structures du département ; {above} critère(s) au-dessus de la médiane.")
-    comments = dataset.sd_assessment.set_index(["year", "structure_id", "criterion"])["comment"]
+    table = dataset.sd_assessment
+    comments = table[(table["year"] == year) & (table["structure_id"] == structure_id)].set_index("criterion")["comment"]
+    comments = comments.astype(object).where(comments.notna(), "")
     table = pd.DataFrame(
         {
             "Critère": own["label"].to_numpy(),
             "Score": [f"{s} — {SD_SCORES[s]}" for s in own["score"]],
             "Médiane départementale": [fmt.number(median.get(c), 1) for c in own["criterion"]],
-            "Commentaire": [comments.get((year, structure_id, c), "") for c in own["criterion"]],
+            "Commentaire": [comments.get(c, "") for c in own["criterion"]],
         }
-    ).fillna("")
+    )
     return parts.join(
         parts.figure(fig, alt=alt),
         parts.table(table, index=False, caption=f"Scores de {name}, {year}"),
