@@ -43,12 +43,14 @@ def _run(cmd: list[str], **kw) -> None:
 
 def _reports(data: Path, year: int) -> list[tuple[str, dict]]:
     """(notebook, parameters) of each report of the year, as `iae-eval run` plans them."""
+    from iae_eval.batch.plan import plan_reports
     from iae_eval.batch.run import DEFAULT_NOTEBOOKS
     from iae_eval.data.load import load_dataset
-    from iae_eval.batch.plan import plan_reports
 
     dataset = load_dataset(data)
-    plan = plan_reports(dataset, years=[year], structures=None, notebooks_dir=DEFAULT_NOTEBOOKS, data_dir=data)
+    plan = plan_reports(
+        dataset, years=[year], structures=None, notebooks_dir=DEFAULT_NOTEBOOKS, data_dir=data
+    )
     return [(str(r.notebook), r.params) for r in plan]
 
 
@@ -107,8 +109,14 @@ def main() -> None:
     print(f"unchanged rerun is {ratios['batch_over_unchanged']:.1f}x faster than a full run (goal >= 10x)")
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
-    payload = {"year": args.year, "reports": len(reports), "cpus": os.cpu_count(), "runs": times,
-               "medians": med, "ratios": ratios}
+    payload = {
+        "year": args.year,
+        "reports": len(reports),
+        "cpus": os.cpu_count(),
+        "runs": times,
+        "medians": med,
+        "ratios": ratios,
+    }
     (results / "bench_batch.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
 

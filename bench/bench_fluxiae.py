@@ -45,7 +45,9 @@ def _write(path: Path, view: str, columns: list[str], rows: list[np.ndarray], *,
     body = rows[0].astype(object)
     for column in rows[1:]:
         body = body + "|" + column.astype(object)
-    text = "\n".join([f"DEB{view}{STAMP}" + "|" * (len(columns) - 1), "|".join(columns), *body, f"FIN{len(body)}"])
+    text = "\n".join(
+        [f"DEB{view}{STAMP}" + "|" * (len(columns) - 1), "|".join(columns), *body, f"FIN{len(body)}"]
+    )
     data = (text + "\n").encode("utf-8")
     if gz:
         path = path.with_name(path.name + ".gz")
@@ -69,24 +71,66 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     dep = np.where(np.arange(n_s) % 10 == 9, "004", "005")
     sid = np.arange(1, n_s + 1).astype(str)
     f = lambda view: folder / f"fluxIAE_{view}_{STAMP}.csv"  # noqa: E731
-    _write(f("Structure"), "Structure", [
-        "structure_id_siae", "structure_siret_actualise", "structure_siret_signature", "structure_denomination",
-        "structure_adresse_admin_commune", "structure_adresse_admin_code_insee"],
-        [sid, np.full(n_s, ""), np.full(n_s, ""), np.char.add("Structure ", sid), np.full(n_s, "Gap"),
-         np.full(n_s, "05061")])
+    _write(
+        f("Structure"),
+        "Structure",
+        [
+            "structure_id_siae",
+            "structure_siret_actualise",
+            "structure_siret_signature",
+            "structure_denomination",
+            "structure_adresse_admin_commune",
+            "structure_adresse_admin_code_insee",
+        ],
+        [
+            sid,
+            np.full(n_s, ""),
+            np.full(n_s, ""),
+            np.char.add("Structure ", sid),
+            np.full(n_s, "Gap"),
+            np.full(n_s, "05061"),
+        ],
+    )
     years = np.repeat(np.arange(2009, 2014), n_s)
     s_rep = np.tile(np.arange(n_s), 5)
     n_a = len(years)
-    numero = np.char.add(np.char.add(np.char.add(kinds[s_rep], dep[s_rep]), np.char.zfill((years % 100).astype(str), 2)),
-                         np.char.zfill((s_rep % 10000).astype(str), 4))
+    numero = np.char.add(
+        np.char.add(np.char.add(kinds[s_rep], dep[s_rep]), np.char.zfill((years % 100).astype(str), 2)),
+        np.char.zfill((s_rep % 10000).astype(str), 4),
+    )
     amount = rng.integers(1000, 100000, n_a).astype(str)
-    _write(f("AnnexeFinanciere"), "AnnexeFinanciere", [
-        "af_id_annexe_financiere", "af_id_structure", "af_mesure_dispositif_code", "af_numero_annexe_financiere",
-        "af_etat_annexe_financiere_code", "af_date_debut_effet", "af_etat", "af_fse", "af_region", "af_departement",
-        "af_commune", "af_intercomm"],
-        [np.arange(n_a).astype(str), sid[s_rep], np.char.add(kinds[s_rep], "_DC"), numero, np.full(n_a, "VALIDE"),
-         np.char.add("01/01/", years.astype(str)), amount, amount, np.full(n_a, "0"), amount, np.full(n_a, "0"),
-         np.full(n_a, "0")])
+    _write(
+        f("AnnexeFinanciere"),
+        "AnnexeFinanciere",
+        [
+            "af_id_annexe_financiere",
+            "af_id_structure",
+            "af_mesure_dispositif_code",
+            "af_numero_annexe_financiere",
+            "af_etat_annexe_financiere_code",
+            "af_date_debut_effet",
+            "af_etat",
+            "af_fse",
+            "af_region",
+            "af_departement",
+            "af_commune",
+            "af_intercomm",
+        ],
+        [
+            np.arange(n_a).astype(str),
+            sid[s_rep],
+            np.char.add(kinds[s_rep], "_DC"),
+            numero,
+            np.full(n_a, "VALIDE"),
+            np.char.add("01/01/", years.astype(str)),
+            amount,
+            amount,
+            np.full(n_a, "0"),
+            amount,
+            np.full(n_a, "0"),
+            np.full(n_a, "0"),
+        ],
+    )
 
     n_c = contracts
     n_chain = int(n_c * 0.7)
@@ -107,29 +151,74 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     pairs, pph_of_chain = np.unique(pair, return_inverse=True)
     n_e = len(pairs)
     person_of_e = pairs // n_s
-    _write(f("Salarie"), "Salarie", ["salarie_id", "salarie_nir", "salarie_rci_libelle", "salarie_date_naissance"],
-           [np.arange(n_e).astype(str), np.char.add("1800575", np.char.zfill(person_of_e.astype(str), 8)),
-            np.where(person_of_e % 2, "MME", "M."), np.char.add("15/06/", (1960 + person_of_e % 40).astype(str))])
+    _write(
+        f("Salarie"),
+        "Salarie",
+        ["salarie_id", "salarie_nir", "salarie_rci_libelle", "salarie_date_naissance"],
+        [
+            np.arange(n_e).astype(str),
+            np.char.add("1800575", np.char.zfill(person_of_e.astype(str), 8)),
+            np.where(person_of_e % 2, "MME", "M."),
+            np.char.add("15/06/", (1960 + person_of_e % 40).astype(str)),
+        ],
+    )
     s_of_c = structure_of_chain[chain]
-    _write(f("ContratMission"), "ContratMission", [
-        "contrat_id_ctr", "contrat_id_pph", "contrat_id_structure", "contrat_mesure_disp_code", "contrat_type_contrat",
-        "contrat_date_embauche", "contrat_date_sortie_definitive", "contrat_motif_sortie_code", "contrat_salarie_rsa",
-        "contrat_salarie_pe_duree_code", "contrat_salarie_rqth"],
-        [np.arange(n_c).astype(str), pph_of_chain[chain].astype(str), sid[s_of_c], np.char.add(kinds[s_of_c], "_DC"),
-         np.where(first, "0", "1"), _dates(hire), exits, np.where(exits != "", rng.integers(1, 23, n_c).astype(str), ""),
-         np.where(rng.random(n_c) < 0.4, "OUI-M", "NON"), rng.integers(1, 5, n_c).astype(str),
-         np.where(rng.random(n_c) < 0.1, "true", "false")], gz=True)
+    _write(
+        f("ContratMission"),
+        "ContratMission",
+        [
+            "contrat_id_ctr",
+            "contrat_id_pph",
+            "contrat_id_structure",
+            "contrat_mesure_disp_code",
+            "contrat_type_contrat",
+            "contrat_date_embauche",
+            "contrat_date_sortie_definitive",
+            "contrat_motif_sortie_code",
+            "contrat_salarie_rsa",
+            "contrat_salarie_pe_duree_code",
+            "contrat_salarie_rqth",
+        ],
+        [
+            np.arange(n_c).astype(str),
+            pph_of_chain[chain].astype(str),
+            sid[s_of_c],
+            np.char.add(kinds[s_of_c], "_DC"),
+            np.where(first, "0", "1"),
+            _dates(hire),
+            exits,
+            np.where(exits != "", rng.integers(1, 23, n_c).astype(str), ""),
+            np.where(rng.random(n_c) < 0.4, "OUI-M", "NON"),
+            rng.integers(1, 5, n_c).astype(str),
+            np.where(rng.random(n_c) < 0.1, "true", "false"),
+        ],
+        gz=True,
+    )
     ctr = np.repeat(np.arange(n_c), months)
     offset = np.arange(len(ctr)) - np.repeat(np.cumsum(months) - months, months)
     month = hire.astype("datetime64[M]")[ctr] + offset
-    _write(f("EtatMensuelIndiv"), "EtatMensuelIndiv", [
-        "emi_ctr_id", "emi_sme_annee", "emi_sme_mois", "emi_nb_heures_travail", "emi_esm_etat_code"],
-        [ctr.astype(str), (month.astype("datetime64[Y]").astype(int) + 1970).astype(str),
-         (month.astype(int) % 12 + 1).astype(str), np.round(rng.uniform(20, 151.67, len(ctr)), 2).astype(str),
-         np.full(len(ctr), "VALIDE")], gz=True)
-    _write(f("RefDureePoleEmploi"), "RefDureePoleEmploi", ["rdp_code", "rdp_lib_duree_pe"],
-           [np.array(["1", "2", "3", "4"]), np.array(["MOINS DE 6 MOIS", "DE 6 À 11 MOIS", "DE 12 À 23 MOIS",
-                                                     "24 MOIS ET PLUS"])])
+    _write(
+        f("EtatMensuelIndiv"),
+        "EtatMensuelIndiv",
+        ["emi_ctr_id", "emi_sme_annee", "emi_sme_mois", "emi_nb_heures_travail", "emi_esm_etat_code"],
+        [
+            ctr.astype(str),
+            (month.astype("datetime64[Y]").astype(int) + 1970).astype(str),
+            (month.astype(int) % 12 + 1).astype(str),
+            np.round(rng.uniform(20, 151.67, len(ctr)), 2).astype(str),
+            np.full(len(ctr), "VALIDE"),
+        ],
+        gz=True,
+    )
+    _write(
+        f("RefDureePoleEmploi"),
+        "RefDureePoleEmploi",
+        ["rdp_code", "rdp_lib_duree_pe"],
+        [
+            np.array(["1", "2", "3", "4"]),
+            np.array(["MOINS DE 6 MOIS", "DE 6 À 11 MOIS", "DE 12 À 23 MOIS", "24 MOIS ET PLUS"]),
+        ],
+    )
     (folder / "done").write_text(f"{n_c} contracts, {n_e} employees, {len(ctr)} monthly states\n")
     return folder
 
@@ -176,15 +265,30 @@ def main() -> None:
     print(f"{'':<26} {'median s':>9} {'min':>7} {'max':>7}")
     print(f"{'import-fluxiae':<26} {im:>9.3f} {min(imports):>7.3f} {max(imports):>7.3f}")
     print(f"{'baseline pandas read_csv':<26} {bm:>9.3f} {min(bases):>7.3f} {max(bases):>7.3f}")
-    print(f"ratio import / baseline: {im / bm:.2f}x; {pathways} pathways; goal < {GOAL_SECONDS:.0f} s: "
-          f"{'met' if im < GOAL_SECONDS else 'NOT met'}")
+    print(
+        f"ratio import / baseline: {im / bm:.2f}x; {pathways} pathways; goal < {GOAL_SECONDS:.0f} s: "
+        f"{'met' if im < GOAL_SECONDS else 'NOT met'}"
+    )
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "bench_fluxiae.json").write_text(json.dumps({
-        "contracts": args.contracts, "pathways": pathways, "runs": runs,
-        "import_median_s": im, "import_s": imports, "baseline_median_s": bm, "baseline_s": bases,
-        "ratio": im / bm, "goal_s": GOAL_SECONDS, "cpus": os.cpu_count(), "python": platform.python_version(),
-    }, indent=2))
+    (results / "bench_fluxiae.json").write_text(
+        json.dumps(
+            {
+                "contracts": args.contracts,
+                "pathways": pathways,
+                "runs": runs,
+                "import_median_s": im,
+                "import_s": imports,
+                "baseline_median_s": bm,
+                "baseline_s": bases,
+                "ratio": im / bm,
+                "goal_s": GOAL_SECONDS,
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -59,16 +59,19 @@ def synthetic_dataset(*, structures: int = 4000, pathways: int = 1_000_000, seed
     single = np.array(["ACI", "AI", "EI", "ETTI"])[rng.choice(4, n_s, p=[0.6, 0.15, 0.2, 0.05])]
     two_kinds = rng.random(n_s) < 0.07
     kinds = [("ACI", "AI") if two else (k,) for k, two in zip(single, two_kinds, strict=True)]
-    structure_frame = pd.DataFrame({
-        "structure_id": _ids("S", np.arange(n_s), 5),
-        "name": _ids("Structure ", np.arange(n_s), 5),
-        "siret": pd.Series([np.nan] * n_s, dtype="str"),
-        "kinds": pd.Series(kinds, dtype=object),
-        "commune": pd.Series(["Gap"] * n_s, dtype="str"),
-        "territory": pd.Series(np.array(TERRITORIES)[rng.integers(0, len(TERRITORIES), n_s)],
-                               dtype="str"),
-        "activity_supports": pd.Series([()] * n_s, dtype=object),
-    })
+    structure_frame = pd.DataFrame(
+        {
+            "structure_id": _ids("S", np.arange(n_s), 5),
+            "name": _ids("Structure ", np.arange(n_s), 5),
+            "siret": pd.Series([np.nan] * n_s, dtype="str"),
+            "kinds": pd.Series(kinds, dtype=object),
+            "commune": pd.Series(["Gap"] * n_s, dtype="str"),
+            "territory": pd.Series(
+                np.array(TERRITORIES)[rng.integers(0, len(TERRITORIES), n_s)], dtype="str"
+            ),
+            "activity_supports": pd.Series([()] * n_s, dtype=object),
+        }
+    )
 
     size = rng.pareto(1.5, n_s) + 1  # a few large structures, many small ones
     structure = rng.choice(n_s, n_p, p=size / size.sum())
@@ -92,21 +95,22 @@ def synthetic_dataset(*, structures: int = 4000, pathways: int = 1_000_000, seed
         values[rng.random(n_p) < p_missing] = pd.NA
         return values
 
-    participants = pd.DataFrame({
-        "person_id": _ids("P", person, 7),
-        "structure_id": structure_frame["structure_id"].to_numpy()[structure],
-        "kind": pd.Series(kind, dtype="str"),
-        "entry_date": entry.astype("datetime64[us]"),
-        "exit_date": exit_.astype("datetime64[us]"),
-        "exit_reason": reason,
-        "sex": pd.Series(np.where(rng.random(n_p) < 0.4, "F", "M"), dtype="str"),
-        "birth_year": (entry.astype("datetime64[Y]").astype(np.int64) + 1970
-                       - rng.integers(18, 64, n_p)),
-        "rsa": rng.random(n_p) < 0.4,
-        "deld": nullable_bool(0.5, 0.1),
-        "rqth": nullable_bool(0.1, 0.1),
-        "hours_worked": hours,
-    })
+    participants = pd.DataFrame(
+        {
+            "person_id": _ids("P", person, 7),
+            "structure_id": structure_frame["structure_id"].to_numpy()[structure],
+            "kind": pd.Series(kind, dtype="str"),
+            "entry_date": entry.astype("datetime64[us]"),
+            "exit_date": exit_.astype("datetime64[us]"),
+            "exit_reason": reason,
+            "sex": pd.Series(np.where(rng.random(n_p) < 0.4, "F", "M"), dtype="str"),
+            "birth_year": (entry.astype("datetime64[Y]").astype(np.int64) + 1970 - rng.integers(18, 64, n_p)),
+            "rsa": rng.random(n_p) < 0.4,
+            "deld": nullable_bool(0.5, 0.1),
+            "rqth": nullable_bool(0.1, 0.1),
+            "hours_worked": hours,
+        }
+    )
     participants["structure_id"] = participants["structure_id"].astype("str")
     return Dataset(
         structures=structure_frame,
@@ -124,29 +128,42 @@ def _yearly(rng: np.random.Generator, name: str, n: int, structures: pd.DataFram
     ids = structures["structure_id"].to_numpy()[rng.integers(0, len(structures), n)]
     year = rng.integers(2009, 2014, n)
     if name == "funding":
-        return pd.DataFrame({
-            "year": year, "structure_id": pd.Series(ids, dtype="str"),
-            "funder": pd.Series(["etat"] * n, dtype="str"),
-            "nature": pd.Series(["fonctionnement"] * n, dtype="str"),
-            "amount_eur": rng.uniform(1000, 50000, n),
-        })
+        return pd.DataFrame(
+            {
+                "year": year,
+                "structure_id": pd.Series(ids, dtype="str"),
+                "funder": pd.Series(["etat"] * n, dtype="str"),
+                "nature": pd.Series(["fonctionnement"] * n, dtype="str"),
+                "amount_eur": rng.uniform(1000, 50000, n),
+            }
+        )
     if name == "operations":
-        return pd.DataFrame({
-            "operation_id": _ids("O", np.arange(n), 6), "year": year,
-            "structure_id": pd.Series(ids, dtype="str"), "title": pd.Series(["t"] * n, dtype="str"),
-            "partner": pd.Series([np.nan] * n, dtype="str"), "amount_eur": rng.uniform(0, 1e4, n),
-        })
+        return pd.DataFrame(
+            {
+                "operation_id": _ids("O", np.arange(n), 6),
+                "year": year,
+                "structure_id": pd.Series(ids, dtype="str"),
+                "title": pd.Series(["t"] * n, dtype="str"),
+                "partner": pd.Series([np.nan] * n, dtype="str"),
+                "amount_eur": rng.uniform(0, 1e4, n),
+            }
+        )
     clause = rng.random(n) < 0.3
     with_structure = pd.Series(np.where(clause & (rng.random(n) < 0.7), ids, None), dtype="str")
-    return pd.DataFrame({
-        "contract_id": _ids("C", np.arange(n), 6), "year": year,
-        "title": pd.Series(["t"] * n, dtype="str"), "buyer": pd.Series(["b"] * n, dtype="str"),
-        "amount_eur": rng.uniform(1e4, 1e6, n), "social_clause": clause,
-        "clause_type": pd.Series(np.where(clause, "execution", None), dtype="str"),
-        "hours_planned": np.where(clause, rng.uniform(100, 2000, n), np.nan),
-        "hours_done": np.where(clause, rng.uniform(0, 2000, n), np.nan),
-        "structure_id": with_structure,
-    })
+    return pd.DataFrame(
+        {
+            "contract_id": _ids("C", np.arange(n), 6),
+            "year": year,
+            "title": pd.Series(["t"] * n, dtype="str"),
+            "buyer": pd.Series(["b"] * n, dtype="str"),
+            "amount_eur": rng.uniform(1e4, 1e6, n),
+            "social_clause": clause,
+            "clause_type": pd.Series(np.where(clause, "execution", None), dtype="str"),
+            "hours_planned": np.where(clause, rng.uniform(100, 2000, n), np.nan),
+            "hours_done": np.where(clause, rng.uniform(0, 2000, n), np.nan),
+            "structure_id": with_structure,
+        }
+    )
 
 
 def sample_dataset():
@@ -221,8 +238,13 @@ def _memory(call) -> dict:
 
 
 def _data_mb(dataset) -> float:
-    frames = [dataset.structures, dataset.participants, dataset.contracts, dataset.operations,
-              dataset.funding]
+    frames = [
+        dataset.structures,
+        dataset.participants,
+        dataset.contracts,
+        dataset.operations,
+        dataset.funding,
+    ]
     return sum(f.memory_usage(deep=True).sum() for f in frames if f is not None) / 2**20
 
 
@@ -250,8 +272,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs after a warm-up (≥ 5)")
     parser.add_argument("--year", type=int, default=2012)
-    parser.add_argument("--from-sample", action="store_true",
-                        help="load the scale-300 sample instead of the synthetic dataset")
+    parser.add_argument(
+        "--from-sample",
+        action="store_true",
+        help="load the scale-300 sample instead of the synthetic dataset",
+    )
     parser.add_argument("--pathways", type=int, default=1_000_000, help="synthetic size")
     parser.add_argument("--structures", type=int, default=4000, help="synthetic size")
     args = parser.parse_args()
@@ -268,49 +293,79 @@ def main() -> None:
     built = time.perf_counter() - start
     data_mb = _data_mb(dataset)
     machine = _machine()
-    print(f"dataset: {origin}, {len(dataset.structures):,} structures, "
-          f"{len(dataset.participants):,} pathways, {data_mb:,.0f} MB in memory "
-          f"(built or loaded in {built:.1f} s)")
+    print(
+        f"dataset: {origin}, {len(dataset.structures):,} structures, "
+        f"{len(dataset.participants):,} pathways, {data_mb:,.0f} MB in memory "
+        f"(built or loaded in {built:.1f} s)"
+    )
     print("machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()))
     print()
-    header = f"{'by':<12} {'median s':>9} {'min s':>7} {'max s':>7} {'tracemalloc MB':>15} {'RSS +MB':>8}  rows"
+    header = (
+        f"{'by':<12} {'median s':>9} {'min s':>7} {'max s':>7} {'tracemalloc MB':>15} {'RSS +MB':>8}  rows"
+    )
     print(header)
     print("-" * len(header))
     results = []
     for by in ("structure", "departement", "territory", "kind"):
+
         def call(by=by):
             return compute_indicators(dataset, args.year, by=by)
 
         times = _time(call, runs)
         memory = _memory(call)
         rss = memory["peak_rss_growth_mb"]
-        row = {"by": by, "runs": runs, "median_s": statistics.median(times), "min_s": min(times),
-               "max_s": max(times), **memory, "rows": len(call())}
+        row = {
+            "by": by,
+            "runs": runs,
+            "median_s": statistics.median(times),
+            "min_s": min(times),
+            "max_s": max(times),
+            **memory,
+            "rows": len(call()),
+        }
         results.append(row)
-        print(f"{by:<12} {row['median_s']:>9.3f} {row['min_s']:>7.3f} {row['max_s']:>7.3f} "
-              f"{row['tracemalloc_peak_mb']:>15.0f} {'-' if rss is None else f'{rss:.0f}':>8}  "
-              f"{row['rows']}")
+        print(
+            f"{by:<12} {row['median_s']:>9.3f} {row['min_s']:>7.3f} {row['max_s']:>7.3f} "
+            f"{row['tracemalloc_peak_mb']:>15.0f} {'-' if rss is None else f'{rss:.0f}':>8}  "
+            f"{row['rows']}"
+        )
     base = _time(lambda: baseline_participants(dataset, args.year), runs)
     base_median = statistics.median(base)
     engine_median = results[0]["median_s"]
-    print(f"{'baseline':<12} {base_median:>9.3f} {min(base):>7.3f} {max(base):>7.3f}"
-          f"   (groupby-nunique of 1 key, by structure)")
+    print(
+        f"{'baseline':<12} {base_median:>9.3f} {min(base):>7.3f} {max(base):>7.3f}"
+        f"   (groupby-nunique of 1 key, by structure)"
+    )
     print(f"ratio: all 30 keys by structure / baseline for 1 key = {engine_median / base_median:.2f}×")
     worst = max(r["median_s"] for r in results if r["by"] in ("structure", "departement"))
     worst_mb = max(max(r["tracemalloc_peak_mb"], r["peak_rss_growth_mb"] or 0) for r in results)
     verdict = "OK" if worst < GOAL_SECONDS and worst_mb < GOAL_MB else "GOAL MISSED"
-    print(f"\ngoal: < {GOAL_SECONDS:g} s and < {GOAL_MB} MB beyond the data -> {verdict} "
-          f"(slowest median {worst:.3f} s, largest peak {worst_mb:.0f} MB)")
+    print(
+        f"\ngoal: < {GOAL_SECONDS:g} s and < {GOAL_MB} MB beyond the data -> {verdict} "
+        f"(slowest median {worst:.3f} s, largest peak {worst_mb:.0f} MB)"
+    )
 
     name = "bench_indicators_sample.json" if args.from_sample else "bench_indicators.json"
     out = HERE / "results" / name
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({
-        "dataset": {"origin": origin, "structures": len(dataset.structures),
-                    "pathways": len(dataset.participants), "memory_mb": data_mb},
-        "year": args.year, "machine": machine, "results": results, "verdict": verdict,
-        "baseline_one_key_median_s": base_median,
-    }, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "dataset": {
+                    "origin": origin,
+                    "structures": len(dataset.structures),
+                    "pathways": len(dataset.participants),
+                    "memory_mb": data_mb,
+                },
+                "year": args.year,
+                "machine": machine,
+                "results": results,
+                "verdict": verdict,
+                "baseline_one_key_median_s": base_median,
+            },
+            indent=2,
+        )
+    )
     print(f"written to {out.relative_to(HERE.parent)}")
 
 

@@ -52,7 +52,9 @@ def ensure_dataset(folder: Path, scale: float) -> None:
 
 
 def run(mode: str, folder: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(folder)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(folder)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -77,7 +79,9 @@ def main() -> None:
         peak = statistics.median(r["peak_mb"] for r in results[mode])
         medians[mode] = statistics.median(secs)
         print(f"{label:28} {medians[mode]:9.2f} {min(secs):7.2f} {max(secs):7.2f} {peak:21.0f}")
-    print(f"ratio load_dataset / read_csv: {medians['kit'] / medians['baseline']:.2f}×  (goal: < 10 s, < 3 GB)")
+    print(
+        f"ratio load_dataset / read_csv: {medians['kit'] / medians['baseline']:.2f}×  (goal: < 10 s, < 3 GB)"
+    )
 
 
 if __name__ == "__main__":

@@ -86,7 +86,11 @@ def measured_run(cmd: list[str]) -> dict:
     if proc.returncode != 0:
         sys.stderr.write(stdout[-3000:] + stderr[-3000:])
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd[:8])} …")
-    return {"wall": seconds, "peak_total_mb": peak["total"] / 2**20, "peak_process_mb": peak["largest"] / 2**20}
+    return {
+        "wall": seconds,
+        "peak_total_mb": peak["total"] / 2**20,
+        "peak_process_mb": peak["largest"] / 2**20,
+    }
 
 
 def report_times(out: Path) -> tuple[list[float], float | None]:
@@ -118,11 +122,23 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
     active = sorted(structures_active(dataset.participants, args.year))
     chosen = active[: args.structures]
-    print(f"{len(dataset.structures)} structures, {len(dataset.participants)} pathways; {len(active)} active in "
-          f"{args.year}; load + validate {load_seconds:.1f} s; {len(chosen)} structure reports + the département "
-          f"report, --jobs {args.jobs}, {os.cpu_count()} CPU(s), {args.runs} run(s) each", flush=True)
-    base = [str(BIN / "iae-eval"), "run", "--data", str(data), "--years", str(args.year), "--jobs", str(args.jobs),
-            "--force"]
+    print(
+        f"{len(dataset.structures)} structures, {len(dataset.participants)} pathways; {len(active)} active in "
+        f"{args.year}; load + validate {load_seconds:.1f} s; {len(chosen)} structure reports + the département "
+        f"report, --jobs {args.jobs}, {os.cpu_count()} CPU(s), {args.runs} run(s) each",
+        flush=True,
+    )
+    base = [
+        str(BIN / "iae-eval"),
+        "run",
+        "--data",
+        str(data),
+        "--years",
+        str(args.year),
+        "--jobs",
+        str(args.jobs),
+        "--force",
+    ]
     for sid in chosen:
         base += ["--structure", sid]
     modes = {"local": [], "dask": ["--scheduler", "local"]}
@@ -133,12 +149,18 @@ def main() -> None:
                 out = Path(tmp) / f"{mode}-{run}"
                 result = measured_run([*base, "--out", str(out), *extra])
                 structures, dep = report_times(out)
-                result.update(structure_median=statistics.median(structures), departement=dep,
-                              reports=len(structures) + 1)
+                result.update(
+                    structure_median=statistics.median(structures),
+                    departement=dep,
+                    reports=len(structures) + 1,
+                )
                 runs[mode].append(result)
-                print(f"run {run + 1} {mode:5}: {result['wall']:.0f} s wall, structure report median "
-                      f"{result['structure_median']:.2f} s, département {dep:.1f} s, peak {result['peak_total_mb']:.0f} MB "
-                      f"(largest process {result['peak_process_mb']:.0f} MB)", flush=True)
+                print(
+                    f"run {run + 1} {mode:5}: {result['wall']:.0f} s wall, structure report median "
+                    f"{result['structure_median']:.2f} s, département {dep:.1f} s, peak {result['peak_total_mb']:.0f} MB "
+                    f"(largest process {result['peak_process_mb']:.0f} MB)",
+                    flush=True,
+                )
                 shutil.rmtree(out)
 
     summary = {}
@@ -148,21 +170,35 @@ def main() -> None:
         dep = statistics.median(r["departement"] for r in results)
         per_report_wall = (wall - dep / args.jobs) / len(chosen)  # throughput of the structure reports
         projected = wall + per_report_wall * (len(active) - len(chosen))
-        summary[mode] = {"wall": wall, "structure_median": median, "departement": dep,
-                         "peak_total_mb": max(r["peak_total_mb"] for r in results),
-                         "peak_process_mb": max(r["peak_process_mb"] for r in results),
-                         "projected_full_year_s": projected}
-        print(f"{mode:5}: median structure report {median:.2f} s (goal <= 1.5 s), département {dep:.1f} s, "
-              f"wall {wall:.0f} s, peak {summary[mode]['peak_total_mb']:.0f} MB in all, "
-              f"{summary[mode]['peak_process_mb']:.0f} MB largest process; full year ({len(active)} structures) "
-              f"projected {projected / 60:.0f} min (goal < 60 min)")
+        summary[mode] = {
+            "wall": wall,
+            "structure_median": median,
+            "departement": dep,
+            "peak_total_mb": max(r["peak_total_mb"] for r in results),
+            "peak_process_mb": max(r["peak_process_mb"] for r in results),
+            "projected_full_year_s": projected,
+        }
+        print(
+            f"{mode:5}: median structure report {median:.2f} s (goal <= 1.5 s), département {dep:.1f} s, "
+            f"wall {wall:.0f} s, peak {summary[mode]['peak_total_mb']:.0f} MB in all, "
+            f"{summary[mode]['peak_process_mb']:.0f} MB largest process; full year ({len(active)} structures) "
+            f"projected {projected / 60:.0f} min (goal < 60 min)"
+        )
     ratio = summary["dask"]["wall"] / summary["local"]["wall"]
     print(f"dask / local wall time: {ratio:.2f}")
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"year": args.year, "structures_run": len(chosen), "structures_active": len(active),
-               "jobs": args.jobs, "cpus": os.cpu_count(), "load_seconds": load_seconds, "runs": runs,
-               "summary": summary, "dask_over_local": ratio}
+    payload = {
+        "year": args.year,
+        "structures_run": len(chosen),
+        "structures_active": len(active),
+        "jobs": args.jobs,
+        "cpus": os.cpu_count(),
+        "load_seconds": load_seconds,
+        "runs": runs,
+        "summary": summary,
+        "dask_over_local": ratio,
+    }
     (results_dir / "bench_scale.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
 

@@ -103,9 +103,7 @@ def make_dataset(
     def optional(name: str, rows: Iterable[Mapping] | None) -> pd.DataFrame | None:
         return None if rows is None else table(name, rows)
 
-    reasons = (
-        builtin_exit_reasons() if exit_reasons is None else table("exit_reasons", exit_reasons)
-    )
+    reasons = builtin_exit_reasons() if exit_reasons is None else table("exit_reasons", exit_reasons)
     return Dataset(
         structures=table("structures", structures),
         participants=table("participants", participants),

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import pandas as pd
-import pytest
 from matplotlib.patches import Rectangle
 
-from iae_eval.sections import action_plan as ap
 from iae_eval.sections import Section
+from iae_eval.sections import action_plan as ap
 from indicator_factory import make_dataset, pathway, structure, table
 
 PLAN = [
@@ -27,12 +22,6 @@ PLAN = [
     dict(action_id="A3", semester="2010S1", status="abandonne", comment="Faute de porteur"),
     dict(action_id="A9", semester="2011S1", status="prevu"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _dataset(plan=PLAN):
@@ -64,7 +53,11 @@ def test_timeline_draws_one_cell_per_known_status_and_french_legend():
     cells = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(cells) == 7
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Prévu", "En cours", "Réalisé", "En retard", "Abandonné",
+        "Prévu",
+        "En cours",
+        "Réalisé",
+        "En retard",
+        "Abandonné",
     ]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == 9
@@ -102,7 +95,7 @@ def test_section_lists_state_and_late_actions():
     block = ap.departement(_dataset(), year=2010)
     assert isinstance(block, Section)
     assert block.html.count("<img") == 1
-    assert "alt=\"Chronologie du plan d&#x27;actions A1 à A9" in block.html
+    assert 'alt="Chronologie du plan d&#x27;actions A1 à A9' in block.html
     assert "<td>Réalisé</td>" in block.html  # A1 in the state table
     assert "Faute de porteur" in block.html  # A3 abandoned at the state of 2010
     assert "Report après les élections" not in block.html  # A2 no longer late in 2010
@@ -134,12 +127,16 @@ def test_no_alert_sentence():
 
 def test_summary_sentence_counts_the_state():
     html = ap.departement(_dataset(), year=2010).html
-    assert html.startswith("<p>État fin 2010 des actions A1 à A9 : 1 « en cours », 1 « réalisé », "
-                           "1 « abandonné », 6 « non renseigné ».</p>")
+    assert html.startswith(
+        "<p>État fin 2010 des actions A1 à A9 : 1 « en cours », 1 « réalisé », "
+        "1 « abandonné », 6 « non renseigné ».</p>"
+    )
 
 
 def test_bilan_without_alert():
-    plan = [dict(action_id="A1", semester="2012S1", status="en_cours"),
-            dict(action_id="A1", semester="2013S2", status="realise")]
+    plan = [
+        dict(action_id="A1", semester="2012S1", status="en_cours"),
+        dict(action_id="A1", semester="2013S2", status="realise"),
+    ]
     html = ap.bilan(_dataset(plan), first_year=2012, last_year=2013).html
     assert "Aucune action en retard ni abandonnée de 2012 à 2013." in html

@@ -8,7 +8,6 @@ end-to-end test runs the real notebooks on ``data/sample``.
 from __future__ import annotations
 
 import html
-
 import json
 import re
 import subprocess
@@ -25,13 +24,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from iae_eval import atomic
-from iae_eval.indicators import catalogue
 from iae_eval.batch import run as batch
 from iae_eval.batch import worker
-from iae_eval.batch.run import run_command
 from iae_eval.batch.htmlexport import report_html
 from iae_eval.batch.manifest import MANIFEST_NAME, Manifest
 from iae_eval.batch.plan import PlanError, plan_reports
+from iae_eval.batch.run import run_command
+from iae_eval.indicators import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -78,11 +77,15 @@ def write_notebooks(folder: Path, *, structure_body: str = "x = 1") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     departement = _notebook(
         "year = 2012\ndata_dir = ''\nmin_cell = 5" + SETTINGS,
-        new_code_cell("assert 'leak' not in dir(), 'namespace leaked from a previous report'\n"
-                      "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 7"),
+        new_code_cell(
+            "assert 'leak' not in dir(), 'namespace leaked from a previous report'\n"
+            "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 7"
+        ),
         new_markdown_cell("## Chiffres clés"),
-        new_code_cell("from iae_eval.data.load import load_dataset\nds = load_dataset(data_dir)\n"
-                      "print(len(ds.structures), 'structures')"),
+        new_code_cell(
+            "from iae_eval.data.load import load_dataset\nds = load_dataset(data_dir)\n"
+            "print(len(ds.structures), 'structures')"
+        ),
         new_markdown_cell("## Un graphique\n### Détail"),
         new_code_cell(CHART),
         new_markdown_cell("## Un graphique"),  # a duplicated heading: its TOC link must still work
@@ -119,8 +122,14 @@ def tiny(tmp_path):
 
 def run(data, notebooks, out, *, years=(2012,), structures=(), jobs=2, force=False, **settings) -> int:
     return run_command(
-        data_dir=data, years=list(years), structures=list(structures), out_dir=out, jobs=jobs,
-        force=force, notebooks_dir=notebooks, **settings,
+        data_dir=data,
+        years=list(years),
+        structures=list(structures),
+        out_dir=out,
+        jobs=jobs,
+        force=force,
+        notebooks_dir=notebooks,
+        **settings,
     )
 
 
@@ -193,7 +202,9 @@ def scan_for_people(out: Path, person_ids: list[str], pattern: str) -> list[str]
             texts[path] = path.read_text(encoding="utf-8-sig")
         elif path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as zf:
-                texts[path] = "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml"))
+                texts[path] = "\n".join(
+                    zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml")
+                )
     assert texts
     ids = set(person_ids)
     for path, text in texts.items():
@@ -233,7 +244,13 @@ def test_plan_lists_departement_active_structures_and_bilan(tiny):
     assert plan[-1].params == {"year": 2012, "structure_id": "S3", **settings}
     assert list(plan[-1].params) == ["year", "structure_id", "data_dir", "min_cell", "rules", "diffusion"]
     only = plan_reports(
-        ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data, diffusion="public", min_cell=11
+        ds,
+        years=[2012],
+        structures=["S3"],
+        notebooks_dir=notebooks,
+        data_dir=data,
+        diffusion="public",
+        min_cell=11,
     )
     assert [r.html for r in only] == ["2012/departement.html", "2012/structures/S3.html"]
     assert only[0].params["diffusion"] == "public" and only[0].params["min_cell"] == 11
@@ -249,7 +266,9 @@ def test_plan_reads_the_parameters_from_the_notebooks(tmp_path):
     ds = load_dataset(data)
     notebooks = write_notebooks(tmp_path / "notebooks")
     nb = nbformat.read(notebooks / "structure.ipynb", as_version=4)
-    nb.cells[1].source = "structure_id = ''\nyear = 2012\nmin_cell = 5\ndata_dir = ''\nrules = 'x'\nlogo = 'a.png'"
+    nb.cells[
+        1
+    ].source = "structure_id = ''\nyear = 2012\nmin_cell = 5\ndata_dir = ''\nrules = 'x'\nlogo = 'a.png'"
     nbformat.write(nb, notebooks / "structure.ipynb")
     with pytest.raises(PlanError) as error:
         plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
@@ -313,10 +332,9 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path
     class Boom(RuntimeError):
         pass
 
-    with pytest.raises(Boom):
-        with atomic.atomic_path(target) as tmp:
-            tmp.write_text("nouveau contenu à moit")  # half written when the failure strikes
-            raise Boom
+    with pytest.raises(Boom), atomic.atomic_path(target) as tmp:
+        tmp.write_text("nouveau contenu à moit")  # half written when the failure strikes
+        raise Boom
     assert target.read_text() == "ancien contenu\n"
     assert atomic.leftovers(tmp_path) == []
 
@@ -340,8 +358,15 @@ def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, mo
     from iae_eval.indicators import exports as spreadsheet
 
     table = pd.DataFrame(
-        {"Année": [2012], "Périmètre": ["Département"], "Code": [""], "Libellé": ["Hautes-Alpes"],
-         "participants": [12], "durable_rate": [0.125], "funding_total": [1234.5]}
+        {
+            "Année": [2012],
+            "Périmètre": ["Département"],
+            "Code": [""],
+            "Libellé": ["Hautes-Alpes"],
+            "participants": [12],
+            "durable_rate": [0.125],
+            "funding_total": [1234.5],
+        }
     ).astype(object)
     path = tmp_path / "indicators.xlsx"
     spreadsheet.write_xlsx(table, path, year=2012)
@@ -358,7 +383,9 @@ def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, mo
     assert path.read_bytes() == before
     assert atomic.leftovers(tmp_path) == []
     csv_text = spreadsheet.csv_text(table)
-    assert csv_text.splitlines()[0].startswith("Année;Périmètre;Code;Libellé;Personnes en parcours;Taux d'emploi durable")
+    assert csv_text.splitlines()[0].startswith(
+        "Année;Périmètre;Code;Libellé;Personnes en parcours;Taux d'emploi durable"
+    )
     assert ";12,5 %;1234,50" in csv_text
 
 
@@ -369,24 +396,34 @@ def test_report_html_drops_parameter_cells_and_builds_a_working_toc(tmp_path):
     nb = _notebook(
         "year = 2012",
         new_markdown_cell("## Publics accueillis"),
-        new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: bruit")]),
+        new_code_cell(
+            "x", outputs=[nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: bruit")]
+        ),
         new_markdown_cell("## Sorties d'été\n### Détail\n## Sorties d'été"),
     )
     injected = new_code_cell("# Parameters\nyear = 2013")
     injected.metadata["tags"] = ["injected-parameters"]
     nb.cells.insert(2, injected)
-    page_text = report_html(nb, kicker="Rapport départemental", meta=[("Année", "2012")], fingerprint="0123456789abcdef")
+    page_text = report_html(
+        nb, kicker="Rapport départemental", meta=[("Année", "2012")], fingerprint="0123456789abcdef"
+    )
     path = tmp_path / "r.html"
     path.write_text(page_text, encoding="utf-8")
     page = assert_offline(path)
     assert "year = 2013" not in page_text and "Parameters" not in page_text
     assert "FutureWarning" not in page_text
-    assert "<h1 class=\"iae-title\">Rapport d&#x27;essai</h1>" in page_text or "Rapport d'essai</h1>" in page_text
+    assert (
+        '<h1 class="iae-title">Rapport d&#x27;essai</h1>' in page_text or "Rapport d'essai</h1>" in page_text
+    )
     assert "0123456789ab" in page_text and "Méthodologie" in page_text
-    assert "Diffusion restreinte — document de travail du comité de pilotage" in page_text  # the default edition
+    assert (
+        "Diffusion restreinte — document de travail du comité de pilotage" in page_text
+    )  # the default edition
     assert "tous les effectifs et tous les taux sont affichés" in page_text
     assert len(page.toc_links) == 4 and len(set(page.toc_links)) == 4
-    public = report_html(nb, kicker="Rapport départemental", meta=[], fingerprint="0", diffusion="public", min_cell=7)
+    public = report_html(
+        nb, kicker="Rapport départemental", meta=[], fingerprint="0", diffusion="public", min_cell=7
+    )
     assert 'class="iae-diffusion iae-diffusion-public"' in public and "Diffusion restreinte" not in public
     assert "inférieur à 7" in public and "&lt; 7" in public
 
@@ -415,9 +452,16 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, monkeypatch
     captured = capsys.readouterr()
     assert code == 1
     # every other report was produced
-    for rel in ("bilan-2011-2012.html", "2011/departement.html", "2012/departement.html",
-                "2012/structures/S1.html", "index.html",
-                "2011/indicators.csv", "2011/indicators.xlsx", "2012/indicators.csv"):
+    for rel in (
+        "bilan-2011-2012.html",
+        "2011/departement.html",
+        "2012/departement.html",
+        "2012/structures/S1.html",
+        "index.html",
+        "2011/indicators.csv",
+        "2011/indicators.xlsx",
+        "2012/indicators.csv",
+    ):
         assert (out / rel).is_file(), rel
     assert not (out / "2011/structures/S2.html").exists()
     assert not (out / "2012/structures/S3.html").exists()
@@ -425,7 +469,10 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, monkeypatch
     text = captured.out
     assert "7 report(s)" in text and "4 built" in text and "3 failed" in text
     failed_nb = out / "2011/notebooks/structure-S2.ipynb"
-    assert re.search(r"FAILED 2011 · Association Deux: cell \d+ \(In \[\d+\]\) `import os, time`: ValueError: boom in S2", text)
+    assert re.search(
+        r"FAILED 2011 · Association Deux: cell \d+ \(In \[\d+\]\) `import os, time`: ValueError: boom in S2",
+        text,
+    )
     assert f"executed notebook: {failed_nb}" in text
     assert re.search(r"FAILED 2012 · Chantier Trois: cell \d+ .*CellTimeoutError", text)
     assert re.search(r"FAILED 2011 · Atelier Un: cell \d+ .*DeadKernelError", text)
@@ -433,7 +480,12 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, monkeypatch
     # the executed notebook keeps papermill's error banner and the traceback
     nb = nbformat.read(failed_nb, as_version=4)
     assert "An Exception was encountered" in nb.cells[0].source
-    assert any(o.get("ename") == "ValueError" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert any(
+        o.get("ename") == "ValueError"
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
     assert (out / "2012/notebooks/structure-S3.ipynb").is_file()
     # the portal lists every report: links of the successful ones exist, failures link their notebook
     portal = assert_offline(out / "index.html")
@@ -529,7 +581,9 @@ def test_a_commentary_or_the_edition_rebuilds_only_what_shows_it(tiny, capsys):
     assert run(data, notebooks, out, jobs=1, diffusion="public") == 0
     assert "3 built, 0 unchanged" in capsys.readouterr().out
     assert (out / "2012/indicators.csv").read_text(encoding="utf-8-sig") == public
-    assert openpyxl.load_workbook(out / "2012/indicators.xlsx")["Lisez-moi"]["A1"].value == "Diffusion publique"
+    assert (
+        openpyxl.load_workbook(out / "2012/indicators.xlsx")["Lisez-moi"]["A1"].value == "Diffusion publique"
+    )
 
 
 @pytest.mark.slow
@@ -537,18 +591,36 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     """The real notebooks through the command line; no person-level data in any output."""
     out = tmp_path / "reports"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "iae-eval"), "run", "--data", str(SAMPLE), "--years", "2011-2012",
-         "--structure", "S01", "--out", str(out)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        [
+            str(Path(sys.executable).parent / "iae-eval"),
+            "run",
+            "--data",
+            str(SAMPLE),
+            "--years",
+            "2011-2012",
+            "--structure",
+            "S01",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 report(s)" in result.stdout and "0 failed" in result.stdout
     assert "Traceback" not in result.stderr and "WARNING" not in result.stderr.upper()
     expected = ["index.html", "bilan-2011-2012.html", "notebooks/bilan-2011-2012.ipynb"]
     for year in (2011, 2012):
-        expected += [f"{year}/departement.html", f"{year}/structures/S01.html", f"{year}/indicators.xlsx",
-                     f"{year}/indicators.csv", f"{year}/notebooks/departement.ipynb",
-                     f"{year}/notebooks/structure-S01.ipynb"]
+        expected += [
+            f"{year}/departement.html",
+            f"{year}/structures/S01.html",
+            f"{year}/indicators.xlsx",
+            f"{year}/indicators.csv",
+            f"{year}/notebooks/departement.ipynb",
+            f"{year}/notebooks/structure-S01.ipynb",
+        ]
     for rel in expected:
         assert (out / rel).is_file(), rel
     for page in out.rglob("*.html"):
@@ -557,25 +629,53 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
             assert len(parsed.toc_links) >= 3, page
             assert "<img" in page.read_text(encoding="utf-8")
     sections = {
-        "2012/departement.html": ["Chiffres clés", "Publics accueillis", "Sorties par catégorie",
-                                  "Taux de sortie et objectifs", "Territoires et types de structure",
-                                  "Clauses sociales (indicateur 3a)",
-                                  "Opérations avec les structures (indicateur 3b)",
-                                  "Supports d'activité (action A3)", "Financements",
-                                  "Développement durable", "Plan d'actions", "Comment lire ce rapport"],
-        "2012/structures/S01.html": ["Fiche de la structure", "Chiffres clés",
-                                     "La structure, son territoire et le département", "Publics accueillis",
-                                     "Sorties et objectifs", "Évolution", "Clauses sociales (indicateur 3a)",
-                                     "Opérations (indicateur 3b)", "Financements", "Développement durable",
-                                     "Comment lire ce rapport"],
-        "bilan-2011-2012.html": ["Indicateurs de la période", "Personnes en parcours et publics",
-                                 "Taux de sortie et objectifs", "Sorties par catégorie", "Territoires",
-                                 "Clauses sociales (indicateur 3a)", "Opérations (indicateur 3b)",
-                                 "Supports d'activité (action A3)", "Financements",
-                                 "Développement durable", "Plan d'actions", "Comment lire ce rapport"],
+        "2012/departement.html": [
+            "Chiffres clés",
+            "Publics accueillis",
+            "Sorties par catégorie",
+            "Taux de sortie et objectifs",
+            "Territoires et types de structure",
+            "Clauses sociales (indicateur 3a)",
+            "Opérations avec les structures (indicateur 3b)",
+            "Supports d'activité (action A3)",
+            "Financements",
+            "Développement durable",
+            "Plan d'actions",
+            "Comment lire ce rapport",
+        ],
+        "2012/structures/S01.html": [
+            "Fiche de la structure",
+            "Chiffres clés",
+            "La structure, son territoire et le département",
+            "Publics accueillis",
+            "Sorties et objectifs",
+            "Évolution",
+            "Clauses sociales (indicateur 3a)",
+            "Opérations (indicateur 3b)",
+            "Financements",
+            "Développement durable",
+            "Comment lire ce rapport",
+        ],
+        "bilan-2011-2012.html": [
+            "Indicateurs de la période",
+            "Personnes en parcours et publics",
+            "Taux de sortie et objectifs",
+            "Sorties par catégorie",
+            "Territoires",
+            "Clauses sociales (indicateur 3a)",
+            "Opérations (indicateur 3b)",
+            "Supports d'activité (action A3)",
+            "Financements",
+            "Développement durable",
+            "Plan d'actions",
+            "Comment lire ce rapport",
+        ],
     }
-    kinds = {"2012/departement.html": "rapport départemental", "2012/structures/S01.html": "rapport de structure",
-             "bilan-2011-2012.html": "bilan de la période"}
+    kinds = {
+        "2012/departement.html": "rapport départemental",
+        "2012/structures/S01.html": "rapport de structure",
+        "bilan-2011-2012.html": "bilan de la période",
+    }
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     for rel, headings in sections.items():
         text = html.unescape((out / rel).read_text(encoding="utf-8"))
@@ -586,7 +686,9 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
         assert f"<title>{expected_title}" in text and "iae-report-title" not in text, rel
         assert manifest["entries"][rel]["title"] == expected_title
         assert "Traceback" not in text and "Pas de données" not in text, rel  # the sample has every table
-    assert "Commentaire pour le comité" in html.unescape((out / "2012/departement.html").read_text(encoding="utf-8"))
+    assert "Commentaire pour le comité" in html.unescape(
+        (out / "2012/departement.html").read_text(encoding="utf-8")
+    )
     assert (out / "2012/departement.html").read_text(encoding="utf-8").count("<img") >= 10
     people = pd.read_csv(SAMPLE / "participants.csv", dtype=str)["person_id"].tolist()
     pattern = r"\bP\d{6}\b"

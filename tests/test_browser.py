@@ -54,9 +54,22 @@ def reports(tmp_path_factory, edition) -> Path:
     out = tmp_path_factory.mktemp(f"reports-{edition}")
     cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
     result = subprocess.run(
-        [cli, "run", "--data", str(ROOT / "data" / "sample"), "--years", str(YEAR), "--out", str(out),
-         "--diffusion", edition],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        [
+            cli,
+            "run",
+            "--data",
+            str(ROOT / "data" / "sample"),
+            "--years",
+            str(YEAR),
+            "--out",
+            str(out),
+            "--diffusion",
+            edition,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
@@ -74,7 +87,10 @@ def many_reports(tmp_path_factory) -> Path:
     cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
     result = subprocess.run(
         [cli, "run", "--data", str(data), "--years", str(YEAR), "--out", str(out), "--structure", "S01"],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return out

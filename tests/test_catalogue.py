@@ -65,7 +65,12 @@ def test_suppression_reads_its_ratios_from_the_catalogue():
         "cost_per_participant": ("participants",),
         "cost_per_dynamic_exit": ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive"),
     }
-    examined = ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive", "exits_autre_sortie")
+    examined = (
+        "exits_emploi_durable",
+        "exits_emploi_transition",
+        "exits_sortie_positive",
+        "exits_autre_sortie",
+    )
     assert suppress.default_rate_numerators() == {
         "durable_rate": ("exits_emploi_durable",),
         "dynamic_rate": examined,
@@ -95,7 +100,9 @@ def test_targets_and_public_labels():
 def _one_row(key):
     import pandas as pd
 
-    return pd.DataFrame({"Année": [2012], "Périmètre": ["Département"], "Code": [""], "Libellé": ["X"], key: [1.0]})
+    return pd.DataFrame(
+        {"Année": [2012], "Périmètre": ["Département"], "Code": [""], "Libellé": ["X"], key: [1.0]}
+    )
 
 
 def test_the_departement_name_comes_from_the_data(tmp_path):
@@ -114,4 +121,3 @@ def test_the_departement_name_comes_from_the_data(tmp_path):
     assert (dataset.departement_code, dataset.departement_name) == ("2A", "Corse-du-Sud")
     table = exports.year_table(dataset, 2012)
     assert table.loc[table["Périmètre"] == "Département", "Libellé"].tolist() == ["Corse-du-Sud"]
-

@@ -32,8 +32,16 @@ def test_a_batch_on_a_local_dask_cluster(tmp_path, capsys):
     out = tmp_path / "dask"
 
     def run(out_dir, scheduler):
-        return run_command(data_dir=data, years=[2011, 2012], structures=[], out_dir=out_dir, jobs=2, force=False,
-                           notebooks_dir=notebooks, scheduler=scheduler)
+        return run_command(
+            data_dir=data,
+            years=[2011, 2012],
+            structures=[],
+            out_dir=out_dir,
+            jobs=2,
+            force=False,
+            notebooks_dir=notebooks,
+            scheduler=scheduler,
+        )
 
     assert run(out, "local") == 1
     text = capsys.readouterr().out
@@ -64,8 +72,16 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch
     from iae_eval.batch import dask_pool
 
     monkeypatch.setattr(dask_pool, "CONNECT_TIMEOUT", 1)
-    code = run_command(data_dir=data, years=[2012], structures=[], out_dir=tmp_path / "out", jobs=1, force=False,
-                       notebooks_dir=notebooks, scheduler="tcp://127.0.0.1:9")
+    code = run_command(
+        data_dir=data,
+        years=[2012],
+        structures=[],
+        out_dir=tmp_path / "out",
+        jobs=1,
+        force=False,
+        notebooks_dir=notebooks,
+        scheduler="tcp://127.0.0.1:9",
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "--scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler" in err and "Traceback" not in err

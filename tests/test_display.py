@@ -13,8 +13,15 @@ from iae_eval import display, fmt
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1234, "1\u202f234"), (0, "0"), (1234567.0, "1\u202f234\u202f567"), (None, "—"), (math.nan, "—"),
-     (pd.NA, "—"), ("< 5", "< 5")],
+    [
+        (1234, "1\u202f234"),
+        (0, "0"),
+        (1234567.0, "1\u202f234\u202f567"),
+        (None, "—"),
+        (math.nan, "—"),
+        (pd.NA, "—"),
+        ("< 5", "< 5"),
+    ],
 )
 def test_integer(value, text):
     assert fmt.integer(value) == text
@@ -47,7 +54,9 @@ def test_figure_without_alt_text_is_refused():
 
 
 def test_table_caption_escaping_and_missing_values():
-    block = display.table(pd.DataFrame({"Taux": ["12,5 %", None]}, index=["<S1>", "S2"]), caption="Taux & cibles")
+    block = display.table(
+        pd.DataFrame({"Taux": ["12,5 %", None]}, index=["<S1>", "S2"]), caption="Taux & cibles"
+    )
     assert block.html.startswith('<table class="dataframe iae-table"><caption>Taux &amp; cibles</caption>')
     assert "&lt;S1&gt;" in block.html and "—" in block.html
 

@@ -44,7 +44,10 @@ def _run(out: Path, *args: str) -> None:
     cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
     result = subprocess.run(
         [cli, "run", "--data", str(SAMPLE), "--out", str(out), "--jobs", "2", *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=900,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -126,8 +129,11 @@ def test_committee_reports_show_every_structure_rates_with_intervals(comite):
     for key in structures:
         text = html.unescape((comite / key).read_text(encoding="utf-8"))
         assert "Diffusion restreinte" in text
-        rates = next(t for t in tables(comite / key) if t["head"][-2:] == [LABELS["durable_rate"],
-                                                                            LABELS["dynamic_rate"]])
+        rates = next(
+            t
+            for t in tables(comite / key)
+            if t["head"][-2:] == [LABELS["durable_rate"], LABELS["dynamic_rate"]]
+        )
         own = next(row for row in rates["rows"] if row[0] == "Structure")
         assert _count(own[1]) > 0, key  # every structure of the sample has examined exits in 2012
         assert INTERVAL.fullmatch(own[2].replace(" (effectif faible)", "")), (key, own)
@@ -140,7 +146,9 @@ def test_committee_reports_show_every_structure_rates_with_intervals(comite):
     assert "Appréciation de l'évaluateur" in html.unescape(s03)  # the sample's commentary of S03
     assert "Association Tremplin Gapençais (la structure) : 11,8" in html.unescape(s03)  # funnel alt text
     dep = html.unescape((comite / "2012/departement.html").read_text(encoding="utf-8"))
-    assert re.search(r"Par rapport aux limites à 99,8\W*% : \d+ au-dessus, \d+ à l'intérieur, \d+ en dessous", dep)
+    assert re.search(
+        r"Par rapport aux limites à 99,8\W*% : \d+ au-dessus, \d+ à l'intérieur, \d+ en dessous", dep
+    )
     portal = html.unescape((comite / "index.html").read_text(encoding="utf-8"))
     assert BANNERS["comite"] in portal and "iae-diffusion-comite" in portal
     assert {e.get("diffusion") for e in manifest.entries.values()} == {"comite"}
@@ -160,7 +168,7 @@ def test_public_html_shows_no_small_count_and_no_small_difference(public):
             head = table["head"]
             for row in table["rows"]:
                 label, values = row[0], row[1:]
-                columns = head[-len(values):] if len(head) >= len(values) else [""] * len(values)
+                columns = head[-len(values) :] if len(head) >= len(values) else [""] * len(values)
                 for column, cell in zip(columns, values, strict=True):
                     if column in PEOPLE_LABELS or label in PEOPLE_LABELS:
                         checked += 1

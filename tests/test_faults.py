@@ -12,7 +12,6 @@ import signal
 import stat
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -84,10 +83,8 @@ def test_atomic_writes_give_the_mode_of_any_new_file(tmp_path, umask, mode):
 
 
 def test_a_second_lock_on_the_folder_names_the_holder(tmp_path):
-    with folder_lock(tmp_path):
-        with pytest.raises(FolderLockedError) as caught:
-            with folder_lock(tmp_path):
-                pass
+    with folder_lock(tmp_path), pytest.raises(FolderLockedError) as caught, folder_lock(tmp_path):
+        pass
     message = str(caught.value)
     assert f"process id {os.getpid()}" in message and "--wait" in message
     with folder_lock(tmp_path):  # released at the end of the block
@@ -95,7 +92,9 @@ def test_a_second_lock_on_the_folder_names_the_holder(tmp_path):
 
 
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
-    (tmp_path / folder_lock_module.LOCK_NAME).write_text("pid=999999 host=elsewhere started=2012-01-01T00:00:00\n")
+    (tmp_path / folder_lock_module.LOCK_NAME).write_text(
+        "pid=999999 host=elsewhere started=2012-01-01T00:00:00\n"
+    )
     with folder_lock(tmp_path):
         text = (tmp_path / folder_lock_module.LOCK_NAME).read_text()
     assert f"pid={os.getpid()}" in text
@@ -217,10 +216,16 @@ def test_a_corrupt_manifest_is_rebuilt_from_the_reports_present(tmp_path, capsys
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # truncated
     assert run(data, notebooks, out, years=(2012,)) == 0
     captured = capsys.readouterr()
-    assert "Warning:" in captured.err and "unreadable" in captured.err and "rebuilt from the 6 report(s)" in captured.err
+    assert (
+        "Warning:" in captured.err
+        and "unreadable" in captured.err
+        and "rebuilt from the 6 report(s)" in captured.err
+    )
     assert "Traceback" not in captured.err
     entries = manifest_entries(out)
-    assert {"2011/departement.html", "2011/structures/S1.html", "2011/structures/S2.html", *ALL_2012} <= set(entries)
+    assert {"2011/departement.html", "2011/structures/S1.html", "2011/structures/S2.html", *ALL_2012} <= set(
+        entries
+    )
     portal = (out / "index.html").read_text(encoding="utf-8")
     for rel in ("2011/departement.html", "2011/structures/S2.html", "2012/structures/S3.html"):
         assert f'href="{rel}"' in portal
@@ -237,13 +242,21 @@ def test_runs_of_different_years_keep_every_year_in_the_manifest_and_portal(tmp_
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert set(manifest["years"]) == {"2011", "2012"}
     reports = {k for k, e in manifest["entries"].items() if e["type"] == "report"}
-    assert reports == {"2011/departement.html", "2011/structures/S1.html", "2011/structures/S2.html", *ALL_2012}
+    assert reports == {
+        "2011/departement.html",
+        "2011/structures/S1.html",
+        "2011/structures/S2.html",
+        *ALL_2012,
+    }
     portal = (out / "index.html").read_text(encoding="utf-8")
     for rel in reports | {"2011/indicators.xlsx", "2012/indicators.csv"}:
         assert f'href="{rel}"' in portal, rel
     # every output is readable like a file the user creates (umask 022 here: 0644)
-    modes = {p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()
-             and p.name != folder_lock_module.LOCK_NAME}
+    modes = {
+        p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode)
+        for p in out.rglob("*")
+        if p.is_file() and p.name != folder_lock_module.LOCK_NAME
+    }
     assert set(modes.values()) == {atomic.file_mode()}, modes
     assert any(k.endswith(".ipynb") for k in modes)
 
@@ -263,12 +276,17 @@ if structure_id == "S1" and not pathlib.Path({flag!r}).exists():
 def test_a_worker_killed_mid_report_fails_that_report_and_the_others_go_on(tmp_path, capsys):
     flag = tmp_path / "killed-once"
     data = write_data(tmp_path / "data")
-    notebooks = write_notebooks(tmp_path / "notebooks", structure_body=KILL_WORKER_BODY.format(flag=str(flag)))
+    notebooks = write_notebooks(
+        tmp_path / "notebooks", structure_body=KILL_WORKER_BODY.format(flag=str(flag))
+    )
     out = tmp_path / "out"
     assert run(data, notebooks, out, jobs=2) == 1
     text = capsys.readouterr().out
     assert "2 built" in text and "1 failed" in text
-    assert "FAILED 2012 · Atelier Un: the worker process died (killed by SIGKILL) while building this report" in text
+    assert (
+        "FAILED 2012 · Atelier Un: the worker process died (killed by SIGKILL) while building this report"
+        in text
+    )
     assert (out / "2012/structures/S3.html").is_file() and (out / "2012/departement.html").is_file()
     kernel = int(flag.read_text())
     assert wait_until(lambda: not alive(kernel), 10), "the dead worker's kernel is still running"
@@ -302,13 +320,22 @@ def _start_batch(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path, Path]:
     pids.mkdir()
     flag.write_text("")
     data = write_data(tmp_path / "data")
-    notebooks = write_notebooks(tmp_path / "notebooks", structure_body=SLOW_BODY.format(pids=str(pids), flag=str(flag)))
+    notebooks = write_notebooks(
+        tmp_path / "notebooks", structure_body=SLOW_BODY.format(pids=str(pids), flag=str(flag))
+    )
     out = tmp_path / "out"
     code = RUNNER.format(data=str(data), out=str(out), notebooks=str(notebooks))
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # its own process group, like a terminal's job
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )  # its own process group, like a terminal's job
     # wait until both structure reports run in their kernels (the département report is done)
-    ok = wait_until(lambda: len(list(pids.iterdir())) == 2 and "2012/departement.html" in _entries(out), 90, 0.2)
+    ok = wait_until(
+        lambda: len(list(pids.iterdir())) == 2 and "2012/departement.html" in _entries(out), 90, 0.2
+    )
     assert ok, proc.stderr.read() if proc.poll() is not None else "the batch did not start"
     time.sleep(0.5)
     return proc, pids, flag, out
@@ -361,6 +388,7 @@ def test_workers_and_kernels_exit_within_10_s_when_the_parent_is_killed(tmp_path
     proc.kill()  # kill -9 of `iae-eval run`
     proc.communicate(timeout=10)
     assert wait_until(lambda: not any(alive(p) for p in workers + kernels), 10), [
-        p for p in workers + kernels if alive(p)]
+        p for p in workers + kernels if alive(p)
+    ]
     assert atomic.leftovers(out) == []
     _rerun_builds_only_the_missing(tmp_path, out, flag, capsys)

@@ -31,8 +31,14 @@ NIR_1, NIR_2 = "180057512345612", "285127512345678"
 #: Values of personal columns of the minimal export and the sample that must never come out.
 PERSONAL = ("Dupont", "Martin", "jean.dupont@exemple.invalid", "marie.durand@exemple.invalid")
 #: Keys the export cannot carry (public contracts, operations: the Conseil général's files).
-NOT_IN_EXPORT = ("contracts_total", "contracts_with_clause", "clause_share", "insertion_hours_planned",
-                 "insertion_hours_done", "operations")
+NOT_IN_EXPORT = (
+    "contracts_total",
+    "contracts_with_clause",
+    "clause_share",
+    "insertion_hours_planned",
+    "insertion_hours_done",
+    "operations",
+)
 
 
 def person(nir: str) -> str:
@@ -43,7 +49,16 @@ def run_import(src: Path, out: Path, *extra: str, salt: Path | None = None, depa
     salt = salt or out.parent / "salt.txt"
     if not salt.exists():
         salt.write_bytes(SALT + b"\n")
-    args = ["import-fluxiae", str(src), "--departement", departement, "--out", str(out), "--salt-file", str(salt)]
+    args = [
+        "import-fluxiae",
+        str(src),
+        "--departement",
+        departement,
+        "--out",
+        str(out),
+        "--salt-file",
+        str(salt),
+    ]
     return CliRunner().invoke(cli, [*args, *extra])
 
 
@@ -59,7 +74,12 @@ def test_minimal_export_gives_the_hand_computed_tables(tmp_path):
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "departement.csv", "exit_reasons.csv", "funding.csv", "participants.csv", "structures.csv", "yearly_hours.csv"
+        "departement.csv",
+        "exit_reasons.csv",
+        "funding.csv",
+        "participants.csv",
+        "structures.csv",
+        "yearly_hours.csv",
     ]
     assert read_csv(out / "departement.csv") == ["code,name", "05,Département 05"]
     # structure 12 holds only a 04 annex: left out; 11 holds ACI and AI annexes (and an FDI one)
@@ -105,7 +125,7 @@ def test_summary_gives_counts_and_reasons_only(tmp_path):
         "  1 structures, 3 pathways, 2 people, years 2012-2013",
         "  tables: structures.csv (1 rows), participants.csv (3 rows), yearly_hours.csv (3 rows), "
         "funding.csv (4 rows), departement.csv (1 rows), exit_reasons.csv (3 rows)",
-        "  territories: no --territories file: every structure's territory is \"Non renseigné\"",
+        '  territories: no --territories file: every structure\'s territory is "Non renseigné"',
         "  rows left out:",
         "    1 annexes of the département of another measure (FDI, ACIPA, EIPA)",
         "    1 contracts of structures without an annex of the département",
@@ -129,7 +149,10 @@ def test_territories_file_sets_each_structure_territory(tmp_path):
     territories.write_text("\ufeffcode_insee;territory\n05061;Gapençais\n", encoding="utf-8")
     result = run_import(MINIMAL, tmp_path / "out", "--territories", str(territories))
     assert result.exit_code == 0, result.output
-    assert read_csv(tmp_path / "out" / "structures.csv")[1] == "11,Chantier A,42344775400080,ACI|AI,Gap,Gapençais"
+    assert (
+        read_csv(tmp_path / "out" / "structures.csv")[1]
+        == "11,Chantier A,42344775400080,ACI|AI,Gap,Gapençais"
+    )
     assert "Non renseigné" not in result.stdout
 
 
@@ -156,14 +179,27 @@ def test_same_input_and_salt_give_identical_files_and_another_salt_other_ids(tmp
     other = tmp_path / "other-salt.txt"
     other.write_bytes(b"another salt")
     run_import(MINIMAL, tmp_path / "c", salt=other)
-    assert (tmp_path / "c" / "structures.csv").read_bytes() == (tmp_path / "a" / "structures.csv").read_bytes()
+    assert (tmp_path / "c" / "structures.csv").read_bytes() == (
+        tmp_path / "a" / "structures.csv"
+    ).read_bytes()
     assert person(NIR_1) not in (tmp_path / "c" / "participants.csv").read_text()
 
 
 def test_a_missing_salt_file_is_created_random_and_never_written_out(tmp_path):
     salt = tmp_path / "secret" / "salt.txt"
-    result = CliRunner().invoke(cli, ["import-fluxiae", str(MINIMAL), "--departement", "05",
-                                      "--out", str(tmp_path / "out"), "--salt-file", str(salt)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "import-fluxiae",
+            str(MINIMAL),
+            "--departement",
+            "05",
+            "--out",
+            str(tmp_path / "out"),
+            "--salt-file",
+            str(salt),
+        ],
+    )
     assert result.exit_code == 0, result.output
     value = salt.read_bytes().strip()
     assert len(value) == 64 and (salt.stat().st_mode & 0o777) == 0o600
@@ -172,7 +208,9 @@ def test_a_missing_salt_file_is_created_random_and_never_written_out(tmp_path):
         assert value not in path.read_bytes()
     assert value.decode() not in result.output
     again = run_import(MINIMAL, tmp_path / "out2", salt=salt)
-    assert (tmp_path / "out2" / "participants.csv").read_bytes() == (tmp_path / "out" / "participants.csv").read_bytes()
+    assert (tmp_path / "out2" / "participants.csv").read_bytes() == (
+        tmp_path / "out" / "participants.csv"
+    ).read_bytes()
     assert "new random salt" not in again.stderr
 
 
@@ -188,7 +226,10 @@ def test_no_nir_name_email_or_phone_in_any_output_byte_or_message(tmp_path):
     salarie.write_text(salarie.read_text().replace("|MME|01/12/1985", "|MME|1985-12-01"), encoding="utf-8")
     bad = run_import(src, tmp_path / "out2")
     assert bad.exit_code == 1
-    assert "fluxIAE_Salarie_31122013_235959.csv:line 4: salarie_date_naissance: 1985-12-01: not a date" in bad.stderr
+    assert (
+        "fluxIAE_Salarie_31122013_235959.csv:line 4: salarie_date_naissance: 1985-12-01: not a date"
+        in bad.stderr
+    )
     assert NIR_2 not in bad.output and "Martin" not in bad.output
 
 
@@ -258,7 +299,12 @@ def test_sample_has_every_quirk(imported):
     assert b"\n|" in structure  # a broken line
     assert files["fluxIAE_EtatMensuelIndiv_31122013_235959.csv.gz"][:2] == b"\x1f\x8b"
     assert files["fluxIAE_ContratMission_31122013_235959.csv.gz"][:2] == b"PK"  # a ZIP named .gz
-    assert not files["fluxIAE_RefDureePoleEmploi_31122013_235959.csv"].rstrip().split(b"\n")[-1].startswith(b"FIN")
+    assert (
+        not files["fluxIAE_RefDureePoleEmploi_31122013_235959.csv"]
+        .rstrip()
+        .split(b"\n")[-1]
+        .startswith(b"FIN")
+    )
     assert files["fluxIAE_Salarie_31122013_235959.csv"].rstrip().split(b"\n")[-1].startswith(b"FIN")
     assert b"ACI004" in files["fluxIAE_AnnexeFinanciere_31122013_235959.csv"]  # a second département
 
@@ -268,13 +314,21 @@ def test_sample_import_validates_and_summarises(imported):
     assert CliRunner().invoke(cli, ["validate", "--data", str(out)]).exit_code == 0
     assert result.stdout.splitlines()[1] == "  14 structures, 1498 pathways, 1436 people, years 2008-2013"
     assert "8 contracts of structures without an annex of the département" in result.stdout
-    assert sorted(pd.read_csv(out / "structures.csv")["structure_id"].astype(str)) == [str(1001 + i) for i in range(14)]
+    assert sorted(pd.read_csv(out / "structures.csv")["structure_id"].astype(str)) == [
+        str(1001 + i) for i in range(14)
+    ]
 
 
 def test_sample_import_has_no_nir_or_personal_value(imported):
     src, out, result = imported
-    salarie = pd.read_csv(src / "fluxIAE_Salarie_31122013_235959.csv", sep="|", skiprows=1, dtype=str,
-                          skipfooter=1, engine="python")
+    salarie = pd.read_csv(
+        src / "fluxIAE_Salarie_31122013_235959.csv",
+        sep="|",
+        skiprows=1,
+        dtype=str,
+        skipfooter=1,
+        engine="python",
+    )
     outputs = b"".join(p.read_bytes() for p in out.iterdir()) + result.output.encode()
     for column in ("salarie_nir", "salarie_nom", "salarie_courriel", "salarie_telephone"):
         for value in salarie[column].head(200):
@@ -313,8 +367,24 @@ def test_sample_import_supports_the_asp_rules(imported):
 def test_sample_import_builds_reports(imported, tmp_path):
     _, out, _ = imported
     reports = tmp_path / "reports"
-    result = CliRunner().invoke(cli, ["run", "--data", str(out), "--years", "2011-2012", "--structure", "1003",
-                                      "--out", str(reports), "--jobs", "2", "--rules", "asp"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--data",
+            str(out),
+            "--years",
+            "2011-2012",
+            "--structure",
+            "1003",
+            "--out",
+            str(reports),
+            "--jobs",
+            "2",
+            "--rules",
+            "asp",
+        ],
+    )
     assert result.exit_code == 0, result.output
     for name in ("bilan-2011-2012.html", "2012/departement.html", "2012/structures/1003.html", "index.html"):
         assert (reports / name).is_file(), name
@@ -326,8 +396,18 @@ def test_sample_import_builds_reports(imported, tmp_path):
 def test_the_departement_name_given_goes_into_the_dataset(tmp_path):
     result = CliRunner().invoke(
         cli,
-        ["import-fluxiae", str(MINIMAL), "--departement", "5", "--departement-name", "Hautes-Alpes",
-         "--out", str(tmp_path / "out"), "--salt-file", str(tmp_path / "salt")],
+        [
+            "import-fluxiae",
+            str(MINIMAL),
+            "--departement",
+            "5",
+            "--departement-name",
+            "Hautes-Alpes",
+            "--out",
+            str(tmp_path / "out"),
+            "--salt-file",
+            str(tmp_path / "salt"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert read_csv(tmp_path / "out" / "departement.csv") == ["code,name", "05,Hautes-Alpes"]
@@ -349,14 +429,32 @@ def test_a_departement_without_any_annex_is_one_clear_problem(tmp_path):
 def test_a_failed_import_creates_no_salt(tmp_path):
     salt = tmp_path / "secret" / "salt"
     result = CliRunner().invoke(
-        cli, ["import-fluxiae", str(MINIMAL), "--departement", "99", "--out", str(tmp_path / "out"),
-              "--salt-file", str(salt)],
+        cli,
+        [
+            "import-fluxiae",
+            str(MINIMAL),
+            "--departement",
+            "99",
+            "--out",
+            str(tmp_path / "out"),
+            "--salt-file",
+            str(salt),
+        ],
     )
     assert result.exit_code == 1
     assert not salt.exists() and not (tmp_path / "out").exists()
     result = CliRunner().invoke(
-        cli, ["import-fluxiae", str(MINIMAL), "--departement", "05", "--out", str(tmp_path / "out"),
-              "--salt-file", str(salt)],
+        cli,
+        [
+            "import-fluxiae",
+            str(MINIMAL),
+            "--departement",
+            "05",
+            "--out",
+            str(tmp_path / "out"),
+            "--salt-file",
+            str(salt),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert salt.stat().st_mode & 0o777 == 0o600

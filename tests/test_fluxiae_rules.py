@@ -29,7 +29,13 @@ SAMPLE = ROOT / "data" / "sample"
 
 
 def hours(person, structure_id, entry, year, value) -> dict:
-    return {"person_id": person, "structure_id": structure_id, "entry_date": entry, "year": year, "hours": value}
+    return {
+        "person_id": person,
+        "structure_id": structure_id,
+        "entry_date": entry,
+        "year": year,
+        "hours": value,
+    }
 
 
 def with_hours(ds, rows):
@@ -150,8 +156,12 @@ def test_the_dataset_profile_is_the_default_and_an_argument_overrides_it():
 
 
 def test_asp_without_yearly_hours_says_what_is_missing():
-    ds = make_dataset(structures=[structure("S", ["ACI"], "T")], participants=[pathway("A", "S", "ACI", "2012-01-01")])
-    with pytest.raises(RulesError, match="the rules profile 'asp' needs the hours worked per year .* use --rules fiche-h5"):
+    ds = make_dataset(
+        structures=[structure("S", ["ACI"], "T")], participants=[pathway("A", "S", "ACI", "2012-01-01")]
+    )
+    with pytest.raises(
+        RulesError, match="the rules profile 'asp' needs the hours worked per year .* use --rules fiche-h5"
+    ):
         compute_indicators(ds, 2012, rules="asp")
     with pytest.raises(RulesError):
         load_dataset(SAMPLE, rules="asp")
@@ -200,11 +210,18 @@ def test_yearly_hours_table_is_validated_against_the_pathways(tmp_path):
 def test_plan_passes_the_profile_to_every_notebook_and_the_hashes_depend_on_it(tmp_path):
     ds = load_dataset(SAMPLE)
     reports = plan_reports(
-        ds, years=[2011, 2012], structures=["S01"], notebooks_dir=ROOT / "notebooks", data_dir=SAMPLE, rules="asp"
+        ds,
+        years=[2011, 2012],
+        structures=["S01"],
+        notebooks_dir=ROOT / "notebooks",
+        data_dir=SAMPLE,
+        rules="asp",
     )
     assert {r.kind for r in reports} == {"bilan", "departement", "structure"}
     assert all(r.params["rules"] == "asp" for r in reports)
-    default = plan_reports(ds, years=[2012], structures=["S01"], notebooks_dir=ROOT / "notebooks", data_dir=SAMPLE)
+    default = plan_reports(
+        ds, years=[2012], structures=["S01"], notebooks_dir=ROOT / "notebooks", data_dir=SAMPLE
+    )
     assert all(r.params["rules"] == "fiche-h5" for r in default)
     assert _tables_hash(2012, "f", 5, "asp", "comite") != _tables_hash(2012, "f", 5, "fiche-h5", "comite")
     assert _tables_hash(2012, "f", 5, "asp", "comite") != _tables_hash(2012, "f", 5, "asp", "public")
@@ -218,15 +235,25 @@ def test_how_to_read_states_the_profile_and_its_rules():
     assert "au moins 150 heures travaillées" in h5
     asp = method.departement(dataclasses.replace(ds, rules="asp"), min_cell=5)._repr_html_()
     assert "Règles de durée minimale appliquées : « asp »" in asp
-    assert "plus de 80,6 jours entre l'entrée et la sortie et au moins 1 heure travaillée dans l'année de sortie" in asp
+    assert (
+        "plus de 80,6 jours entre l'entrée et la sortie et au moins 1 heure travaillée dans l'année de sortie"
+        in asp
+    )
     assert "au moins 150 heures travaillées dans l'année de sortie" in asp
     assert "travaillé au moins 1 heure" in asp
 
 
 def test_docs_describe_the_import_command_and_the_profiles():
     data = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
-    for text in ("iae-eval import-fluxiae", "--departement", "--out", "--salt-file", "--territories",
-                 "--format fluxiae", "### yearly_hours"):
+    for text in (
+        "iae-eval import-fluxiae",
+        "--departement",
+        "--out",
+        "--salt-file",
+        "--territories",
+        "--format fluxiae",
+        "### yearly_hours",
+    ):
         assert text in data, text
     indicators = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
     for name in PROFILES:

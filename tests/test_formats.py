@@ -131,7 +131,8 @@ def test_exit_reasons_override(tmp_path):
     data = Path(shutil.copytree(GOOD, tmp_path / "data"))
     (data / "exit_reasons.csv").write_text(
         "code;label;category\n3;CDI;emploi_durable\n5;Formation;sortie_positive\n7;Chômage;autre_sortie\n"
-        "10;CDD court;emploi_transition\n", encoding="utf-8"
+        "10;CDD court;emploi_transition\n",
+        encoding="utf-8",
     )
     dataset = load_dataset(data)
     assert dataset.exit_reasons["code"].tolist() == [3, 5, 7, 10]

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -43,12 +39,6 @@ def eur(digits: str) -> str:
     return digits.replace(" ", "\u202f") + "\u00a0€"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _dataset(rows=FUNDING):
     return make_dataset(structures=STRUCTURES, participants=PARTICIPANTS, funding=rows)
 
@@ -75,7 +65,12 @@ def test_stacked_chart_bars_legend_and_french_ticks():
     assert out is ax
     assert len(ax.patches) == 8  # 2 years × 4 funders
     # legend read top-down like the stack: last funder on top
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Communes", "Département", "État", "Europe (FSE)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Communes",
+        "Département",
+        "État",
+        "Europe (FSE)",
+    ]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2011", "2012"]
     assert ax.yaxis.get_major_formatter()(20000, 0) == eur("20 000")
     assert ax.get_title() == "Financements par financeur"
@@ -86,7 +81,11 @@ def test_stacked_chart_bars_legend_and_french_ticks():
 def test_nature_chart_legend():
     amounts = funding.funding_amounts(_dataset(), first_year=2012, last_year=2012, by="nature")
     ax = funding.funding_chart(amounts, by="nature")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Aide au poste", "Investissement", "Fonctionnement"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Aide au poste",
+        "Investissement",
+        "Fonctionnement",
+    ]
     assert ax.get_legend().get_title().get_text() == "Nature"
 
 
@@ -113,7 +112,9 @@ def test_structure_costs_and_suppression():
 def test_cost_chart_points_and_median():
     shown = funding.shown_costs(funding.structure_costs(_dataset(), 2012), min_cell=5, diffusion="public")
     fig, ax = plt.subplots()
-    out = funding.cost_chart(shown["cost_per_participant"], names={"S1": "Alpha", "S2": "Beta"}, highlight="S1", ax=ax)
+    out = funding.cost_chart(
+        shown["cost_per_participant"], names={"S1": "Alpha", "S2": "Beta"}, highlight="S1", ax=ax
+    )
     assert out is ax
     assert len(ax.collections[0].get_offsets()) == 2  # Gamma is masked
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Beta", "Alpha"]
@@ -128,7 +129,7 @@ def test_section_departement():
     assert "46,4\u00a0%" in html  # Europe + State
     assert eur("6 467") in html  # 97 000 / 15 people
     assert eur("8 818") in html  # 97 000 / 11 dynamic exits
-    gamma = html[html.index("<th>Gamma</th>"):].split("</tr>")[0]
+    gamma = html[html.index("<th>Gamma</th>") :].split("</tr>")[0]
     assert gamma.count("<td>&lt; 5</td>") == 1  # 2 people
     assert "<td>s</td>" in gamma  # their cost per participant would give the count back
     assert f"<td>{eur('7 000')}</td>" in html  # median of the published costs
@@ -168,7 +169,10 @@ def test_missing_table_and_empty_year_say_so():
     assert funding.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Pas de données de financement pour 2010.</p>'
     )
-    assert funding.structure(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public").html == (
-        '<p class="iae-note">Pas de données de financement de Gamma pour 2011.</p>'
+    assert funding.structure(
+        _dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public"
+    ).html == ('<p class="iae-note">Pas de données de financement de Gamma pour 2011.</p>')
+    assert (
+        "pour 2008-2010."
+        in funding.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html
     )
-    assert "pour 2008-2010." in funding.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html

@@ -58,9 +58,15 @@ def test_csv_cell_neutralises_only_text_that_starts_like_a_formula(value, expect
 
 def _table(label: str) -> pd.DataFrame:
     return pd.DataFrame(
-        {"Année": [2012, 2012], "Périmètre": ["Département", "Structure"], "Code": ["", "=S1"],
-         "Libellé": ["Hautes-Alpes", label], "participants": [12, "< 5"], "durable_rate": [0.125, None],
-         "funding_total": [-1234.5, 10.0]}
+        {
+            "Année": [2012, 2012],
+            "Périmètre": ["Département", "Structure"],
+            "Code": ["", "=S1"],
+            "Libellé": ["Hautes-Alpes", label],
+            "participants": [12, "< 5"],
+            "durable_rate": [0.125, None],
+            "funding_total": [-1234.5, 10.0],
+        }
     ).astype(object)
 
 
@@ -156,8 +162,9 @@ class _Tags(HTMLParser):
 def test_hostile_text_is_data_in_every_output(tmp_path, capsys):
     data = hostile_sample(tmp_path / "data")
     out = tmp_path / "out"
-    code = run_command(data_dir=data, years=[2012], structures=["S01", "S02", "S03"], out_dir=out, jobs=2,
-                       force=False)
+    code = run_command(
+        data_dir=data, years=[2012], structures=["S01", "S02", "S03"], out_dir=out, jobs=2, force=False
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.out + captured.err
 

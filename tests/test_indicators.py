@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from iae_eval.data.reference import EXIT_CATEGORIES, builtin_exit_reasons
 from iae_eval.indicators import compute as ind
 from iae_eval.indicators.compute import (
     INDICATOR_KEYS,
@@ -29,7 +30,6 @@ from iae_eval.indicators.compute import (
     indicators_table,
     to_records,
 )
-from iae_eval.data.reference import EXIT_CATEGORIES, builtin_exit_reasons
 from indicator_factory import make_dataset, pathway, structure
 
 D = 30.4375  # days in an average month
@@ -46,46 +46,104 @@ STRUCTURES = [
 ]
 PARTICIPANTS = [
     # r1: entry 1 Jan, exit 31 Dec (365 days, 2012 is a leap year); age 25 (youth); durable; RSA
-    pathway("P1", "S1", "ACI", "2012-01-01", "2012-12-31", 1, sex="F", birth_year=1987,
-            rsa=True, deld=True, rqth=False),
+    pathway(
+        "P1",
+        "S1",
+        "ACI",
+        "2012-01-01",
+        "2012-12-31",
+        1,
+        sex="F",
+        birth_year=1987,
+        rsa=True,
+        deld=True,
+        rqth=False,
+    ),
     # r2: the same person in a second structure the same year, still in (age 24 at entry)
     pathway("P1", "S2", "EI", "2011-06-01", sex="F", birth_year=1987),
     # r3: 31 Jan -> 30 Apr: exactly 3 months, examinable (90 days); age 26 (not youth); transition
-    pathway("P2", "S1", "ACI", "2012-01-31", "2012-04-30", 10, birth_year=1986, rsa=True,
-            deld=False, rqth=False),
+    pathway(
+        "P2", "S1", "ACI", "2012-01-31", "2012-04-30", 10, birth_year=1986, rsa=True, deld=False, rqth=False
+    ),
     # r4: 31 Jan -> 29 Apr: one day short of 3 months -> short exit; age 50 (senior)
-    pathway("P3", "S1", "ACI", "2012-01-31", "2012-04-29", 3, birth_year=1962, rsa=True,
-            deld=False, rqth=False),
+    pathway(
+        "P3", "S1", "ACI", "2012-01-31", "2012-04-29", 3, birth_year=1962, rsa=True, deld=False, rqth=False
+    ),
     # r5: AI with 149.5 hours -> short exit; age 49 (not senior); RQTH
-    pathway("P4", "S1", "AI", "2012-02-01", "2012-03-01", 7, birth_year=1963, deld=False,
-            rqth=True, hours=149.5),
+    pathway(
+        "P4", "S1", "AI", "2012-02-01", "2012-03-01", 7, birth_year=1963, deld=False, rqth=True, hours=149.5
+    ),
     # r6: AI with 150 hours, exit on 1 Jan 2012 (counts in 2012, active in 2011 and 2012);
     #     qualifying training (code 5, sortie_positive); 306 days
-    pathway("P5", "S1", "AI", "2011-03-01", "2012-01-01", 5, sex="F", birth_year=1970,
-            rsa=True, deld=True, rqth=False, hours=150),
+    pathway(
+        "P5",
+        "S1",
+        "AI",
+        "2011-03-01",
+        "2012-01-01",
+        5,
+        sex="F",
+        birth_year=1970,
+        rsa=True,
+        deld=True,
+        rqth=False,
+        hours=150,
+    ),
     # r7, r8: two pathways of one person in one structure: a retrait exit, then "autre" (152 days)
     pathway("P6", "S2", "EI", "2011-09-01", "2012-06-15", 15, deld=False, rqth=False),
     pathway("P6", "S2", "EI", "2012-07-01", "2012-11-30", 7, deld=False, rqth=False),
     # r9: left on 31 Dec 2011: not active in 2012
-    pathway("P7", "S3", "ETTI", "2010-01-01", "2011-12-31", 1, sex="F", birth_year=1960,
-            rsa=True, hours=500),
+    pathway("P7", "S3", "ETTI", "2010-01-01", "2011-12-31", 1, sex="F", birth_year=1960, rsa=True, hours=500),
     # r10: enters in 2013: not active in 2012
     pathway("P8", "S3", "ETTI", "2013-01-01", birth_year=1990, rsa=True),
     # r11: ETTI, 300 hours, code 12 (sortie_positive), 123 days, age 22
-    pathway("P9", "S3", "ETTI", "2012-05-01", "2012-09-01", 12, sex="F", birth_year=1990,
-            hours=300),
+    pathway("P9", "S3", "ETTI", "2012-05-01", "2012-09-01", 12, sex="F", birth_year=1990, hours=300),
 ]
 CONTRACTS = [
-    dict(contract_id="C1", year=2012, title="t", buyer="b", social_clause=True,
-         clause_type="execution", hours_planned=100.0, hours_done=80.0, structure_id="S1"),
+    dict(
+        contract_id="C1",
+        year=2012,
+        title="t",
+        buyer="b",
+        social_clause=True,
+        clause_type="execution",
+        hours_planned=100.0,
+        hours_done=80.0,
+        structure_id="S1",
+    ),
     # no structure: counts in the département only; missing hours_planned sums as 0
-    dict(contract_id="C2", year=2012, title="t", buyer="b", social_clause=True,
-         clause_type="reserved", hours_planned=None, hours_done=15.0),
+    dict(
+        contract_id="C2",
+        year=2012,
+        title="t",
+        buyer="b",
+        social_clause=True,
+        clause_type="reserved",
+        hours_planned=None,
+        hours_done=15.0,
+    ),
     # no clause: its hours are not insertion hours
-    dict(contract_id="C3", year=2012, title="t", buyer="b", social_clause=False,
-         hours_planned=50.0, hours_done=50.0, structure_id="S2"),
-    dict(contract_id="C4", year=2011, title="t", buyer="b", social_clause=True,
-         clause_type="execution", hours_planned=999.0, hours_done=999.0, structure_id="S1"),
+    dict(
+        contract_id="C3",
+        year=2012,
+        title="t",
+        buyer="b",
+        social_clause=False,
+        hours_planned=50.0,
+        hours_done=50.0,
+        structure_id="S2",
+    ),
+    dict(
+        contract_id="C4",
+        year=2011,
+        title="t",
+        buyer="b",
+        social_clause=True,
+        clause_type="execution",
+        hours_planned=999.0,
+        hours_done=999.0,
+        structure_id="S1",
+    ),
 ]
 OPERATIONS = [
     dict(operation_id="O1", year=2012, structure_id="S1", title="t"),
@@ -102,140 +160,311 @@ FUNDING = [
 
 @pytest.fixture
 def dataset():
-    return make_dataset(structures=STRUCTURES, participants=PARTICIPANTS, contracts=CONTRACTS,
-                        operations=OPERATIONS, funding=FUNDING)
+    return make_dataset(
+        structures=STRUCTURES,
+        participants=PARTICIPANTS,
+        contracts=CONTRACTS,
+        operations=OPERATIONS,
+        funding=FUNDING,
+    )
 
 
 DEPARTEMENT_2012 = {
-    "participants": 7, "rsa_participants": 4, "entries": 6, "rsa_entries": 3,
-    "women": 3, "youth_under_26": 2, "seniors_50_plus": 1, "deld": 2, "rqth": 1,
-    "exits": 6, "short_exits": 2,
-    "exits_emploi_durable": 1, "exits_emploi_transition": 1, "exits_sortie_positive": 2,
-    "exits_autre_sortie": 1, "exits_retrait": 1, "exits_examined": 5,
-    "durable_rate": 1 / 5, "dynamic_rate": 4 / 5,
+    "participants": 7,
+    "rsa_participants": 4,
+    "entries": 6,
+    "rsa_entries": 3,
+    "women": 3,
+    "youth_under_26": 2,
+    "seniors_50_plus": 1,
+    "deld": 2,
+    "rqth": 1,
+    "exits": 6,
+    "short_exits": 2,
+    "exits_emploi_durable": 1,
+    "exits_emploi_transition": 1,
+    "exits_sortie_positive": 2,
+    "exits_autre_sortie": 1,
+    "exits_retrait": 1,
+    "exits_examined": 5,
+    "durable_rate": 1 / 5,
+    "dynamic_rate": 4 / 5,
     "mean_duration_months": (365 + 90 + 306 + 152 + 123) / 5 / D,
     "rsa_durable_or_training": 2,
-    "contracts_total": 3, "contracts_with_clause": 2, "clause_share": 2 / 3,
-    "insertion_hours_planned": 100.0, "insertion_hours_done": 95.0,
-    "operations": 2, "funding_total": 18000.0,
-    "cost_per_participant": 18000 / 7, "cost_per_dynamic_exit": 18000 / 4,
+    "contracts_total": 3,
+    "contracts_with_clause": 2,
+    "clause_share": 2 / 3,
+    "insertion_hours_planned": 100.0,
+    "insertion_hours_done": 95.0,
+    "operations": 2,
+    "funding_total": 18000.0,
+    "cost_per_participant": 18000 / 7,
+    "cost_per_dynamic_exit": 18000 / 4,
 }
 S1_2012 = {
-    "participants": 5, "rsa_participants": 4, "entries": 4, "rsa_entries": 3,
-    "women": 2, "youth_under_26": 1, "seniors_50_plus": 1, "deld": 2, "rqth": 1,
-    "exits": 3, "short_exits": 2,
-    "exits_emploi_durable": 1, "exits_emploi_transition": 1, "exits_sortie_positive": 1,
-    "exits_autre_sortie": 0, "exits_retrait": 0, "exits_examined": 3,
-    "durable_rate": 1 / 3, "dynamic_rate": 1.0,
+    "participants": 5,
+    "rsa_participants": 4,
+    "entries": 4,
+    "rsa_entries": 3,
+    "women": 2,
+    "youth_under_26": 1,
+    "seniors_50_plus": 1,
+    "deld": 2,
+    "rqth": 1,
+    "exits": 3,
+    "short_exits": 2,
+    "exits_emploi_durable": 1,
+    "exits_emploi_transition": 1,
+    "exits_sortie_positive": 1,
+    "exits_autre_sortie": 0,
+    "exits_retrait": 0,
+    "exits_examined": 3,
+    "durable_rate": 1 / 3,
+    "dynamic_rate": 1.0,
     "mean_duration_months": (365 + 90 + 306) / 3 / D,
     "rsa_durable_or_training": 2,
-    "contracts_total": 1, "contracts_with_clause": 1, "clause_share": 1.0,
-    "insertion_hours_planned": 100.0, "insertion_hours_done": 80.0,
-    "operations": 1, "funding_total": 15000.0,
-    "cost_per_participant": 3000.0, "cost_per_dynamic_exit": 5000.0,
+    "contracts_total": 1,
+    "contracts_with_clause": 1,
+    "clause_share": 1.0,
+    "insertion_hours_planned": 100.0,
+    "insertion_hours_done": 80.0,
+    "operations": 1,
+    "funding_total": 15000.0,
+    "cost_per_participant": 3000.0,
+    "cost_per_dynamic_exit": 5000.0,
 }
 S2_2012 = {
-    "participants": 2, "rsa_participants": 0, "entries": 1, "rsa_entries": 0,
-    "women": 1, "youth_under_26": 1, "seniors_50_plus": 0, "deld": 0, "rqth": 0,
-    "exits": 2, "short_exits": 0,
-    "exits_emploi_durable": 0, "exits_emploi_transition": 0, "exits_sortie_positive": 0,
-    "exits_autre_sortie": 1, "exits_retrait": 1, "exits_examined": 1,
-    "durable_rate": 0.0, "dynamic_rate": 0.0,
+    "participants": 2,
+    "rsa_participants": 0,
+    "entries": 1,
+    "rsa_entries": 0,
+    "women": 1,
+    "youth_under_26": 1,
+    "seniors_50_plus": 0,
+    "deld": 0,
+    "rqth": 0,
+    "exits": 2,
+    "short_exits": 0,
+    "exits_emploi_durable": 0,
+    "exits_emploi_transition": 0,
+    "exits_sortie_positive": 0,
+    "exits_autre_sortie": 1,
+    "exits_retrait": 1,
+    "exits_examined": 1,
+    "durable_rate": 0.0,
+    "dynamic_rate": 0.0,
     "mean_duration_months": 152 / D,
     "rsa_durable_or_training": 0,
-    "contracts_total": 1, "contracts_with_clause": 0, "clause_share": 0.0,
-    "insertion_hours_planned": 0.0, "insertion_hours_done": 0.0,
-    "operations": 0, "funding_total": 3000.0,
-    "cost_per_participant": 1500.0, "cost_per_dynamic_exit": NULL,
+    "contracts_total": 1,
+    "contracts_with_clause": 0,
+    "clause_share": 0.0,
+    "insertion_hours_planned": 0.0,
+    "insertion_hours_done": 0.0,
+    "operations": 0,
+    "funding_total": 3000.0,
+    "cost_per_participant": 1500.0,
+    "cost_per_dynamic_exit": NULL,
 }
 S3_2012 = {
-    "participants": 1, "rsa_participants": 0, "entries": 1, "rsa_entries": 0,
-    "women": 1, "youth_under_26": 1, "seniors_50_plus": 0, "deld": 0, "rqth": 0,
-    "exits": 1, "short_exits": 0,
-    "exits_emploi_durable": 0, "exits_emploi_transition": 0, "exits_sortie_positive": 1,
-    "exits_autre_sortie": 0, "exits_retrait": 0, "exits_examined": 1,
-    "durable_rate": 0.0, "dynamic_rate": 1.0,
+    "participants": 1,
+    "rsa_participants": 0,
+    "entries": 1,
+    "rsa_entries": 0,
+    "women": 1,
+    "youth_under_26": 1,
+    "seniors_50_plus": 0,
+    "deld": 0,
+    "rqth": 0,
+    "exits": 1,
+    "short_exits": 0,
+    "exits_emploi_durable": 0,
+    "exits_emploi_transition": 0,
+    "exits_sortie_positive": 1,
+    "exits_autre_sortie": 0,
+    "exits_retrait": 0,
+    "exits_examined": 1,
+    "durable_rate": 0.0,
+    "dynamic_rate": 1.0,
     "mean_duration_months": 123 / D,
     "rsa_durable_or_training": 0,
-    "contracts_total": 0, "contracts_with_clause": 0, "clause_share": NULL,
-    "insertion_hours_planned": 0.0, "insertion_hours_done": 0.0,
+    "contracts_total": 0,
+    "contracts_with_clause": 0,
+    "clause_share": NULL,
+    "insertion_hours_planned": 0.0,
+    "insertion_hours_done": 0.0,
     # funding rows exist, but not for 2012 in S3: a sum of 0, and 0 / 1 participant
-    "operations": 1, "funding_total": 0.0,
-    "cost_per_participant": 0.0, "cost_per_dynamic_exit": 0.0,
+    "operations": 1,
+    "funding_total": 0.0,
+    "cost_per_participant": 0.0,
+    "cost_per_dynamic_exit": 0.0,
 }
 S4_2012 = {
-    "participants": 0, "rsa_participants": 0, "entries": 0, "rsa_entries": 0,
-    "women": 0, "youth_under_26": 0, "seniors_50_plus": 0, "deld": 0, "rqth": 0,
-    "exits": 0, "short_exits": 0,
-    "exits_emploi_durable": 0, "exits_emploi_transition": 0, "exits_sortie_positive": 0,
-    "exits_autre_sortie": 0, "exits_retrait": 0, "exits_examined": 0,
-    "durable_rate": NULL, "dynamic_rate": NULL, "mean_duration_months": NULL,
+    "participants": 0,
+    "rsa_participants": 0,
+    "entries": 0,
+    "rsa_entries": 0,
+    "women": 0,
+    "youth_under_26": 0,
+    "seniors_50_plus": 0,
+    "deld": 0,
+    "rqth": 0,
+    "exits": 0,
+    "short_exits": 0,
+    "exits_emploi_durable": 0,
+    "exits_emploi_transition": 0,
+    "exits_sortie_positive": 0,
+    "exits_autre_sortie": 0,
+    "exits_retrait": 0,
+    "exits_examined": 0,
+    "durable_rate": NULL,
+    "dynamic_rate": NULL,
+    "mean_duration_months": NULL,
     "rsa_durable_or_training": 0,
-    "contracts_total": 0, "contracts_with_clause": 0, "clause_share": NULL,
-    "insertion_hours_planned": 0.0, "insertion_hours_done": 0.0,
-    "operations": 0, "funding_total": 0.0,
-    "cost_per_participant": NULL, "cost_per_dynamic_exit": NULL,
+    "contracts_total": 0,
+    "contracts_with_clause": 0,
+    "clause_share": NULL,
+    "insertion_hours_planned": 0.0,
+    "insertion_hours_done": 0.0,
+    "operations": 0,
+    "funding_total": 0.0,
+    "cost_per_participant": NULL,
+    "cost_per_dynamic_exit": NULL,
 }
 GAPENCAIS_2012 = {  # S1 + S2: P1 is in both and counts once
-    "participants": 6, "rsa_participants": 4, "entries": 5, "rsa_entries": 3,
-    "women": 2, "youth_under_26": 1, "seniors_50_plus": 1, "deld": 2, "rqth": 1,
-    "exits": 5, "short_exits": 2,
-    "exits_emploi_durable": 1, "exits_emploi_transition": 1, "exits_sortie_positive": 1,
-    "exits_autre_sortie": 1, "exits_retrait": 1, "exits_examined": 4,
-    "durable_rate": 0.25, "dynamic_rate": 0.75,
+    "participants": 6,
+    "rsa_participants": 4,
+    "entries": 5,
+    "rsa_entries": 3,
+    "women": 2,
+    "youth_under_26": 1,
+    "seniors_50_plus": 1,
+    "deld": 2,
+    "rqth": 1,
+    "exits": 5,
+    "short_exits": 2,
+    "exits_emploi_durable": 1,
+    "exits_emploi_transition": 1,
+    "exits_sortie_positive": 1,
+    "exits_autre_sortie": 1,
+    "exits_retrait": 1,
+    "exits_examined": 4,
+    "durable_rate": 0.25,
+    "dynamic_rate": 0.75,
     "mean_duration_months": (365 + 90 + 306 + 152) / 4 / D,
     "rsa_durable_or_training": 2,
-    "contracts_total": 2, "contracts_with_clause": 1, "clause_share": 0.5,
-    "insertion_hours_planned": 100.0, "insertion_hours_done": 80.0,
-    "operations": 1, "funding_total": 18000.0,
-    "cost_per_participant": 3000.0, "cost_per_dynamic_exit": 6000.0,
+    "contracts_total": 2,
+    "contracts_with_clause": 1,
+    "clause_share": 0.5,
+    "insertion_hours_planned": 100.0,
+    "insertion_hours_done": 80.0,
+    "operations": 1,
+    "funding_total": 18000.0,
+    "cost_per_participant": 3000.0,
+    "cost_per_dynamic_exit": 6000.0,
 }
 NO_CONTRACT_KEYS = {  # kind scope: contract, operation and funding keys are null
-    "contracts_total": NULL, "contracts_with_clause": NULL, "clause_share": NULL,
-    "insertion_hours_planned": NULL, "insertion_hours_done": NULL,
-    "operations": NULL, "funding_total": NULL,
-    "cost_per_participant": NULL, "cost_per_dynamic_exit": NULL,
+    "contracts_total": NULL,
+    "contracts_with_clause": NULL,
+    "clause_share": NULL,
+    "insertion_hours_planned": NULL,
+    "insertion_hours_done": NULL,
+    "operations": NULL,
+    "funding_total": NULL,
+    "cost_per_participant": NULL,
+    "cost_per_dynamic_exit": NULL,
 }
 ACI_2012 = {  # r1, r3, r4 (S4 is ACI but has no pathway)
-    "participants": 3, "rsa_participants": 3, "entries": 3, "rsa_entries": 3,
-    "women": 1, "youth_under_26": 1, "seniors_50_plus": 1, "deld": 1, "rqth": 0,
-    "exits": 2, "short_exits": 1,
-    "exits_emploi_durable": 1, "exits_emploi_transition": 1, "exits_sortie_positive": 0,
-    "exits_autre_sortie": 0, "exits_retrait": 0, "exits_examined": 2,
-    "durable_rate": 0.5, "dynamic_rate": 1.0,
+    "participants": 3,
+    "rsa_participants": 3,
+    "entries": 3,
+    "rsa_entries": 3,
+    "women": 1,
+    "youth_under_26": 1,
+    "seniors_50_plus": 1,
+    "deld": 1,
+    "rqth": 0,
+    "exits": 2,
+    "short_exits": 1,
+    "exits_emploi_durable": 1,
+    "exits_emploi_transition": 1,
+    "exits_sortie_positive": 0,
+    "exits_autre_sortie": 0,
+    "exits_retrait": 0,
+    "exits_examined": 2,
+    "durable_rate": 0.5,
+    "dynamic_rate": 1.0,
     "mean_duration_months": (365 + 90) / 2 / D,
     "rsa_durable_or_training": 1,
     **NO_CONTRACT_KEYS,
 }
 AI_2012 = {  # r5, r6
-    "participants": 2, "rsa_participants": 1, "entries": 1, "rsa_entries": 0,
-    "women": 1, "youth_under_26": 0, "seniors_50_plus": 0, "deld": 1, "rqth": 1,
-    "exits": 1, "short_exits": 1,
-    "exits_emploi_durable": 0, "exits_emploi_transition": 0, "exits_sortie_positive": 1,
-    "exits_autre_sortie": 0, "exits_retrait": 0, "exits_examined": 1,
-    "durable_rate": 0.0, "dynamic_rate": 1.0,
+    "participants": 2,
+    "rsa_participants": 1,
+    "entries": 1,
+    "rsa_entries": 0,
+    "women": 1,
+    "youth_under_26": 0,
+    "seniors_50_plus": 0,
+    "deld": 1,
+    "rqth": 1,
+    "exits": 1,
+    "short_exits": 1,
+    "exits_emploi_durable": 0,
+    "exits_emploi_transition": 0,
+    "exits_sortie_positive": 1,
+    "exits_autre_sortie": 0,
+    "exits_retrait": 0,
+    "exits_examined": 1,
+    "durable_rate": 0.0,
+    "dynamic_rate": 1.0,
     "mean_duration_months": 306 / D,
     "rsa_durable_or_training": 1,
     **NO_CONTRACT_KEYS,
 }
 EI_2012 = {  # r2, r7, r8
-    "participants": 2, "rsa_participants": 0, "entries": 1, "rsa_entries": 0,
-    "women": 1, "youth_under_26": 1, "seniors_50_plus": 0, "deld": 0, "rqth": 0,
-    "exits": 2, "short_exits": 0,
-    "exits_emploi_durable": 0, "exits_emploi_transition": 0, "exits_sortie_positive": 0,
-    "exits_autre_sortie": 1, "exits_retrait": 1, "exits_examined": 1,
-    "durable_rate": 0.0, "dynamic_rate": 0.0,
+    "participants": 2,
+    "rsa_participants": 0,
+    "entries": 1,
+    "rsa_entries": 0,
+    "women": 1,
+    "youth_under_26": 1,
+    "seniors_50_plus": 0,
+    "deld": 0,
+    "rqth": 0,
+    "exits": 2,
+    "short_exits": 0,
+    "exits_emploi_durable": 0,
+    "exits_emploi_transition": 0,
+    "exits_sortie_positive": 0,
+    "exits_autre_sortie": 1,
+    "exits_retrait": 1,
+    "exits_examined": 1,
+    "durable_rate": 0.0,
+    "dynamic_rate": 0.0,
     "mean_duration_months": 152 / D,
     "rsa_durable_or_training": 0,
     **NO_CONTRACT_KEYS,
 }
 ETTI_2012 = {  # r11 (r9 and r10 are not active in 2012)
-    "participants": 1, "rsa_participants": 0, "entries": 1, "rsa_entries": 0,
-    "women": 1, "youth_under_26": 1, "seniors_50_plus": 0, "deld": 0, "rqth": 0,
-    "exits": 1, "short_exits": 0,
-    "exits_emploi_durable": 0, "exits_emploi_transition": 0, "exits_sortie_positive": 1,
-    "exits_autre_sortie": 0, "exits_retrait": 0, "exits_examined": 1,
-    "durable_rate": 0.0, "dynamic_rate": 1.0,
+    "participants": 1,
+    "rsa_participants": 0,
+    "entries": 1,
+    "rsa_entries": 0,
+    "women": 1,
+    "youth_under_26": 1,
+    "seniors_50_plus": 0,
+    "deld": 0,
+    "rqth": 0,
+    "exits": 1,
+    "short_exits": 0,
+    "exits_emploi_durable": 0,
+    "exits_emploi_transition": 0,
+    "exits_sortie_positive": 1,
+    "exits_autre_sortie": 0,
+    "exits_retrait": 0,
+    "exits_examined": 1,
+    "durable_rate": 0.0,
+    "dynamic_rate": 1.0,
     "mean_duration_months": 123 / D,
     "rsa_durable_or_training": 0,
     **NO_CONTRACT_KEYS,
@@ -267,13 +496,35 @@ def assert_row(frame: pd.DataFrame, key, expected: dict) -> None:
 # --------------------------------------------------------------------------------------
 def test_indicator_keys_follow_the_contract_table():
     assert INDICATOR_KEYS == (
-        "participants", "rsa_participants", "entries", "rsa_entries", "women",
-        "youth_under_26", "seniors_50_plus", "deld", "rqth", "exits", "short_exits",
-        "exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive",
-        "exits_autre_sortie", "exits_retrait", "exits_examined", "durable_rate",
-        "dynamic_rate", "mean_duration_months", "rsa_durable_or_training", "contracts_total",
-        "contracts_with_clause", "clause_share", "insertion_hours_planned",
-        "insertion_hours_done", "operations", "funding_total", "cost_per_participant",
+        "participants",
+        "rsa_participants",
+        "entries",
+        "rsa_entries",
+        "women",
+        "youth_under_26",
+        "seniors_50_plus",
+        "deld",
+        "rqth",
+        "exits",
+        "short_exits",
+        "exits_emploi_durable",
+        "exits_emploi_transition",
+        "exits_sortie_positive",
+        "exits_autre_sortie",
+        "exits_retrait",
+        "exits_examined",
+        "durable_rate",
+        "dynamic_rate",
+        "mean_duration_months",
+        "rsa_durable_or_training",
+        "contracts_total",
+        "contracts_with_clause",
+        "clause_share",
+        "insertion_hours_planned",
+        "insertion_hours_done",
+        "operations",
+        "funding_total",
+        "cost_per_participant",
         "cost_per_dynamic_exit",
     )
 
@@ -286,8 +537,9 @@ def test_departement(dataset):
 
 
 def test_departement_is_the_default_scope(dataset):
-    pd.testing.assert_frame_equal(compute_indicators(dataset, 2012),
-                                  compute_indicators(dataset, 2012, by="departement"))
+    pd.testing.assert_frame_equal(
+        compute_indicators(dataset, 2012), compute_indicators(dataset, 2012, by="departement")
+    )
 
 
 def test_structure(dataset):
@@ -332,8 +584,10 @@ def test_dtypes_counts_are_integers_and_rates_floats(dataset):
 
 
 def test_input_frames_are_not_modified(dataset):
-    before = {name: getattr(dataset, name).copy() for name in
-              ("structures", "participants", "contracts", "operations", "funding", "exit_reasons")}
+    before = {
+        name: getattr(dataset, name).copy()
+        for name in ("structures", "participants", "contracts", "operations", "funding", "exit_reasons")
+    }
     for by in ind.SCOPES:
         compute_indicators(dataset, 2012, by=by)
     for name, frame in before.items():
@@ -390,28 +644,33 @@ def test_the_year_2011_departement(dataset):
     ],
 )
 def test_three_month_minimum_stay(kind, entry, exit, examinable):
-    ds = make_dataset(structures=[structure("S", [kind], "T")],
-                      participants=[pathway("P", "S", kind, entry, exit, 1)])
+    ds = make_dataset(
+        structures=[structure("S", [kind], "T")], participants=[pathway("P", "S", kind, entry, exit, 1)]
+    )
     row = compute_indicators(ds, int(exit[:4])).loc[None]
     assert (row["exits"], row["short_exits"]) == ((1, 0) if examinable else (0, 1))
 
 
 @pytest.mark.parametrize("kind", ["AI", "ETTI"])
-@pytest.mark.parametrize(("hours", "examinable"),
-                         [(149.5, False), (149.99, False), (150.0, True), (151.0, True),
-                          (None, False), (0.0, False)])
+@pytest.mark.parametrize(
+    ("hours", "examinable"),
+    [(149.5, False), (149.99, False), (150.0, True), (151.0, True), (None, False), (0.0, False)],
+)
 def test_150_hours_minimum_stay(kind, hours, examinable):
     # the stay itself is long: only the hours decide
-    ds = make_dataset(structures=[structure("S", [kind], "T")],
-                      participants=[pathway("P", "S", kind, "2011-01-01", "2012-06-30", 1,
-                                            hours=hours)])
+    ds = make_dataset(
+        structures=[structure("S", [kind], "T")],
+        participants=[pathway("P", "S", kind, "2011-01-01", "2012-06-30", 1, hours=hours)],
+    )
     row = compute_indicators(ds, 2012).loc[None]
     assert (row["exits"], row["short_exits"]) == ((1, 0) if examinable else (0, 1))
 
 
 def test_eiti_exits_are_always_examinable():
-    ds = make_dataset(structures=[structure("S", ["EITI"], "T")],
-                      participants=[pathway("P", "S", "EITI", "2012-06-01", "2012-06-01", 1)])
+    ds = make_dataset(
+        structures=[structure("S", ["EITI"], "T")],
+        participants=[pathway("P", "S", "EITI", "2012-06-01", "2012-06-01", 1)],
+    )
     row = compute_indicators(ds, 2012, by="kind").loc["EITI"]
     assert (row["exits"], row["short_exits"], row["exits_emploi_durable"]) == (1, 0, 1)
     assert row["mean_duration_months"] == 0.0
@@ -422,8 +681,10 @@ def test_minimum_stay_is_read_from_the_rules_profile():
 
     from iae_eval.data.rules import StayRule, get_profile
 
-    ds = make_dataset(structures=[structure("S", ["ACI"], "T")],
-                      participants=[pathway("P", "S", "ACI", "2012-01-01", "2012-02-15", 1)])
+    ds = make_dataset(
+        structures=[structure("S", ["ACI"], "T")],
+        participants=[pathway("P", "S", "ACI", "2012-01-01", "2012-02-15", 1)],
+    )
     assert compute_indicators(ds, 2012).loc[None, "short_exits"] == 1
     h5 = get_profile("fiche-h5")
     one_month = replace(h5, minimum_stay={**h5.minimum_stay, "ACI": StayRule(months=1)})
@@ -439,8 +700,7 @@ def test_retrait_exits_only_make_every_rate_null():
             pathway("P1", "S", "ACI", "2011-01-01", "2012-03-01", 15, rsa=True),
             pathway("P2", "S", "ACI", "2011-01-01", "2012-05-01", 17),
         ],
-        funding=[dict(year=2012, structure_id="S", funder="etat", nature="fonctionnement",
-                      amount_eur=100.0)],
+        funding=[dict(year=2012, structure_id="S", funder="etat", nature="fonctionnement", amount_eur=100.0)],
     )
     row = compute_indicators(ds, 2012).loc[None]
     assert row["exits"] == 2 and row["exits_retrait"] == 2 and row["exits_examined"] == 0
@@ -452,9 +712,10 @@ def test_retrait_exits_only_make_every_rate_null():
 
 def test_ages_at_entry_25_26_49_50():
     people = [("A25", 1987), ("A26", 1986), ("A49", 1963), ("A50", 1962)]
-    ds = make_dataset(structures=[structure("S", ["ACI"], "T")],
-                      participants=[pathway(p, "S", "ACI", "2012-12-31", birth_year=b)
-                                    for p, b in people])
+    ds = make_dataset(
+        structures=[structure("S", ["ACI"], "T")],
+        participants=[pathway(p, "S", "ACI", "2012-12-31", birth_year=b) for p, b in people],
+    )
     row = compute_indicators(ds, 2012).loc[None]
     assert (row["youth_under_26"], row["seniors_50_plus"]) == (1, 1)
     # age is the year of entry minus the birth year, not the age on the day
@@ -486,8 +747,9 @@ def test_exit_reasons_override_changes_the_category(dataset):
     reasons = builtin_exit_reasons()
     reasons.loc[reasons["code"] == 12, "category"] = "autre_sortie"
     reasons.loc[reasons["code"] == 1, "category"] = "retrait"
-    ds = make_dataset(structures=STRUCTURES, participants=PARTICIPANTS,
-                      exit_reasons=reasons.to_dict("records"))
+    ds = make_dataset(
+        structures=STRUCTURES, participants=PARTICIPANTS, exit_reasons=reasons.to_dict("records")
+    )
     s3 = compute_indicators(ds, 2012, by="structure").loc["S3"]
     assert s3["exits_sortie_positive"] == 0 and s3["exits_autre_sortie"] == 1
     assert s3["dynamic_rate"] == 0.0
@@ -500,15 +762,17 @@ def test_exit_reasons_override_changes_the_category(dataset):
 def test_qualifying_training_counts_for_indicator_2_even_when_recategorised(dataset):
     reasons = builtin_exit_reasons()
     reasons.loc[reasons["code"] == 5, "category"] = "autre_sortie"
-    ds = make_dataset(structures=STRUCTURES, participants=PARTICIPANTS,
-                      exit_reasons=reasons.to_dict("records"))
+    ds = make_dataset(
+        structures=STRUCTURES, participants=PARTICIPANTS, exit_reasons=reasons.to_dict("records")
+    )
     assert compute_indicators(ds, 2012).loc[None, "rsa_durable_or_training"] == 2
 
 
 def test_short_exits_count_in_no_other_exit_figure():
-    ds = make_dataset(structures=[structure("S", ["ACI"], "T")],
-                      participants=[pathway("P", "S", "ACI", "2012-01-01", "2012-01-15", 1,
-                                            rsa=True)])
+    ds = make_dataset(
+        structures=[structure("S", ["ACI"], "T")],
+        participants=[pathway("P", "S", "ACI", "2012-01-01", "2012-01-15", 1, rsa=True)],
+    )
     row = compute_indicators(ds, 2012).loc[None]
     assert row["short_exits"] == 1
     assert row["exits"] == row["exits_emploi_durable"] == row["rsa_durable_or_training"] == 0
@@ -541,8 +805,9 @@ def test_optional_tables_without_rows_for_the_year_give_zeros(dataset):
 
 
 def test_empty_optional_tables_give_zeros():
-    ds = make_dataset(structures=STRUCTURES, participants=PARTICIPANTS, contracts=[],
-                      operations=[], funding=[])
+    ds = make_dataset(
+        structures=STRUCTURES, participants=PARTICIPANTS, contracts=[], operations=[], funding=[]
+    )
     row = compute_indicators(ds, 2012).loc[None]
     assert row["contracts_total"] == 0 and row["operations"] == 0 and row["funding_total"] == 0
     assert pd.isna(row["clause_share"])
@@ -557,8 +822,14 @@ def test_a_year_without_data_gives_zeros_and_nulls(dataset, by):
             assert frame[key].isna().all()
         else:
             assert (frame[key] == 0).all(), key
-    for key in ("durable_rate", "dynamic_rate", "mean_duration_months", "clause_share",
-                "cost_per_participant", "cost_per_dynamic_exit"):
+    for key in (
+        "durable_rate",
+        "dynamic_rate",
+        "mean_duration_months",
+        "clause_share",
+        "cost_per_participant",
+        "cost_per_dynamic_exit",
+    ):
         assert frame[key].isna().all(), key
 
 
@@ -585,9 +856,22 @@ def test_structure_with_two_kinds_counts_in_both_kinds_by_pathway_kind(dataset):
 # --------------------------------------------------------------------------------------
 # Vectorised month arithmetic equals pandas DateOffset
 # --------------------------------------------------------------------------------------
-EDGE_DATES = ["2012-01-31", "2011-01-31", "2012-02-29", "2011-11-30", "2012-11-30",
-              "2012-12-31", "2012-10-31", "2012-08-31", "2000-11-30", "1900-11-30",
-              "2012-03-31", "2012-05-31", "2012-01-01", "2013-06-15 13:45:00"]
+EDGE_DATES = [
+    "2012-01-31",
+    "2011-01-31",
+    "2012-02-29",
+    "2011-11-30",
+    "2012-11-30",
+    "2012-12-31",
+    "2012-10-31",
+    "2012-08-31",
+    "2000-11-30",
+    "1900-11-30",
+    "2012-03-31",
+    "2012-05-31",
+    "2012-01-01",
+    "2013-06-15 13:45:00",
+]
 
 
 @pytest.mark.parametrize("months", [0, 1, 2, 3, 6, 11, 12, 13, 24])
@@ -599,9 +883,14 @@ def test_add_months_equals_dateoffset_on_edge_dates(months):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.dates(min_value=pd.Timestamp("1950-01-01").date(),
-                         max_value=pd.Timestamp("2050-12-31").date()), min_size=1, max_size=30),
-       st.integers(min_value=0, max_value=40))
+@given(
+    st.lists(
+        st.dates(min_value=pd.Timestamp("1950-01-01").date(), max_value=pd.Timestamp("2050-12-31").date()),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(min_value=0, max_value=40),
+)
 def test_add_months_equals_dateoffset(dates, months):
     series = pd.Series(pd.to_datetime(dates)).astype("datetime64[us]")
     expected = series + pd.DateOffset(months=months)
@@ -622,7 +911,8 @@ def test_trends_stack_the_years(dataset):
     assert s1_2012["exits"].item() == 3
     by_year = compute_indicators(dataset, 2013, by="structure").reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        trends[trends["year"] == 2013][list(INDICATOR_KEYS)].reset_index(drop=True), by_year)
+        trends[trends["year"] == 2013][list(INDICATOR_KEYS)].reset_index(drop=True), by_year
+    )
 
 
 def test_trends_departement_key_is_null(dataset):
@@ -684,7 +974,9 @@ def test_csv(dataset):
     s4 = rows[3]
     assert (s4["year"], s4["scope"], s4["key"]) == ("2012", "structure", "S4")
     assert s4["participants"] == "0" and s4["durable_rate"] == ""
-    assert rows[0]["exits"] == "3" and float(rows[0]["durable_rate"].replace(",", ".")) == pytest.approx(1 / 3)
+    assert rows[0]["exits"] == "3" and float(rows[0]["durable_rate"].replace(",", ".")) == pytest.approx(
+        1 / 3
+    )
     no_tables = make_dataset(structures=STRUCTURES, participants=PARTICIPANTS)
     text = indicators_csv(compute_indicators(no_tables, 2012), 2012, "departement")
     (dep,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
@@ -729,8 +1021,7 @@ PATHWAY_ROWS = st.tuples(
 @st.composite
 def datasets(draw):
     kinds = draw(st.lists(st.sampled_from(KIND_SETS), min_size=1, max_size=4))
-    territories = draw(st.lists(st.sampled_from(TERRITORY_NAMES), min_size=len(kinds),
-                                max_size=len(kinds)))
+    territories = draw(st.lists(st.sampled_from(TERRITORY_NAMES), min_size=len(kinds), max_size=len(kinds)))
     structures = [structure(f"S{i}", k, t) for i, (k, t) in enumerate(zip(kinds, territories))]
     rows = {}
     for s, k, entry_day, stay, reason, person, woman, birth, rsa, deld, hours in draw(
@@ -739,16 +1030,24 @@ def datasets(draw):
         chosen = structures[s % len(structures)]
         entry = pd.Timestamp("2010-01-01") + pd.Timedelta(days=entry_day)
         exit_ = None if stay is None else (entry + pd.Timedelta(days=stay)).date().isoformat()
-        row = pathway(f"P{person}", chosen["structure_id"], chosen["kinds"][k % len(chosen["kinds"])],
-                      entry.date().isoformat(), exit_, None if stay is None else reason,
-                      sex="F" if woman else "M", birth_year=birth, rsa=rsa, deld=deld,
-                      hours=hours)
+        row = pathway(
+            f"P{person}",
+            chosen["structure_id"],
+            chosen["kinds"][k % len(chosen["kinds"])],
+            entry.date().isoformat(),
+            exit_,
+            None if stay is None else reason,
+            sex="F" if woman else "M",
+            birth_year=birth,
+            rsa=rsa,
+            deld=deld,
+            hours=hours,
+        )
         rows[(row["person_id"], row["structure_id"], row["entry_date"])] = row
     return make_dataset(structures=structures, participants=list(rows.values()))
 
 
-PROPERTY_SETTINGS = settings(max_examples=50, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXIT_KEYS = [f"exits_{c}" for c in EXIT_CATEGORIES]
 
 
@@ -771,15 +1070,24 @@ def test_distinct_people_in_the_departement_at_most_the_sum_over_structures(ds, 
     dep = compute_indicators(ds, year).loc[None]
     for by in ("structure", "territory", "kind"):
         frame = compute_indicators(ds, year, by=by)
-        for key in ("participants", "rsa_participants", "women", "youth_under_26",
-                    "seniors_50_plus", "deld", "rqth", "rsa_durable_or_training"):
+        for key in (
+            "participants",
+            "rsa_participants",
+            "women",
+            "youth_under_26",
+            "seniors_50_plus",
+            "deld",
+            "rqth",
+            "rsa_durable_or_training",
+        ):
             assert dep[key] <= frame[key].sum(), (by, key)
             assert (frame[key] <= dep[key]).all(), (by, key)
 
 
 @PROPERTY_SETTINGS
-@given(datasets(), st.integers(2010, 2015), st.sampled_from(["departement", "structure",
-                                                              "territory", "kind"]))
+@given(
+    datasets(), st.integers(2010, 2015), st.sampled_from(["departement", "structure", "territory", "kind"])
+)
 def test_exit_identities_and_rate_bounds(ds, year, by):
     frame = compute_indicators(ds, year, by=by)
     assert (frame["exits"] == frame[EXIT_KEYS].sum(axis=1)).all()

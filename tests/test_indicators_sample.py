@@ -24,7 +24,12 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 YEARS = range(2009, 2014)
 SCOPES = ("departement", "structure", "territory", "kind")
 DURABLE, TRANSITION, POSITIVE, OTHER, RETRAIT = (
-    "emploi_durable", "emploi_transition", "sortie_positive", "autre_sortie", "retrait")
+    "emploi_durable",
+    "emploi_transition",
+    "sortie_positive",
+    "autre_sortie",
+    "retrait",
+)
 
 
 def _ratio(num, den):
@@ -57,8 +62,19 @@ def naive(ds, year: int, scope: str, key) -> dict:
         owned = None
     first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
     category = dict(zip(ds.exit_reasons["code"], ds.exit_reasons["category"]))
-    people = {k: set() for k in ("participants", "rsa_participants", "women", "youth_under_26",
-                                 "seniors_50_plus", "deld", "rqth", "rsa_durable_or_training")}
+    people = {
+        k: set()
+        for k in (
+            "participants",
+            "rsa_participants",
+            "women",
+            "youth_under_26",
+            "seniors_50_plus",
+            "deld",
+            "rqth",
+            "rsa_durable_or_training",
+        )
+    }
     out = dict.fromkeys(("entries", "rsa_entries", "exits", "short_exits"), 0)
     by_category = dict.fromkeys((DURABLE, TRANSITION, POSITIVE, OTHER, RETRAIT), 0)
     durations = []
@@ -74,9 +90,14 @@ def naive(ds, year: int, scope: str, key) -> dict:
             age = entry.year - r["birth_year"]
             person = r["person_id"]
             people["participants"].add(person)
-            for name, flag in (("rsa_participants", r["rsa"]), ("women", r["sex"] == "F"),
-                               ("youth_under_26", age < 26), ("seniors_50_plus", age >= 50),
-                               ("deld", r["deld"] is True), ("rqth", r["rqth"] is True)):
+            for name, flag in (
+                ("rsa_participants", r["rsa"]),
+                ("women", r["sex"] == "F"),
+                ("youth_under_26", age < 26),
+                ("seniors_50_plus", age >= 50),
+                ("deld", r["deld"] is True),
+                ("rqth", r["rqth"] is True),
+            ):
                 if flag:
                     people[name].add(person)
         if pd.isna(exit_) or exit_.year != year:
@@ -103,13 +124,24 @@ def naive(ds, year: int, scope: str, key) -> dict:
         result[f"exits_{cat}"] = n
     examined = result["exits"] - by_category[RETRAIT]
     dynamic = by_category[DURABLE] + by_category[TRANSITION] + by_category[POSITIVE]
-    result.update(exits_examined=examined, durable_rate=_ratio(by_category[DURABLE], examined),
-                  dynamic_rate=_ratio(dynamic, examined),
-                  mean_duration_months=sum(durations) / len(durations) if durations else None)
+    result.update(
+        exits_examined=examined,
+        durable_rate=_ratio(by_category[DURABLE], examined),
+        dynamic_rate=_ratio(dynamic, examined),
+        mean_duration_months=sum(durations) / len(durations) if durations else None,
+    )
     if scope == "kind":
-        for k in ("contracts_total", "contracts_with_clause", "clause_share", "insertion_hours_planned",
-                  "insertion_hours_done", "operations", "funding_total", "cost_per_participant",
-                  "cost_per_dynamic_exit"):
+        for k in (
+            "contracts_total",
+            "contracts_with_clause",
+            "clause_share",
+            "insertion_hours_planned",
+            "insertion_hours_done",
+            "operations",
+            "funding_total",
+            "cost_per_participant",
+            "cost_per_dynamic_exit",
+        ):
             result[k] = None
         return result
     c = ds.contracts[ds.contracts["year"] == year]
@@ -120,10 +152,13 @@ def naive(ds, year: int, scope: str, key) -> dict:
     clause = c[c["social_clause"]]
     funding = float(f["amount_eur"].sum())
     result.update(
-        contracts_total=len(c), contracts_with_clause=len(clause), clause_share=_ratio(len(clause), len(c)),
+        contracts_total=len(c),
+        contracts_with_clause=len(clause),
+        clause_share=_ratio(len(clause), len(c)),
         insertion_hours_planned=float(clause["hours_planned"].fillna(0).sum()),
         insertion_hours_done=float(clause["hours_done"].fillna(0).sum()),
-        operations=len(o), funding_total=funding,
+        operations=len(o),
+        funding_total=funding,
         cost_per_participant=_ratio(funding, result["participants"]),
         cost_per_dynamic_exit=_ratio(funding, dynamic),
     )
@@ -142,8 +177,9 @@ def scope_keys(ds, scope):
 
 
 def cli_json(data: Path, year: int, scope: str) -> list[dict]:
-    result = CliRunner().invoke(cli, ["indicators", "--data", str(data), "--year", str(year),
-                                      "--by", scope, "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["indicators", "--data", str(data), "--year", str(year), "--by", scope, "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -175,7 +211,11 @@ def test_sample_json_equals_a_careful_reading_of_the_contract(sample, scope):
             assert not wrong, f"{year} {scope} {obj['key']}: {wrong}"
             for k, v in got.items():
                 if k in ("participants", "exits", "entries", "operations", "contracts_total"):
-                    assert v is None if scope == "kind" and k in ("operations", "contracts_total") else type(v) is int
+                    assert (
+                        v is None
+                        if scope == "kind" and k in ("operations", "contracts_total")
+                        else type(v) is int
+                    )
 
 
 def sample_as_workbook(folder: Path) -> Path:
@@ -201,4 +241,6 @@ def test_xlsx_gives_the_same_json_as_csv(tmp_path):
 def test_year_without_data_gives_zeros_and_nulls():
     objects = cli_json(SAMPLE, 1990, "structure")
     assert len(objects) == 14
-    assert all(o["participants"] == 0 and o["durable_rate"] is None and o["clause_share"] is None for o in objects)
+    assert all(
+        o["participants"] == 0 and o["durable_rate"] is None and o["clause_share"] is None for o in objects
+    )

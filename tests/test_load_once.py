@@ -10,9 +10,9 @@ import pytest
 
 from iae_eval.data import load
 from iae_eval.data.load import data_fingerprint, load_dataset
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-
 from test_batch import PARTICIPANTS_CSV, run, write_data, write_notebooks
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 @pytest.fixture
@@ -57,7 +57,9 @@ def test_changing_a_loaded_table_never_changes_the_next_load(tmp_path, counted):
 
 def test_an_invalid_folder_is_never_kept(tmp_path, counted):
     data = write_data(tmp_path / "data")
-    (data / "participants.csv").write_text(PARTICIPANTS_CSV.replace(",S1,ACI,2012-02-01", ",S7,ACI,2012-02-01"))
+    (data / "participants.csv").write_text(
+        PARTICIPANTS_CSV.replace(",S1,ACI,2012-02-01", ",S7,ACI,2012-02-01")
+    )
     for _ in range(2):
         with pytest.raises(load.DataValidationError):
             load_dataset(data)

@@ -167,9 +167,7 @@ def test_the_thin_rule_allows_commentary_and_parts():
     assert is_call(ast.parse("s.notes")) and is_call(ast.parse('s.table(columns=["Sorties constatées"])'))
     assert not is_call(ast.parse("x = 1")) and not is_call(ast.parse("a = f()\nb = g()"))
     nb = read(NOTEBOOK_DIR / "departement.ipynb")
-    commentary = [
-        c for c in nb.cells if c.cell_type == "markdown" and not c.source.startswith("#")
-    ]
+    commentary = [c for c in nb.cells if c.cell_type == "markdown" and not c.source.startswith("#")]
     assert any("comité" in c.source for c in commentary), "the example commentary cell"
     assert any(re.fullmatch(r"\w+\.(charts|tables|notes|lead)", c.source) for c in code_cells(nb))
 

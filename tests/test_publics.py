@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -14,7 +10,10 @@ import pytest
 from iae_eval.sections import publics
 from indicator_factory import make_dataset, pathway, structure
 
-STRUCTURES = [structure("S1", ["ACI"], "Gapençais", name="Alpha"), structure("S2", ["AI"], "Buëch", name="Beta")]
+STRUCTURES = [
+    structure("S1", ["ACI"], "Gapençais", name="Alpha"),
+    structure("S2", ["AI"], "Buëch", name="Beta"),
+]
 
 
 def _aci(person, reason, *, rsa=False, sex="M"):
@@ -35,12 +34,6 @@ PARTICIPANTS = (
 # 2012: 22 people (20 in S1, 2 in S2); RSA 10 (9 in S1); women 11; under 26: Y0, Y1.
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _dataset():
     return make_dataset(structures=STRUCTURES, participants=PARTICIPANTS)
 
@@ -58,8 +51,12 @@ def test_exits_table_labels_and_suppression():
     table = publics.exits_table(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
     assert list(table.columns) == ["Toutes sorties", "dont RSA"]
     assert list(table.index) == [
-        "Emploi durable", "Emploi de transition", "Sorties positives", "Autres sorties",
-        "Retrait des sorties constatées", "Total des sorties examinées",
+        "Emploi durable",
+        "Emploi de transition",
+        "Sorties positives",
+        "Autres sorties",
+        "Retrait des sorties constatées",
+        "Total des sorties examinées",
     ]
     assert table["Toutes sorties"].tolist() == ["6", "s", "< 5", "5", "< 5", "17"]
     # secondary: the lone "< 5" of the examined line (positive) takes the smallest other cell;
@@ -69,7 +66,12 @@ def test_exits_table_labels_and_suppression():
 
 def test_exit_shares_leave_masked_cells_out():
     shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
-    assert list(shares.index) == ["Emploi durable", "Emploi de transition", "Sorties positives", "Autres sorties"]
+    assert list(shares.index) == [
+        "Emploi durable",
+        "Emploi de transition",
+        "Sorties positives",
+        "Autres sorties",
+    ]
     assert shares.at["Emploi durable", "all"] == pytest.approx(6 / 17)
     assert np.isnan(shares.at["Emploi durable", "rsa"])  # 6 − 5 = 1: the subset is masked
     assert shares.at["Emploi de transition", "rsa"] == 0.0
@@ -90,7 +92,14 @@ def test_exit_shares_chart():
 
 def test_public_shares_departement():
     shares = publics.public_shares(_dataset(), 2012, diffusion="public")
-    assert list(shares.index) == ["rsa_participants", "deld", "youth_under_26", "seniors_50_plus", "rqth", "women"]
+    assert list(shares.index) == [
+        "rsa_participants",
+        "deld",
+        "youth_under_26",
+        "seniors_50_plus",
+        "rqth",
+        "women",
+    ]
     assert shares["departement_count"].tolist() == [10, 0, "< 5", 0, 0, 11]
     assert shares.at["rsa_participants", "departement_share"] == pytest.approx(10 / 22)
     assert shares.at["youth_under_26", "departement_share"] == "s"
@@ -108,8 +117,10 @@ def test_public_shares_structure_small_denominator():
 
 
 def test_shares_chart():
-    values = pd.DataFrame({"structure": [0.45, np.nan, 0.55], "departement": [0.4, 0.1, 0.5]},
-                          index=["Allocataires du RSA", "Moins de 26 ans", "Femmes"])
+    values = pd.DataFrame(
+        {"structure": [0.45, np.nan, 0.55], "departement": [0.4, 0.1, 0.5]},
+        index=["Allocataires du RSA", "Moins de 26 ans", "Femmes"],
+    )
     fig, ax = plt.subplots()
     out = publics.shares_chart(values, labels={"structure": "Alpha", "departement": "Département"}, ax=ax)
     assert out is ax
@@ -140,8 +151,10 @@ def test_empty_year_and_no_exit_say_so():
     assert publics.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Aucun parcours actif en 2010 : pas de public à décrire.</p>'
     )
-    assert publics.structure(_dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public").html == (
-        '<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>'
-    )
-    html = publics.departement(_dataset(), year=2013, min_cell=5, diffusion="public").html  # I0, I1 still in, no exit
+    assert publics.structure(
+        _dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public"
+    ).html == ('<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>')
+    html = publics.departement(
+        _dataset(), year=2013, min_cell=5, diffusion="public"
+    ).html  # I0, I1 still in, no exit
     assert "Aucune sortie examinée en 2013 (département)." in html

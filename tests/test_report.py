@@ -18,16 +18,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
 from iae_eval import charts, fmt
+from iae_eval.data.reference import EXIT_CATEGORY_LABELS
 from iae_eval.sections import (
     card,
     clauses,
@@ -41,17 +38,10 @@ from iae_eval.sections import (
     territories,
     trend,
 )
-from iae_eval.data.reference import EXIT_CATEGORY_LABELS
 from indicator_factory import make_dataset, pathway, structure
 
 NBSP, THIN = "\u00a0", "\u202f"
 NO_DATA = "Pas de données pour cette année."
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 # --- The dataset -----------------------------------------------------------------------------
@@ -319,9 +309,7 @@ def test_structure_trend(ds):
 
 
 def test_structure_clauses_and_operations(ds, bare):
-    assert "Entretien des berges" in text(
-        clauses.structure(ds, year=2012, structure_id="S1", min_cell=5)
-    )
+    assert "Entretien des berges" in text(clauses.structure(ds, year=2012, structure_id="S1", min_cell=5))
     assert "aucun marché" in text(clauses.structure(ds, year=2012, structure_id="S2", min_cell=5))
     assert "Murets" in text(operations.structure(ds, year=2012, structure_id="S1", min_cell=5))
     for section in (clauses.structure, operations.structure):
@@ -347,9 +335,9 @@ def test_bilan_key_figures(ds):
     assert "<th>2011</th>" in text(block) and "<th>2012</th>" in text(block)
     assert P("12,5 %") in text(block)
     # 2011: 100,0 % [56,6 – 100,0] lies above 25 %; 2012: 12,5 % [5,5 – 26,1] contains it
-    assert P("Taux d'emploi durable (objectif 25 %) : atteint en 2011 ; compatible avec l'objectif en 2012") in text(
-        block
-    )
+    assert P(
+        "Taux d'emploi durable (objectif 25 %) : atteint en 2011 ; compatible avec l'objectif en 2012"
+    ) in text(block)
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from iae_eval.sections import sustainable_development as sd
 from iae_eval.sections import Section
+from iae_eval.sections import sustainable_development as sd
 from indicator_factory import make_dataset, pathway, structure, table
 
 STRUCTURES = [
@@ -24,7 +20,10 @@ STRUCTURES = [
 ]
 PARTICIPANTS = (
     # S1, 2012: ten examinable exits (5 durable, 5 qualifying training), one still in; 7 RSA
-    [pathway(f"A{i}", "S1", "ACI", "2011-06-01", "2012-06-01", 1 if i < 5 else 5, rsa=i < 7) for i in range(10)]
+    [
+        pathway(f"A{i}", "S1", "ACI", "2011-06-01", "2012-06-01", 1 if i < 5 else 5, rsa=i < 7)
+        for i in range(10)
+    ]
     + [pathway("A10", "S1", "ACI", "2012-02-01")]
     # S2: five examinable "autre" exits, one still in
     + [pathway(f"B{i}", "S2", "EI", "2011-06-01", "2012-06-01", 7) for i in range(5)]
@@ -56,15 +55,7 @@ PLAN = [
     dict(action_id="A1", semester="2012S1", status="realise"),
     dict(action_id="A2", semester="2012S2", status="en_retard", comment="Réunions reportées"),
 ]
-OPERATIONS = [
-    dict(operation_id=f"O{i}", year=2012, structure_id="S1", title="Travaux") for i in range(6)
-]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+OPERATIONS = [dict(operation_id=f"O{i}", year=2012, structure_id="S1", title="Travaux") for i in range(6)]
 
 
 def _dataset(*, scores=SCORES, plan=PLAN, operations=OPERATIONS):
@@ -78,8 +69,14 @@ def _dataset(*, scores=SCORES, plan=PLAN, operations=OPERATIONS):
 
 def test_groups_follow_the_sheet():
     assert sd.SD_GROUPS == (
-        "Environnement", "Social", "Économie", "Gouvernance", "Finalités nationales",
-        "Rapprocher", "Intégrer", "Se comporter",
+        "Environnement",
+        "Social",
+        "Économie",
+        "Gouvernance",
+        "Finalités nationales",
+        "Rapprocher",
+        "Intégrer",
+        "Se comporter",
     )
 
 
@@ -87,7 +84,12 @@ def test_scores_are_tidy_in_grid_order():
     scores = sd.sd_scores(_dataset(), 2012)
     assert list(scores.columns) == sd.SCORE_COLUMNS
     assert len(scores) == 11
-    assert list(scores["criterion"].drop_duplicates()) == ["env.patrimoine", "soc.exclusion", "gov.suivi", "fin.1"]
+    assert list(scores["criterion"].drop_duplicates()) == [
+        "env.patrimoine",
+        "soc.exclusion",
+        "gov.suivi",
+        "fin.1",
+    ]
     first = scores[scores["criterion"] == "env.patrimoine"]
     assert list(first["structure"]) == ["Alpha", "Beta", "Gamma", sd.ACTION_LEVEL]
     assert first.iloc[0]["label"] == "Valoriser et préserver le patrimoine naturel et bâti"
@@ -110,10 +112,18 @@ def test_heatmap_rows_columns_and_labels():
     annotations = [t.get_text() for t in ax.texts]
     assert annotations.count("3") == 3
     colorbar = next(a for a in fig.axes if a.get_ylabel() == "Contribution")
-    assert [t.get_text() for t in colorbar.get_yticklabels()] == ["0 — Aucune", "1 — Faible", "2 — Moyenne", "3 — Forte"]
+    assert [t.get_text() for t in colorbar.get_yticklabels()] == [
+        "0 — Aucune",
+        "1 — Faible",
+        "2 — Moyenne",
+        "3 — Forte",
+    ]
     side = next(a for a in fig.axes if a is not ax and a is not colorbar)  # group names on the right
     assert [t.get_text() for t in side.get_yticklabels()] == [
-        "Environnement", "Social", "Gouvernance", "Finalités nationales",
+        "Environnement",
+        "Social",
+        "Gouvernance",
+        "Finalités nationales",
     ]
 
 
@@ -126,7 +136,12 @@ def test_structure_chart_against_median():
     assert list(median.get_xdata()) == [2.0, 2.0, 1.0]
     assert list(own.get_xdata()) == [1.0, 3.0, 1.0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Médiane départementale", "Beta"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["0\nAucune", "1\nFaible", "2\nMoyenne", "3\nForte"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "0\nAucune",
+        "1\nFaible",
+        "2\nMoyenne",
+        "3\nForte",
+    ]
 
 
 def test_group_evolution_uses_action_level_or_mean():
@@ -146,7 +161,12 @@ def test_evolution_chart_draws_one_line_per_scored_group():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["Environnement", "Social", "Gouvernance"]  # 2012: the action level, no fin.*
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2011", "2012"]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["0 — Aucune", "1 — Faible", "2 — Moyenne", "3 — Forte"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "0 — Aucune",
+        "1 — Faible",
+        "2 — Moyenne",
+        "3 — Forte",
+    ]
     assert list(ax.lines[0].get_ydata()) == [2.0, 2.0]
 
 
@@ -204,7 +224,10 @@ def test_section_structure():
     assert "Murets restaurés" in block.html
     assert "1 critère(s) au-dessus de la médiane" in block.html  # env.patrimoine 3 > 2
     absent = sd.structure(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public")
-    assert absent.html == '<p class="iae-note">Pas d&#x27;évaluation de développement durable de Gamma pour 2011.</p>'
+    assert (
+        absent.html
+        == '<p class="iae-note">Pas d&#x27;évaluation de développement durable de Gamma pour 2011.</p>'
+    )
     with pytest.raises(ValueError, match="S9"):
         sd.structure(_dataset(), year=2012, structure_id="S9", min_cell=5, diffusion="public")
 
@@ -231,4 +254,7 @@ def test_missing_table_says_so(call):
 
 def test_year_without_scores_says_so():
     assert "pour 2013." in sd.departement(_dataset(), year=2013, min_cell=5, diffusion="public").html
-    assert "pour 2013-2014." in sd.bilan(_dataset(), first_year=2013, last_year=2014, min_cell=5, diffusion="public").html
+    assert (
+        "pour 2013-2014."
+        in sd.bilan(_dataset(), first_year=2013, last_year=2014, min_cell=5, diffusion="public").html
+    )

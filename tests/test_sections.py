@@ -11,12 +11,7 @@ import re
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
@@ -66,15 +61,52 @@ def every_view(ds, min_cell: int, diffusion: str = "public") -> dict[str, Sectio
     s = {"year": 2012, "structure_id": "S01", "min_cell": min_cell, "diffusion": diffusion}
     b = {"first_year": 2009, "last_year": 2013, "min_cell": min_cell, "diffusion": diffusion}
     views = {
-        **{f"{_short(m)}.departement": m.departement(ds, **y)
-           for m in (key_figures, publics, exits, rates, funnel, territories, clauses, operations, supports, funding,
-                     sustainable_development)},
-        **{f"{_short(m)}.structure": m.structure(ds, **s)
-           for m in (key_figures, compare, publics, exits, funnel, clauses, operations, funding,
-                     sustainable_development)},
-        **{f"{_short(m)}.bilan": m.bilan(ds, **b)
-           for m in (key_figures, publics, rates, funnel, exits, territories, clauses, operations, supports, funding,
-                     sustainable_development)},
+        **{
+            f"{_short(m)}.departement": m.departement(ds, **y)
+            for m in (
+                key_figures,
+                publics,
+                exits,
+                rates,
+                funnel,
+                territories,
+                clauses,
+                operations,
+                supports,
+                funding,
+                sustainable_development,
+            )
+        },
+        **{
+            f"{_short(m)}.structure": m.structure(ds, **s)
+            for m in (
+                key_figures,
+                compare,
+                publics,
+                exits,
+                funnel,
+                clauses,
+                operations,
+                funding,
+                sustainable_development,
+            )
+        },
+        **{
+            f"{_short(m)}.bilan": m.bilan(ds, **b)
+            for m in (
+                key_figures,
+                publics,
+                rates,
+                funnel,
+                exits,
+                territories,
+                clauses,
+                operations,
+                supports,
+                funding,
+                sustainable_development,
+            )
+        },
         "card.structure": card.structure(ds, structure_id="S01"),
         "trend.structure": trend.structure(ds, structure_id="S01", min_cell=min_cell, diffusion=diffusion),
         "action_plan.departement": action_plan.departement(ds, year=2012),
@@ -155,10 +187,13 @@ def test_a_table_handed_out_never_holds_a_masked_value():
     """S2 has 3 people (fewer than 5) and 2 exits: the numbers must not be in any table part, and
     every cell is text, so no notebook edit can recover them."""
     people = [pathway(f"P{i:06d}", "S1", "ACI", "2011-01-01", "2012-06-30", 1) for i in range(20)]
-    people += [pathway(f"Q{i:06d}", "S2", "ACI", "2011-01-01", "2012-06-30" if i < 2 else None, 1 if i < 2 else None)
-               for i in range(3)]
+    people += [
+        pathway(f"Q{i:06d}", "S2", "ACI", "2011-01-01", "2012-06-30" if i < 2 else None, 1 if i < 2 else None)
+        for i in range(3)
+    ]
     ds = make_dataset(
-        structures=[structure("S1", ["ACI"], "Gapençais"), structure("S2", ["ACI"], "Embrunais")], participants=people
+        structures=[structure("S1", ["ACI"], "Gapençais"), structure("S2", ["ACI"], "Embrunais")],
+        participants=people,
     )
     sections = [
         exits.departement(ds, year=2012, min_cell=5, diffusion="public"),
@@ -216,13 +251,24 @@ def test_without_a_name_the_title_has_none():
 
 
 def test_the_html_export_takes_the_title_from_the_title_cell():
-    shown = title.departement(make_dataset(structures=[structure("S1", ["ACI"], "Gapençais")], participants=[]))
+    shown = title.departement(
+        make_dataset(structures=[structure("S1", ["ACI"], "Gapençais")], participants=[])
+    )
     params = new_code_cell("year = 2012")
     params.metadata["tags"] = ["parameters"]
-    title_cell = new_code_cell("title.departement(ds)", outputs=[
-        new_output("display_data", data={"text/html": shown._repr_html_(), "text/plain": "Title"})])
-    nb = new_notebook(cells=[params, new_code_cell("ds = 1"), title_cell,
-                             new_markdown_cell("Introduction."), new_markdown_cell("## Chiffres clés")])
+    title_cell = new_code_cell(
+        "title.departement(ds)",
+        outputs=[new_output("display_data", data={"text/html": shown._repr_html_(), "text/plain": "Title"})],
+    )
+    nb = new_notebook(
+        cells=[
+            params,
+            new_code_cell("ds = 1"),
+            title_cell,
+            new_markdown_cell("Introduction."),
+            new_markdown_cell("## Chiffres clés"),
+        ]
+    )
     assert notebook_title(nb) == str(shown)
     page = report_html(nb, kicker="Rapport départemental", meta=[], fingerprint="0123456789ab")
     assert f"<title>{str(shown).replace(chr(39), '&#x27;')}" in page or f"<title>{str(shown)}" in page

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import pytest
 
 from iae_eval.sections import supports
 from indicator_factory import make_dataset, pathway, structure
@@ -18,7 +13,9 @@ STRUCTURES = [
     structure("S1", ["ACI"], "Gapençais", name="Alpha", activity_supports=["espaces_naturels", "batiment"]),
     structure("S2", ["EI"], "Buëch", name="Beta", activity_supports=["recyclage", "services_personne"]),
     structure("S3", ["ACI"], "Gapençais", name="Gamma", activity_supports=["dechets"]),
-    structure("S4", ["ACI"], "Briançonnais", name="Delta", activity_supports=["tourisme_vert"]),  # never active
+    structure(
+        "S4", ["ACI"], "Briançonnais", name="Delta", activity_supports=["tourisme_vert"]
+    ),  # never active
 ]
 PARTICIPANTS = (
     [pathway(f"P{i}", "S1", "ACI", "2011-06-01") for i in range(1, 7)]  # 6 people from 2011
@@ -28,19 +25,19 @@ PARTICIPANTS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _dataset(structures=STRUCTURES):
     return make_dataset(structures=structures, participants=PARTICIPANTS)
 
 
 def test_supports_by_year_counts_active_structures():
     by_year = supports.supports_by_year(_dataset(), first_year=2011, last_year=2013)
-    assert list(by_year.index) == ["espaces_naturels", "recyclage", "services_personne", "batiment", "dechets"]
+    assert list(by_year.index) == [
+        "espaces_naturels",
+        "recyclage",
+        "services_personne",
+        "batiment",
+        "dechets",
+    ]
     assert list(by_year.columns) == [2011, 2012, 2013]
     assert by_year.loc["recyclage"].tolist() == [0, 1, 1]
     assert by_year.loc["dechets"].tolist() == [0, 0, 1]
@@ -57,8 +54,13 @@ def test_people_by_support_counts_people_under_each_support():
 def test_potential_supports():
     potential = supports.potential_supports(_dataset(), 2012)
     assert list(potential.index) == [
-        "batiment", "eco_construction", "hotellerie_restauration", "dechets", "gestion_sites",
-        "services_personne", "tourisme_vert",
+        "batiment",
+        "eco_construction",
+        "hotellerie_restauration",
+        "dechets",
+        "gestion_sites",
+        "services_personne",
+        "tourisme_vert",
     ]
     assert potential.index[potential["present"]].tolist() == ["batiment", "services_personne"]
     assert supports.potential_supports(_dataset(), 2013).at["dechets", "present"]
@@ -76,9 +78,14 @@ def test_people_chart_bars_labels_and_legend():
     assert out is ax
     assert len(ax.patches) == 2  # the masked count draws no bar
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Entretien des espaces naturels", "Récupération et recyclage", "Bâtiment (A3)",
+        "Entretien des espaces naturels",
+        "Récupération et recyclage",
+        "Bâtiment (A3)",
     ]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Support visé par l'action A3", "Autre support"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Support visé par l'action A3",
+        "Autre support",
+    ]
     assert ax.get_xlabel() == "Personnes en parcours"
     assert ax.xaxis.get_major_formatter()(1500, 0) == "1\u202f500"
 
@@ -96,8 +103,10 @@ def test_presence_chart_grid():
 def test_section_suppresses_small_counts_and_lists_missing_supports():
     html = supports.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
     assert html.count("<img") == 1
-    assert "En 2012, 2 des 7 supports visés par l&#x27;action A3 sont présents ; encore absents : " \
-           "éco-construction, hôtellerie-restauration, déchets, gestion de sites, tourisme vert." in html
+    assert (
+        "En 2012, 2 des 7 supports visés par l&#x27;action A3 sont présents ; encore absents : "
+        "éco-construction, hôtellerie-restauration, déchets, gestion de sites, tourisme vert." in html
+    )
     assert "<td>&lt; 5</td>" in html  # 3 people in recyclage
     assert "<td>6</td>" in html
     assert "2 support(s) dont l&#x27;effectif est inférieur à 5" in html
@@ -121,4 +130,7 @@ def test_empty_year_and_missing_supports_say_so():
     assert supports.departement(_dataset(bare), year=2012, min_cell=5, diffusion="public").html == (
         '<p class="iae-note">Pas de supports d&#x27;activité renseignés pour les structures actives en 2012.</p>'
     )
-    assert "en 2008-2010." in supports.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html
+    assert (
+        "en 2008-2010."
+        in supports.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html
+    )

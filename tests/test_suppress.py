@@ -12,8 +12,13 @@ from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
 from iae_eval.indicators.suppress import default_subsets, suppress, suppressed_mask
 from indicator_factory import make_dataset, pathway, structure
 
-EXIT_KEYS = ["exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive",
-             "exits_autre_sortie", "exits_retrait"]
+EXIT_KEYS = [
+    "exits_emploi_durable",
+    "exits_emploi_transition",
+    "exits_sortie_positive",
+    "exits_autre_sortie",
+    "exits_retrait",
+]
 
 
 def exits_frame(rows: dict[str, dict]) -> pd.DataFrame:
@@ -39,8 +44,7 @@ def test_small_counts_are_shown_as_less_than_min_cell():
     frame = pd.DataFrame({"participants": [0, 1, 3, 4, 5, 12]}, index=list("abcdef"))
     shown = suppress(frame)
     assert shown["participants"].tolist() == [0, "< 5", "< 5", "< 5", 5, 12]
-    assert suppressed_mask(frame)["participants"].tolist() == [False, True, True, True, False,
-                                                               False]
+    assert suppressed_mask(frame)["participants"].tolist() == [False, True, True, True, False, False]
 
 
 def test_min_cell_appears_in_the_text():
@@ -50,26 +54,31 @@ def test_min_cell_appears_in_the_text():
 
 
 def test_money_hours_and_contract_counts_are_not_suppressed():
-    frame = pd.DataFrame({
-        "participants": [2], "funding_total": [3.0], "insertion_hours_done": [2.0],
-        "contracts_total": [1], "operations": [2],
-    })
+    frame = pd.DataFrame(
+        {
+            "participants": [2],
+            "funding_total": [3.0],
+            "insertion_hours_done": [2.0],
+            "contracts_total": [1],
+            "operations": [2],
+        }
+    )
     shown = suppress(frame)
     assert shown.iloc[0].tolist() == ["< 5", 3.0, 2.0, 1, 2]
 
 
 def test_costs_per_person_are_masked_like_rates():
     # funding_total / cost_per_participant would give the 2 participants back
-    frame = pd.DataFrame({"participants": [2, 10], "funding_total": [3.0, 30.0],
-                          "cost_per_participant": [1.5, 3.0]})
+    frame = pd.DataFrame(
+        {"participants": [2, 10], "funding_total": [3.0, 30.0], "cost_per_participant": [1.5, 3.0]}
+    )
     shown = suppress(frame)
     assert shown["cost_per_participant"].tolist() == ["s", 3.0]
     assert shown["funding_total"].tolist() == [3.0, 30.0]
 
 
 def test_display_values_are_python_objects_and_null_is_none():
-    frame = pd.DataFrame({"participants": pd.array([7, None], dtype="Int64"),
-                          "funding_total": [np.nan, 2.5]})
+    frame = pd.DataFrame({"participants": pd.array([7, None], dtype="Int64"), "funding_total": [np.nan, 2.5]})
     shown = suppress(frame)
     assert shown.dtypes.tolist() == [object, object]
     assert shown["participants"].tolist() == [7, None]
@@ -89,11 +98,13 @@ def test_input_is_not_modified():
 # Rates
 # --------------------------------------------------------------------------------------
 def test_rate_with_small_denominator_is_masked():
-    frame = exits_frame({
-        "small": dict(zip(EXIT_KEYS, [0, 0, 0, 4, 0], strict=True)),  # 4 examined
-        "fine": dict(zip(EXIT_KEYS, [0, 0, 0, 5, 0], strict=True)),  # 5 examined, 0 durable
-        "none": dict(zip(EXIT_KEYS, [0, 0, 0, 0, 0], strict=True)),  # rate null
-    })
+    frame = exits_frame(
+        {
+            "small": dict(zip(EXIT_KEYS, [0, 0, 0, 4, 0], strict=True)),  # 4 examined
+            "fine": dict(zip(EXIT_KEYS, [0, 0, 0, 5, 0], strict=True)),  # 5 examined, 0 durable
+            "none": dict(zip(EXIT_KEYS, [0, 0, 0, 0, 0], strict=True)),  # rate null
+        }
+    )
     shown = suppress(frame)
     assert shown.loc["small", "durable_rate"] == "s"
     assert shown.loc["small", "exits_examined"] == "< 5"
@@ -123,16 +134,16 @@ def test_rate_whose_denominator_is_secondary_masked_is_masked():
 
 def test_explicit_rate_columns_and_denominators():
     frame = pd.DataFrame({"n": [3, 50], "hired": [1, 20], "share": [1 / 3, 0.4]})
-    shown = suppress(frame, count_columns=["n"], rate_columns=["share"],
-                     rate_denominators={"share": "n"})
+    shown = suppress(frame, count_columns=["n"], rate_columns=["share"], rate_denominators={"share": "n"})
     assert shown["share"].tolist() == ["s", 0.4]
     assert shown["hired"].tolist() == [1, 20]  # not declared a count
 
 
 def test_denominator_as_a_sum_of_columns():
     frame = pd.DataFrame({"a": [2, 3], "b": [2, 30], "per_ab": [10.0, 1.0]})
-    shown = suppress(frame, count_columns=[], rate_columns=["per_ab"],
-                     rate_denominators={"per_ab": ("a", "b")})
+    shown = suppress(
+        frame, count_columns=[], rate_columns=["per_ab"], rate_denominators={"per_ab": ("a", "b")}
+    )
     assert shown["per_ab"].tolist() == ["s", 1.0]
 
 
@@ -147,8 +158,10 @@ def test_rate_without_denominator_is_an_error():
 # --------------------------------------------------------------------------------------
 def test_one_masked_category_masks_the_next_smallest_of_the_row():
     frame = exits_frame({"a": dict(zip(EXIT_KEYS, [3, 5, 6, 6, 0], strict=True))})
-    assert masked_cells(suppressed_mask(frame)) >= {("a", "exits_emploi_durable"),
-                                                    ("a", "exits_emploi_transition")}
+    assert masked_cells(suppressed_mask(frame)) >= {
+        ("a", "exits_emploi_durable"),
+        ("a", "exits_emploi_transition"),
+    }
     shown = suppress(frame)
     assert shown.loc["a", "exits_emploi_durable"] == "< 5"
     assert shown.loc["a", "exits_emploi_transition"] == "s"
@@ -161,8 +174,11 @@ def test_masked_retrait_cannot_be_recovered_from_exits_minus_examined():
     mask = suppressed_mask(frame).loc["a"]
     assert mask["exits_retrait"]
     # exits = examined + retrait, examined = the four others, exits = the five categories
-    for total, parts in [("exits", ["exits_examined", "exits_retrait"]),
-                         ("exits_examined", EXIT_KEYS[:4]), ("exits", EXIT_KEYS)]:
+    for total, parts in [
+        ("exits", ["exits_examined", "exits_retrait"]),
+        ("exits_examined", EXIT_KEYS[:4]),
+        ("exits", EXIT_KEYS),
+    ]:
         assert mask[[total, *parts]].sum() != 1, total
 
 
@@ -220,8 +236,7 @@ def test_custom_texts():
 
 
 def test_integer_columns_are_counts_when_the_table_has_no_indicator_column():
-    frame = pd.DataFrame({"hommes": [3, 20], "femmes": [10, 30], "label": ["x", "y"],
-                          "poids": [1.5, 2.0]})
+    frame = pd.DataFrame({"hommes": [3, 20], "femmes": [10, 30], "label": ["x", "y"], "poids": [1.5, 2.0]})
     assert suppress(frame).iloc[0].tolist() == ["< 5", 10, "x", 1.5]
 
 
@@ -232,12 +247,10 @@ def test_on_the_indicator_frame():
     ds = make_dataset(
         structures=[structure("S1", ["ACI"], "T"), structure("S2", ["ACI"], "T")],
         participants=[
-            *[pathway(f"A{i}", "S1", "ACI", "2012-01-01", "2012-12-01", 1 if i < 2 else 7)
-              for i in range(8)],
+            *[pathway(f"A{i}", "S1", "ACI", "2012-01-01", "2012-12-01", 1 if i < 2 else 7) for i in range(8)],
             *[pathway(f"B{i}", "S2", "ACI", "2012-01-01") for i in range(2)],
         ],
-        funding=[dict(year=2012, structure_id="S2", funder="etat", nature="fonctionnement",
-                      amount_eur=3.0)],
+        funding=[dict(year=2012, structure_id="S2", funder="etat", nature="fonctionnement", amount_eur=3.0)],
     )
     frame = compute_indicators(ds, 2012, by="structure")
     shown = suppress(frame)
@@ -261,8 +274,9 @@ def test_on_the_indicator_frame():
 @settings(max_examples=80, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 4), st.data())
 def test_no_line_has_exactly_one_masked_cell(n_rows, n_cols, data):
-    values = np.array(data.draw(st.lists(st.integers(0, 12), min_size=n_rows * n_cols,
-                                         max_size=n_rows * n_cols))).reshape(n_rows, n_cols)
+    values = np.array(
+        data.draw(st.lists(st.integers(0, 12), min_size=n_rows * n_cols, max_size=n_rows * n_cols))
+    ).reshape(n_rows, n_cols)
     frame = pd.DataFrame(values, columns=[f"c{j}" for j in range(n_cols)])
     frame["tot"] = frame.sum(axis=1)
     frame.loc["Total"] = frame.sum(axis=0)
@@ -284,7 +298,9 @@ def test_no_line_has_exactly_one_masked_cell(n_rows, n_cols, data):
 def test_dont_rsa_row_is_masked_when_it_reveals_a_small_difference():
     """The issue's case: 7 exits, 5 of them "dont RSA": 7 − 5 = 2 people without RSA, a small
     count. Without the rule both are shown; with it the "dont RSA" cell is masked ("s")."""
-    frame = pd.DataFrame({"exits_emploi_durable": [7, 5], "exits_autre_sortie": [12, 3]}, index=["all", "rsa"])
+    frame = pd.DataFrame(
+        {"exits_emploi_durable": [7, 5], "exits_autre_sortie": [12, 3]}, index=["all", "rsa"]
+    )
     assert suppress(frame).loc["rsa"].tolist() == [5, "< 5"]
     shown = suppress(frame, subset_rows={"rsa": "all"})
     # durable: 7 − 5 = 2 → rsa masked; autre: 3 is small already, 12 − 3 = 9 hides nothing
@@ -303,12 +319,23 @@ def test_subset_columns_of_the_indicator_frame():
     """participants 30, women 27 → 3 men; rsa_participants 26 → 4 without RSA; entries 9,
     rsa_entries 6 → 3: each subset masked, the totals kept. deld 10 → 20 left: shown."""
     frame = pd.DataFrame(
-        {"participants": [30], "rsa_participants": [26], "entries": [9], "rsa_entries": [6], "women": [27],
-         "deld": [10]}
+        {
+            "participants": [30],
+            "rsa_participants": [26],
+            "entries": [9],
+            "rsa_entries": [6],
+            "women": [27],
+            "deld": [10],
+        }
     )
     shown = suppress(frame, subsets=[p for p in default_subsets() if p[0] in frame])
     assert shown.iloc[0].to_dict() == {
-        "participants": 30, "rsa_participants": "s", "entries": 9, "rsa_entries": "s", "women": "s", "deld": 10,
+        "participants": 30,
+        "rsa_participants": "s",
+        "entries": 9,
+        "rsa_entries": "s",
+        "women": "s",
+        "deld": 10,
     }
 
 
@@ -326,7 +353,8 @@ def test_masked_subset_is_protected_in_its_lines():
         index=["all", "rsa"],
     )
     options = dict(
-        count_columns=list(frame.columns), total_column={"exits_examined": ["exits_emploi_durable", "exits_autre_sortie"]},
+        count_columns=list(frame.columns),
+        total_column={"exits_examined": ["exits_emploi_durable", "exits_autre_sortie"]},
         subset_rows={"rsa": "all"},
     )
     shown = suppress(frame, **options)

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from iae_eval.cli import cli
-from iae_eval.errors import DataValidationError
 from iae_eval.data.load import load_dataset
+from iae_eval.errors import DataValidationError
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good"
@@ -87,14 +87,21 @@ def good_copy(tmp_path: Path) -> Path:
 def test_every_problem_is_listed_at_once(tmp_path):
     data = good_copy(tmp_path)
     text = (data / "participants.csv").read_text(encoding="utf-8")
-    text = text.replace("P003,S02,EI,2012-01-01", "P003,S02,EI,2012-13-01").replace("M,1995,non", "M,1995,peut-etre")
+    text = text.replace("P003,S02,EI,2012-01-01", "P003,S02,EI,2012-13-01").replace(
+        "M,1995,non", "M,1995,peut-etre"
+    )
     (data / "participants.csv").write_text(text, encoding="utf-8")
-    (data / "funding.csv").write_text((GOOD / "funding.csv").read_text().replace("9681", "-1"), encoding="utf-8")
+    (data / "funding.csv").write_text(
+        (GOOD / "funding.csv").read_text().replace("9681", "-1"), encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 1
     assert "3 error(s):" in result.stderr
-    for fragment in ("funding.csv:line 3: amount_eur", "participants.csv:line 4: entry_date: 2012-13-01",
-                     "participants.csv:line 7: rsa: peut-etre"):
+    for fragment in (
+        "funding.csv:line 3: amount_eur",
+        "participants.csv:line 4: entry_date: 2012-13-01",
+        "participants.csv:line 7: rsa: peut-etre",
+    ):
         assert fragment in result.stderr
 
 
@@ -104,7 +111,9 @@ def test_screen_is_capped_and_full_list_goes_to_csv(tmp_path):
     bad_rows = [f"Q{i:03d},S01,ACI,2012-01-01,,,X,1980,oui,,," for i in range(30)]
     (data / "participants.csv").write_text("\n".join(rows + bad_rows) + "\n", encoding="utf-8")
     out = tmp_path / "problems.csv"
-    result = CliRunner().invoke(cli, ["validate", "--data", str(data), "--max-shown", "5", "--problems-csv", str(out)])
+    result = CliRunner().invoke(
+        cli, ["validate", "--data", str(data), "--max-shown", "5", "--problems-csv", str(out)]
+    )
     assert result.exit_code == 1
     assert "30 error(s):" in result.stderr
     assert "… 25 more not shown" in result.stderr

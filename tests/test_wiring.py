@@ -12,11 +12,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
@@ -35,12 +30,6 @@ NOTEBOOKS = ROOT / "notebooks"
 @pytest.fixture(scope="module")
 def sample():
     return load_dataset(SAMPLE)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def plain(text: str) -> str:
@@ -139,7 +128,10 @@ def test_dont_rsa_subset_is_masked_in_the_public_edition_only():
     assert comite.at["Emploi durable", "dont RSA"] == "5"
     assert comite.map(lambda v: v in ("s", "< 5")).to_numpy().sum() == 0
     # a difference of min_cell or more is no secret
-    assert publics.exits_table(_exits(12, 5), min_cell=5, diffusion="public").at["Emploi durable", "dont RSA"] == "5"
+    assert (
+        publics.exits_table(_exits(12, 5), min_cell=5, diffusion="public").at["Emploi durable", "dont RSA"]
+        == "5"
+    )
 
 
 def test_suppression_notes_and_legends_only_in_the_public_edition():
@@ -186,7 +178,9 @@ def test_bilan_pools_the_exits_of_the_period(sample):
     by_year = r.structure_years(sample, "S03", list(range(2009, 2014)))
     s03 = pooled.loc["Association Tremplin Gapençais"]
     assert s03["exits_examined"] == by_year["exits_examined"].sum()
-    assert s03["durable_rate"] == pytest.approx(by_year["exits_emploi_durable"].sum() / by_year["exits_examined"].sum())
+    assert s03["durable_rate"] == pytest.approx(
+        by_year["exits_emploi_durable"].sum() / by_year["exits_examined"].sum()
+    )
     section = funnel.bilan(sample, first_year=2009, last_year=2013, min_cell=5)
     assert len(section.charts.parts) == 2
     assert "Sorties cumulées de 2009 à 2013" in plain(section.lead.html)
@@ -221,21 +215,37 @@ def test_notebooks_pass_the_edition_and_show_funnels_and_commentary(name):
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     calls = [c for c in code if "min_cell=min_cell" in c]
     assert len(calls) >= 10
-    assert all("diffusion=diffusion" in c for c in calls), [c for c in calls if "diffusion=diffusion" not in c]
+    assert all("diffusion=diffusion" in c for c in calls), [
+        c for c in calls if "diffusion=diffusion" not in c
+    ]
     assert sum(c.startswith("funnel.") for c in code) == 1
     assert sum(c.startswith("commentary.commentary(data_dir") for c in code) == 1
 
 
 @pytest.mark.parametrize(
     "diffusion, banner",
-    [("comite", "Diffusion restreinte — document de travail du comité de pilotage"), ("public", "Diffusion publique")],
+    [
+        ("comite", "Diffusion restreinte — document de travail du comité de pilotage"),
+        ("public", "Diffusion publique"),
+    ],
 )
 def test_portal_carries_the_banner_of_its_edition(tmp_path, diffusion, banner):
     manifest = Manifest(tmp_path / "m.json")
     other = "public" if diffusion == "comite" else "comite"
-    manifest.record("2012/departement.html", {"type": "report", "kind": "departement", "year": 2012,
-                                              "name": "Rapport départemental", "status": "ok", "diffusion": other})
-    page = portal_html(tmp_path, manifest, {}, fingerprint="abc", generated=datetime(2026, 1, 1), diffusion=diffusion)
+    manifest.record(
+        "2012/departement.html",
+        {
+            "type": "report",
+            "kind": "departement",
+            "year": 2012,
+            "name": "Rapport départemental",
+            "status": "ok",
+            "diffusion": other,
+        },
+    )
+    page = portal_html(
+        tmp_path, manifest, {}, fingerprint="abc", generated=datetime(2026, 1, 1), diffusion=diffusion
+    )
     assert f'class="iae-diffusion iae-diffusion-{diffusion}"' in page
     assert re.search(rf">{re.escape(banner)}</div>", page)
     other_banner = "Diffusion publique" if diffusion == "comite" else "Diffusion restreinte"

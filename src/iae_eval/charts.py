@@ -303,11 +303,20 @@ def distribution(
     if len(numbers):
         ax.hist(numbers, bins=bins, range=span, color=PALETTE[0], edgecolor="white", linewidth=0.6)
         median = float(np.median(numbers))
-        ax.axvline(median, color=PALETTE[1], linestyle="--", linewidth=1.5,
-                   label=f"Médiane : {value_formatter(value_kind)(median)}")
+        ax.axvline(
+            median,
+            color=PALETTE[1],
+            linestyle="--",
+            linewidth=1.5,
+            label=f"Médiane : {value_formatter(value_kind)(median)}",
+        )
     if target is not None:
-        ax.axvline(target, color=TARGET_COLOUR, linewidth=1.5,
-                   label=target_label or f"Objectif : {value_formatter(value_kind)(target)}")
+        ax.axvline(
+            target,
+            color=TARGET_COLOUR,
+            linewidth=1.5,
+            label=target_label or f"Objectif : {value_formatter(value_kind)(target)}",
+        )
     if span is not None:
         ax.set_xlim(*span)
     ax.xaxis.set_major_formatter(_tick_formatter(value_kind))

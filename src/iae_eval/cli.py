@@ -107,8 +107,8 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
 @rules_option
 def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None:
     """Compute the indicators of DATA_CONTRACT §5 for one year and one scope."""
-    from iae_eval.indicators import compute as ind
     from iae_eval.data.validate import load_or_exit
+    from iae_eval.indicators import compute as ind
 
     dataset = load_or_exit(data_dir, rules=rules)
     frame = ind.compute_indicators(dataset, year, by=by)
@@ -132,7 +132,9 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
-@click.option("--wait", is_flag=True, help="If another run is writing into --out, wait for it instead of stopping.")
+@click.option(
+    "--wait", is_flag=True, help="If another run is writing into --out, wait for it instead of stopping."
+)
 @click.option(
     "--scheduler",
     metavar="ADDRESS|local",
@@ -211,7 +213,9 @@ def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
     default=None,
     help="The département's name for the report titles (default: 'Département CODE').",
 )
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write.")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write."
+)
 @click.option(
     "--salt-file",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -47,10 +47,10 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 def problem_lines(frame: pd.DataFrame) -> list[str]:
     """Each row of a problem table as one ``FILE:line N: column: value: problem`` line."""
     return [
-        format_problem(
-            f, None if pd.isna(n) else int(n), c, v, p
+        format_problem(f, None if pd.isna(n) else int(n), c, v, p)
+        for f, n, c, v, p in zip(
+            frame["file"], frame["line"], frame["column"], frame["value"], frame["problem"]
         )
-        for f, n, c, v, p in zip(frame["file"], frame["line"], frame["column"], frame["value"], frame["problem"])
     ]
 
 

@@ -62,9 +62,7 @@ class DaskPool:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise SchedulerError(
-                "--scheduler needs Dask distributed: pip install 'iae-eval[dask]'"
-            ) from None
+            raise SchedulerError("--scheduler needs Dask distributed: pip install 'iae-eval[dask]'") from None
         self._cluster = None
         try:
             if address == "local":

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iae_eval import __version__, editions
-from iae_eval.fmt import percent
 from iae_eval.data.reference import DEFAULT_MIN_CELL, DURABLE_TARGET, DYNAMIC_TARGET
+from iae_eval.fmt import percent
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "iae_report"
@@ -126,8 +126,7 @@ def methodology_html(
         "(intervalle de Wilson) ; un taux calculé sur moins de 20 sorties examinées est marqué « effectif "
         "faible ».</p>"
         + edition_html(diffusion, min_cell)
-        +
-        f"<p>Rapport produit par iae-eval {html.escape(__version__)} le "
+        + f"<p>Rapport produit par iae-eval {html.escape(__version__)} le "
         f"{html.escape(generated)}.</p>"
     )
 
@@ -163,7 +162,8 @@ def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, str | No
             continue  # the page header shows it
         if cell.cell_type == "code":
             cell.outputs = [
-                o for o in cell.get("outputs", [])
+                o
+                for o in cell.get("outputs", [])
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
         elif cell.cell_type == "markdown" and title is None:
@@ -273,7 +273,12 @@ def report_html(
         "page_title": f"{title} — {kicker}" if kicker and kicker.lower() not in title.lower() else title,
         "title": title,
         "kicker": kicker,
-        "meta": [*meta, ("Édition", editions.edition(diffusion).banner), ("Généré le", when), ("Données", short)],
+        "meta": [
+            *meta,
+            ("Édition", editions.edition(diffusion).banner),
+            ("Généré le", when),
+            ("Données", short),
+        ],
         "banner": editions.banner(diffusion).html,
         "css": stylesheet(),
         "footer": methodology_html(fingerprint=short, generated=when, min_cell=min_cell, diffusion=diffusion),

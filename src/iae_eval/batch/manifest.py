@@ -33,7 +33,11 @@ def kit_digest() -> str:
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".j2", ".css", ".json"} and "__pycache__" not in path.parts:
+        if (
+            path.is_file()
+            and path.suffix in {".py", ".j2", ".css", ".json"}
+            and "__pycache__" not in path.parts
+        ):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -73,8 +77,10 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return cls.rebuild(out_dir, f"{path} is not a manifest of this version of the kit")
         entries, years = data.get("entries", {}), data.get("years", {})
-        if not isinstance(entries, dict) or not isinstance(years, dict) or not all(
-            isinstance(e, dict) for e in entries.values()
+        if (
+            not isinstance(entries, dict)
+            or not isinstance(years, dict)
+            or not all(isinstance(e, dict) for e in entries.values())
         ):
             return cls.rebuild(out_dir, f"{path} is damaged")
         return cls(path, dict(entries), dict(years))
@@ -89,25 +95,51 @@ class Manifest:
         for html in out_dir.glob("*/departement.html"):
             year = html.parent.name
             if year.isdigit():
-                found.append((f"{year}/departement.html", {
-                    "kind": "departement", "year": int(year), "label": f"{year} · {KIND_LABELS['departement']}",
-                    "name": KIND_LABELS["departement"], "notebook": f"{year}/notebooks/departement.ipynb"}))
+                found.append(
+                    (
+                        f"{year}/departement.html",
+                        {
+                            "kind": "departement",
+                            "year": int(year),
+                            "label": f"{year} · {KIND_LABELS['departement']}",
+                            "name": KIND_LABELS["departement"],
+                            "notebook": f"{year}/notebooks/departement.ipynb",
+                        },
+                    )
+                )
         for html in out_dir.glob("*/structures/*.html"):
             year = html.parent.parent.name
             if year.isdigit():
-                found.append((f"{year}/structures/{html.name}", {
-                    "kind": "structure", "year": int(year), "structure_id": html.stem,
-                    "label": f"{year} · {html.stem}", "name": html.stem,
-                    "notebook": f"{year}/notebooks/structure-{html.stem}.ipynb"}))
+                found.append(
+                    (
+                        f"{year}/structures/{html.name}",
+                        {
+                            "kind": "structure",
+                            "year": int(year),
+                            "structure_id": html.stem,
+                            "label": f"{year} · {html.stem}",
+                            "name": html.stem,
+                            "notebook": f"{year}/notebooks/structure-{html.stem}.ipynb",
+                        },
+                    )
+                )
         for html in out_dir.glob("bilan-*.html"):
             match = re.fullmatch(r"bilan-(\d{4})-(\d{4})\.html", html.name)
             if match:
                 first, last = (int(y) for y in match.groups())
-                found.append((html.name, {
-                    "kind": "bilan", "first_year": first, "last_year": last,
-                    "label": f"{first}-{last} · {KIND_LABELS['bilan']}",
-                    "name": f"{KIND_LABELS['bilan']} {first}-{last}",
-                    "notebook": f"notebooks/bilan-{first}-{last}.ipynb"}))
+                found.append(
+                    (
+                        html.name,
+                        {
+                            "kind": "bilan",
+                            "first_year": first,
+                            "last_year": last,
+                            "label": f"{first}-{last} · {KIND_LABELS['bilan']}",
+                            "name": f"{KIND_LABELS['bilan']} {first}-{last}",
+                            "notebook": f"notebooks/bilan-{first}-{last}.ipynb",
+                        },
+                    )
+                )
         for key, entry in found:
             manifest.record(key, {"type": "report", "hash": None, "status": "ok", **entry})
         manifest.warning = (

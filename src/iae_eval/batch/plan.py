@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iae_eval.data.dataset import Dataset
-from iae_eval.errors import IaeEvalError
-from iae_eval.indicators.pathways import structures_active
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.editions import DEFAULT_DIFFUSION
+from iae_eval.errors import IaeEvalError
+from iae_eval.indicators.pathways import structures_active
 
 #: The notebook of each kind of report, in the notebooks folder.
 NOTEBOOK_FILES: dict[str, str] = {
@@ -170,8 +170,7 @@ def plan_reports(
     unknown = [s for s in wanted if s not in names]
     if unknown:
         problems.append(
-            f"--structure: unknown structure {', '.join(unknown)} "
-            f"(known ids: {_listing(sorted(names))})"
+            f"--structure: unknown structure {', '.join(unknown)} (known ids: {_listing(sorted(names))})"
         )
     valid_years = [y for y in years if y in covered]
     active = {y: structures_active(dataset.participants, y) for y in valid_years}
@@ -200,7 +199,12 @@ def plan_reports(
     if problems:
         raise PlanError(problems)
 
-    settings = {"data_dir": str(data_dir.resolve()), "min_cell": min_cell, "rules": rules, "diffusion": diffusion}
+    settings = {
+        "data_dir": str(data_dir.resolve()),
+        "min_cell": min_cell,
+        "rules": rules,
+        "diffusion": diffusion,
+    }
 
     def parameters(kind: str, **about: object) -> tuple[tuple[str, object], ...]:
         """The values the batch sets, in the notebook's order (its other parameters keep

@@ -193,8 +193,11 @@ class LocalPool:
         if w.job is not None and not w.process.is_alive():
             job, w.job = w.job, None
             self._retire(w)
-            yield Done(job, None, f"the worker process died ({_exit_reason(w.process.exitcode)}) "
-                                  "while building this report")
+            yield Done(
+                job,
+                None,
+                f"the worker process died ({_exit_reason(w.process.exitcode)}) while building this report",
+            )
 
     def close(self) -> None:
         """End of the batch: let the workers shut their kernels down, then make sure."""

@@ -19,8 +19,8 @@ from pathlib import Path
 from iae_eval import __version__, atomic, editions, fmt
 from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
 from iae_eval.batch.manifest import Manifest
-from iae_eval.indicators.exports import FILE_NAMES
 from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.indicators.exports import FILE_NAMES
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ok": ("à jour", "iae-status-ok"),
@@ -58,7 +58,7 @@ def _report_row(out_dir: Path, key: str, entry: dict, run_status: dict[str, str]
         name_html = _e(name)
     if entry.get("status") == "failed":
         link = _link(out_dir, entry.get("notebook"), "notebook exécuté")
-        detail = f'<br><small>{_e(entry.get("error", ""))}</small>' if entry.get("error") else ""
+        detail = f"<br><small>{_e(entry.get('error', ''))}</small>" if entry.get("error") else ""
         target = f"{link}{detail}"
     else:
         target = _link(out_dir, key, "ouvrir le rapport")
@@ -108,7 +108,7 @@ def portal_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="iae-eval {_e(__version__)}">\n'
         "<title>Évaluation de l'insertion par l'activité économique — rapports</title>\n"
-        f"<style>\n{stylesheet()}\n</style>\n</head>\n<body class=\"iae-portal\">\n",
+        f'<style>\n{stylesheet()}\n</style>\n</head>\n<body class="iae-portal">\n',
         editions.banner(chosen).html + "\n",
         '<header class="iae-header"><p class="iae-kicker">Portail des rapports</p>'
         "<h1 class=\"iae-title\">Évaluation de l'insertion par l'activité économique</h1>"
@@ -155,12 +155,15 @@ def portal_html(
             continue
         parts.append(
             '<table class="iae-table"><thead><tr><th>Rapport</th><th>Statut</th><th>Lien</th></tr>'
-            "</thead><tbody>" + "".join(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in rows)
+            "</thead><tbody>"
+            + "".join(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in rows)
             + "</tbody></table>\n"
         )
     if bilans:
-        parts.append('<h2 id="bilan">Bilan pluriannuel</h2>\n<table class="iae-table"><thead><tr>'
-                     "<th>Rapport</th><th>Statut</th><th>Lien</th></tr></thead><tbody>")
+        parts.append(
+            '<h2 id="bilan">Bilan pluriannuel</h2>\n<table class="iae-table"><thead><tr>'
+            "<th>Rapport</th><th>Statut</th><th>Lien</th></tr></thead><tbody>"
+        )
         parts.extend(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in bilans)
         parts.append("</tbody></table>\n")
     parts.append(

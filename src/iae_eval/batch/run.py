@@ -34,12 +34,12 @@ import click
 
 from iae_eval import atomic
 from iae_eval.batch.lock import FolderLockedError, folder_lock
-from iae_eval.data.rules import DEFAULT_RULES
-from iae_eval.editions import DEFAULT_DIFFUSION
-from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, SchedulerError
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
 from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
 from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.data.rules import DEFAULT_RULES
+from iae_eval.editions import DEFAULT_DIFFUSION
+from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, SchedulerError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Exit code after Ctrl-C (128 + SIGINT, as a shell reports it).
@@ -74,7 +74,14 @@ def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str
         report.params["data_dir"], year=report.year, structure_id=report.structure_id
     )
     return input_hash(
-        "report", notebook_bytes, report.kind, report.parameters, report.html, fingerprint, commentary, kit_digest()
+        "report",
+        notebook_bytes,
+        report.kind,
+        report.parameters,
+        report.html,
+        fingerprint,
+        commentary,
+        kit_digest(),
     )
 
 
@@ -167,7 +174,12 @@ def _progress(total: int):
     from tqdm import tqdm
 
     return tqdm(
-        total=total, desc="Reports", unit="report", file=sys.stderr, disable=None, dynamic_ncols=True,
+        total=total,
+        desc="Reports",
+        unit="report",
+        file=sys.stderr,
+        disable=None,
+        dynamic_ncols=True,
         leave=False,
     )
 
@@ -234,7 +246,13 @@ def run_reports(
             pool.submit([Job(r, out_dir, fingerprint, generated) for r, _ in todo])
         # The tables are written here while the workers run the notebooks.
         problems += _write_tables(
-            dataset, years, out_dir, manifest, fingerprint=fingerprint, force=force, min_cell=min_cell,
+            dataset,
+            years,
+            out_dir,
+            manifest,
+            fingerprint=fingerprint,
+            force=force,
+            min_cell=min_cell,
             diffusion=diffusion,
         )
         manifest.save()
@@ -248,12 +266,18 @@ def run_reports(
                 if outcome is not None and outcome.status == "ok":
                     done_ok += 1
                     status[report.html] = "ok"
-                    entry.update(status="ok", title=outcome.title, built=generated.isoformat(timespec="seconds"),
-                                 seconds=round(outcome.seconds, 2))
+                    entry.update(
+                        status="ok",
+                        title=outcome.title,
+                        built=generated.isoformat(timespec="seconds"),
+                        seconds=round(outcome.seconds, 2),
+                    )
                 else:
                     failed += 1
                     status[report.html] = "failed"
-                    detail = outcome.failure.describe() if outcome is not None and outcome.failure else done.detail
+                    detail = (
+                        outcome.failure.describe() if outcome is not None and outcome.failure else done.detail
+                    )
                     entry.update(status="failed", error=detail)
                     problems.append(Problem(report.label, detail, report.executed))
                 manifest.record(report.html, entry)
@@ -273,15 +297,27 @@ def run_reports(
         atomic.remove_leftovers(out_dir)
     manifest.save()
     write_portal(
-        out_dir, manifest, status, fingerprint=fingerprint, generated=generated, min_cell=min_cell, diffusion=diffusion
+        out_dir,
+        manifest,
+        status,
+        fingerprint=fingerprint,
+        generated=generated,
+        min_cell=min_cell,
+        diffusion=diffusion,
     )
     if interrupted:
         raise Interrupted(status, problems)
     return status, problems, manifest
 
 
-def _summary(status: dict[str, str], problems: list[Problem], out_dir: Path, seconds: float,
-             *, planned: int | None = None) -> None:
+def _summary(
+    status: dict[str, str],
+    problems: list[Problem],
+    out_dir: Path,
+    seconds: float,
+    *,
+    planned: int | None = None,
+) -> None:
     built = sum(1 for s in status.values() if s == "ok")
     failed = sum(1 for s in status.values() if s == "failed")
     skipped = sum(1 for s in status.values() if s == "skipped")
@@ -334,7 +370,9 @@ def run_command(
         click.echo(f"Error: {exc}", err=True)
         return EXIT_USAGE
     except DataValidationError as exc:
-        echo_problems(exc.problems, max_shown=50, hint=" (run `iae-eval validate --problems-csv FILE` for all)")
+        echo_problems(
+            exc.problems, max_shown=50, hint=" (run `iae-eval validate --problems-csv FILE` for all)"
+        )
         click.echo(f"{exc.source}: INVALID — no report was built.", err=True)
         return EXIT_FAILED
     try:
@@ -357,19 +395,32 @@ def run_command(
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
     previous_int = signal.getsignal(signal.SIGINT)
     try:
-        with folder_lock(out_dir, wait=wait, on_wait=lambda holder: click.echo(
-                f"Waiting for the other iae-eval run ({holder}) to finish with {out_dir}…", err=True)):
+        with folder_lock(
+            out_dir,
+            wait=wait,
+            on_wait=lambda holder: click.echo(
+                f"Waiting for the other iae-eval run ({holder}) to finish with {out_dir}…", err=True
+            ),
+        ):
             status, problems, _ = run_reports(
-                dataset=dataset, reports=reports, out_dir=out_dir, jobs=jobs, force=force, min_cell=min_cell,
-                diffusion=diffusion, scheduler=scheduler,
+                dataset=dataset,
+                reports=reports,
+                out_dir=out_dir,
+                jobs=jobs,
+                force=force,
+                min_cell=min_cell,
+                diffusion=diffusion,
+                scheduler=scheduler,
             )
     except FolderLockedError as exc:
         click.echo(f"Error: {exc}.", err=True)
         return EXIT_FAILED
     except Interrupted as exc:
         _summary(exc.status, exc.problems, out_dir, time.monotonic() - started, planned=len(reports))
-        click.echo("Interrupted: the reports above are saved; run the same command again to build the rest.",
-                   err=True)
+        click.echo(
+            "Interrupted: the reports above are saved; run the same command again to build the rest.",
+            err=True,
+        )
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:  # before any worker started (waiting for the lock)
         click.echo("Interrupted: nothing was built.", err=True)

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from iae_eval.data.dataset import TABLES, Dataset, Table
+from iae_eval.data.reference import builtin_exit_reasons
+from iae_eval.data.rules import DEFAULT_RULES, get_profile, profile_for
 from iae_eval.errors import (
     DatasetNotFoundError,
     DataValidationError,
@@ -27,8 +29,6 @@ from iae_eval.errors import (
     problem_lines,
     problems_frame,
 )
-from iae_eval.data.reference import builtin_exit_reasons
-from iae_eval.data.rules import DEFAULT_RULES, get_profile, profile_for
 
 TRUE_WORDS = frozenset({"oui", "true", "1", "o", "yes", "vrai"})
 FALSE_WORDS = frozenset({"non", "false", "0", "n", "no", "faux"})
@@ -58,7 +58,9 @@ def resolve_data_dir(path: str | Path) -> Path:
         for parent in list(Path.cwd().parents)[:3]:
             if (parent / candidate).is_dir():
                 return (parent / candidate).resolve()
-    raise DatasetNotFoundError(f"dataset folder not found: {path} (give --data a folder of CSV files or of one .xlsx workbook)")
+    raise DatasetNotFoundError(
+        f"dataset folder not found: {path} (give --data a folder of CSV files or of one .xlsx workbook)"
+    )
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -149,8 +151,10 @@ def _read_workbook(path: Path, wanted: set[str], problems: list[Problem]) -> dic
                 records.append(cells)
                 lines.append(number)
             columns = ["" if h is None else str(h) for h in header]
-            frame = pd.DataFrame(records, columns=columns, index=lines, dtype=str) if records else pd.DataFrame(
-                columns=columns, dtype=str
+            frame = (
+                pd.DataFrame(records, columns=columns, index=lines, dtype=str)
+                if records
+                else pd.DataFrame(columns=columns, dtype=str)
             )
             tables[name] = RawTable(name, label, frame)
     finally:
@@ -223,7 +227,9 @@ def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[Problem], str]:
             tables[name] = raw
     if len(workbooks) > 1:
         names = ", ".join(p.name for p in workbooks)
-        problems.append(Problem(folder.name, None, "", "", f"several workbooks ({names}): keep one .xlsx per dataset"))
+        problems.append(
+            Problem(folder.name, None, "", "", f"several workbooks ({names}): keep one .xlsx per dataset")
+        )
     elif workbooks:
         digest.update(workbooks[0].name.encode() + b"\0" + workbooks[0].read_bytes())
         missing = set(TABLES) - set(tables)
@@ -231,7 +237,13 @@ def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[Problem], str]:
     for name, table in TABLES.items():
         if table.required and name not in tables and not any(p.file.startswith(name) for p in problems):
             problems.append(
-                Problem(f"{name}.csv", None, "", "", f"missing required table (a {name}.csv file or a '{name}' sheet)")
+                Problem(
+                    f"{name}.csv",
+                    None,
+                    "",
+                    "",
+                    f"missing required table (a {name}.csv file or a '{name}' sheet)",
+                )
             )
     return tables, problems, digest.hexdigest()
 
@@ -260,7 +272,11 @@ def _normalise_header(raw: RawTable, spec: Table, problems: list[Problem]) -> tu
             problems.append(Problem(raw.label, 1, name, name, "duplicate column"))
         elif name == "":
             if (frame.iloc[:, position] != "").any():
-                problems.append(Problem(raw.label, 1, f"column {position + 1}", "", "column without a header name", "warning"))
+                problems.append(
+                    Problem(
+                        raw.label, 1, f"column {position + 1}", "", "column without a header name", "warning"
+                    )
+                )
         elif name not in spec.column_names:
             problems.append(Problem(raw.label, 1, name, name, "unknown column, ignored", "warning"))
         else:
@@ -280,7 +296,9 @@ def _bad(label: str, column: str, mask: pd.Series, values: pd.Series, message: s
     return [Problem(label, int(line), column, str(value), message) for line, value in bad.items()]
 
 
-def _parse_column(label: str, column, values: pd.Series, problems: list[Problem], *, absent: bool) -> pd.Series:
+def _parse_column(
+    label: str, column, values: pd.Series, problems: list[Problem], *, absent: bool
+) -> pd.Series:
     empty = values == ""
     if column.required and not absent:
         problems.extend(_bad(label, column.name, empty, values, "required value missing"))
@@ -311,7 +329,11 @@ def _parse_column(label: str, column, values: pd.Series, problems: list[Problem]
             fractional = numbers.notna() & (numbers != np.floor(numbers))
             problems.extend(_bad(label, column.name, invalid | fractional, values, "not a whole number"))
             numbers = numbers.where(~fractional)
-            return numbers.astype("int64") if column.required and not numbers.isna().any() else numbers.astype("Int64")
+            return (
+                numbers.astype("int64")
+                if column.required and not numbers.isna().any()
+                else numbers.astype("Int64")
+            )
         problems.extend(_bad(label, column.name, invalid, values, "not a number"))
         return numbers.astype("float64")
     if kind == "bool":
@@ -334,7 +356,10 @@ def parse_table(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
     spec = TABLES[raw.name]
     frame, absent = _normalise_header(raw, spec, problems)
     return pd.DataFrame(
-        {c.name: _parse_column(raw.label, c, frame[c.name], problems, absent=c.name in absent) for c in spec.columns},
+        {
+            c.name: _parse_column(raw.label, c, frame[c.name], problems, absent=c.name in absent)
+            for c in spec.columns
+        },
         index=frame.index,
     )
 

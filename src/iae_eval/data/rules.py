@@ -46,9 +46,7 @@ class StayRule:
         if self.months is not None:
             parts.append(f"au moins {fmt.integer(self.months)} mois entre l'entrée et la sortie")
         if self.more_than_days is not None:
-            parts.append(
-                f"plus de {fmt.number(self.more_than_days, 1)} jours entre l'entrée et la sortie"
-            )
+            parts.append(f"plus de {fmt.number(self.more_than_days, 1)} jours entre l'entrée et la sortie")
         if self.pathway_hours is not None:
             parts.append(f"au moins {fmt.integer(self.pathway_hours)} heures travaillées")
         if self.exit_year_hours is not None:
@@ -131,7 +129,9 @@ def get_profile(rules: str | RulesProfile | None = None) -> RulesProfile:
     return PROFILES[name]
 
 
-def profile_for(rules: str | RulesProfile | None, *, has_yearly_hours: bool, source: str = "") -> RulesProfile:
+def profile_for(
+    rules: str | RulesProfile | None, *, has_yearly_hours: bool, source: str = ""
+) -> RulesProfile:
     """The profile ``rules`` (see :func:`get_profile`) for a dataset; :class:`RulesError` when
     it needs the hours worked per year and the dataset has none."""
     profile = get_profile(rules)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from iae_eval.atomic import TEMP_PREFIX
+
 from .dataset import TABLES
 from .reference import (
     ACTIONS,

@@ -10,8 +10,8 @@ import pandera.pandas as pa
 
 from iae_eval.data import reference as ref
 from iae_eval.data.rules import DEFAULT_RULES, get_profile
-from iae_eval.errors import Problem
 from iae_eval.data.siret import luhn_valid
+from iae_eval.errors import Problem
 
 MIN_AGE, MAX_AGE = 16, 80
 SEMESTER_PATTERN = r"^\d{4}S[12]$"
@@ -71,7 +71,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "action_plan": _schema(
         {
             "action_id": [_one_of(tuple(ref.ACTIONS), "action")],
-            "semester": [pa.Check.str_matches(SEMESTER_PATTERN, error="not a semester (use 2011S1 or 2011S2)")],
+            "semester": [
+                pa.Check.str_matches(SEMESTER_PATTERN, error="not a semester (use 2011S1 or 2011S2)")
+            ],
             "status": [_one_of(tuple(ref.ACTION_STATUSES), "status")],
         }
     ),
@@ -128,8 +130,13 @@ def _duplicates(name: str, label: str, frame: pd.DataFrame) -> list[Problem]:
         for line, row in keyed[duplicated].iterrows():
             original = first_line.loc[tuple(row) if len(keys) > 1 else row.iloc[0]]
             problems.append(
-                Problem(label, int(line), keys[-1] if len(keys) > 1 else keys[0], _text(row.iloc[-1]),
-                        f"duplicate ({what}) of line {int(original)}")
+                Problem(
+                    label,
+                    int(line),
+                    keys[-1] if len(keys) > 1 else keys[0],
+                    _text(row.iloc[-1]),
+                    f"duplicate ({what}) of line {int(original)}",
+                )
             )
     return problems
 
@@ -157,37 +164,68 @@ def _check_structures(label: str, s: pd.DataFrame) -> list[Problem]:
 def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set[int]) -> list[Problem]:
     problems = []
     known = p["structure_id"].isin(s["structure_id"])
-    problems += _rows(label, p, p["structure_id"].notna() & ~known, "structure_id", "unknown structure (not in structures)")
+    problems += _rows(
+        label, p, p["structure_id"].notna() & ~known, "structure_id", "unknown structure (not in structures)"
+    )
     held = s[["structure_id", "kinds"]].explode("kinds").dropna()
     pairs = pd.MultiIndex.from_frame(held)
     has_kind = pd.MultiIndex.from_frame(p[["structure_id", "kind"]].astype(object)).isin(pairs)
     holds = s.set_index("structure_id")["kinds"].map("|".join)
     problems += _rows(
-        label, p, known & p["kind"].isin(ref.KINDS) & ~has_kind, "kind",
-        lambda r: f"kind not held by structure {r['structure_id']} (it holds {holds.get(r['structure_id'], '')})",
+        label,
+        p,
+        known & p["kind"].isin(ref.KINDS) & ~has_kind,
+        "kind",
+        lambda r: (
+            f"kind not held by structure {r['structure_id']} (it holds {holds.get(r['structure_id'], '')})"
+        ),
     )
     entry, exit_ = p["entry_date"], p["exit_date"]
-    problems += _rows(label, p, exit_ < entry, "exit_date",
-                      lambda r: f"exit before entry ({_text(r['entry_date'])})")
-    problems += _rows(label, p, exit_.notna() & p["exit_reason"].isna(), "exit_reason", "exit without exit_reason")
-    problems += _rows(label, p, exit_.isna() & p["exit_reason"].notna(), "exit_reason",
-                      "exit_reason without exit_date")
-    problems += _rows(label, p, p["exit_reason"].notna() & ~p["exit_reason"].isin(codes), "exit_reason",
-                      "unknown exit reason (not in the exit nomenclature)")
+    problems += _rows(
+        label, p, exit_ < entry, "exit_date", lambda r: f"exit before entry ({_text(r['entry_date'])})"
+    )
+    problems += _rows(
+        label, p, exit_.notna() & p["exit_reason"].isna(), "exit_reason", "exit without exit_reason"
+    )
+    problems += _rows(
+        label, p, exit_.isna() & p["exit_reason"].notna(), "exit_reason", "exit_reason without exit_date"
+    )
+    problems += _rows(
+        label,
+        p,
+        p["exit_reason"].notna() & ~p["exit_reason"].isin(codes),
+        "exit_reason",
+        "unknown exit reason (not in the exit nomenclature)",
+    )
     age = entry.dt.year - p["birth_year"]
-    problems += _rows(label, p, (age < MIN_AGE) | (age > MAX_AGE), "birth_year",
-                      lambda r: f"age at entry {int(r['entry_date'].year - r['birth_year'])} outside {MIN_AGE}-{MAX_AGE}")
+    problems += _rows(
+        label,
+        p,
+        (age < MIN_AGE) | (age > MAX_AGE),
+        "birth_year",
+        lambda r: f"age at entry {int(r['entry_date'].year - r['birth_year'])} outside {MIN_AGE}-{MAX_AGE}",
+    )
     hours_kinds = get_profile(DEFAULT_RULES).pathway_hours_kinds
     needs_hours = p["kind"].isin(hours_kinds) & exit_.notna() & p["hours_worked"].isna()
-    problems += _rows(label, p, needs_hours, "hours_worked",
-                      lambda r: f"hours_worked required for an {r['kind']} pathway with an exit")
+    problems += _rows(
+        label,
+        p,
+        needs_hours,
+        "hours_worked",
+        lambda r: f"hours_worked required for an {r['kind']} pathway with an exit",
+    )
     return problems
 
 
 def _check_references(label: str, frame: pd.DataFrame, s: pd.DataFrame) -> list[Problem]:
     ids = frame["structure_id"]
-    return _rows(label, frame, ids.notna() & ~ids.isin(s["structure_id"]), "structure_id",
-                 "unknown structure (not in structures)")
+    return _rows(
+        label,
+        frame,
+        ids.notna() & ~ids.isin(s["structure_id"]),
+        "structure_id",
+        "unknown structure (not in structures)",
+    )
 
 
 def _check_contracts(label: str, c: pd.DataFrame) -> list[Problem]:
@@ -204,10 +242,17 @@ def _check_departement(label: str, d: pd.DataFrame) -> list[Problem]:
 
 def _check_yearly_hours(label: str, h: pd.DataFrame, p: pd.DataFrame) -> list[Problem]:
     keys = ["person_id", "structure_id", "entry_date"]
-    known = pd.MultiIndex.from_frame(h[keys].astype(object)).isin(pd.MultiIndex.from_frame(p[keys].astype(object)))
+    known = pd.MultiIndex.from_frame(h[keys].astype(object)).isin(
+        pd.MultiIndex.from_frame(p[keys].astype(object))
+    )
     complete = h[keys].notna().all(axis=1)
-    return _rows(label, h, complete & ~known, "entry_date",
-                 "no pathway with this person_id, structure_id and entry_date in participants")
+    return _rows(
+        label,
+        h,
+        complete & ~known,
+        "entry_date",
+        "no pathway with this person_id, structure_id and entry_date in participants",
+    )
 
 
 def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
@@ -219,15 +264,19 @@ def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> lis
     s = tables["structures"]
     problems += _check_structures(labels["structures"], s)
     reasons = tables.get("exit_reasons")
-    codes = set(reasons["code"].dropna().astype(int)) if reasons is not None else set(
-        ref.builtin_exit_reasons()["code"]
+    codes = (
+        set(reasons["code"].dropna().astype(int))
+        if reasons is not None
+        else set(ref.builtin_exit_reasons()["code"])
     )
     problems += _check_participants(labels["participants"], tables["participants"], s, codes)
     for name in ("contracts", "operations", "funding", "sd_assessment", "yearly_hours"):
         if name in tables:
             problems += _check_references(labels[name], tables[name], s)
     if "yearly_hours" in tables:
-        problems += _check_yearly_hours(labels["yearly_hours"], tables["yearly_hours"], tables["participants"])
+        problems += _check_yearly_hours(
+            labels["yearly_hours"], tables["yearly_hours"], tables["participants"]
+        )
     if "contracts" in tables:
         problems += _check_contracts(labels["contracts"], tables["contracts"])
     if "departement" in tables:

@@ -15,9 +15,9 @@ import pandas as pd
 from iae_eval.atomic import write_text
 from iae_eval.cells import csv_cell
 from iae_eval.data.dataset import Dataset
+from iae_eval.data.load import inspect_dataset, load_dataset, resolve_data_dir
 from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, problem_lines
-from iae_eval.data.load import inspect_dataset, load_dataset, resolve_data_dir
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -51,10 +51,14 @@ def run_validate_command(data_dir: Path, *, max_shown: int = 50, problems_csv: P
         click.echo(f"Error: {exc}", err=True)
         return EXIT_USAGE
     if problems_csv is not None and problems_csv.resolve().parent == folder:
-        click.echo("Error: --problems-csv must be outside the dataset folder (inputs are never modified)", err=True)
+        click.echo(
+            "Error: --problems-csv must be outside the dataset folder (inputs are never modified)", err=True
+        )
         return EXIT_USAGE
     dataset, problems = inspect_dataset(folder)
-    hint = f" (full list in {problems_csv})" if problems_csv else " (use --problems-csv FILE for the full list)"
+    hint = (
+        f" (full list in {problems_csv})" if problems_csv else " (use --problems-csv FILE for the full list)"
+    )
     echo_problems(problems, max_shown=max_shown, hint=hint)
     if problems_csv is not None:
         write_problems_csv(problems, problems_csv)
@@ -87,6 +91,10 @@ def load_or_exit(data_dir: Path | str, *, rules: str = DEFAULT_RULES) -> Dataset
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except DataValidationError as exc:
-        echo_problems(exc.problems, max_shown=50, hint=" (run `iae-eval validate --problems-csv FILE` for all)")
-        click.echo(f"{exc.source}: INVALID — run `iae-eval validate --data {data_dir}` for details.", err=True)
+        echo_problems(
+            exc.problems, max_shown=50, hint=" (run `iae-eval validate --problems-csv FILE` for all)"
+        )
+        click.echo(
+            f"{exc.source}: INVALID — run `iae-eval validate --data {data_dir}` for details.", err=True
+        )
         sys.exit(EXIT_INVALID)

@@ -105,9 +105,7 @@ _EXIT_DEFINITIONS = {
 }
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator(
-        "participants", "Personnes en parcours", Kind.PEOPLE, "people with a pathway active in Y"
-    ),
+    Indicator("participants", "Personnes en parcours", Kind.PEOPLE, "people with a pathway active in Y"),
     Indicator(
         "rsa_participants",
         "Allocataires du RSA en parcours (indicateur 1)",
@@ -212,7 +210,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "insertion hours done under the contracts of Y that have a clause",
     ),
     Indicator(
-        "operations", "Opérations avec les structures (indicateur 3b)", Kind.COUNT, "**indicator 3b**: operations of Y"
+        "operations",
+        "Opérations avec les structures (indicateur 3b)",
+        Kind.COUNT,
+        "**indicator 3b**: operations of Y",
     ),
     Indicator("funding_total", "Financements", Kind.MONEY, "funding of Y, in euros"),
     Indicator(
@@ -256,7 +257,14 @@ LABELS: dict[str, str] = {i.key: i.label for i in INDICATORS}
 #: The objective of each rate that has one.
 TARGETS: dict[str, float] = {i.key: i.target for i in INDICATORS if i.target is not None}
 #: The publics shown in the "Publics" sections, in this order.
-PUBLIC_KEYS: tuple[str, ...] = ("rsa_participants", "deld", "youth_under_26", "seniors_50_plus", "rqth", "women")
+PUBLIC_KEYS: tuple[str, ...] = (
+    "rsa_participants",
+    "deld",
+    "youth_under_26",
+    "seniors_50_plus",
+    "rqth",
+    "women",
+)
 
 
 def label(key: str) -> str:

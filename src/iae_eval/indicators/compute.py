@@ -44,7 +44,6 @@ from iae_eval.indicators.catalogue import (
     COUNT_KEYS,
     DURABLE_CATEGORY,
     INDICATOR_KEYS,
-    PEOPLE_COUNT_KEYS,
     RATE_KEYS,
 )
 from iae_eval.indicators.pathways import active_mask
@@ -154,7 +153,9 @@ def _passes(
 _PATHWAY_KEY = ("person_id", "structure_id", "entry_date")
 
 
-def hours_in_years(yearly_hours: pd.DataFrame | None, pathways: pd.DataFrame, years: np.ndarray) -> np.ndarray:
+def hours_in_years(
+    yearly_hours: pd.DataFrame | None, pathways: pd.DataFrame, years: np.ndarray
+) -> np.ndarray:
     """Hours worked by each pathway in ``years[i]`` (its row of ``yearly_hours``; 0 when the
     table has no row for that pathway and year; NaN for every row when the table is None)."""
     if yearly_hours is None:
@@ -472,8 +473,14 @@ def compute_indicators(
         has_yearly_hours=dataset.yearly_hours is not None,
         source=dataset.source,
     )
-    key = ("indicators", year, by, profile.name, repr(sorted(profile.minimum_stay.items())),
-           profile.participant_min_hours)
+    key = (
+        "indicators",
+        year,
+        by,
+        profile.name,
+        repr(sorted(profile.minimum_stay.items())),
+        profile.participant_min_hours,
+    )
     if key not in dataset.memo:
         dataset.memo[key] = _compute(dataset, year, by, profile)
     return dataset.memo[key].copy(deep=False)
@@ -500,7 +507,11 @@ def _compute(dataset: Dataset, year: int, by: str, profile: RulesProfile) -> pd.
 
 
 def compute_trends(
-    dataset: Dataset, years: Iterable[int], by: str = "departement", *, rules: str | RulesProfile | None = None
+    dataset: Dataset,
+    years: Iterable[int],
+    by: str = "departement",
+    *,
+    rules: str | RulesProfile | None = None,
 ) -> pd.DataFrame:
     """:func:`compute_indicators` for several years, stacked: columns ``year``, ``key``, then
     :data:`INDICATOR_KEYS`; one row per (year, key), years in the order given."""
@@ -525,9 +536,7 @@ def _python_values(series: pd.Series, *, integer: bool) -> list:
 def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
     """The json objects of DATA_CONTRACT §6: ``year``, ``scope``, ``key`` (None for the
     département), then every key of §5 — counts as int, others as float, None when null."""
-    columns = {
-        name: _python_values(frame[name], integer=name in COUNT_KEYS) for name in INDICATOR_KEYS
-    }
+    columns = {name: _python_values(frame[name], integer=name in COUNT_KEYS) for name in INDICATOR_KEYS}
     keys = [None if scope == "departement" or pd.isna(k) else str(k) for k in frame.index]
     records = []
     for position, key in enumerate(keys):

@@ -29,12 +29,12 @@ import pandas as pd
 from iae_eval import atomic
 from iae_eval.cells import csv_cell, store_as_text
 from iae_eval.data.dataset import Dataset
-from iae_eval.fmt import is_missing
 from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
 from iae_eval.editions import DEFAULT_DIFFUSION, edition
+from iae_eval.fmt import is_missing
 from iae_eval.indicators import catalogue
-from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.catalogue import Kind
+from iae_eval.indicators.suppress import MASKED_TEXT
 
 #: The year's spreadsheets, written side by side in ``<out>/<year>/`` (the département report's folder).
 FILE_NAMES: tuple[str, ...] = ("indicators.xlsx", "indicators.csv")
@@ -72,8 +72,8 @@ def year_table(
     The columns keep the indicator keys (:func:`catalogue.header` gives the French headers);
     values are Python objects (int, float, ``< 5`` text, None).
     """
-    from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
     from iae_eval.editions import displayed
+    from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
 
     departement = dataset.departement_name or "Département"
     parts = []
@@ -83,15 +83,15 @@ def year_table(
             continue
         shown = displayed(frame, diffusion=diffusion, min_cell=min_cell)
         labels = _labels(dataset, scope)
-        keys = [None if k is None or (isinstance(k, float) and math.isnan(k)) else str(k) for k in shown.index]
+        keys = [
+            None if k is None or (isinstance(k, float) and math.isnan(k)) else str(k) for k in shown.index
+        ]
         lead = pd.DataFrame(
             {
                 "Année": year,
                 "Périmètre": scope_label,
                 "Code": ["" if k is None else k for k in keys],
-                "Libellé": [
-                    departement if scope == "departement" else labels.get(k, k or "") for k in keys
-                ],
+                "Libellé": [departement if scope == "departement" else labels.get(k, k or "") for k in keys],
             },
             index=shown.index,
         )
@@ -134,7 +134,9 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     return atomic.write_bytes(path, csv_text(table).encode("utf-8-sig"))
 
 
-def readme_lines(year: int, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION) -> list[str]:
+def readme_lines(
+    year: int, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION
+) -> list[str]:
     """The notes sheet of the workbook (French): the edition's banner, then how to read it."""
     chosen = edition(diffusion)
     signs = (
@@ -144,8 +146,10 @@ def readme_lines(year: int, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = D
             "(secret secondaire, ou différence entre un sous-ensemble et son total).",
         ]
         if chosen.suppresses
-        else ["Tous les effectifs et tous les taux sont affichés, petits effectifs compris : ce document "
-              "ne doit pas être diffusé au-delà du comité de pilotage."]
+        else [
+            "Tous les effectifs et tous les taux sont affichés, petits effectifs compris : ce document "
+            "ne doit pas être diffusé au-delà du comité de pilotage."
+        ]
     )
     return [
         chosen.banner,

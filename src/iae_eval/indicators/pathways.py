@@ -62,7 +62,9 @@ def structure_names(dataset: Dataset) -> dict[str, str]:
     in ``Dataset.memo``; each call returns its own copy)."""
     if "structure_names" not in dataset.memo:
         s = dataset.structures
-        dataset.memo["structure_names"] = {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+        dataset.memo["structure_names"] = {
+            str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)
+        }
     return dict(dataset.memo["structure_names"])
 
 

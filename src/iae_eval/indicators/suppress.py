@@ -166,9 +166,7 @@ def _count_columns(table: pd.DataFrame, count_columns: Iterable[str] | None) -> 
 
 def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
     """rate -> (denominator, numerators present among the counts)."""
-    denominators = (
-        default_rate_denominators() if rate_denominators is None else dict(rate_denominators)
-    )
+    denominators = default_rate_denominators() if rate_denominators is None else dict(rate_denominators)
     numerators = default_rate_numerators() if rate_numerators is None else dict(rate_numerators)
     if rate_columns is None:
         rate_columns = [r for r in denominators if r in table.columns]
@@ -188,9 +186,7 @@ def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
     return rates
 
 
-def _relations(
-    total_column: Relations | None, counts: list[str]
-) -> list[tuple[str, tuple[str, ...]]]:
+def _relations(total_column: Relations | None, counts: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     """The row totals: (total column, its parts), all among the count columns."""
     if total_column is None:
         return [(t, p) for t, p in default_relations() if {t, *p} <= set(counts)]
@@ -229,9 +225,7 @@ def _lines(plan: _Plan, n_rows: int) -> list[tuple[np.ndarray, np.ndarray]]:
     rows = np.arange(n_rows)
     for total, parts in plan.relations:
         columns = np.array([position[total], *(position[p] for p in parts)])
-        families.append(
-            (np.repeat(rows[:, None], len(columns), axis=1), np.tile(columns, (n_rows, 1)))
-        )
+        families.append((np.repeat(rows[:, None], len(columns), axis=1), np.tile(columns, (n_rows, 1))))
     if plan.total_row is not None and plan.counts:
         n_counts = len(plan.counts)
         families.append(
@@ -286,9 +280,7 @@ def _count_masks(table: pd.DataFrame, plan: _Plan, min_cell: int) -> tuple[np.nd
     return small, masked
 
 
-def _rate_masks(
-    table: pd.DataFrame, plan: _Plan, masked: np.ndarray, min_cell: int
-) -> dict[str, np.ndarray]:
+def _rate_masks(table: pd.DataFrame, plan: _Plan, masked: np.ndarray, min_cell: int) -> dict[str, np.ndarray]:
     """rate column -> which of its cells are masked."""
     position = {c: i for i, c in enumerate(plan.counts)}
     result = {}

@@ -12,10 +12,10 @@ import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
 from iae_eval import display
-from iae_eval.sections import parts
-from iae_eval.sections.shared import no_data
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTION_STATUSES, ACTIONS
+from iae_eval.sections import parts
+from iae_eval.sections.shared import no_data
 
 #: Short French labels of the actions, for chart axes (full labels: reference.ACTIONS).
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -80,8 +80,13 @@ def plan_timeline(dataset: Dataset, *, first_year: int, last_year: int, ax=None)
                 continue
             ax.add_patch(
                 Rectangle(
-                    (col, row), 1, 1, facecolor=STATUS_COLOURS[status],
-                    hatch=STATUS_HATCHES.get(status), edgecolor="white", linewidth=1.5,
+                    (col, row),
+                    1,
+                    1,
+                    facecolor=STATUS_COLOURS[status],
+                    hatch=STATUS_HATCHES.get(status),
+                    edgecolor="white",
+                    linewidth=1.5,
                 )
             )
     ax.set_xlim(0, grid.shape[1])
@@ -115,15 +120,25 @@ def plan_state(dataset: Dataset, *, year: int) -> pd.DataFrame:
     rows = []
     for action, label in ACTIONS.items():
         history = plan[plan["action_id"] == action]
-        row = {"action_id": action, "label": label, "status": pd.NA, "semester": pd.NA, "since": pd.NA,
-               "comment": pd.NA}
+        row = {
+            "action_id": action,
+            "label": label,
+            "status": pd.NA,
+            "semester": pd.NA,
+            "since": pd.NA,
+            "comment": pd.NA,
+        }
         if len(history):
             status = history["status"].iloc[-1]
             changed = history["status"].ne(status)
             run = history[~changed & (changed.cumsum() == changed.sum())]  # the last run of that status
             comments = run["comment"].dropna()
-            row.update(status=status, semester=history["semester"].iloc[-1], since=run["semester"].iloc[0],
-                       comment=comments.iloc[-1] if len(comments) else pd.NA)
+            row.update(
+                status=status,
+                semester=history["semester"].iloc[-1],
+                since=run["semester"].iloc[0],
+                comment=comments.iloc[-1] if len(comments) else pd.NA,
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -180,7 +195,9 @@ def _section(dataset: Dataset, first_year: int, last_year: int, alerts: pd.DataF
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * (last_year - first_year + 1) + 3.5), 4.2))
     plan_timeline(dataset, first_year=first_year, last_year=last_year, ax=ax)
     summary = f"État fin {last_year} des actions A1 à A9 : {_counts_sentence(state)}."
-    alt = f"Chronologie du plan d'actions A1 à A9 par semestre, de {first_year} S1 à {last_year} S2. {summary}"
+    alt = (
+        f"Chronologie du plan d'actions A1 à A9 par semestre, de {first_year} S1 à {last_year} S2. {summary}"
+    )
     return parts.join(
         parts.lead(summary),
         parts.figure(fig, alt=alt),
@@ -215,5 +232,10 @@ def bilan(dataset: Dataset, *, first_year: int, last_year: int) -> parts.Section
     if missing is not None:
         return missing
     alerts = plan_alerts(dataset, first_year=first_year, last_year=last_year)
-    return _section(dataset, first_year, last_year, alerts,
-                    f"Aucune action en retard ni abandonnée de {first_year} à {last_year}.")
+    return _section(
+        dataset,
+        first_year,
+        last_year,
+        alerts,
+        f"Aucune action en retard ni abandonnée de {first_year} à {last_year}.",
+    )

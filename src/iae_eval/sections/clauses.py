@@ -38,7 +38,9 @@ def departement(
         ]
     )
     if with_clause.empty:
-        return parts.join(figures, parts.text(f"Aucun marché notifié en {year} ne comporte de clause sociale."))
+        return parts.join(
+            figures, parts.text(f"Aucun marché notifié en {year} ne comporte de clause sociale.")
+        )
     by_type = with_clause.groupby("clause_type", dropna=False).agg(
         contrats=("contract_id", "size"), prevues=("hours_planned", "sum"), realisees=("hours_done", "sum")
     )
@@ -69,7 +71,11 @@ def departement(
         )
         items.append(parts.figure(fig, alt))
     items.append(
-        parts.table(type_table, index=False, caption=f"Marchés avec clause sociale notifiés en {year}, par type de clause")
+        parts.table(
+            type_table,
+            index=False,
+            caption=f"Marchés avec clause sociale notifiés en {year}, par type de clause",
+        )
     )
     return parts.join(*items)
 
@@ -85,7 +91,9 @@ def structure(
     own = own[own["social_clause"].astype(bool)]
     if own.empty:
         return parts.join(
-            parts.lead(f"La structure n'a porté l'insertion d'aucun marché avec clause sociale notifié en {year}.")
+            parts.lead(
+                f"La structure n'a porté l'insertion d'aucun marché avec clause sociale notifié en {year}."
+            )
         )
     table = pd.DataFrame(
         {
@@ -119,17 +127,22 @@ def bilan(
     items: list = []
     if hours.fillna(0).to_numpy().any():
         fig, ax = r.new_figure(2 * len(hours), per_row=0.3)
-        charts.grouped_bars(hours, ax=ax, labels=r.INDICATOR_LABELS, value_kind="hours", xlabel="Heures d'insertion")
+        charts.grouped_bars(
+            hours, ax=ax, labels=r.INDICATOR_LABELS, value_kind="hours", xlabel="Heures d'insertion"
+        )
         alt = (
             f"Barres horizontales groupées : heures d'insertion prévues et réalisées dans les marchés avec clause sociale, "
             f"de {first_year} à {last_year} ; "
-            + " ; ".join(f"{y} : {fmt.hours(p)} prévues, {fmt.hours(d)} réalisées" for y, (p, d) in hours.iterrows())
+            + " ; ".join(
+                f"{y} : {fmt.hours(p)} prévues, {fmt.hours(d)} réalisées" for y, (p, d) in hours.iterrows()
+            )
             + "."
         )
         items.append(parts.figure(fig, alt))
     items.append(
         parts.table(
-            r.columns_by_year(frame, keys, min_cell=min_cell, diffusion=diffusion), caption="Marchés et clauses sociales par année"
+            r.columns_by_year(frame, keys, min_cell=min_cell, diffusion=diffusion),
+            caption="Marchés et clauses sociales par année",
         )
     )
     return parts.join(*items)

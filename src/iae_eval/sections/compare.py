@@ -48,12 +48,16 @@ def structure(
     keys = list(COMPARED_KEYS)
     table = pd.DataFrame(
         {
-            title: list(r.formatted(pd.DataFrame([row]), min_cell=min_cell, diffusion=diffusion, columns=keys).iloc[0])
+            title: list(
+                r.formatted(pd.DataFrame([row]), min_cell=min_cell, diffusion=diffusion, columns=keys).iloc[0]
+            )
             for title, row in columns.items()
         },
         index=[r.INDICATOR_LABELS[k] for k in keys],
     )
     return parts.join(
         parts.table(table, caption=f"Indicateurs {year} : structure, territoire et département"),
-        parts.note("Les marchés, opérations et financements de la structure sont ceux qui portent son identifiant."),
+        parts.note(
+            "Les marchés, opérations et financements de la structure sont ceux qui portent son identifiant."
+        ),
     )

@@ -8,12 +8,13 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import rates_parts
 
 #: The columns of the tables of exits by category.
-COLUMNS: tuple[str, ...] = (*r.EXIT_KEYS, "exits", "exits_examined", "short_exits")
+COLUMNS: tuple[str, ...] = (*EXIT_KEYS, "exits", "exits_examined", "short_exits")
 
 
 def masked_label(min_cell: int) -> str:
@@ -27,7 +28,7 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     masked categories together. Rows whose number of exits is masked or 0 are dropped."""
     numbers = r.drawable(frame, shown)
     numbers = numbers[numbers["exits"].fillna(0) > 0]
-    categories = numbers[list(r.EXIT_KEYS)]
+    categories = numbers[list(EXIT_KEYS)]
     rest = numbers["exits"] - categories.sum(axis=1, min_count=0)
     categories.columns = [k.removeprefix("exits_") for k in categories.columns]
     return categories, rest.where(categories.isna().any(axis=1))
@@ -70,7 +71,10 @@ def departement(
             )
         )
     items.append(
-        parts.table(r.labelled(shown, columns, frame=full), caption=f"Sorties de {year} par catégorie et par structure")
+        parts.table(
+            r.labelled(shown, columns, frame=full),
+            caption=f"Sorties de {year} par catégorie et par structure",
+        )
     )
     return parts.join(*items)
 
@@ -95,7 +99,10 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
         items.append(parts.figure(fig, alt))
     items.append(
         summary.distribution(
-            exits, what=f"leur nombre de sorties en {year}", xlabel=r.INDICATOR_LABELS["exits"], value_kind="integer"
+            exits,
+            what=f"leur nombre de sorties en {year}",
+            xlabel=r.INDICATOR_LABELS["exits"],
+            value_kind="integer",
         )
     )
     hidden = int((frame["exits"] > 0).sum()) - int(exits.notna().sum())
@@ -107,7 +114,8 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
             )
         )
     items += summary.extreme_tables(
-        r.labelled(structures, list(COLUMNS)), exits,
+        r.labelled(structures, list(COLUMNS)),
+        exits,
         highest=f"Les {summary.EXTREMES} structures aux sorties les plus nombreuses, {year}",
         lowest=f"Les {summary.EXTREMES} structures aux sorties les moins nombreuses, {year}",
         total=r.labelled(shown.loc[[r.TOTAL]], list(COLUMNS)),
@@ -125,13 +133,12 @@ def structure(
     dep = r.departement_row(dataset, year)
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
     shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
-    keys = [*r.EXIT_KEYS, "exits_examined", "short_exits"]
+    keys = [*EXIT_KEYS, "exits_examined", "short_exits"]
     columns = {}
     for scope in ("Structure", "Département"):
         columns[scope] = [r.format_value(k, shown.at[scope, k]) for k in keys]
         columns[f"Part ({scope.lower()})"] = [
-            r.share_text(shown.at[scope, k], shown.at[scope, "exits"]) if k in r.EXIT_KEYS else ""
-            for k in keys
+            r.share_text(shown.at[scope, k], shown.at[scope, "exits"]) if k in EXIT_KEYS else "" for k in keys
         ]
     table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
     return parts.join(
@@ -151,14 +158,18 @@ def bilan(
     categories, rest = exit_bars(frame, shown)
     categories.index = rest.index = [str(y) for y in categories.index]
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    charts.stacked_exits(categories, ax=ax, horizontal=False, masked=rest, masked_label=masked_label(min_cell))
+    charts.stacked_exits(
+        categories, ax=ax, horizontal=False, masked=rest, masked_label=masked_label(min_cell)
+    )
     described = " ; ".join(
         f"{y} : {fmt.integer(shown.at[y, 'exits'])} sorties dont "
         f"{fmt.integer(shown.at[y, 'exits_emploi_durable'])} en emploi durable"
         for y in frame.index
     )
     alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
-    table = r.columns_by_year(frame, [*r.EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell, diffusion=diffusion)
+    table = r.columns_by_year(
+        frame, [*EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell, diffusion=diffusion
+    )
     return parts.join(
         parts.figure(fig, alt),
         parts.note("Les catégories masquées par le secret statistique sont regroupées en un segment hachuré.")

@@ -15,13 +15,12 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from iae_eval import display, fmt
-from iae_eval.sections import parts
-from iae_eval.sections import shared as report
-from iae_eval.sections import summary
 from iae_eval.data.dataset import Dataset
-from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
 from iae_eval.editions import edition
+from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.sections import parts, summary
+from iae_eval.sections import shared as report
 
 #: Funders whose aid the sheet expects to mobilise (Europe and the State).
 EUROPE_STATE: tuple[str, ...] = ("europe_fse", "etat")
@@ -71,7 +70,9 @@ def funding_chart(amounts: pd.DataFrame, *, by: str = "funder", title: str | Non
     base = np.zeros(len(years))
     for code in amounts.columns:
         values = amounts[code].to_numpy(float)
-        colour = display.PALETTE[list(labels).index(code) % len(display.PALETTE)] if code in labels else "#000000"
+        colour = (
+            display.PALETTE[list(labels).index(code) % len(display.PALETTE)] if code in labels else "#000000"
+        )
         ax.bar(years, values, bottom=base, color=colour, label=labels.get(code, code), width=0.7)
         base += values
     ax.set_xticks(years, [str(y) for y in years])
@@ -82,8 +83,14 @@ def funding_chart(amounts: pd.DataFrame, *, by: str = "funder", title: str | Non
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     handles, texts = ax.get_legend_handles_labels()  # top segment first, as stacked
-    ax.legend(handles[::-1], texts[::-1], title="Financeur" if by == "funder" else "Nature",
-              loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(
+        handles[::-1],
+        texts[::-1],
+        title="Financeur" if by == "funder" else "Nature",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -110,8 +117,12 @@ def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd
     ind = report.indicators(dataset, year, by=by)
     dynamic = ind[[f"exits_{c}" for c in DYNAMIC_CATEGORIES]].sum(axis=1, min_count=1)
     return pd.DataFrame(
-        {"participants": ind["participants"], "exits_dynamic": dynamic, "funding_total": ind["funding_total"],
-         **{k: ind[k] for k in COST_KEYS}}
+        {
+            "participants": ind["participants"],
+            "exits_dynamic": dynamic,
+            "funding_total": ind["funding_total"],
+            **{k: ind[k] for k in COST_KEYS},
+        }
     )
 
 
@@ -122,7 +133,9 @@ def suppressed_costs(
     shown as ``< {min_cell}`` and the cost computed over a masked or small count masked
     (``s``): it would give the count back."""
     return report.suppressed(
-        costs, min_cell=min_cell, diffusion=diffusion,
+        costs,
+        min_cell=min_cell,
+        diffusion=diffusion,
         count_columns=["participants", "exits_dynamic"],
         rate_columns=list(COST_KEYS),
         rate_denominators={"cost_per_participant": "participants", "cost_per_dynamic_exit": "exits_dynamic"},
@@ -139,8 +152,9 @@ def shown_costs(
     return costs.astype(float).where(~report.masked(shown), np.nan)
 
 
-def cost_chart(costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None,
-               ax=None):
+def cost_chart(
+    costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None, ax=None
+):
     """Dots of one cost per structure (NaN, masked or undefined, not drawn) and a dashed line
     at their median; ``highlight`` draws that structure in another colour. Returns ax."""
     ax = plt.gca() if ax is None else ax
@@ -151,8 +165,12 @@ def cost_chart(costs: pd.Series, *, highlight: str | None = None, names: dict[st
     ax.scatter(values.to_numpy(), positions, color=colours, s=50, zorder=3)
     if len(values):
         median = float(values.median())
-        ax.axvline(median, color=display.PALETTE[1], linestyle="--",
-                   label=f"Médiane des structures : {fmt.euros(median)}")
+        ax.axvline(
+            median,
+            color=display.PALETTE[1],
+            linestyle="--",
+            label=f"Médiane des structures : {fmt.euros(median)}",
+        )
         ax.legend(loc="lower right", framealpha=0.9)  # the smallest costs are at the bottom left
     ax.set_yticks(positions, [names.get(s, s) for s in values.index])
     ax.set_xlabel(report.INDICATOR_LABELS.get(str(costs.name), "Coût"))
@@ -184,15 +202,19 @@ def _stacked_figure(amounts: pd.DataFrame, *, by: str, what: str, title: str | N
     segments = " ; ".join(
         f"{CATEGORY_LABELS[by][c]} {fmt.euros(v)}" for c, v in amounts.loc[last].items() if v > 0
     )
-    alt = (f"Barres empilées : {what} par {'financeur' if by == 'funder' else 'nature'}, de "
-           f"{amounts.index[0]} à {last} ; en {last}, {fmt.euros(total)} au total" + (f" : {segments}." if segments else "."))
+    alt = (
+        f"Barres empilées : {what} par {'financeur' if by == 'funder' else 'nature'}, de "
+        f"{amounts.index[0]} à {last} ; en {last}, {fmt.euros(total)} au total"
+        + (f" : {segments}." if segments else ".")
+    )
     return parts.figure(fig, alt=alt)
 
 
 def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> parts.Table:
     shown = pd.DataFrame(
         {
-            "Financeur" if by == "funder" else "Nature": [CATEGORY_LABELS[by][c] for c in shares.index] + ["Total"],
+            "Financeur" if by == "funder" else "Nature": [CATEGORY_LABELS[by][c] for c in shares.index]
+            + ["Total"],
             "Montant": [fmt.euros(v) for v in shares["amount"]] + [fmt.euros(shares["amount"].sum())],
             "Part": [fmt.percent(v) for v in shares["share"]] + [fmt.percent(1.0)],
         }
@@ -241,9 +263,14 @@ def _costs_blocks(
     if len(drawn):
         fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
         cost_chart(shown["cost_per_participant"], names=names, ax=ax)
-        alt = (f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
-               f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}.")
-        figures += [parts.figure(fig, alt=alt), report.suppression_note(len(costs) - len(drawn), min_cell=min_cell)]
+        alt = (
+            f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
+            f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}."
+        )
+        figures += [
+            parts.figure(fig, alt=alt),
+            report.suppression_note(len(costs) - len(drawn), min_cell=min_cell),
+        ]
     tables = [
         parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
         _costs_note(min_cell, diffusion),
@@ -260,39 +287,54 @@ def _summarised_costs(
     cost = shown["cost_per_participant"]
     figures = [
         summary.distribution(
-            cost, what=f"leur coût par personne en parcours en {year}", xlabel=report.INDICATOR_LABELS[
-                "cost_per_participant"], value_kind="euros",
+            cost,
+            what=f"leur coût par personne en parcours en {year}",
+            xlabel=report.INDICATOR_LABELS["cost_per_participant"],
+            value_kind="euros",
         ),
         report.suppression_note(int(cost.isna().sum()), min_cell=min_cell),
     ]
     structures, median = table.iloc[:-1], table.iloc[[-1]]
     tables = summary.extreme_tables(
-        structures, cost,
+        structures,
+        cost,
         highest=f"Les {summary.EXTREMES} structures au coût par personne le plus élevé, {year}",
         lowest=f"Les {summary.EXTREMES} structures au coût par personne le plus bas, {year}",
         total=median,
     )
-    return figures, [summary.summarised(*tables, _costs_note(min_cell, diffusion), count=len(structures), year=year)]
+    return figures, [
+        summary.summarised(*tables, _costs_note(min_cell, diffusion), count=len(structures), year=year)
+    ]
 
 
 def _costs_note(min_cell: int, diffusion: str) -> parts.Paragraph:
     if not edition(diffusion).suppresses:
         return parts.note("La médiane porte sur les structures dont le coût est défini.")
-    return parts.note(f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
-                      "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
-                      "peut être publié.")
+    return parts.note(
+        f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
+        "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
+        "peut être publié."
+    )
 
 
 def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tuple[list, list]:
     """(figures, tables) of the investment subsidies (action A5)."""
     invest = funding_amounts(dataset, first_year=first_year, last_year=last_year, nature="investissement")
     if invest.empty:
-        return [], [parts.text(f"Aucune subvention d'investissement de {first_year} à {last_year} (action A5).")]
-    fig = _stacked_figure(invest, by="funder", what="subventions d'investissement (action A5)",
-                          title="Subventions d'investissement par financeur (action A5)")
+        return [], [
+            parts.text(f"Aucune subvention d'investissement de {first_year} à {last_year} (action A5).")
+        ]
+    fig = _stacked_figure(
+        invest,
+        by="funder",
+        what="subventions d'investissement (action A5)",
+        title="Subventions d'investissement par financeur (action A5)",
+    )
     table = pd.DataFrame(
         {
-            "Département": [fmt.euros(v) for v in invest.get("departement", pd.Series(0.0, index=invest.index))],
+            "Département": [
+                fmt.euros(v) for v in invest.get("departement", pd.Series(0.0, index=invest.index))
+            ],
             "Total": [fmt.euros(v) for v in invest.sum(axis=1)],
         },
         index=[str(y) for y in invest.index],
@@ -314,11 +356,13 @@ def departement(
     dep = suppressed_costs(
         structure_costs(dataset, year, by="departement"), min_cell=min_cell, diffusion=diffusion
     ).iloc[0]
-    figures = parts.key_figures([
-        ("Financements de l'année", fmt.euros(by_funder.loc[year].sum()), None),
-        ("Part de l'Europe (FSE) et de l'État", fmt.percent(europe_state_share(dataset, year)), None),
-        *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
-    ])
+    figures = parts.key_figures(
+        [
+            ("Financements de l'année", fmt.euros(by_funder.loc[year].sum()), None),
+            ("Part de l'Europe (FSE) et de l'État", fmt.percent(europe_state_share(dataset, year)), None),
+            *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
+        ]
+    )
     cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell, diffusion)
     invest_figures, invest_tables = _investment_blocks(dataset, first, year)
     return parts.join(
@@ -335,7 +379,12 @@ def departement(
 
 
 def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+    dataset: Dataset,
+    *,
+    year: int,
+    structure_id: str,
+    min_cell: int,
+    diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
     name = structure_name(dataset, structure_id)
@@ -344,17 +393,28 @@ def structure(
         return missing
     first = int(_rows(dataset, structure_id)["year"].min())
     by_funder = funding_amounts(dataset, first_year=first, last_year=year, structure_id=structure_id)
-    by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature", structure_id=structure_id)
+    by_nature = funding_amounts(
+        dataset, first_year=first, last_year=year, by="nature", structure_id=structure_id
+    )
     return parts.join(
         _stacked_figure(by_funder, by="funder", what=f"financements de {name}"),
-        _amounts_table(shares(by_funder, year), by="funder", caption=f"Financements de {name} en {year} par financeur"),
-        _amounts_table(shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"),
+        _amounts_table(
+            shares(by_funder, year), by="funder", caption=f"Financements de {name} en {year} par financeur"
+        ),
+        _amounts_table(
+            shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"
+        ),
         *_costs_blocks(dataset, year, min_cell, diffusion, highlight=structure_id)[1],
     )
 
 
 def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+    dataset: Dataset,
+    *,
+    first_year: int,
+    last_year: int,
+    min_cell: int,
+    diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""
@@ -370,7 +430,9 @@ def bilan(
     table = pd.DataFrame(
         {
             report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in by_funder.sum(axis=1)],
-            "Part de l'Europe (FSE) et de l'État": [fmt.percent(europe_state_share(dataset, y)) for y in years],
+            "Part de l'Europe (FSE) et de l'État": [
+                fmt.percent(europe_state_share(dataset, y)) for y in years
+            ],
             **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in shown[k]] for k in COST_KEYS},
         },
         index=[str(y) for y in years],

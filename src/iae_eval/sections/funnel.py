@@ -16,13 +16,14 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
 
 #: The counts a pooled rate is recomputed from.
-POOLED_COUNTS: tuple[str, ...] = tuple(dict.fromkeys(["exits_examined", *r.EXIT_KEYS, "exits"]))
+POOLED_COUNTS: tuple[str, ...] = tuple(dict.fromkeys(["exits_examined", *EXIT_KEYS, "exits"]))
 READING = (
     "Chaque point est une structure : en abscisse son nombre de sorties examinées, en ordonnée son taux. "
     "Les courbes tiretées sont les limites de contrôle à 95 %, les pointillées celles à 99,8 % : une "
@@ -50,8 +51,12 @@ def funnel_parts(
         drawn = with_exits.dropna(subset=[key])
         hidden[key] = len(numbers) - len(drawn)
         if drawn.empty:
-            items.append(parts.note(f"Aucun {label.lower()} de structure à représenter {what} : "
-                                    "le graphique en entonnoir n'est pas tracé."))
+            items.append(
+                parts.note(
+                    f"Aucun {label.lower()} de structure à représenter {what} : "
+                    "le graphique en entonnoir n'est pas tracé."
+                )
+            )
             continue
         fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
         charts.funnel_plot(
@@ -74,8 +79,14 @@ def funnel_parts(
             highlight_label=highlight_label,
         )
         items.append(parts.figure(fig, alt))
-    if highlight is not None and highlight in numbers.index and numbers.loc[[highlight], list(RATES)].isna().any(axis=None):
-        items.append(parts.note(f"Le taux de {highlight} n'est pas publié : la structure n'est pas mise en évidence."))
+    if (
+        highlight is not None
+        and highlight in numbers.index
+        and numbers.loc[[highlight], list(RATES)].isna().any(axis=None)
+    ):
+        items.append(
+            parts.note(f"Le taux de {highlight} n'est pas publié : la structure n'est pas mise en évidence.")
+        )
     most = max(hidden.values())
     if most:
         items.append(
@@ -110,7 +121,9 @@ def structure(
     name = structure_name(dataset, structure_id)
     frame = _with_exits(r.by_structure(dataset, year))
     if name not in frame.index:
-        return r.no_data(f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir.")
+        return r.no_data(
+            f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir."
+        )
     numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
     return funnel_parts(numbers, what=f"en {year}", highlight=name, highlight_label=f"{name} (la structure)")
 

@@ -111,15 +111,15 @@ def _how_to_read(dataset: Dataset, *, min_cell: int, diffusion: str) -> parts.Se
 
 
 def departement(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
-    """"Comment lire ce rapport" of the departmental report."""
+    """ "Comment lire ce rapport" of the departmental report."""
     return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
 
 
 def structure(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
-    """"Comment lire ce rapport" of a structure's report."""
+    """ "Comment lire ce rapport" of a structure's report."""
     return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
 
 
 def bilan(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
-    """"Comment lire ce rapport" of the bilan."""
+    """ "Comment lire ce rapport" of the bilan."""
     return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)

@@ -42,14 +42,18 @@ def departement(
     )
     if summary.is_many(len(grouped)):
         return parts.join(lead, summarised(table, grouped["n"], year=year))
-    return parts.join(lead, parts.table(table, index=False, caption=f"Opérations menées en {year}, par structure"))
+    return parts.join(
+        lead, parts.table(table, index=False, caption=f"Opérations menées en {year}, par structure")
+    )
 
 
 def summarised(table: pd.DataFrame, counts: pd.Series, *, year: int) -> parts.Section:
     """The table of operations per structure for many structures (:mod:`~iae_eval.sections.summary`):
     the distribution of the number of operations, the structures with the most and the fewest."""
     tables = summary.extreme_tables(
-        table, counts, index=False,
+        table,
+        counts,
+        index=False,
         highest=f"Les {summary.EXTREMES} structures avec le plus d'opérations, {year}",
         lowest=f"Les {summary.EXTREMES} structures avec le moins d'opérations, {year}",
     )

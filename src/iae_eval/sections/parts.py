@@ -205,7 +205,9 @@ class Section:
         """The row of headline figures, as a section (empty when there is none)."""
         return Section(self.parts_of("key_figures"))
 
-    def table(self, number: int = 0, *, columns: Iterable[str] | None = None, caption: str | None = None) -> Table:
+    def table(
+        self, number: int = 0, *, columns: Iterable[str] | None = None, caption: str | None = None
+    ) -> Table:
         """Table ``number`` (0: the first), restricted to ``columns``, retitled with ``caption``."""
         return _nth(self.parts_of("table"), number, "tableau").select(columns, caption=caption)
 

@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.sections import parts
-from iae_eval.sections import shared as report
 from iae_eval.data.dataset import Dataset
+from iae_eval.data.reference import DEFAULT_MIN_CELL, EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
+from iae_eval.editions import edition
 from iae_eval.indicators.compute import is_examinable
 from iae_eval.indicators.pathways import structure_name
-from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
-from iae_eval.editions import edition
 from iae_eval.indicators.suppress import masked_legend
+from iae_eval.sections import parts
+from iae_eval.sections import shared as report
 
 EXAMINED = "exits_examined"
 EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)
@@ -45,7 +45,10 @@ def exits_by_category(dataset: Dataset, year: int, *, structure_id: str | None =
     category = leaving["exit_reason"].map(dataset.exit_reasons.set_index("code")["category"])
     rsa = leaving["rsa"].astype(bool).to_numpy()
     counts = {
-        f"exits_{c}": {"all": int((category == c).sum()), "rsa": int(((category == c).to_numpy() & rsa).sum())}
+        f"exits_{c}": {
+            "all": int((category == c).sum()),
+            "rsa": int(((category == c).to_numpy() & rsa).sum()),
+        }
         for c in EXIT_CATEGORIES
     }
     kept = category.isin([c for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]).to_numpy()
@@ -88,7 +91,7 @@ def public_shares(
     year: int,
     *,
     structure_id: str | None = None,
-    min_cell: int = 5,
+    min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> pd.DataFrame:
     """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
@@ -105,7 +108,11 @@ def public_shares(
         for k in keys:
             frame[f"share_{k}"] = report.share(frame[k].iloc[0], frame["participants"].iloc[0])
         shown = report.suppressed(
-            frame, min_cell=min_cell, diffusion=diffusion, count_columns=["participants", *keys], total_column={},
+            frame,
+            min_cell=min_cell,
+            diffusion=diffusion,
+            count_columns=["participants", *keys],
+            total_column={},
             rate_columns=[f"share_{k}" for k in keys],
             rate_denominators={f"share_{k}": "participants" for k in keys},
             rate_numerators={f"share_{k}": (k,) for k in keys},
@@ -118,21 +125,25 @@ def public_shares(
 
 def _numbers(values: pd.Series) -> pd.Series:
     """Published values → floats, masked texts and nulls as NaN (not drawn)."""
-    return pd.to_numeric(values.map(lambda v: np.nan if isinstance(v, str) or v is None else v), errors="coerce")
+    return pd.to_numeric(
+        values.map(lambda v: np.nan if isinstance(v, str) or v is None else v), errors="coerce"
+    )
 
 
 def shares_chart(values: pd.DataFrame, *, labels: dict[str, str] | None = None, ax=None):
     """Horizontal grouped bars of the share of each public (rows) per scope (columns);
     NaN (masked) draws no bar. Returns ax."""
-    return charts.grouped_bars(values, ax=ax, labels=labels, value_kind="percent",
-                               xlabel="Part des personnes en parcours")
+    return charts.grouped_bars(
+        values, ax=ax, labels=labels, value_kind="percent", xlabel="Part des personnes en parcours"
+    )
 
 
 def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
     """Horizontal grouped bars of the exit categories among examined exits, "Toutes sorties"
     next to "dont RSA" (:func:`exit_shares`); NaN (masked) draws no bar. Returns ax."""
-    return charts.grouped_bars(shares, ax=ax, labels=COLUMNS, value_kind="percent",
-                               xlabel="Part des sorties examinées")
+    return charts.grouped_bars(
+        shares, ax=ax, labels=COLUMNS, value_kind="percent", xlabel="Part des sorties examinées"
+    )
 
 
 def _figure(draw, frame: pd.DataFrame, alt: str, **options) -> parts.Chart | None:
@@ -148,23 +159,33 @@ def _described(series: pd.Series) -> str:
     return " ; ".join(f"{k} {fmt.percent(v, 0)}" for k, v in series.dropna().items()) or "valeurs masquées"
 
 
-def _exits_blocks(dataset: Dataset, year: int, min_cell: int, structure_id: str | None,
-                  whose: str, diffusion: str) -> tuple[list, list]:
+def _exits_blocks(
+    dataset: Dataset, year: int, min_cell: int, structure_id: str | None, whose: str, diffusion: str
+) -> tuple[list, list]:
     """(figures, tables) of the "dont RSA" exit view."""
     exits = exits_by_category(dataset, year, structure_id=structure_id)
     if exits.loc[list(EXIT_ROWS[:-1]), "all"].sum() == 0:
         return [], [parts.text(f"Aucune sortie examinée en {year} ({whose}).")]
     shares = exit_shares(exits, min_cell=min_cell, diffusion=diffusion)
-    alt = (f"Barres horizontales groupées : répartition des sorties examinées de {year} ({whose}) par catégorie, "
-           f"toutes sorties ({_described(shares['all'])}) et sorties d'allocataires du RSA "
-           f"({_described(shares['rsa'])}).")
+    alt = (
+        f"Barres horizontales groupées : répartition des sorties examinées de {year} ({whose}) par catégorie, "
+        f"toutes sorties ({_described(shares['all'])}) et sorties d'allocataires du RSA "
+        f"({_described(shares['rsa'])})."
+    )
     tables = [
-        parts.table(exits_table(exits, min_cell=min_cell, diffusion=diffusion),
-                    caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})"),
-        parts.note("Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
-                   "des sorties constatées »."
-                   + (f" {masked_legend(min_cell)} Les valeurs masquées ne sont pas tracées."
-                      if edition(diffusion).suppresses else "")),
+        parts.table(
+            exits_table(exits, min_cell=min_cell, diffusion=diffusion),
+            caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})",
+        ),
+        parts.note(
+            "Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
+            "des sorties constatées »."
+            + (
+                f" {masked_legend(min_cell)} Les valeurs masquées ne sont pas tracées."
+                if edition(diffusion).suppresses
+                else ""
+            )
+        ),
     ]
     return [_figure(exit_shares_chart, shares, alt)], tables
 
@@ -174,8 +195,13 @@ def _shares_table(shares: pd.DataFrame, scopes: dict[str, str]) -> pd.DataFrame:
     for scope, name in scopes.items():
         table[f"{name} : personnes"] = [fmt.integer(v) for v in shares[f"{scope}_count"]]
         table[f"{name} : part"] = [fmt.percent(v) for v in shares[f"{scope}_share"]]
-    total = {f"{name} : personnes": fmt.integer(shares[f"{scope}_total"].iloc[0]) for scope, name in scopes.items()}
-    table.loc["Ensemble des personnes en parcours"] = {**total, **{f"{n} : part": fmt.percent(1.0) for n in scopes.values()}}
+    total = {
+        f"{name} : personnes": fmt.integer(shares[f"{scope}_total"].iloc[0]) for scope, name in scopes.items()
+    }
+    table.loc["Ensemble des personnes en parcours"] = {
+        **total,
+        **{f"{n} : part": fmt.percent(1.0) for n in scopes.values()},
+    }
     return table
 
 
@@ -183,9 +209,15 @@ def _section(
     dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str, diffusion: str
 ) -> parts.Section:
     shares = public_shares(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion)
-    scopes = {"departement": "Département"} if structure_id is None else {"structure": name, "departement": "Département"}
-    values = pd.DataFrame({s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
-                          index=[report.PUBLIC_LABELS[k] for k in shares.index])
+    scopes = (
+        {"departement": "Département"}
+        if structure_id is None
+        else {"structure": name, "departement": "Département"}
+    )
+    values = pd.DataFrame(
+        {s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
+        index=[report.PUBLIC_LABELS[k] for k in shares.index],
+    )
     described = " ; ".join(f"{n} ({_described(values[s])})" for s, n in scopes.items())
     alt = f"Barres horizontales : part de chaque public parmi les personnes en parcours en {year} : {described}."
     figures, tables = _exits_blocks(dataset, year, min_cell, structure_id, name, diffusion)
@@ -209,7 +241,12 @@ def departement(
 
 
 def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+    dataset: Dataset,
+    *,
+    year: int,
+    structure_id: str,
+    min_cell: int,
+    diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
@@ -228,7 +265,12 @@ BILAN_LINES: dict[str, str] = {
 
 
 def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+    dataset: Dataset,
+    *,
+    first_year: int,
+    last_year: int,
+    min_cell: int,
+    diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> parts.Section:
     """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
     frame = report.by_year(dataset, first_year, last_year)
@@ -249,13 +291,18 @@ def bilan(
     shown = report.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
     publics = pd.DataFrame(
         {
-            str(y): [report.share_text(shown.at[y, k], shown.at[y, "participants"]) for k in report.PUBLIC_KEYS]
+            str(y): [
+                report.share_text(shown.at[y, k], shown.at[y, "participants"]) for k in report.PUBLIC_KEYS
+            ]
             for y in frame.index
         },
         index=[report.PUBLIC_LABELS[k] for k in report.PUBLIC_KEYS],
     )
     counts = report.columns_by_year(
-        frame, ["participants", "rsa_participants", "entries", "rsa_entries"], min_cell=min_cell, diffusion=diffusion
+        frame,
+        ["participants", "rsa_participants", "entries", "rsa_entries"],
+        min_cell=min_cell,
+        diffusion=diffusion,
     )
     return parts.join(
         parts.figure(fig, alt),

@@ -63,7 +63,8 @@ def rates_parts(
         )
     items.append(
         parts.table(
-            r.labelled(shown, ["exits_examined", *RATES], frame=frame), caption=f"Taux de sortie {title}, {year}"
+            r.labelled(shown, ["exits_examined", *RATES], frame=frame),
+            caption=f"Taux de sortie {title}, {year}",
         )
     )
     return parts.join(*items)
@@ -84,7 +85,9 @@ def departement(
     return parts.join(
         parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year, row=dep)),
         parts.text(r.target_sentence("dynamic_rate", shown.at[r.TOTAL, "dynamic_rate"], year, row=dep)),
-        summarised_rates(full, shown, title="par structure", year=year, min_cell=min_cell, diffusion=diffusion)
+        summarised_rates(
+            full, shown, title="par structure", year=year, min_cell=min_cell, diffusion=diffusion
+        )
         if many
         else rates_parts(full, shown, title="par structure", year=year, min_cell=min_cell),
     )
@@ -101,14 +104,17 @@ def summarised_rates(
     structures = shown.drop(index=r.TOTAL)
     charts_ = [
         summary.distribution(
-            numbers[key], what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}", xlabel=r.INDICATOR_LABELS[key],
+            numbers[key],
+            what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}",
+            xlabel=r.INDICATOR_LABELS[key],
             target=r.TARGETS[key],
         )
         for key in RATES
     ]
     columns = ["exits_examined", *RATES]
     tables = summary.extreme_tables(
-        r.labelled(structures, columns, frame=frame.drop(index=r.TOTAL)), numbers["dynamic_rate"],
+        r.labelled(structures, columns, frame=frame.drop(index=r.TOTAL)),
+        numbers["dynamic_rate"],
         highest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus hauts, {year}",
         lowest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus bas, {year}",
         total=r.labelled(shown.loc[[r.TOTAL]], columns, frame=frame.loc[[r.TOTAL]]),

@@ -26,12 +26,10 @@ import pandas as pd
 
 from iae_eval import editions, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.data.load import load_dataset
 from iae_eval.data.rules import DEFAULT_RULES
-from iae_eval.indicators import catalogue
+from iae_eval.indicators import catalogue, uncertainty
 from iae_eval.indicators.catalogue import (
-    EXIT_KEYS,
     HOUR_KEYS,
     PUBLIC_KEYS,
     RATE_KEYS,
@@ -39,8 +37,8 @@ from iae_eval.indicators.catalogue import (
 )
 from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
+from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.indicators.pathways import structure_name, structure_names
-from iae_eval.indicators import uncertainty
 from iae_eval.sections import parts
 
 #: The edition a section shows when none is given (the committee's: every value).
@@ -176,7 +174,9 @@ def intervals(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     (:func:`iae_eval.indicators.uncertainty.rate_intervals`: ``rate``, ``low``, ``high``,
     ``examined``, ``low_count``)."""
     examined = frame["exits_examined"].astype(float)
-    return uncertainty.rate_intervals(successes(frame, key).fillna(0).clip(upper=examined.fillna(0)), examined)
+    return uncertainty.rate_intervals(
+        successes(frame, key).fillna(0).clip(upper=examined.fillna(0)), examined
+    )
 
 
 def rate_texts(frame: pd.DataFrame, shown: pd.DataFrame, key: str) -> list[str]:
@@ -222,7 +222,9 @@ def formatted(
 ) -> pd.DataFrame:
     """``frame`` as the edition shows it, formatted in French, exit rates with their interval
     (see :func:`labelled`)."""
-    return labelled(suppressed(frame, min_cell=min_cell, diffusion=diffusion, **options), columns, frame=frame)
+    return labelled(
+        suppressed(frame, min_cell=min_cell, diffusion=diffusion, **options), columns, frame=frame
+    )
 
 
 def share(count: object, total: object) -> float:

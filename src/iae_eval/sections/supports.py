@@ -15,12 +15,12 @@ import seaborn as sns
 from matplotlib.patches import Patch
 
 from iae_eval import display, fmt
+from iae_eval.data.dataset import Dataset
+from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
+from iae_eval.indicators.pathways import people_active, structures_active
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.shared import no_data
-from iae_eval.data.dataset import Dataset
-from iae_eval.indicators.pathways import people_active, structures_active
-from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
 
 POTENTIAL_MARK = " (A3)"
 DOUBLE_COUNT_SENTENCE = (
@@ -44,12 +44,17 @@ def _carriers(dataset: Dataset, year: int) -> dict[str, list[str]]:
             for code in supports or ():
                 carriers.setdefault(code, []).append(str(sid))
     order = list(ACTIVITY_SUPPORTS)
-    return {c: sorted(carriers[c]) for c in sorted(carriers, key=lambda c: (order.index(c) if c in order else 99, c))}
+    return {
+        c: sorted(carriers[c])
+        for c in sorted(carriers, key=lambda c: (order.index(c) if c in order else 99, c))
+    }
 
 
 def supports_by_year(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
     """Number of active structures carrying each support (rows, sheet order) per year (columns)."""
-    counts = {y: {c: len(ids) for c, ids in _carriers(dataset, y).items()} for y in range(first_year, last_year + 1)}
+    counts = {
+        y: {c: len(ids) for c, ids in _carriers(dataset, y).items()} for y in range(first_year, last_year + 1)
+    }
     frame = pd.DataFrame(counts).fillna(0).astype("int64")
     order = [c for c in ACTIVITY_SUPPORTS if c in frame.index]
     return frame.reindex(index=order + [c for c in frame.index if c not in order])
@@ -89,9 +94,12 @@ def people_chart(people: pd.Series, *, ax=None):
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.integer(v)))
     ax.margins(x=0.15)
     ax.legend(
-        handles=[Patch(color=display.PALETTE[2], label="Support visé par l'action A3"),
-                 Patch(color=display.PALETTE[0], label="Autre support")],
-        loc="lower right", framealpha=0.9,
+        handles=[
+            Patch(color=display.PALETTE[2], label="Support visé par l'action A3"),
+            Patch(color=display.PALETTE[0], label="Autre support"),
+        ],
+        loc="lower right",
+        framealpha=0.9,
     )
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -104,8 +112,17 @@ def presence_chart(by_year: pd.DataFrame, *, ax=None):
     matrix = by_year.astype(float).where(by_year > 0)
     matrix.index = [support_label(c) for c in by_year.index]
     matrix.columns = [str(c) for c in by_year.columns]
-    sns.heatmap(matrix, ax=ax, cmap="Blues", vmin=0, annot=True, fmt=".0f", cbar=False,
-                linewidths=0.8, linecolor="#dddddd")
+    sns.heatmap(
+        matrix,
+        ax=ax,
+        cmap="Blues",
+        vmin=0,
+        annot=True,
+        fmt=".0f",
+        cbar=False,
+        linewidths=0.8,
+        linecolor="#dddddd",
+    )
     ax.set_xlabel("Année")
     ax.set_ylabel("")
     ax.set_title("Structures actives par support d'activité")
@@ -150,13 +167,19 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
         people_chart(shown, ax=ax)
         drawn = shown.dropna().sort_values(ascending=False)
         top = ", ".join(f"{ACTIVITY_SUPPORTS.get(c, c)} {fmt.integer(v)}" for c, v in drawn.head(3).items())
-        alt = (f"Barres horizontales : personnes en parcours en {year} par support d'activité, "
-               f"{len(people)} supports présents ; les plus fréquents : {top}.")
+        alt = (
+            f"Barres horizontales : personnes en parcours en {year} par support d'activité, "
+            f"{len(people)} supports présents ; les plus fréquents : {top}."
+        )
         blocks.append(parts.figure(fig, alt=alt))
     hidden = int(shown.isna().sum())
     if hidden:
-        blocks.append(parts.note(f"{hidden} support(s) dont l'effectif est inférieur à {min_cell} ne sont "
-                                   "pas représentés sur le graphique (effectif masqué dans le tableau)."))
+        blocks.append(
+            parts.note(
+                f"{hidden} support(s) dont l'effectif est inférieur à {min_cell} ne sont "
+                "pas représentés sur le graphique (effectif masqué dans le tableau)."
+            )
+        )
     table = pd.DataFrame(
         {
             "Support d'activité": [support_label(c) for c in people.index],
@@ -181,13 +204,15 @@ def departement(
     absent = [ACTIVITY_SUPPORTS[c].lower() for c in potential.index[~potential["present"]]]
     present = int(potential["present"].sum())
     verb = "est présent" if present <= 1 else "sont présents"
-    lead = (f"En {year}, {present} des {len(potential)} supports visés par l'action A3 {verb}"
-            + (f" ; encore absents : {', '.join(absent)}." if absent else "."))
+    lead = f"En {year}, {present} des {len(potential)} supports visés par l'action A3 {verb}" + (
+        f" ; encore absents : {', '.join(absent)}." if absent else "."
+    )
     return parts.join(
         parts.lead(lead),
         *_people_blocks(dataset, year, min_cell, diffusion),
-        parts.table(_potential_table(dataset, [year]), index=False,
-                      caption=f"Supports visés par l'action A3, {year}"),
+        parts.table(
+            _potential_table(dataset, [year]), index=False, caption=f"Supports visés par l'action A3, {year}"
+        ),
     )
 
 
@@ -203,14 +228,25 @@ def bilan(
     by_year = supports_by_year(dataset, first_year=first_year, last_year=last_year)
     fig, ax = plt.subplots(figsize=(max(6.0, 0.8 * len(years) + 4), 1.5 + 0.4 * len(by_year)))
     presence_chart(by_year, ax=ax)
-    gained = [support_label(c) for c in by_year.index if by_year.at[c, first_year] == 0 and by_year.at[c, last_year] > 0]
-    alt = (f"Grille : nombre de structures actives portant chaque support d'activité, {first_year}-{last_year} ; "
-           f"{int((by_year[first_year] > 0).sum())} supports présents en {first_year}, "
-           f"{int((by_year[last_year] > 0).sum())} en {last_year}"
-           + (f" ; nouveaux : {', '.join(gained)}." if gained else "."))
+    gained = [
+        support_label(c)
+        for c in by_year.index
+        if by_year.at[c, first_year] == 0 and by_year.at[c, last_year] > 0
+    ]
+    alt = (
+        f"Grille : nombre de structures actives portant chaque support d'activité, {first_year}-{last_year} ; "
+        f"{int((by_year[first_year] > 0).sum())} supports présents en {first_year}, "
+        f"{int((by_year[last_year] > 0).sum())} en {last_year}"
+        + (f" ; nouveaux : {', '.join(gained)}." if gained else ".")
+    )
     blocks = [parts.figure(fig, alt=alt)]
     if _carriers(dataset, last_year):
         blocks += _people_blocks(dataset, last_year, min_cell, diffusion)
-    blocks.append(parts.table(_potential_table(dataset, sorted({first_year, last_year})), index=False,
-                                caption=f"Supports visés par l'action A3, {first_year} et {last_year}"))
+    blocks.append(
+        parts.table(
+            _potential_table(dataset, sorted({first_year, last_year})),
+            index=False,
+            caption=f"Supports visés par l'action A3, {first_year} et {last_year}",
+        )
+    )
     return parts.join(*blocks)

@@ -16,25 +16,30 @@ import seaborn as sns
 from matplotlib.colors import ListedColormap
 
 from iae_eval import charts, fmt
-from iae_eval.sections import parts
-from iae_eval.sections import shared as report
-from iae_eval.sections import summary
-from iae_eval.sections.action_plan import plan_state
 from iae_eval.data.dataset import Dataset
-from iae_eval.display import PALETTE
-from iae_eval.indicators.pathways import people_active, structure_name, structure_names, structures_with_supports
-from iae_eval.indicators.compute import PEOPLE_COUNT_KEYS
 from iae_eval.data.reference import (
     ACTION_STATUSES,
     ACTIONS,
     ACTIVITY_SUPPORTS,
+    DEFAULT_MIN_CELL,
     ENVIRONMENTAL_SUPPORTS,
     SD_CRITERIA,
     SD_PILLARS,
     SD_SCORES,
 )
+from iae_eval.display import PALETTE
 from iae_eval.editions import edition
+from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
+from iae_eval.indicators.pathways import (
+    people_active,
+    structure_name,
+    structure_names,
+    structures_with_supports,
+)
 from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
+from iae_eval.sections import parts, summary
+from iae_eval.sections import shared as report
+from iae_eval.sections.action_plan import plan_state
 
 #: Label of the action-level column / series (rows without structure_id).
 ACTION_LEVEL = "Action (ensemble)"
@@ -100,8 +105,17 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
     ax = plt.gca() if ax is None else ax
     matrix = score_matrix(scores)
     sns.heatmap(
-        matrix, ax=ax, cmap=ListedColormap(SCORE_COLOURS), vmin=-0.5, vmax=3.5, annot=True, fmt=".0f",
-        linewidths=0.8, linecolor="white", cbar=False, square=False,
+        matrix,
+        ax=ax,
+        cmap=ListedColormap(SCORE_COLOURS),
+        vmin=-0.5,
+        vmax=3.5,
+        annot=True,
+        fmt=".0f",
+        linewidths=0.8,
+        linecolor="white",
+        cbar=False,
+        square=False,
     )
     _score_colorbar(ax, ax.collections[0])
     ax.set_xlabel("")
@@ -114,8 +128,11 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
     ends = [*starts[1:], len(groups)]
     side = ax.twinx()  # the group of each block of rows, on the right
     side.set_ylim(ax.get_ylim())
-    side.set_yticks([(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
-                    [groups[a] for a in starts], fontweight="bold")
+    side.set_yticks(
+        [(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
+        [groups[a] for a in starts],
+        fontweight="bold",
+    )
     side.tick_params(length=0)
     side.spines[:].set_visible(False)
     if ACTION_LEVEL in matrix.columns and matrix.shape[1] > 1:
@@ -157,7 +174,9 @@ def sd_distribution_chart(scores: pd.DataFrame, ax=None):
     left = np.zeros(len(shares))
     for score, colour in zip(SD_SCORES, SCORE_COLOURS, strict=True):
         values = shares[score].to_numpy(float)
-        ax.barh(positions, values, left=left, color=colour, height=0.75, label=f"{score} — {SD_SCORES[score]}")
+        ax.barh(
+            positions, values, left=left, color=colour, height=0.75, label=f"{score} — {SD_SCORES[score]}"
+        )
         left += values
     ax.set_yticks(positions, list(shares.index))
     ax.set_xlim(0, 1)
@@ -179,10 +198,15 @@ def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
     criteria = [c for c in SD_CRITERIA if c in median.index]
     positions = np.arange(len(criteria))[::-1]
     name = structure_names(dataset).get(structure_id, structure_id)
-    ax.plot(median.reindex(criteria).to_numpy(float), positions, "D", color=PALETTE[1],
-            markersize=9, label="Médiane départementale")
-    ax.plot(own.reindex(criteria).to_numpy(float), positions, "o", color=PALETTE[0],
-            markersize=7, label=name)
+    ax.plot(
+        median.reindex(criteria).to_numpy(float),
+        positions,
+        "D",
+        color=PALETTE[1],
+        markersize=9,
+        label="Médiane départementale",
+    )
+    ax.plot(own.reindex(criteria).to_numpy(float), positions, "o", color=PALETTE[0], markersize=7, label=name)
     ax.set_yticks(positions, [SD_CRITERIA[c][1] for c in criteria])
     ax.set_xticks(list(SD_SCORES), [f"{k}\n{v}" for k, v in SD_SCORES.items()])
     ax.set_xlim(-0.3, 3.3)
@@ -212,8 +236,15 @@ def sd_group_evolution(dataset: Dataset, first_year: int, last_year: int) -> pd.
     return frame.reindex(columns=[*SD_GROUPS, "source"]).astype({g: float for g in SD_GROUPS})
 
 
-def sd_evolution(dataset: Dataset, first_year: int, last_year: int, ax=None, *,
-                 groups: tuple[str, ...] = SD_GROUPS, title: str | None = None):
+def sd_evolution(
+    dataset: Dataset,
+    first_year: int,
+    last_year: int,
+    ax=None,
+    *,
+    groups: tuple[str, ...] = SD_GROUPS,
+    title: str | None = None,
+):
     """Lines of the action-level (or mean) score of each of ``groups`` over the years; returns ax."""
     ax = plt.gca() if ax is None else ax
     frame = sd_group_evolution(dataset, first_year, last_year)[list(groups)].dropna(axis=1, how="all")
@@ -232,7 +263,7 @@ def sd_evidence(
     year: int,
     *,
     structure_id: str | None = None,
-    min_cell: int = 5,
+    min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> pd.DataFrame:
     """The figures that back each pillar's scores in ``year`` (suppressed, formatted in French).
@@ -246,12 +277,17 @@ def sd_evidence(
     by = "departement" if structure_id is None else "structure"
     ind = report.indicators(dataset, year, by=by)
     row = (ind.iloc[[0]] if structure_id is None else ind.loc[[structure_id]]).copy()
-    env_ids = [s for s in structures_with_supports(dataset.structures, ENVIRONMENTAL_SUPPORTS)
-               if structure_id is None or s == structure_id]
+    env_ids = [
+        s
+        for s in structures_with_supports(dataset.structures, ENVIRONMENTAL_SUPPORTS)
+        if structure_id is None or s == structure_id
+    ]
     row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
     row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
     shown = report.suppressed(
-        row, min_cell=min_cell, diffusion=diffusion,
+        row,
+        min_cell=min_cell,
+        diffusion=diffusion,
         count_columns=[*(k for k in PEOPLE_COUNT_KEYS if k in row.columns), "env_people"],
         rate_columns=["durable_rate", "dynamic_rate", "rsa_share"],
         rate_denominators={**default_rate_denominators(), "rsa_share": "participants"},
@@ -260,18 +296,31 @@ def sd_evidence(
     state = plan_state(dataset, year=year).set_index("action_id")
     supports = ", ".join(ACTIVITY_SUPPORTS[s].lower() for s in ENVIRONMENTAL_SUPPORTS)
     rows = [
-        ("Environnement", f"Personnes en parcours dans une structure à support environnemental ({supports})",
-         fmt.integer(shown["env_people"])),
+        (
+            "Environnement",
+            f"Personnes en parcours dans une structure à support environnemental ({supports})",
+            fmt.integer(shown["env_people"]),
+        ),
         ("Social", "Taux de sorties dynamiques", fmt.percent(shown["dynamic_rate"])),
-        ("Social", "Part des allocataires du RSA parmi les personnes en parcours",
-         fmt.percent(shown["rsa_share"])),
+        (
+            "Social",
+            "Part des allocataires du RSA parmi les personnes en parcours",
+            fmt.percent(shown["rsa_share"]),
+        ),
         ("Économie", "Taux d'emploi durable", fmt.percent(shown["durable_rate"])),
     ]
     for action in ("A1", "A2"):
         status = state.at[action, "status"] if dataset.action_plan is not None else pd.NA
-        rows.append(("Gouvernance", f"{action} — {ACTIONS[action]} : état en fin d'année",
-                     "Non renseigné" if pd.isna(status) else ACTION_STATUSES[status]))
-    rows.append(("Gouvernance", "Opérations menées avec les structures d'insertion", fmt.integer(shown["operations"])))
+        rows.append(
+            (
+                "Gouvernance",
+                f"{action} — {ACTIONS[action]} : état en fin d'année",
+                "Non renseigné" if pd.isna(status) else ACTION_STATUSES[status],
+            )
+        )
+    rows.append(
+        ("Gouvernance", "Opérations menées avec les structures d'insertion", fmt.integer(shown["operations"]))
+    )
     return pd.DataFrame(rows, columns=["Pilier", "Élément de preuve", "Valeur"])
 
 
@@ -290,8 +339,10 @@ def _missing(dataset: Dataset, years: range) -> parts.Section | None:
 def _evidence_note(min_cell: int, diffusion: str) -> parts.Paragraph:
     if not edition(diffusion).suppresses:
         return parts.note("Éléments de preuve : « — » : non défini.")
-    return parts.note(f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
-                        "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini.")
+    return parts.note(
+        f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
+        "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini."
+    )
 
 
 def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
@@ -317,42 +368,59 @@ def departement(
     scores = sd_scores(dataset, year)
     n_structures = scores["structure_id"].dropna().nunique()
     action = scores[scores["structure_id"].isna()]
-    action_text = (f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3" if len(action)
-                   else "pas de score pour l'action dans son ensemble")
+    action_text = (
+        f"score moyen de l'action : {fmt.number(action['score'].mean(), 1)} sur 3"
+        if len(action)
+        else "pas de score pour l'action dans son ensemble"
+    )
     if summary.is_many(n_structures):
         chart = _distribution_figure(scores, year=year, n_structures=n_structures, action_text=action_text)
     else:
         matrix = score_matrix(scores)
         fig, ax = plt.subplots(figsize=(max(7.0, 0.7 * matrix.shape[1] + 6), 0.38 * matrix.shape[0] + 2.5))
         sd_heatmap(scores, ax=ax)
-        alt = (f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
-               f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
-               f"ensemble ; {action_text}.")
+        alt = (
+            f"Carte de chaleur de la grille de développement durable {year} : scores de 0 (aucune) à 3 "
+            f"(forte) pour {matrix.shape[0]} critères et {n_structures} structures, plus l'action dans son "
+            f"ensemble ; {action_text}."
+        )
         chart = parts.figure(fig, alt=alt)
     return parts.join(
         chart,
         parts.table(_group_table(scores), caption=f"Scores par groupe de critères, {year}", index=False),
-        parts.table(sd_evidence(dataset, year, min_cell=min_cell, diffusion=diffusion), index=False,
-                      caption=f"Éléments de preuve par pilier, {year}"),
+        parts.table(
+            sd_evidence(dataset, year, min_cell=min_cell, diffusion=diffusion),
+            index=False,
+            caption=f"Éléments de preuve par pilier, {year}",
+        ),
         _evidence_note(min_cell, diffusion),
     )
 
 
-def _distribution_figure(scores: pd.DataFrame, *, year: int, n_structures: int, action_text: str) -> parts.Chart:
+def _distribution_figure(
+    scores: pd.DataFrame, *, year: int, n_structures: int, action_text: str
+) -> parts.Chart:
     """The grid for many structures (:mod:`~iae_eval.sections.summary`): the share of the
     structures at each score, criterion by criterion, instead of one column per structure."""
     counts = score_counts(scores)
     fig, ax = plt.subplots(figsize=(9, 0.38 * len(counts) + 2.0))
     sd_distribution_chart(scores, ax=ax)
     strong = counts[3].div(counts.sum(axis=1)).idxmax() if len(counts) else "—"
-    alt = (f"Barres empilées de la grille de développement durable {year} : pour {len(counts)} critères, part "
-           f"des {fmt.integer(n_structures)} structures notées 0 (aucune), 1, 2 et 3 (forte) ; critère à la plus "
-           f"forte part de score 3 : {strong} ; {action_text}.")
+    alt = (
+        f"Barres empilées de la grille de développement durable {year} : pour {len(counts)} critères, part "
+        f"des {fmt.integer(n_structures)} structures notées 0 (aucune), 1, 2 et 3 (forte) ; critère à la plus "
+        f"forte part de score 3 : {strong} ; {action_text}."
+    )
     return parts.figure(fig, alt=alt)
 
 
 def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+    dataset: Dataset,
+    *,
+    year: int,
+    structure_id: str,
+    min_cell: int,
+    diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
     name = structure_name(dataset, structure_id)
@@ -367,10 +435,14 @@ def structure(
     sd_structure_chart(dataset, year, structure_id, ax=ax)
     median = structure_medians(dataset, year)
     above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
-    alt = (f"Points : scores de développement durable de {name} en {year} (0 à 3) pour {len(own)} critères, "
-           f"face à la médiane des structures du département ; {above} critère(s) au-dessus de la médiane.")
+    alt = (
+        f"Points : scores de développement durable de {name} en {year} (0 à 3) pour {len(own)} critères, "
+        f"face à la médiane des structures du département ; {above} critère(s) au-dessus de la médiane."
+    )
     table = dataset.sd_assessment
-    comments = table[(table["year"] == year) & (table["structure_id"] == structure_id)].set_index("criterion")["comment"]
+    comments = table[(table["year"] == year) & (table["structure_id"] == structure_id)].set_index(
+        "criterion"
+    )["comment"]
     comments = comments.astype(object).where(comments.notna(), "")
     table = pd.DataFrame(
         {
@@ -383,14 +455,22 @@ def structure(
     return parts.join(
         parts.figure(fig, alt=alt),
         parts.table(table, index=False, caption=f"Scores de {name}, {year}"),
-        parts.table(sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion), index=False,
-                      caption=f"Éléments de preuve par pilier, {name}, {year}"),
+        parts.table(
+            sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion),
+            index=False,
+            caption=f"Éléments de preuve par pilier, {name}, {year}",
+        ),
         _evidence_note(min_cell, diffusion),
     )
 
 
 def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
+    dataset: Dataset,
+    *,
+    first_year: int,
+    last_year: int,
+    min_cell: int,
+    diffusion: str = report.DEFAULT_DIFFUSION,
 ) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
     missing = _missing(dataset, range(first_year, last_year + 1))
@@ -400,15 +480,26 @@ def bilan(
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
     pillars = tuple(SD_PILLARS.values())
     sd_evolution(dataset, first_year, last_year, axes[0], groups=pillars, title="Piliers de la fiche")
-    sd_evolution(dataset, first_year, last_year, axes[1], groups=tuple(g for g in SD_GROUPS if g not in pillars),
-                 title="Finalités nationales et orientations du Conseil général")
+    sd_evolution(
+        dataset,
+        first_year,
+        last_year,
+        axes[1],
+        groups=tuple(g for g in SD_GROUPS if g not in pillars),
+        title="Finalités nationales et orientations du Conseil général",
+    )
     axes[1].set_ylabel("")
     scored = evolution.drop(columns="source").dropna(how="all")
     first, last = scored.index[0], scored.index[-1]
-    changes = "; ".join(f"{g} {fmt.number(scored.at[first, g], 1)} → {fmt.number(scored.at[last, g], 1)}"
-                        for g in SD_PILLARS.values() if g in scored.columns)
-    alt = (f"Courbes : score moyen (0 à 3) de chaque groupe de critères de développement durable, "
-           f"{first_year}-{last_year} ; piliers de {first} à {last} : {changes}.")
+    changes = "; ".join(
+        f"{g} {fmt.number(scored.at[first, g], 1)} → {fmt.number(scored.at[last, g], 1)}"
+        for g in SD_PILLARS.values()
+        if g in scored.columns
+    )
+    alt = (
+        f"Courbes : score moyen (0 à 3) de chaque groupe de critères de développement durable, "
+        f"{first_year}-{last_year} ; piliers de {first} à {last} : {changes}."
+    )
     table = pd.DataFrame(
         {str(y): [fmt.number(evolution.at[y, g], 1) for g in SD_GROUPS] for y in evolution.index},
         index=list(SD_GROUPS),
@@ -416,13 +507,19 @@ def bilan(
     table.loc["Source"] = evolution["source"].fillna("—").tolist()
     evidence = None
     for y in range(first_year, last_year + 1):
-        frame = sd_evidence(dataset, y, min_cell=min_cell, diffusion=diffusion).rename(columns={"Valeur": str(y)})
+        frame = sd_evidence(dataset, y, min_cell=min_cell, diffusion=diffusion).rename(
+            columns={"Valeur": str(y)}
+        )
         evidence = frame if evidence is None else evidence.merge(frame, on=["Pilier", "Élément de preuve"])
     return parts.join(
         parts.figure(fig, alt=alt),
-        parts.note("Score de l'action dans son ensemble quand il est renseigné, sinon moyenne des "
-                     "scores des structures (ligne « Source »)."),
+        parts.note(
+            "Score de l'action dans son ensemble quand il est renseigné, sinon moyenne des "
+            "scores des structures (ligne « Source »)."
+        ),
         parts.table(table, caption=f"Score moyen par groupe de critères, {first_year}-{last_year}"),
-        parts.table(evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"),
+        parts.table(
+            evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"
+        ),
         _evidence_note(min_cell, diffusion),
     )

@@ -102,7 +102,9 @@ def bilan(
     people = wide(numbers, "participants").drop(index=r.TOTAL).T
     rates = wide(numbers, "dynamic_rate").T
     rates = rates[[c for c in rates.columns if c != r.TOTAL] + [r.TOTAL]].dropna(axis=1, how="all")
-    colours = {t: display.PALETTE[i % 8] for i, t in enumerate(people.columns)} | {r.TOTAL: display.PALETTE[8]}
+    colours = {t: display.PALETTE[i % 8] for i, t in enumerate(people.columns)} | {
+        r.TOTAL: display.PALETTE[8]
+    }
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     charts.trend_lines(people, ax=left, ylabel="Personnes en parcours", colours=colours)
     charts.trend_lines(
@@ -131,7 +133,9 @@ def bilan(
         - wide(shown, "dynamic_rate").isna().to_numpy().sum()
     )
     if masked_rates:
-        items.append(parts.note(f"Les taux masqués par le secret statistique ({masked_rates}) ne sont pas tracés."))
+        items.append(
+            parts.note(f"Les taux masqués par le secret statistique ({masked_rates}) ne sont pas tracés.")
+        )
     for key, caption in (
         ("participants", "Personnes en parcours"),
         ("dynamic_rate", "Taux de sorties dynamiques"),

@@ -22,7 +22,10 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
     charts.trend_lines(
         people,
         ax=ax,
-        labels={"participants": r.INDICATOR_LABELS["participants"], "rsa_participants": "dont allocataires du RSA"},
+        labels={
+            "participants": r.INDICATOR_LABELS["participants"],
+            "rsa_participants": "dont allocataires du RSA",
+        },
         ylabel="Personnes",
         legend_columns=2,
     )
@@ -71,6 +74,8 @@ def structure(
         )
         if isinstance(rates_chart, parts.Chart)
         else None,
-        parts.note(f"Les valeurs masquées par le secret statistique ({hidden}) ne sont pas tracées.") if hidden else None,
+        parts.note(f"Les valeurs masquées par le secret statistique ({hidden}) ne sont pas tracées.")
+        if hidden
+        else None,
         parts.table(table, caption=f"Évolution de {first} à {last}"),
     )

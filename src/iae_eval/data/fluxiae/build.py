@@ -162,8 +162,12 @@ def build_annexes(c: Collector, view: ViewFrame, departement: str) -> Annexes:
     """Step 1: the annexes of ``departement`` of an insertion kind in a kept state."""
     af = view.frame
     parts = af["af_numero_annexe_financiere"].str.upper().str.extract(ANNEX_NUMBER)
-    c.where(view, parts["dep"].isna(), "af_numero_annexe_financiere",
-            "not an annex number (kind + 3-character département + 2-digit year + order, e.g. ACI005120003)")
+    c.where(
+        view,
+        parts["dep"].isna(),
+        "af_numero_annexe_financiere",
+        "not an annex number (kind + 3-character département + 2-digit year + order, e.g. ACI005120003)",
+    )
     ours = (parts["dep"] == departement).to_numpy()
     kinds = measure_kinds(af["af_mesure_dispositif_code"])
     insertion = kinds.isin(KINDS).to_numpy()
@@ -195,7 +199,10 @@ def no_annex_problem(view: ViewFrame, departement: str) -> Problem:
     found = view.frame["af_numero_annexe_financiere"].str.upper().str.extract(ANNEX_NUMBER)["dep"].dropna()
     listed = ", ".join(sorted(set(found))) or "none"
     return Problem(
-        view.label, None, "af_numero_annexe_financiere", departement,
+        view.label,
+        None,
+        "af_numero_annexe_financiere",
+        departement,
         f"no financial annex of this département of an insertion kind in a kept state (départements in the file: {listed})",
     )
 
@@ -209,25 +216,38 @@ def build_structures(
     duplicated = ids.duplicated(keep="first").to_numpy()
     c.where(view, duplicated, "structure_id_siae", "duplicate structure id")
     known = annexes.rows["structure_id"].isin(ids).to_numpy()
-    c.where(annex_view, _mask(annex_view, annexes.rows.index[~known]), "af_id_structure",
-            "unknown structure (not in fluxIAE_Structure)")
+    c.where(
+        annex_view,
+        _mask(annex_view, annexes.rows.index[~known]),
+        "af_id_structure",
+        "unknown structure (not in fluxIAE_Structure)",
+    )
     kinds = annexes.rows.groupby("structure_id")["kind"].agg(lambda k: tuple(x for x in KINDS if x in set(k)))
     held = s[ids.isin(kinds.index).to_numpy() & ~duplicated]
-    siret = held["structure_siret_actualise"].where(held["structure_siret_actualise"] != "",
-                                                    held["structure_siret_signature"])
+    siret = held["structure_siret_actualise"].where(
+        held["structure_siret_actualise"] != "", held["structure_siret_signature"]
+    )
     valid = siret.map(luhn_valid)
     c.dropped["SIRET left empty (not 14 digits with a valid Luhn key)"] += int((~valid & (siret != "")).sum())
-    commune = held["structure_adresse_admin_commune"].where(held["structure_adresse_admin_commune"] != "",
-                                                            UNKNOWN_COMMUNE)
+    commune = held["structure_adresse_admin_commune"].where(
+        held["structure_adresse_admin_commune"] != "", UNKNOWN_COMMUNE
+    )
     insee = held["structure_adresse_admin_code_insee"]
     mapping = territories or {}
-    territory = pd.Series([mapping.get(code, UNKNOWN_TERRITORY) for code in insee], index=insee.index, dtype=object)
+    territory = pd.Series(
+        [mapping.get(code, UNKNOWN_TERRITORY) for code in insee], index=insee.index, dtype=object
+    )
     if territories is not None:
         c.dropped["structures whose commune is not in --territories (territory: Non renseigné)"] += int(
             (territory == UNKNOWN_TERRITORY).sum()
         )
     name = held["structure_denomination"]
-    c.where(view, _mask(view, held.index[(name == "").to_numpy()]), "structure_denomination", "required value missing")
+    c.where(
+        view,
+        _mask(view, held.index[(name == "").to_numpy()]),
+        "structure_denomination",
+        "required value missing",
+    )
     out = pd.DataFrame(
         {
             "structure_id": held["structure_id_siae"].to_numpy(),
@@ -271,8 +291,12 @@ def build_people(c: Collector, view: ViewFrame, wanted: pd.Index, salt: bytes) -
     c.where(view, duplicated & s["salarie_id"].isin(wanted).to_numpy(), "salarie_id", "duplicate employee id")
     rows = s[s["salarie_id"].isin(wanted).to_numpy() & ~duplicated]
     sex = rows["salarie_rci_libelle"].str.upper().map(SEX_VALUES)
-    c.where(view, _mask(view, rows.index[sex.isna().to_numpy()]), "salarie_rci_libelle",
-            "unknown civility (expected MME or M.)")
+    c.where(
+        view,
+        _mask(view, rows.index[sex.isna().to_numpy()]),
+        "salarie_rci_libelle",
+        "unknown civility (expected MME or M.)",
+    )
     birth = _dates(c, view, "salarie_date_naissance", rows.index, required=True)
     people = pd.DataFrame(
         {
@@ -292,32 +316,53 @@ def long_term_codes(c: Collector, view: ViewFrame) -> dict[str, bool]:
     return dict(zip(view.frame["rdp_code"], labels.isin(long_term), strict=True))
 
 
-def exit_nomenclature(c: Collector, reasons: ViewFrame | None, categories: ViewFrame | None) -> pd.DataFrame | None:
+def exit_nomenclature(
+    c: Collector, reasons: ViewFrame | None, categories: ViewFrame | None
+) -> pd.DataFrame | None:
     """The delivered nomenclature (code, label, category), or None when not delivered."""
     if reasons is None and categories is None:
         return None
     if reasons is None or categories is None:
-        present, absent = ("RefMotifSort", "RefCategorieSort") if reasons is not None else (
-            "RefCategorieSort", "RefMotifSort")
+        present, absent = (
+            ("RefMotifSort", "RefCategorieSort")
+            if reasons is not None
+            else ("RefCategorieSort", "RefMotifSort")
+        )
         label = (reasons or categories).label
-        c.problems.append(Problem(label, None, "", "", f"fluxIAE_{present} without fluxIAE_{absent}: deliver both or neither"))
+        c.problems.append(
+            Problem(
+                label, None, "", "", f"fluxIAE_{present} without fluxIAE_{absent}: deliver both or neither"
+            )
+        )
         return None
     cat = categories.frame
     kit_category = cat["rcs_libelle"].map(_plain).map({_plain(k): v for k, v in CATEGORY_LABELS.items()})
     known = ", ".join(CATEGORY_LABELS)
-    c.where(categories, kit_category.isna().to_numpy(), "rcs_libelle", f"unknown exit category (expected one of: {known})")
+    c.where(
+        categories,
+        kit_category.isna().to_numpy(),
+        "rcs_libelle",
+        f"unknown exit category (expected one of: {known})",
+    )
     by_id = dict(zip(cat["rcs_id"], kit_category, strict=True))
     r = reasons.frame
     codes = pd.to_numeric(r["rms_code"], errors="coerce")
     whole = codes.notna() & (codes == codes.round())
     c.where(reasons, ~whole.to_numpy(), "rms_code", "not a whole-number exit code")
     category = r["rcs_id"].map(by_id)
-    c.where(reasons, (category.isna() & ~r["rcs_id"].isin(list(by_id))).to_numpy(), "rcs_id",
-            "unknown category id (not in fluxIAE_RefCategorieSort)")
+    c.where(
+        reasons,
+        (category.isna() & ~r["rcs_id"].isin(list(by_id))).to_numpy(),
+        "rcs_id",
+        "unknown category id (not in fluxIAE_RefCategorieSort)",
+    )
     ok = whole & category.notna()
     table = pd.DataFrame(
-        {"code": codes[ok].astype("int64").to_numpy(), "label": r.loc[ok, "rms_libelle"].to_numpy(),
-         "category": category[ok].to_numpy()}
+        {
+            "code": codes[ok].astype("int64").to_numpy(),
+            "label": r.loc[ok, "rms_libelle"].to_numpy(),
+            "category": category[ok].to_numpy(),
+        }
     )
     duplicated = table["code"].duplicated(keep="first").to_numpy()
     c.where(reasons, _mask(reasons, r.index[ok.to_numpy()][duplicated]), "rms_code", "duplicate exit code")
@@ -366,32 +411,60 @@ def build_pathways(
     hire = _dates(c, contracts, "contrat_date_embauche", index, required=True)
     exit_ = _dates(c, contracts, "contrat_date_sortie_definitive", index, required=False)
     rsa = rows["contrat_salarie_rsa"].str.upper().map(RSA_VALUES)
-    c.where(contracts, _mask(contracts, index[rsa.isna().to_numpy()]), "contrat_salarie_rsa",
-            "unknown RSA value (expected NON, OUI-M or OUI-NM)")
+    c.where(
+        contracts,
+        _mask(contracts, index[rsa.isna().to_numpy()]),
+        "contrat_salarie_rsa",
+        "unknown RSA value (expected NON, OUI-M or OUI-NM)",
+    )
     rqth_text = rows["contrat_salarie_rqth"].str.lower()
     rqth = rqth_text.map(BOOL_VALUES)
-    c.where(contracts, _mask(contracts, index[(rqth.isna() & (rqth_text != "")).to_numpy()]),
-            "contrat_salarie_rqth", "not a boolean (expected true or false)")
+    c.where(
+        contracts,
+        _mask(contracts, index[(rqth.isna() & (rqth_text != "")).to_numpy()]),
+        "contrat_salarie_rqth",
+        "not a boolean (expected true or false)",
+    )
     long_term = long_term_codes(c, durations)
     pe = rows["contrat_salarie_pe_duree_code"]
     deld = pe.map(long_term)
-    c.where(contracts, _mask(contracts, index[(deld.isna() & (pe != "")).to_numpy()]),
-            "contrat_salarie_pe_duree_code", "unknown registration length (not in fluxIAE_RefDureePoleEmploi)")
+    c.where(
+        contracts,
+        _mask(contracts, index[(deld.isna() & (pe != "")).to_numpy()]),
+        "contrat_salarie_pe_duree_code",
+        "unknown registration length (not in fluxIAE_RefDureePoleEmploi)",
+    )
     reason_text = rows["contrat_motif_sortie_code"]
     reason = pd.to_numeric(reason_text, errors="coerce")
     has_exit = exit_.notna().to_numpy()
-    c.where(contracts, _mask(contracts, index[has_exit & (reason_text == "").to_numpy()]),
-            "contrat_motif_sortie_code", "definitive exit without an exit reason code")
+    c.where(
+        contracts,
+        _mask(contracts, index[has_exit & (reason_text == "").to_numpy()]),
+        "contrat_motif_sortie_code",
+        "definitive exit without an exit reason code",
+    )
     unknown = has_exit & (reason_text != "").to_numpy() & ~reason.isin(list(exit_codes)).to_numpy()
-    c.where(contracts, _mask(contracts, index[unknown]), "contrat_motif_sortie_code",
-            "unknown exit reason code (not in the exit nomenclature)")
+    c.where(
+        contracts,
+        _mask(contracts, index[unknown]),
+        "contrat_motif_sortie_code",
+        "unknown exit reason code (not in the exit nomenclature)",
+    )
 
     people, without_nir = build_people(c, employees, pd.Index(rows["contrat_id_pph"].unique()), salt)
     known = rows["contrat_id_pph"].isin(people.index).to_numpy()
-    c.where(contracts, _mask(contracts, index[~known & (rows["contrat_id_pph"] != "").to_numpy()]),
-            "contrat_id_pph", "unknown employee (not in fluxIAE_Salarie)")
-    c.where(contracts, _mask(contracts, index[(rows["contrat_id_pph"] == "").to_numpy()]),
-            "contrat_id_pph", "required value missing")
+    c.where(
+        contracts,
+        _mask(contracts, index[~known & (rows["contrat_id_pph"] != "").to_numpy()]),
+        "contrat_id_pph",
+        "unknown employee (not in fluxIAE_Salarie)",
+    )
+    c.where(
+        contracts,
+        _mask(contracts, index[(rows["contrat_id_pph"] == "").to_numpy()]),
+        "contrat_id_pph",
+        "required value missing",
+    )
     if c.problems:
         empty = pd.DataFrame()
         return Pathways(empty, empty, without_nir)
@@ -414,8 +487,11 @@ def build_pathways(
             "rqth": rqth.astype("boolean").array,
         }
     )
-    frame = frame.sort_values(["person_id", "structure_id", "kind", "hire", "initial", "ctr"],
-                              ascending=[True, True, True, True, False, True], kind="stable")
+    frame = frame.sort_values(
+        ["person_id", "structure_id", "kind", "hire", "initial", "ctr"],
+        ascending=[True, True, True, True, False, True],
+        kind="stable",
+    )
     group = frame[["person_id", "structure_id", "kind"]]
     new_group = (group != group.shift()).any(axis=1).to_numpy()
     frame["chain"] = np.cumsum(new_group | frame["initial"].to_numpy()) - 1
@@ -458,17 +534,23 @@ def _monthly_hours(c: Collector, view: ViewFrame, chain_of_contract: pd.Series) 
     emi = view.frame
     ours = emi["emi_ctr_id"].isin(chain_of_contract.index).to_numpy()
     state = emi["emi_esm_etat_code"].str.upper().isin(KEPT_MONTHLY_STATES).to_numpy()
-    c.dropped["monthly states of the kept contracts in another state than " + ", ".join(KEPT_MONTHLY_STATES)] += int(
-        (ours & ~state).sum()
-    )
+    c.dropped[
+        "monthly states of the kept contracts in another state than " + ", ".join(KEPT_MONTHLY_STATES)
+    ] += int((ours & ~state).sum())
     index = emi.index[ours & state]
     year = pd.to_numeric(emi.loc[index, "emi_sme_annee"], errors="coerce")
     bad_year = ~((year >= 1900) & (year <= 2100) & (year == year.round())).to_numpy()
     c.where(view, _mask(view, index[bad_year]), "emi_sme_annee", "not a year")
-    hours = pd.to_numeric(emi.loc[index, "emi_nb_heures_travail"].where(lambda v: v != "", "0"), errors="coerce")
+    hours = pd.to_numeric(
+        emi.loc[index, "emi_nb_heures_travail"].where(lambda v: v != "", "0"), errors="coerce"
+    )
     bad_hours = (hours.isna() | (hours < 0)).to_numpy()
-    c.where(view, _mask(view, index[bad_hours]), "emi_nb_heures_travail",
-            "not a number of hours (expected digits ≥ 0 with . as the decimal mark)")
+    c.where(
+        view,
+        _mask(view, index[bad_hours]),
+        "emi_nb_heures_travail",
+        "not a number of hours (expected digits ≥ 0 with . as the decimal mark)",
+    )
     good = ~bad_year & ~bad_hours
     return pd.DataFrame(
         {
@@ -501,8 +583,12 @@ def _drop_invalid(c: Collector, p: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index
 def build_funding(annexes: Annexes, structures: pd.DataFrame) -> pd.DataFrame:
     """Step 6: one funding row per year, structure and funder (sums over the annexes)."""
     rows = annexes.rows[annexes.rows["structure_id"].isin(structures["structure_id"])]
-    long = rows.melt(id_vars=["structure_id", "year"], value_vars=list(ANNEX_FUNDERS), var_name="column",
-                     value_name="amount_eur")
+    long = rows.melt(
+        id_vars=["structure_id", "year"],
+        value_vars=list(ANNEX_FUNDERS),
+        var_name="column",
+        value_name="amount_eur",
+    )
     long["funder"] = long["column"].map(ANNEX_FUNDERS)
     sums = long.groupby(["year", "structure_id", "funder"], as_index=False)["amount_eur"].sum()
     sums = sums[sums["amount_eur"] > 0].copy()
@@ -511,4 +597,3 @@ def build_funding(annexes: Annexes, structures: pd.DataFrame) -> pd.DataFrame:
     sums = sums.sort_values(["year", "structure_id", "order"], kind="stable")
     sums["year"] = sums["year"].astype("int64")
     return sums[["year", "structure_id", "funder", "nature", "amount_eur"]].reset_index(drop=True)
-

@@ -98,7 +98,9 @@ def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
             column = "code_insee" if not code else "territory"
             problems.append(Problem(label, line, column, "", "required value missing"))
         elif code in mapping and mapping[code] != territory:
-            problems.append(Problem(label, line, "code_insee", code, f"already given the territory {mapping[code]}"))
+            problems.append(
+                Problem(label, line, "code_insee", code, f"already given the territory {mapping[code]}")
+            )
         else:
             mapping[code] = territory
     return mapping
@@ -116,7 +118,14 @@ def import_fluxiae(
     or ``(None, problems)`` when anything is wrong."""
     problems: list[Problem] = []
     views = read_folder(src, problems)
-    required = ("Structure", "AnnexeFinanciere", "Salarie", "ContratMission", "EtatMensuelIndiv", "RefDureePoleEmploi")
+    required = (
+        "Structure",
+        "AnnexeFinanciere",
+        "Salarie",
+        "ContratMission",
+        "EtatMensuelIndiv",
+        "RefDureePoleEmploi",
+    )
     if problems or any(v not in views for v in required):
         return None, problems
     c = build.Collector()
@@ -130,7 +139,9 @@ def import_fluxiae(
     annexes = build.build_annexes(c, views["AnnexeFinanciere"], departement)
     if annexes.rows.empty and not c.problems:
         return None, [build.no_annex_problem(views["AnnexeFinanciere"], departement)]
-    structures = build.build_structures(c, views["Structure"], annexes, views["AnnexeFinanciere"], territories)
+    structures = build.build_structures(
+        c, views["Structure"], annexes, views["AnnexeFinanciere"], territories
+    )
     if c.problems:
         return None, c.problems
     pathways = build.build_pathways(
@@ -196,7 +207,9 @@ def check_out_dir(out: Path, src: Path, salt_file: Path) -> None:
     if out == src or src in out.parents:
         raise UsageError(f"--out {out}: must be outside the fluxIAE folder (inputs are never modified)")
     if out in salt_file.expanduser().resolve().parents:
-        raise UsageError(f"--salt-file {salt_file}: must be outside --out (the salt is never written into the output)")
+        raise UsageError(
+            f"--salt-file {salt_file}: must be outside --out (the salt is never written into the output)"
+        )
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--out {out}: not a folder")
@@ -234,11 +247,15 @@ def summary_lines(result: ImportResult, *, departement: str, out: Path, territor
         "  tables: " + ", ".join(f"{name}.csv ({len(t)} rows)" for name, t in result.tables.items()),
     ]
     if "exit_reasons" not in result.tables:
-        lines.append("  exit nomenclature: not delivered (no RefMotifSort/RefCategorieSort): the built-in one applies")
+        lines.append(
+            "  exit nomenclature: not delivered (no RefMotifSort/RefCategorieSort): the built-in one applies"
+        )
     if not territories_given:
-        lines.append("  territories: no --territories file: every structure's territory is \"Non renseigné\"")
+        lines.append('  territories: no --territories file: every structure\'s territory is "Non renseigné"')
     if result.people_without_nir:
-        lines.append(f"  {result.people_without_nir} employees without a NIR: each identified within its structure only")
+        lines.append(
+            f"  {result.people_without_nir} employees without a NIR: each identified within its structure only"
+        )
     if result.dropped:
         lines.append("  rows left out:")
         lines += [f"    {count} {reason}" for reason, count in result.dropped.items()]
@@ -283,8 +300,11 @@ def run_import_command(
     write_tables(out, result.tables)
     if created:
         save_salt(salt_path, salt)
-        click.echo(f"A new random salt was written to {salt_path.expanduser()}: keep it secret and reuse it "
-                   "so that the same person keeps the same id from one import to the next.", err=True)
+        click.echo(
+            f"A new random salt was written to {salt_path.expanduser()}: keep it secret and reuse it "
+            "so that the same person keeps the same id from one import to the next.",
+            err=True,
+        )
     label = departement.strip().upper().zfill(2)
     for line in summary_lines(result, departement=label, out=out, territories_given=territories is not None):
         click.echo(line)

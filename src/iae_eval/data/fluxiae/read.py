@@ -56,13 +56,21 @@ def find_view_files(src: Path, problems: list[Problem]) -> dict[str, Path]:
     for view, paths in found.items():
         if len(paths) > 1:
             listed = ", ".join(p.name for p in paths)
-            problems.append(Problem(src.name, None, "", "", f"several files for the view {view} ({listed}): keep one"))
+            problems.append(
+                Problem(src.name, None, "", "", f"several files for the view {view} ({listed}): keep one")
+            )
         else:
             files[view] = paths[0]
     for view in VIEWS.values():
         if view.required and view.name not in found:
             problems.append(
-                Problem(src.name, None, "", "", f"missing view {view.name} (a file fluxIAE_{view.name}_<date>_<time>.csv)")
+                Problem(
+                    src.name,
+                    None,
+                    "",
+                    "",
+                    f"missing view {view.name} (a file fluxIAE_{view.name}_<date>_<time>.csv)",
+                )
             )
     return files
 
@@ -78,7 +86,13 @@ def decompress(path: Path, problems: list[Problem]) -> bytes | None:
                 members = [m for m in archive.infolist() if not m.is_dir()]
                 if len(members) != 1:
                     problems.append(
-                        Problem(path.name, None, "", "", f"ZIP archive holds {len(members)} files: expected one CSV")
+                        Problem(
+                            path.name,
+                            None,
+                            "",
+                            "",
+                            f"ZIP archive holds {len(members)} files: expected one CSV",
+                        )
                     )
                     return None
                 return archive.read(members[0])
@@ -163,16 +177,26 @@ def read_view(view: View, path: Path, problems: list[Problem]) -> ViewFrame | No
         announced = match.group(1) if match else ""
         if announced and int(announced) != len(rows):
             problems.append(
-                Problem(label, header_line + len(body) + 1, "FIN", announced,
-                        f"the trailer announces {int(announced)} rows, the file holds {len(rows)} (truncated file?)")
+                Problem(
+                    label,
+                    header_line + len(body) + 1,
+                    "FIN",
+                    announced,
+                    f"the trailer announces {int(announced)} rows, the file holds {len(rows)} (truncated file?)",
+                )
             )
             ok = False
     counts = np.fromiter((r.count(SEPARATOR) for r in rows), dtype=np.int64, count=len(rows))
     bad = np.flatnonzero(counts != len(header) - 1)
     for position in bad:
         problems.append(
-            Problem(label, int(line_numbers[position]), "fields", str(int(counts[position]) + 1),
-                    f"expected {len(header)} fields (as the header), found {int(counts[position]) + 1}")
+            Problem(
+                label,
+                int(line_numbers[position]),
+                "fields",
+                str(int(counts[position]) + 1),
+                f"expected {len(header)} fields (as the header), found {int(counts[position]) + 1}",
+            )
         )
     if not ok or len(bad):
         return None

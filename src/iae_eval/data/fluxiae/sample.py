@@ -55,14 +55,21 @@ COMMUNE_CODES: dict[str, str] = {
     "Tallard": "05170",
 }
 OTHER_DEPARTEMENT = "004"
-OTHER_STRUCTURES = (("2001", "ACI", "Chantier de la Bléone", "Digne-les-Bains", "04070"),
-                    ("2002", "EI", "Entreprise Durance Luberon", "Manosque", "04112"))
+OTHER_STRUCTURES = (
+    ("2001", "ACI", "Chantier de la Bléone", "Digne-les-Bains", "04070"),
+    ("2002", "EI", "Entreprise Durance Luberon", "Manosque", "04112"),
+)
 RENEWAL_AFTER_DAYS = 120
 SPLIT_MIN_DAYS = 240
 DEFAULT_MONTHLY_HOURS = 100.0
 LAST_MONTH = np.datetime64("2013-12", "M")
 #: Registration lengths (RefDureePoleEmploi): code → label; 3 and 4 are long-term.
-DURATIONS = (("1", "MOINS DE 6 MOIS"), ("2", "DE 6 À 11 MOIS"), ("3", "DE 12 À 23 MOIS"), ("4", "24 MOIS ET PLUS"))
+DURATIONS = (
+    ("1", "MOINS DE 6 MOIS"),
+    ("2", "DE 6 À 11 MOIS"),
+    ("3", "DE 12 À 23 MOIS"),
+    ("4", "24 MOIS ET PLUS"),
+)
 CATEGORIES = (
     ("1", "emploi_durable", "Emploi durable"),
     ("2", "emploi_transition", "Emploi de transition"),
@@ -72,11 +79,26 @@ CATEGORIES = (
 )
 EXTRA_REASONS = ((96, "CDI Inclusion", "emploi_durable"),)
 FUNDER_COLUMNS = {
-    "etat": "af_etat", "europe_fse": "af_fse", "region": "af_region", "departement": "af_departement",
-    "communes": "af_commune", "autre": "af_autre_aide_publique",
+    "etat": "af_etat",
+    "europe_fse": "af_fse",
+    "region": "af_region",
+    "departement": "af_departement",
+    "communes": "af_commune",
+    "autre": "af_autre_aide_publique",
 }
-AMOUNT_COLUMNS = ("af_etat", "af_fse", "af_region", "af_departement", "af_mt_cofinance", "af_commune",
-                  "af_intercomm", "af_plie", "af_agefiph", "af_autre_aide_publique", "af_fondation")
+AMOUNT_COLUMNS = (
+    "af_etat",
+    "af_fse",
+    "af_region",
+    "af_departement",
+    "af_mt_cofinance",
+    "af_commune",
+    "af_intercomm",
+    "af_plie",
+    "af_agefiph",
+    "af_autre_aide_publique",
+    "af_fondation",
+)
 
 
 def _date(value) -> str:
@@ -103,12 +125,41 @@ def _structure_rows(ds) -> list[list[str]]:
         sid = str(1001 + position)
         signature = s.siret
         complement = "Bâtiment B\n" if position == 2 else ""  # a raw newline: a broken line
-        rows.append([sid, signature, signature, s.name, "8899B", "9220", "05000", s.commune,
-                     COMMUNE_CODES.get(s.commune, ""), complement, f"Correspondant{position} Fictif",
-                     f"contact{position}@exemple.invalid", f"04 92 00 00 {position:02d}"])
+        rows.append(
+            [
+                sid,
+                signature,
+                signature,
+                s.name,
+                "8899B",
+                "9220",
+                "05000",
+                s.commune,
+                COMMUNE_CODES.get(s.commune, ""),
+                complement,
+                f"Correspondant{position} Fictif",
+                f"contact{position}@exemple.invalid",
+                f"04 92 00 00 {position:02d}",
+            ]
+        )
     for sid, _kind, name, commune, code in OTHER_STRUCTURES:
-        rows.append([sid, "", "", name, "8899B", "9220", "04000", commune, code, "", "Autre Correspondant",
-                     "autre@exemple.invalid", "04 92 99 99 99"])
+        rows.append(
+            [
+                sid,
+                "",
+                "",
+                name,
+                "8899B",
+                "9220",
+                "04000",
+                commune,
+                code,
+                "",
+                "Autre Correspondant",
+                "autre@exemple.invalid",
+                "04 92 99 99 99",
+            ]
+        )
     return rows
 
 
@@ -125,21 +176,61 @@ def _annex_rows(ds, ids: dict[str, str]) -> list[list[str]]:
                     for funder, column in FUNDER_COLUMNS.items():
                         amounts[column] = float(funding.get((s.structure_id, year, funder), 0.0))
                 state = "PROVISOIRE" if year == 2013 else "CLOTURE"
-                rows.append(_annex(number, ids[s.structure_id], f"{kind}_DC", f"{kind}005{year % 100:02d}{order + 1:04d}",
-                                   state, year, amounts))
+                rows.append(
+                    _annex(
+                        number,
+                        ids[s.structure_id],
+                        f"{kind}_DC",
+                        f"{kind}005{year % 100:02d}{order + 1:04d}",
+                        state,
+                        year,
+                        amounts,
+                    )
+                )
     first = ids[ds.structures["structure_id"].iloc[0]]
-    rows.append(_annex(number + 1, first, "FDI_DC", "FDI005120001", "VALIDE", 2012, dict.fromkeys(AMOUNT_COLUMNS, 5000.0)))
-    rows.append(_annex(number + 2, first, "ACI_DC", "ACI005139999", "REJETE", 2013, dict.fromkeys(AMOUNT_COLUMNS, 7000.0)))
+    rows.append(
+        _annex(
+            number + 1, first, "FDI_DC", "FDI005120001", "VALIDE", 2012, dict.fromkeys(AMOUNT_COLUMNS, 5000.0)
+        )
+    )
+    rows.append(
+        _annex(
+            number + 2, first, "ACI_DC", "ACI005139999", "REJETE", 2013, dict.fromkeys(AMOUNT_COLUMNS, 7000.0)
+        )
+    )
     for position, (sid, kind, *_rest) in enumerate(OTHER_STRUCTURES):
-        rows.append(_annex(number + 3 + position, sid, f"{kind}_MP", f"{kind}{OTHER_DEPARTEMENT}120001", "VALIDE", 2012,
-                           dict.fromkeys(AMOUNT_COLUMNS, 10000.0)))
+        rows.append(
+            _annex(
+                number + 3 + position,
+                sid,
+                f"{kind}_MP",
+                f"{kind}{OTHER_DEPARTEMENT}120001",
+                "VALIDE",
+                2012,
+                dict.fromkeys(AMOUNT_COLUMNS, 10000.0),
+            )
+        )
     return rows
 
 
-def _annex(number: int, sid: str, measure: str, numero: str, state: str, year: int, amounts: dict) -> list[str]:
+def _annex(
+    number: int, sid: str, measure: str, numero: str, state: str, year: int, amounts: dict
+) -> list[str]:
     total = sum(v for k, v in amounts.items() if k != "af_mt_cofinance")
-    return [str(number), sid, measure, numero, state, f"01/01/{year}", f"31/12/{year}", "4.5",
-            _money(total), *(_money(amounts[c]) for c in AMOUNT_COLUMNS), "60", "25"]
+    return [
+        str(number),
+        sid,
+        measure,
+        numero,
+        state,
+        f"01/01/{year}",
+        f"31/12/{year}",
+        "4.5",
+        _money(total),
+        *(_money(amounts[c]) for c in AMOUNT_COLUMNS),
+        "60",
+        "25",
+    ]
 
 
 def _money(value: float) -> str:
@@ -159,9 +250,19 @@ def _pathway_rows(ds, ids: dict[str, str]):
             pph = str(500000 + len(employees) + 1)
             employees[key] = pph
             n = person_numbers.get(person_id, 0)
-            people.append([pph, _nir(n, sex, birth_year), "MME" if sex == "F" else "M.",
-                           f"{n % 28 + 1:02d}/{n % 12 + 1:02d}/{birth_year}", "05", "Nomfictif" + str(n),
-                           "Prénom", f"personne{n}@exemple.invalid", f"06 00 00 {n % 100:02d} {n % 97:02d}"])
+            people.append(
+                [
+                    pph,
+                    _nir(n, sex, birth_year),
+                    "MME" if sex == "F" else "M.",
+                    f"{n % 28 + 1:02d}/{n % 12 + 1:02d}/{birth_year}",
+                    "05",
+                    "Nomfictif" + str(n),
+                    "Prénom",
+                    f"personne{n}@exemple.invalid",
+                    f"06 00 00 {n % 100:02d} {n % 97:02d}",
+                ]
+            )
         return employees[key]
 
     ctr_number = 700000
@@ -182,25 +283,53 @@ def _pathway_rows(ds, ids: dict[str, str]):
             ids_here.append((str(ctr_number), hire))
             last = k == len(hires) - 1
             planned = end if last else hire + RENEWAL_AFTER_DAYS
-            contracts.append([
-                str(ctr_number), pph, ids[row.structure_id], f"{row.kind}_DC", "0" if k == 0 else "1",
-                _date(hire), _date(planned), _date(exit_) if last and exit_ is not None else "",
-                "" if not last or exit_ is None else str(int(row.exit_reason)),
-                "" if not last or exit_ is None else str(int(row.exit_reason)),
-                rsa, deld, deld, rqth, "false", "false",
-            ])
+            contracts.append(
+                [
+                    str(ctr_number),
+                    pph,
+                    ids[row.structure_id],
+                    f"{row.kind}_DC",
+                    "0" if k == 0 else "1",
+                    _date(hire),
+                    _date(planned),
+                    _date(exit_) if last and exit_ is not None else "",
+                    "" if not last or exit_ is None else str(int(row.exit_reason)),
+                    "" if not last or exit_ is None else str(int(row.exit_reason)),
+                    rsa,
+                    deld,
+                    deld,
+                    rqth,
+                    "false",
+                    "false",
+                ]
+            )
         months = np.arange(entry.astype("datetime64[M]"), min(end.astype("datetime64[M]"), LAST_MONTH) + 1)
         total = DEFAULT_MONTHLY_HOURS * len(months) if pd.isna(row.hours_worked) else float(row.hours_worked)
         cents = int(round(total * 100))
         share = np.full(len(months), cents // max(len(months), 1))
-        share[len(share) - cents % max(len(months), 1):] += 1
+        share[len(share) - cents % max(len(months), 1) :] += 1
         for month, value in zip(months, share, strict=True):
-            ctr = ids_here[-1][0] if len(ids_here) > 1 and month >= ids_here[-1][1].astype("datetime64[M]") else ids_here[0][0]
+            ctr = (
+                ids_here[-1][0]
+                if len(ids_here) > 1 and month >= ids_here[-1][1].astype("datetime64[M]")
+                else ids_here[0][0]
+            )
             year, mon = int(str(month)[:4]), int(str(month)[5:7])
             monthly.append([pph, ctr, "", str(year), str(mon), f"{value / 100:.2f}", "VALIDE", "", ""])
         if i == 0:
-            monthly.append([pph, ids_here[0][0], "", str(int(str(months[0])[:4])), str(int(str(months[0])[5:7])),
-                            "999.00", "ANNULE", "", ""])
+            monthly.append(
+                [
+                    pph,
+                    ids_here[0][0],
+                    "",
+                    str(int(str(months[0])[:4])),
+                    str(int(str(months[0])[5:7])),
+                    "999.00",
+                    "ANNULE",
+                    "",
+                    "",
+                ]
+            )
     first = p.iloc[0]
     for position, (sid, kind, *_rest) in enumerate(OTHER_STRUCTURES):
         for j in range(4):
@@ -209,8 +338,26 @@ def _pathway_rows(ds, ids: dict[str, str]):
             birth = int(first.birth_year) if person == first.person_id else 1975 + j
             pph = employee(person, sid, sex, birth)
             ctr_number += 1
-            contracts.append([str(ctr_number), pph, sid, f"{kind}_DC", "0", f"01/0{j + 2}/2012", "31/12/2012",
-                              "31/12/2012", "7", "7", "NON", "1", "1", "false", "false", "false"])
+            contracts.append(
+                [
+                    str(ctr_number),
+                    pph,
+                    sid,
+                    f"{kind}_DC",
+                    "0",
+                    f"01/0{j + 2}/2012",
+                    "31/12/2012",
+                    "31/12/2012",
+                    "7",
+                    "7",
+                    "NON",
+                    "1",
+                    "1",
+                    "false",
+                    "false",
+                    "false",
+                ]
+            )
             monthly.append([pph, str(ctr_number), "", "2012", "6", "120.00", "VALIDE", "", ""])
     return people, contracts, monthly
 
@@ -225,43 +372,123 @@ def fluxiae_views(seed: int = 2013, scale: float = 1.0) -> tuple[dict[str, str],
     people, contracts, monthly = _pathway_rows(ds, ids)
     reasons = builtin_exit_reasons()
     category_id = {kit: cid for cid, kit, _label in CATEGORIES}
-    reason_rows = [[str(n), str(code), label, category_id[cat]]
-                   for n, (code, label, cat) in enumerate(
-                       [*reasons.itertuples(index=False, name=None), *EXTRA_REASONS], start=1)]
+    reason_rows = [
+        [str(n), str(code), label, category_id[cat]]
+        for n, (code, label, cat) in enumerate(
+            [*reasons.itertuples(index=False, name=None), *EXTRA_REASONS], start=1
+        )
+    ]
     return {
-        "Structure": _view_text("Structure", [
-            "structure_id_siae", "structure_siret_signature", "structure_siret_actualise", "structure_denomination",
-            "structure_code_naf", "structure_categorie_juridique_code", "structure_adresse_admin_cp",
-            "structure_adresse_admin_commune", "structure_adresse_admin_code_insee",
-            "structure_adresse_gestion_complement", "structure_correspondant_nom", "structure_correspondant_mail",
-            "structure_correspondant_tel"], _structure_rows(ds)),
-        "AnnexeFinanciere": _view_text("AnnexeFinanciere", [
-            "af_id_annexe_financiere", "af_id_structure", "af_mesure_dispositif_code", "af_numero_annexe_financiere",
-            "af_etat_annexe_financiere_code", "af_date_debut_effet", "af_date_fin_effet", "af_etp_postes_insertion",
-            "af_montant_total_annuel", *AMOUNT_COLUMNS, "af_taux_prev_sorties_dynamiques",
-            "af_taux_prev_sorties_durable"], _annex_rows(ds, ids)),
-        "Salarie": _view_text("Salarie", [
-            "salarie_id", "salarie_nir", "salarie_rci_libelle", "salarie_date_naissance", "salarie_code_dpt",
-            "salarie_nom", "salarie_prenom", "salarie_courriel", "salarie_telephone"], people),
-        "ContratMission": _view_text("ContratMission", [
-            "contrat_id_ctr", "contrat_id_pph", "contrat_id_structure", "contrat_mesure_disp_code",
-            "contrat_type_contrat", "contrat_date_embauche", "contrat_date_fin_contrat",
-            "contrat_date_sortie_definitive", "contrat_motif_sortie_id", "contrat_motif_sortie_code",
-            "contrat_salarie_rsa", "contrat_salarie_pe_duree_id", "contrat_salarie_pe_duree_code",
-            "contrat_salarie_rqth", "contrat_salarie_aah", "contrat_salarie_ass"], contracts),
-        "EtatMensuelIndiv": _view_text("EtatMensuelIndiv", [
-            "emi_pph_id", "emi_ctr_id", "emi_afi_id", "emi_sme_annee", "emi_sme_mois", "emi_nb_heures_travail",
-            "emi_esm_etat_code", "emi_date_fin_reelle", "emi_motif_sortie_code"], monthly),
-        "RefDureePoleEmploi": _view_text("RefDureePoleEmploi", ["rdp_id", "rdp_code", "rdp_lib_duree_pe"],
-                                         [[c, c, label] for c, label in DURATIONS], trailer=False),
-        "RefMotifSort": _view_text("RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], reason_rows),
-        "RefCategorieSort": _view_text("RefCategorieSort", ["rcs_id", "rcs_code", "rcs_libelle"],
-                                       [[cid, cid, label] for cid, _kit, label in CATEGORIES]),
+        "Structure": _view_text(
+            "Structure",
+            [
+                "structure_id_siae",
+                "structure_siret_signature",
+                "structure_siret_actualise",
+                "structure_denomination",
+                "structure_code_naf",
+                "structure_categorie_juridique_code",
+                "structure_adresse_admin_cp",
+                "structure_adresse_admin_commune",
+                "structure_adresse_admin_code_insee",
+                "structure_adresse_gestion_complement",
+                "structure_correspondant_nom",
+                "structure_correspondant_mail",
+                "structure_correspondant_tel",
+            ],
+            _structure_rows(ds),
+        ),
+        "AnnexeFinanciere": _view_text(
+            "AnnexeFinanciere",
+            [
+                "af_id_annexe_financiere",
+                "af_id_structure",
+                "af_mesure_dispositif_code",
+                "af_numero_annexe_financiere",
+                "af_etat_annexe_financiere_code",
+                "af_date_debut_effet",
+                "af_date_fin_effet",
+                "af_etp_postes_insertion",
+                "af_montant_total_annuel",
+                *AMOUNT_COLUMNS,
+                "af_taux_prev_sorties_dynamiques",
+                "af_taux_prev_sorties_durable",
+            ],
+            _annex_rows(ds, ids),
+        ),
+        "Salarie": _view_text(
+            "Salarie",
+            [
+                "salarie_id",
+                "salarie_nir",
+                "salarie_rci_libelle",
+                "salarie_date_naissance",
+                "salarie_code_dpt",
+                "salarie_nom",
+                "salarie_prenom",
+                "salarie_courriel",
+                "salarie_telephone",
+            ],
+            people,
+        ),
+        "ContratMission": _view_text(
+            "ContratMission",
+            [
+                "contrat_id_ctr",
+                "contrat_id_pph",
+                "contrat_id_structure",
+                "contrat_mesure_disp_code",
+                "contrat_type_contrat",
+                "contrat_date_embauche",
+                "contrat_date_fin_contrat",
+                "contrat_date_sortie_definitive",
+                "contrat_motif_sortie_id",
+                "contrat_motif_sortie_code",
+                "contrat_salarie_rsa",
+                "contrat_salarie_pe_duree_id",
+                "contrat_salarie_pe_duree_code",
+                "contrat_salarie_rqth",
+                "contrat_salarie_aah",
+                "contrat_salarie_ass",
+            ],
+            contracts,
+        ),
+        "EtatMensuelIndiv": _view_text(
+            "EtatMensuelIndiv",
+            [
+                "emi_pph_id",
+                "emi_ctr_id",
+                "emi_afi_id",
+                "emi_sme_annee",
+                "emi_sme_mois",
+                "emi_nb_heures_travail",
+                "emi_esm_etat_code",
+                "emi_date_fin_reelle",
+                "emi_motif_sortie_code",
+            ],
+            monthly,
+        ),
+        "RefDureePoleEmploi": _view_text(
+            "RefDureePoleEmploi",
+            ["rdp_id", "rdp_code", "rdp_lib_duree_pe"],
+            [[c, c, label] for c, label in DURATIONS],
+            trailer=False,
+        ),
+        "RefMotifSort": _view_text(
+            "RefMotifSort", ["rms_id", "rms_code", "rms_libelle", "rcs_id"], reason_rows
+        ),
+        "RefCategorieSort": _view_text(
+            "RefCategorieSort",
+            ["rcs_id", "rcs_code", "rcs_libelle"],
+            [[cid, cid, label] for cid, _kit, label in CATEGORIES],
+        ),
     }, _territories_text(ds)
 
 
 def _territories_text(ds) -> str:
-    pairs = sorted({(COMMUNE_CODES[c], t) for c, t in zip(ds.structures["commune"], ds.structures["territory"])})
+    pairs = sorted(
+        {(COMMUNE_CODES[c], t) for c, t in zip(ds.structures["commune"], ds.structures["territory"])}
+    )
     return "code_insee,territory\n" + "".join(f"{code},{territory}\n" for code, territory in pairs)
 
 
