@@ -170,3 +170,22 @@ def test_what_every_structure_report_needs_is_computed_once_per_dataset(monkeypa
     years = shared.observed_years(ds)
     years.append(1900)
     assert shared.observed_years(ds) == [2009, 2010, 2011, 2012, 2013]
+
+
+def test_a_structure_report_reuses_the_years_funnel_numbers(monkeypatch):
+    """Every structure report of a year draws the same structures on its funnel plots: their
+    drawable rates are computed once per dataset, edition and threshold."""
+    from iae_eval.data.load import load_dataset
+    from iae_eval.sections import funnel
+
+    calls = []
+    real = funnel._drawable
+    monkeypatch.setattr(funnel, "_drawable", lambda frame, **kw: calls.append(kw) or real(frame, **kw))
+    ds = load_dataset(SAMPLE)
+    ds.memo.pop(("funnel", 2012, 5, "comite"), None)
+    first = funnel.structure(ds, year=2012, structure_id="S01", min_cell=5)
+    second = funnel.structure(load_dataset(SAMPLE), year=2012, structure_id="S03", min_cell=5)
+    assert calls == [{"min_cell": 5, "diffusion": "comite"}]
+    assert first._repr_html_() != second._repr_html_()  # each highlights its own structure
+    funnel.structure(ds, year=2012, structure_id="S03", min_cell=5, diffusion="public")
+    assert len(calls) == 2

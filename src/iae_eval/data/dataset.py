@@ -15,9 +15,13 @@ Types of the columns in the frames a :class:`Dataset` holds:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from typing import TypeVar
 
 import pandas as pd
+
+T = TypeVar("T")
 
 from iae_eval.data.rules import DEFAULT_RULES
 
@@ -233,6 +237,14 @@ class Dataset:
         copy = replace(self, **tables, **({} if rules is None else {"rules": rules}))
         object.__setattr__(copy, "memo", self.memo)
         return copy
+
+    def memoised(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()`` once per dataset (and its shallow copies) for ``key``, kept in
+        :attr:`memo`; each call gets its own copy (``.copy()`` when the value has one)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        value = self.memo[key]
+        return value.copy() if hasattr(value, "copy") else value
 
     def years(self) -> list[int]:
         """Calendar years covered by at least one pathway (entry to exit, or to the last entry)."""

@@ -124,7 +124,11 @@ def structure(
         return r.no_data(
             f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir."
         )
-    numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    # every structure report of the year draws the same structures: computed once per dataset
+    numbers = dataset.memoised(
+        ("funnel", year, min_cell, diffusion),
+        lambda: _drawable(frame, min_cell=min_cell, diffusion=diffusion),
+    )
     return funnel_parts(numbers, what=f"en {year}", highlight=name, highlight_label=f"{name} (la structure)")
 
 
