@@ -21,9 +21,9 @@ from typing import TypeVar
 
 import pandas as pd
 
-T = TypeVar("T")
-
 from iae_eval.data.rules import DEFAULT_RULES
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
