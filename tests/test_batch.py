@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -719,3 +720,31 @@ def test_scan_finds_a_leaked_identifier(tmp_path):
 def test_plan_error_message_lists_everything():
     error = PlanError(["--years: 2015 outside the data", "--structure: unknown structure S9"])
     assert str(error).splitlines() == error.problems
+
+
+def test_the_portal_names_the_departement_of_the_data_and_uses_the_catalogue_labels(tmp_path):
+    from iae_eval.batch.manifest import Manifest
+    from iae_eval.batch.portal import portal_html
+    from iae_eval.indicators.catalogue import label
+
+    manifest = Manifest.load(tmp_path)
+    manifest.years["2012"] = {"participants": 452, "durable_rate": 0.288, "dynamic_rate": 0.635}
+    page = portal_html(
+        tmp_path,
+        manifest,
+        {},
+        fingerprint="f" * 64,
+        generated=datetime(2026, 11, 28),
+        departement="Corse-du-Sud",
+    )
+    page = html.unescape(page)
+    assert (
+        "<title>Évaluation de l'insertion par l'activité économique — Corse-du-Sud — rapports</title>" in page
+    )
+    assert ">Évaluation de l'insertion par l'activité économique — Corse-du-Sud</h1>" in page
+    assert f"<th>{label('participants')}</th>" in page and "<th>Participants</th>" not in page
+    assert "<td>452</td>" in page and "<td>28,8\xa0%</td>" in page
+    unnamed = html.unescape(
+        portal_html(tmp_path, manifest, {}, fingerprint="f" * 64, generated=datetime(2026, 11, 28))
+    )
+    assert ">Évaluation de l'insertion par l'activité économique</h1>" in unnamed

@@ -20,6 +20,7 @@ from iae_eval import __version__, atomic, editions, fmt
 from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
 from iae_eval.batch.manifest import Manifest
 from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.indicators.catalogue import RATE_KEYS, label
 from iae_eval.indicators.exports import FILE_NAMES
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -69,11 +70,13 @@ def _order(entry: dict) -> tuple:
     return ({"departement": 0, "structure": 1}.get(entry.get("kind"), 2), entry.get("label") or "")
 
 
+#: The département's figures the portal shows for each year (kept in the manifest).
+HEADLINE_KEYS: tuple[str, ...] = ("participants", "durable_rate", "dynamic_rate")
+
+
 def _headline(values: dict) -> list[str]:
     return [
-        fmt.integer(values.get("participants")),
-        fmt.percent(values.get("durable_rate")),
-        fmt.percent(values.get("dynamic_rate")),
+        fmt.percent(values.get(k)) if k in RATE_KEYS else fmt.integer(values.get(k)) for k in HEADLINE_KEYS
     ]
 
 
@@ -86,9 +89,14 @@ def portal_html(
     generated: datetime,
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = editions.DEFAULT_DIFFUSION,
+    departement: str | None = None,
 ) -> str:
     """The portal page of ``out_dir`` (``min_cell``: the threshold its methodology names;
-    ``diffusion``: the edition of the run, on its banner)."""
+    ``diffusion``: the edition of the run, on its banner; ``departement``: the name in its
+    title, from the data)."""
+    title = "Évaluation de l'insertion par l'activité économique" + (
+        f" — {departement}" if departement else ""
+    )
     chosen = editions.edition(diffusion)
     reports = {k: e for k, e in manifest.entries.items() if e.get("type") == "report"}
     years = sorted(
@@ -107,11 +115,11 @@ def portal_html(
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="iae-eval {_e(__version__)}">\n'
-        "<title>Évaluation de l'insertion par l'activité économique — rapports</title>\n"
+        f"<title>{_e(title)} — rapports</title>\n"
         f'<style>\n{stylesheet()}\n</style>\n</head>\n<body class="iae-portal">\n',
         editions.banner(chosen).html + "\n",
         '<header class="iae-header"><p class="iae-kicker">Portail des rapports</p>'
-        "<h1 class=\"iae-title\">Évaluation de l'insertion par l'activité économique</h1>"
+        f'<h1 class="iae-title">{_e(title)}</h1>'
         f'<dl class="iae-meta"><div><dt>Généré le</dt><dd>{_e(when)}</dd></div>'
         f"<div><dt>Édition</dt><dd>{_e(chosen.banner)}</dd></div>"
         f"<div><dt>Données</dt><dd>{_e(short)}</dd></div>"
@@ -132,8 +140,9 @@ def portal_html(
     parts.append('<main class="iae-main">\n<h2 id="chiffres-cles">Chiffres clés par année</h2>\n')
     parts.append(
         '<table class="iae-table"><caption>Département, tous types de structures</caption>'
-        "<thead><tr><th>Année</th><th>Participants</th><th>Taux d'emploi durable</th>"
-        "<th>Taux de sorties dynamiques</th><th>Indicateurs détaillés</th></tr></thead><tbody>"
+        "<thead><tr><th>Année</th>"
+        + "".join(f"<th>{_e(label(k))}</th>" for k in HEADLINE_KEYS)
+        + "<th>Indicateurs détaillés</th></tr></thead><tbody>"
     )
     for year in years:
         values = manifest.years.get(str(year), {})
@@ -182,6 +191,7 @@ def write_portal(
     generated: datetime,
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = editions.DEFAULT_DIFFUSION,
+    departement: str | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` atomically."""
     page = portal_html(
@@ -192,5 +202,6 @@ def write_portal(
         generated=generated,
         min_cell=min_cell,
         diffusion=diffusion,
+        departement=departement,
     )
     return atomic.write_text(out_dir / INDEX_NAME, page)

@@ -36,6 +36,7 @@ from iae_eval import atomic
 from iae_eval.batch.lock import FolderLockedError, folder_lock
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
 from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
+from iae_eval.batch.portal import HEADLINE_KEYS
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.editions import DEFAULT_DIFFUSION
@@ -115,7 +116,7 @@ def _headline(table) -> dict:
     if row.empty:
         return {}
     first = row.iloc[0]
-    return {k: _plain(first.get(k)) for k in ("participants", "durable_rate", "dynamic_rate")}
+    return {k: _plain(first.get(k)) for k in HEADLINE_KEYS}
 
 
 def _plain(value: object) -> object:
@@ -304,6 +305,7 @@ def run_reports(
         generated=generated,
         min_cell=min_cell,
         diffusion=diffusion,
+        departement=dataset.departement_name,
     )
     if interrupted:
         raise Interrupted(status, problems)
