@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from iae_eval.data.fluxiae.views import VIEWS
+
 HERE = Path(__file__).resolve().parent
 GOAL_SECONDS = 10.0
 STAMP = "31122013_235959"
@@ -74,14 +76,7 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     _write(
         f("Structure"),
         "Structure",
-        [
-            "structure_id_siae",
-            "structure_siret_actualise",
-            "structure_siret_signature",
-            "structure_denomination",
-            "structure_adresse_admin_commune",
-            "structure_adresse_admin_code_insee",
-        ],
+        list(VIEWS["Structure"].columns),
         [
             sid,
             np.full(n_s, ""),
@@ -102,20 +97,7 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     _write(
         f("AnnexeFinanciere"),
         "AnnexeFinanciere",
-        [
-            "af_id_annexe_financiere",
-            "af_id_structure",
-            "af_mesure_dispositif_code",
-            "af_numero_annexe_financiere",
-            "af_etat_annexe_financiere_code",
-            "af_date_debut_effet",
-            "af_etat",
-            "af_fse",
-            "af_region",
-            "af_departement",
-            "af_commune",
-            "af_intercomm",
-        ],
+        list(VIEWS["AnnexeFinanciere"].columns),
         [
             np.arange(n_a).astype(str),
             sid[s_rep],
@@ -154,7 +136,7 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     _write(
         f("Salarie"),
         "Salarie",
-        ["salarie_id", "salarie_nir", "salarie_rci_libelle", "salarie_date_naissance"],
+        list(VIEWS["Salarie"].columns),
         [
             np.arange(n_e).astype(str),
             np.char.add("1800575", np.char.zfill(person_of_e.astype(str), 8)),
@@ -166,19 +148,7 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     _write(
         f("ContratMission"),
         "ContratMission",
-        [
-            "contrat_id_ctr",
-            "contrat_id_pph",
-            "contrat_id_structure",
-            "contrat_mesure_disp_code",
-            "contrat_type_contrat",
-            "contrat_date_embauche",
-            "contrat_date_sortie_definitive",
-            "contrat_motif_sortie_code",
-            "contrat_salarie_rsa",
-            "contrat_salarie_pe_duree_code",
-            "contrat_salarie_rqth",
-        ],
+        list(VIEWS["ContratMission"].columns),
         [
             np.arange(n_c).astype(str),
             pph_of_chain[chain].astype(str),
@@ -213,7 +183,7 @@ def synthetic_export(folder: Path, contracts: int, seed: int = 2013) -> Path:
     _write(
         f("RefDureePoleEmploi"),
         "RefDureePoleEmploi",
-        ["rdp_code", "rdp_lib_duree_pe"],
+        list(VIEWS["RefDureePoleEmploi"].columns),
         [
             np.array(["1", "2", "3", "4"]),
             np.array(["MOINS DE 6 MOIS", "DE 6 À 11 MOIS", "DE 12 À 23 MOIS", "24 MOIS ET PLUS"]),
