@@ -182,7 +182,7 @@ def test_a_structure_report_reuses_the_years_funnel_numbers(monkeypatch):
     real = funnel._drawable
     monkeypatch.setattr(funnel, "_drawable", lambda frame, **kw: calls.append(kw) or real(frame, **kw))
     ds = load_dataset(SAMPLE)
-    ds.memo.pop(("funnel", 2012, 5, "comite"), None)
+    ds.memo.pop(("funnel", 2012, ds.rules, 5, "comite"), None)
     first = funnel.structure(ds, year=2012, structure_id="S01", min_cell=5)
     second = funnel.structure(load_dataset(SAMPLE), year=2012, structure_id="S03", min_cell=5)
     assert calls == [{"min_cell": 5, "diffusion": "comite"}]

@@ -5,34 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.catalogue import EXIT_KEYS, INDICATOR_KEYS
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 
-#: Rows of the "structure beside the département" table.
-COMPARED_KEYS: tuple[str, ...] = (
-    "participants",
-    "rsa_participants",
-    "entries",
-    "rsa_entries",
-    "women",
-    "youth_under_26",
-    "seniors_50_plus",
-    "deld",
-    "rqth",
-    "exits",
-    "short_exits",
-    "exits_examined",
-    "durable_rate",
-    "dynamic_rate",
-    "mean_duration_months",
-    "rsa_durable_or_training",
-    "contracts_with_clause",
-    "insertion_hours_planned",
-    "insertion_hours_done",
-    "operations",
-    "funding_total",
-    "cost_per_participant",
-    "cost_per_dynamic_exit",
+#: Rows of the "structure beside the département" table: every indicator but the exit
+#: categories (shown by the exits section) and the département-wide contract totals.
+COMPARED_KEYS: tuple[str, ...] = tuple(
+    k for k in INDICATOR_KEYS if k not in (*EXIT_KEYS, "contracts_total", "clause_share")
 )
 
 

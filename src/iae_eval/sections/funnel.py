@@ -126,7 +126,7 @@ def structure(
         )
     # every structure report of the year draws the same structures: computed once per dataset
     numbers = dataset.memoised(
-        ("funnel", year, min_cell, diffusion),
+        ("funnel", year, dataset.rules, min_cell, diffusion),
         lambda: _drawable(frame, min_cell=min_cell, diffusion=diffusion),
     )
     return funnel_parts(numbers, what=f"en {year}", highlight=name, highlight_label=f"{name} (la structure)")
