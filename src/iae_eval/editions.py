@@ -34,12 +34,21 @@ class Edition:
     suppresses: bool
     #: Colour of the banner's border (Okabe-Ito: vermillion for restricted, blue for public).
     colour: str
+    #: How the edition is named in a sentence ("la diffusion publique").
+    label: str
+    #: Higher protects more: a run's kernel refuses a report of lower protection.
+    protection: int
 
 
 COMITE = Edition(
-    "comite", "Diffusion restreinte — document de travail du comité de pilotage", False, display.PALETTE[6]
+    "comite",
+    "Diffusion restreinte — document de travail du comité de pilotage",
+    False,
+    display.PALETTE[6],
+    "diffusion restreinte",
+    0,
 )
-PUBLIC = Edition("public", "Diffusion publique", True, display.PALETTE[0])
+PUBLIC = Edition("public", "Diffusion publique", True, display.PALETTE[0], "diffusion publique", 1)
 
 #: Every edition by its ``diffusion`` value (the choices of ``--diffusion``).
 EDITIONS: dict[str, Edition] = {e.diffusion: e for e in (COMITE, PUBLIC)}
@@ -57,6 +66,11 @@ def edition(diffusion: str | Edition = DEFAULT_DIFFUSION) -> Edition:
     except (KeyError, TypeError):
         valid = " or ".join(DIFFUSIONS)
         raise ValueError(f"diffusion must be {valid}, got {diffusion!r}") from None
+
+
+def is_less_protective(asked: str | Edition, run: str | Edition) -> bool:
+    """Whether the edition ``asked`` protects small counts less than the edition ``run``."""
+    return edition(asked).protection < edition(run).protection
 
 
 def _default_subsets(frame: pd.DataFrame, count_columns: Iterable[str] | None) -> list[tuple[str, str]]:
