@@ -40,8 +40,9 @@ test-browser: $(STAMP) ## Open built reports in headless Chromium (Debian's chro
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest -m browser -q
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+lab: $(STAMP) ## Open JupyterLab on the kit's notebooks (the package's notebooks folder)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  "$$($(BIN)/python -c 'from iae_eval.workspace import NOTEBOOKS_DIR; print(NOTEBOOKS_DIR)')"
 
 sample: $(STAMP) ## Regenerate the bundled sample dataset in data/sample/
 	$(BIN)/iae-eval sample --out $(DATA)

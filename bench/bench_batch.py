@@ -44,13 +44,11 @@ def _run(cmd: list[str], **kw) -> None:
 def _reports(data: Path, year: int) -> list[tuple[str, dict]]:
     """(notebook, parameters) of each report of the year, as `iae-eval run` plans them."""
     from iae_eval.batch.plan import plan_reports
-    from iae_eval.batch.run import DEFAULT_NOTEBOOKS
     from iae_eval.data.load import load_dataset
+    from iae_eval.workspace import NOTEBOOKS_DIR
 
     dataset = load_dataset(data)
-    plan = plan_reports(
-        dataset, years=[year], structures=None, notebooks_dir=DEFAULT_NOTEBOOKS, data_dir=data
-    )
+    plan = plan_reports(dataset, years=[year], structures=None, notebooks_dir=NOTEBOOKS_DIR, data_dir=data)
     return [(str(r.notebook), r.params) for r in plan]
 
 

@@ -30,7 +30,7 @@ from iae_eval.batch import worker
 from iae_eval.batch.htmlexport import report_html
 from iae_eval.batch.manifest import MANIFEST_NAME, Manifest
 from iae_eval.batch.plan import PlanError, plan_reports
-from iae_eval.batch.run import run_command
+from iae_eval.commands.run import run_command
 from iae_eval.indicators import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,8 +274,8 @@ def test_plan_reads_the_parameters_from_the_notebooks(tmp_path):
     with pytest.raises(PlanError) as error:
         plan_reports(ds, years=[2012], structures=["S3"], notebooks_dir=notebooks, data_dir=data)
     assert error.value.problems == [
-        f"notebook {notebooks / 'structure.ipynb'}: its parameters cell lacks diffusion "
-        "(it declares: structure_id, year, min_cell, data_dir, rules, logo)"
+        f"notebook {notebooks / 'structure.ipynb'} : il manque diffusion à sa cellule parameters "
+        "(elle déclare : structure_id, year, min_cell, data_dir, rules, logo)"
     ]
     nb.cells[1].source += "\ndiffusion = 'comite'"
     nbformat.write(nb, notebooks / "structure.ipynb")
@@ -286,10 +286,10 @@ def test_plan_reads_the_parameters_from_the_notebooks(tmp_path):
 @pytest.mark.parametrize(
     ("years", "structures", "expected"),
     [
-        ((2012, 2015), (), ["2015 outside the data", "covers 2011-2012"]),
-        ((2012,), ("S9", "S1", "XX"), ["unknown structure S9, XX", "known ids: S1, S2, S3"]),
-        ((2012,), ("S2",), ["S2 has no pathway active in 2012", "its active years: 2011"]),
-        ((2008, 2012), ("S9",), ["2008 outside the data", "unknown structure S9"]),
+        ((2012, 2015), (), ["2015 hors des données", "couvrent 2011-2012"]),
+        ((2012,), ("S9", "S1", "XX"), ["structure inconnue S9, XX", "identifiants connus : S1, S2, S3"]),
+        ((2012,), ("S2",), ["S2 n'a aucun parcours actif en 2012", "ses années actives : 2011"]),
+        ((2008, 2012), ("S9",), ["2008 hors des données", "structure inconnue S9"]),
     ],
 )
 def test_bad_parameters_run_nothing_and_write_nothing(tiny, capsys, monkeypatch, years, structures, expected):
@@ -299,7 +299,7 @@ def test_bad_parameters_run_nothing_and_write_nothing(tiny, capsys, monkeypatch,
     err = capsys.readouterr().err
     for text in expected:
         assert text in err
-    assert "Nothing was run" in err
+    assert "Rien n'a été exécuté" in err
     assert "Traceback" not in err
     assert not out.exists()
 
@@ -312,7 +312,7 @@ def test_invalid_data_prints_located_problems_and_exits_1(tiny, capsys, monkeypa
     monkeypatch.setattr(batch, "_make_pool", _no_pool)
     assert run(data, notebooks, out) == 1
     err = capsys.readouterr().err
-    assert "participants.csv:line 3: structure_id: S7" in err
+    assert "participants.csv:ligne 3: structure_id: S7" in err
     assert not out.exists()
 
 
@@ -320,7 +320,7 @@ def test_missing_notebook_is_a_parameter_error(tiny, capsys):
     data, notebooks, out = tiny
     (notebooks / "structure.ipynb").unlink()
     assert run(data, notebooks, out) == 1
-    assert "structure.ipynb not found" in capsys.readouterr().err
+    assert "structure.ipynb introuvable" in capsys.readouterr().err
 
 
 # --- Atomic writes -------------------------------------------------------------------------------
@@ -468,15 +468,15 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, monkeypatch
     assert not (out / "2012/structures/S3.html").exists()
     # the summary names the report, the cell, the error and the executed notebook
     text = captured.out
-    assert "7 report(s)" in text and "4 built" in text and "3 failed" in text
+    assert "7 rapports" in text and "4 construits" in text and "3 en échec" in text
     failed_nb = out / "2011/notebooks/structure-S2.ipynb"
     assert re.search(
-        r"FAILED 2011 · Association Deux: cell \d+ \(In \[\d+\]\) `import os, time`: ValueError: boom in S2",
+        r"ÉCHEC 2011 · Association Deux : cellule \d+ \(In \[\d+\]\) `import os, time`: ValueError: boom in S2",
         text,
     )
-    assert f"executed notebook: {failed_nb}" in text
-    assert re.search(r"FAILED 2012 · Chantier Trois: cell \d+ .*CellTimeoutError", text)
-    assert re.search(r"FAILED 2011 · Atelier Un: cell \d+ .*DeadKernelError", text)
+    assert f"notebook exécuté : {failed_nb}" in text
+    assert re.search(r"ÉCHEC 2012 · Chantier Trois : cellule \d+ .*CellTimeoutError", text)
+    assert re.search(r"ÉCHEC 2011 · Atelier Un : cellule \d+ .*DeadKernelError", text)
     assert (out / "2011/notebooks/structure-S1.ipynb").is_file()
     # the executed notebook keeps papermill's error banner and the traceback
     nb = nbformat.read(failed_nb, as_version=4)
@@ -510,7 +510,7 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, capsys, monkeypatch
     # the failed reports are retried by the next run, the others are skipped
     monkeypatch.setattr(worker, "EXECUTION_TIMEOUT", 2)
     assert run(data, notebooks, out, years=(2011, 2012)) == 1
-    assert "0 built, 4 unchanged (skipped), 3 failed" in capsys.readouterr().out
+    assert "0 construit, 4 inchangés (non reconstruit), 3 en échec" in capsys.readouterr().out
 
 
 @pytest.mark.slow
@@ -519,7 +519,7 @@ def test_unchanged_reports_are_skipped_until_the_data_changes_or_force(tiny, cap
     started = time.monotonic()
     assert run(data, notebooks, out, jobs=1) == 0  # one kernel runs every report: isolation checked
     first = time.monotonic() - started
-    assert "3 report(s)" in capsys.readouterr().out  # departement, S1, S3; no bilan for one year
+    assert "3 rapports" in capsys.readouterr().out  # departement, S1, S3; no bilan for one year
     html = out / "2012/departement.html"
     stamp = html.stat().st_mtime_ns
     nb_stamp = (out / "2012/notebooks/departement.ipynb").stat().st_mtime_ns
@@ -527,7 +527,7 @@ def test_unchanged_reports_are_skipped_until_the_data_changes_or_force(tiny, cap
     started = time.monotonic()
     assert run(data, notebooks, out, jobs=1) == 0
     second = time.monotonic() - started
-    assert "0 built, 3 unchanged (skipped)" in capsys.readouterr().out
+    assert "0 construit, 3 inchangés (non reconstruit)" in capsys.readouterr().out
     assert html.stat().st_mtime_ns == stamp
     assert (out / "2012/notebooks/departement.ipynb").stat().st_mtime_ns == nb_stamp
     assert second * 3 < first, (first, second)
@@ -537,18 +537,18 @@ def test_unchanged_reports_are_skipped_until_the_data_changes_or_force(tiny, cap
     with (data / "participants.csv").open("a", encoding="utf-8") as handle:
         handle.write("P900005,S1,ACI,2012-05-01,,,F,1975,non,non,non,\n")
     assert run(data, notebooks, out) == 0
-    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    assert "3 construits, 0 inchangé" in capsys.readouterr().out
     assert html.stat().st_mtime_ns != stamp
 
     # --force rebuilds without any change
     assert run(data, notebooks, out, force=True) == 0
-    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    assert "3 construits, 0 inchangé" in capsys.readouterr().out
     # so does an edit of a notebook (only the reports of that notebook)
     nb = nbformat.read(notebooks / "structure.ipynb", as_version=4)
     nb.cells.append(new_markdown_cell("Note de bas de page."))
     nbformat.write(nb, notebooks / "structure.ipynb")
     assert run(data, notebooks, out) == 0
-    assert "2 built, 1 unchanged" in capsys.readouterr().out
+    assert "2 construits, 1 inchangé" in capsys.readouterr().out
     assert atomic.leftovers(out) == []
     assert json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["format"] == 1
 
@@ -565,11 +565,11 @@ def test_a_commentary_or_the_edition_rebuilds_only_what_shows_it(tiny, capsys):
     (data / "commentaires" / "2012").mkdir(parents=True)
     (data / "commentaires" / "2012" / "S3.md").write_text("La structure progresse.", encoding="utf-8")
     assert run(data, notebooks, out, jobs=1) == 0
-    assert "1 built, 2 unchanged" in capsys.readouterr().out
+    assert "1 construit, 2 inchangés" in capsys.readouterr().out
     assert structure_html.stat().st_mtime_ns != stamp
     (data / "commentaires" / "2012" / "S3.md").write_text("La structure progresse encore.", encoding="utf-8")
     assert run(data, notebooks, out, jobs=1) == 0
-    assert "1 built, 2 unchanged" in capsys.readouterr().out
+    assert "1 construit, 2 inchangés" in capsys.readouterr().out
 
     committee = (out / "2012/indicators.csv").read_text(encoding="utf-8-sig")
     assert "< 5" not in committee  # the committee's edition shows every count
@@ -580,7 +580,7 @@ def test_a_commentary_or_the_edition_rebuilds_only_what_shows_it(tiny, capsys):
     public = (out / "public/2012/indicators.csv").read_text(encoding="utf-8-sig")
     assert "< 5" in public
     assert run(data, notebooks, out, jobs=1, diffusion="public") == 0
-    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    assert "3 construits, 0 inchangé" in capsys.readouterr().out
     assert (out / "2012/indicators.csv").read_text(encoding="utf-8-sig") == public
     assert (
         openpyxl.load_workbook(out / "2012/indicators.xlsx")["Lisez-moi"]["A1"].value == "Diffusion publique"
@@ -610,7 +610,7 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 report(s)" in result.stdout and "0 failed" in result.stdout
+    assert "5 rapports" in result.stdout and "0 en échec" in result.stdout
     assert "Traceback" not in result.stderr and "WARNING" not in result.stderr.upper()
     expected = ["index.html", "bilan-2011-2012.html", "notebooks/bilan-2011-2012.ipynb"]
     for year in (2011, 2012):

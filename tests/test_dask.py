@@ -9,7 +9,7 @@ import pytest
 
 from iae_eval import atomic
 from iae_eval.batch.manifest import MANIFEST_NAME
-from iae_eval.batch.run import run_command
+from iae_eval.commands.run import run_command
 from test_batch import write_data, write_notebooks
 
 FAIL_BODY = """
@@ -46,7 +46,7 @@ def test_a_batch_on_a_local_dask_cluster(tmp_path, capsys):
     assert run(out, "local") == 1
     text = capsys.readouterr().out
     assert "7 report(s)" in text and "5 built" in text and "2 failed" in text
-    assert "FAILED 2011 · Atelier Un: cell" in text and "ValueError: boom in S1" in text
+    assert "ÉCHEC 2011 · Atelier Un : cellule" in text and "ValueError: boom in S1" in text
     assert (out / "2011/notebooks/structure-S1.ipynb").is_file()
     assert not (out / "2011/structures/S1.html").exists()
     entries = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"]

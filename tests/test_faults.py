@@ -24,6 +24,7 @@ from iae_eval.batch import run as batch
 from iae_eval.batch import worker
 from iae_eval.batch.lock import FolderLockedError, folder_lock
 from iae_eval.batch.manifest import MANIFEST_NAME, Manifest
+from iae_eval.commands import run as command
 from test_batch import run, write_data, write_notebooks
 
 ALL_2012 = ("2012/departement.html", "2012/structures/S1.html", "2012/structures/S3.html")
@@ -86,7 +87,7 @@ def test_a_second_lock_on_the_folder_names_the_holder(tmp_path):
     with folder_lock(tmp_path), pytest.raises(FolderLockedError) as caught, folder_lock(tmp_path):
         pass
     message = str(caught.value)
-    assert f"process id {os.getpid()}" in message and "--wait" in message
+    assert f"processus {os.getpid()}" in message and "--wait" in message
     with folder_lock(tmp_path):  # released at the end of the block
         pass
 
@@ -119,7 +120,7 @@ def test_wait_waits_for_the_other_run(tmp_path, monkeypatch):
         waited = time.monotonic() - started
     thread.join()
     assert waited >= 0.4
-    assert told and f"process id {os.getpid()}" in told[0]
+    assert told and f"processus {os.getpid()}" in told[0]
 
 
 def test_a_run_into_a_locked_folder_stops_at_once_and_writes_nothing(tmp_path, capsys, monkeypatch):
@@ -129,7 +130,7 @@ def test_a_run_into_a_locked_folder_stops_at_once_and_writes_nothing(tmp_path, c
     with folder_lock(out):
         assert run(data, notebooks, out) == 1
     err = capsys.readouterr().err
-    assert f"another iae-eval run (process id {os.getpid()}" in err and "--wait" in err
+    assert f"une autre exécution d'iae-eval (processus {os.getpid()}" in err and "--wait" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in out.iterdir()) == [folder_lock_module.LOCK_NAME]
 
@@ -143,7 +144,7 @@ def test_an_output_folder_that_cannot_be_created_is_reported(tmp_path, capsys):
     blocker.write_text("not a folder")
     assert run(data, notebooks, blocker / "out") == 1
     err = capsys.readouterr().err
-    assert "Error: cannot write in" in err and "a-file" in err and "Traceback" not in err
+    assert "Erreur : impossible d'écrire dans" in err and "a-file" in err and "Traceback" not in err
 
 
 def test_an_unwritable_output_folder_is_reported(tmp_path, capsys, monkeypatch):
@@ -153,10 +154,12 @@ def test_an_unwritable_output_folder_is_reported(tmp_path, capsys, monkeypatch):
     def denied(folder, **_kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(folder / folder_lock_module.LOCK_NAME))
 
-    monkeypatch.setattr(batch, "folder_lock", denied)  # the tests run as root: chmod would not stop us
+    monkeypatch.setattr(command, "folder_lock", denied)  # the tests run as root: chmod would not stop us
     assert run(data, notebooks, out) == 1
     err = capsys.readouterr().err
-    assert f"Error: cannot write in {out / folder_lock_module.LOCK_NAME}: Permission denied" in err
+    assert (
+        f"Erreur : impossible d'écrire dans {out / folder_lock_module.LOCK_NAME} : Permission denied" in err
+    )
     assert "Traceback" not in err and not out.exists()
 
 
@@ -169,10 +172,10 @@ def test_disk_full_while_saving_the_manifest_is_reported(tmp_path, capsys, monke
 
     monkeypatch.setattr(Manifest, "save", full)
     monkeypatch.setattr(batch, "_make_pool", lambda *a: pytest.fail("a pool was started"))
-    monkeypatch.setattr(batch, "plan_reports", lambda *a, **k: [])  # nothing to run: the tables only
+    monkeypatch.setattr(command, "plan_reports", lambda *a, **k: [])  # nothing to run: the tables only
     assert run(data, notebooks, out) == 1
     err = capsys.readouterr().err
-    assert "No space left on device" in err and "Nothing was left half-written" in err
+    assert "No space left on device" in err and "Rien n'est resté à moitié écrit" in err
     assert "Traceback" not in err
     assert atomic.leftovers(out) == []
 
@@ -193,14 +196,16 @@ def test_disk_full_while_writing_a_report_fails_that_report_only(tmp_path, capsy
     monkeypatch.setattr(worker, "_write_html", full_for_s1)  # inherited by the forked workers
     assert run(data, notebooks, out) == 1
     text = capsys.readouterr().out
-    assert "1 failed" in text
-    assert "FAILED 2012 · Atelier Un: OSError: could not write the report: No space left on device" in text
+    assert "1 en échec" in text
+    assert (
+        "ÉCHEC 2012 · Atelier Un : OSError: impossible d'écrire le rapport : No space left on device" in text
+    )
     assert not (out / "2012/structures/S1.html").exists()
     assert (out / "2012/structures/S3.html").is_file() and (out / "2012/departement.html").is_file()
     assert atomic.leftovers(out) == []
     monkeypatch.setattr(worker, "_write_html", real)
     assert run(data, notebooks, out) == 0  # the plain rerun builds only what is missing
-    assert "1 built, 2 unchanged" in capsys.readouterr().out
+    assert "1 construit, 2 inchangés" in capsys.readouterr().out
     for rel in ALL_2012:
         assert (out / rel).is_file()
 
@@ -217,9 +222,9 @@ def test_a_corrupt_manifest_is_rebuilt_from_the_reports_present(tmp_path, capsys
     assert run(data, notebooks, out, years=(2012,)) == 0
     captured = capsys.readouterr()
     assert (
-        "Warning:" in captured.err
-        and "unreadable" in captured.err
-        and "rebuilt from the 6 report(s)" in captured.err
+        "Attention :" in captured.err
+        and "illisible" in captured.err
+        and "reconstruit à partir des rapports présents (6)" in captured.err
     )
     assert "Traceback" not in captured.err
     entries = manifest_entries(out)
@@ -230,7 +235,7 @@ def test_a_corrupt_manifest_is_rebuilt_from_the_reports_present(tmp_path, capsys
     for rel in ("2011/departement.html", "2011/structures/S2.html", "2012/structures/S3.html"):
         assert f'href="{rel}"' in portal
     assert run(data, notebooks, out, years=(2012,)) == 0  # and the manifest is sound again
-    assert "Warning" not in capsys.readouterr().err
+    assert "Attention" not in capsys.readouterr().err
 
 
 @pytest.mark.slow
@@ -282,7 +287,7 @@ def test_a_worker_killed_mid_report_fails_that_report_and_the_others_go_on(tmp_p
     out = tmp_path / "out"
     assert run(data, notebooks, out, jobs=2) == 1
     text = capsys.readouterr().out
-    assert "2 built" in text and "1 failed" in text
+    assert "2 built" in text and "1 en échec" in text
     assert (
         "FAILED 2012 · Atelier Un: the worker process died (killed by SIGKILL) while building this report"
         in text
@@ -292,7 +297,7 @@ def test_a_worker_killed_mid_report_fails_that_report_and_the_others_go_on(tmp_p
     assert wait_until(lambda: not alive(kernel), 10), "the dead worker's kernel is still running"
     assert atomic.leftovers(out) == []
     assert run(data, notebooks, out) == 0  # the plain rerun builds the missing report
-    assert "1 built, 2 unchanged" in capsys.readouterr().out
+    assert "1 construit, 2 inchangés" in capsys.readouterr().out
     for rel in ALL_2012:
         assert (out / rel).is_file()
 
@@ -309,7 +314,7 @@ if pathlib.Path({flag!r}).exists():
 RUNNER = """
 import sys
 from pathlib import Path
-from iae_eval.batch.run import run_command
+from iae_eval.commands.run import run_command
 sys.exit(run_command(data_dir=Path({data!r}), years=[2012], structures=[], out_dir=Path({out!r}), jobs=2,
                      force=False, notebooks_dir=Path({notebooks!r})))
 """
@@ -351,7 +356,7 @@ def _entries(out: Path) -> dict:
 def _rerun_builds_only_the_missing(tmp_path: Path, out: Path, flag: Path, capsys) -> None:
     flag.unlink()
     assert run(tmp_path / "data", tmp_path / "notebooks", out) == 0
-    assert "2 built, 1 unchanged" in capsys.readouterr().out
+    assert "2 construits, 1 inchangé" in capsys.readouterr().out
     for rel in ALL_2012:
         assert (out / rel).is_file()
 
@@ -368,8 +373,10 @@ def test_ctrl_c_stops_the_batch_within_5_s_and_the_rerun_finishes_it(tmp_path, c
     assert time.monotonic() - started < 5, time.monotonic() - started
     assert proc.returncode == 130, stdout + stderr
     assert "Traceback" not in stderr
-    assert "3 report(s)" in stdout and "1 built" in stdout and "2 not built (interrupted)" in stdout
-    assert "run the same command again" in stderr
+    assert "3 rapports" in stdout and "1 construit" in stdout and "2 non construits (interrompu)" in stdout
+    resume = stderr.split("relancez :", 1)[1].split()
+    assert resume[:2] == ["iae-eval", "run"] and "--force" not in resume
+    assert resume[resume.index("--years") + 1] == "2012" and resume[resume.index("--out") + 1] == str(out)
     assert wait_until(lambda: not any(alive(p) for p in workers + kernels), 5), "a worker or kernel survived"
     assert atomic.leftovers(out) == []
     entries = manifest_entries(out)

@@ -122,11 +122,11 @@ def test_minimal_export_gives_the_hand_computed_tables(tmp_path):
 def test_summary_gives_counts_and_reasons_only(tmp_path):
     result = run_import(MINIMAL, tmp_path / "out")
     assert result.stdout.splitlines()[1:] == [
-        "  1 structures, 3 pathways, 2 people, years 2012-2013",
-        "  tables: structures.csv (1 rows), participants.csv (3 rows), yearly_hours.csv (3 rows), "
-        "funding.csv (4 rows), departement.csv (1 rows), exit_reasons.csv (3 rows)",
-        '  territories: no --territories file: every structure\'s territory is "Non renseigné"',
-        "  rows left out:",
+        "  1 structure, 3 parcours, 2 personnes, années 2012-2013",
+        "  tables : structures.csv (1 ligne), participants.csv (3 lignes), yearly_hours.csv (3 lignes), "
+        "funding.csv (4 lignes), departement.csv (1 ligne), exit_reasons.csv (3 lignes)",
+        "  territoires : pas de fichier --territories : le territoire de chaque structure est « Non renseigné »",
+        "  lignes écartées :",
         "    1 annexes of the département of another measure (FDI, ACIPA, EIPA)",
         "    1 contracts of structures without an annex of the département",
         "    1 monthly states of the kept contracts in another state than VALIDE, SAISI",
@@ -161,8 +161,10 @@ def test_bad_territories_file_is_located(tmp_path):
     territories.write_text("code_insee,territory\n05061,Gapençais\n05061,Buëch\n05023,\n", encoding="utf-8")
     result = run_import(MINIMAL, tmp_path / "out", "--territories", str(territories))
     assert result.exit_code == 1
-    assert "territoires.csv:line 3: code_insee: 05061: already given the territory Gapençais" in result.stderr
-    assert "territoires.csv:line 4: territory: : required value missing" in result.stderr
+    assert (
+        "territoires.csv:ligne 3: code_insee: 05061: already given the territory Gapençais" in result.stderr
+    )
+    assert "territoires.csv:ligne 4: territory: (vide): required value missing" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -203,7 +205,7 @@ def test_a_missing_salt_file_is_created_random_and_never_written_out(tmp_path):
     assert result.exit_code == 0, result.output
     value = salt.read_bytes().strip()
     assert len(value) == 64 and (salt.stat().st_mode & 0o777) == 0o600
-    assert f"A new random salt was written to {salt}" in result.stderr
+    assert f"Un nouveau sel aléatoire a été écrit dans {salt}" in result.stderr
     for path in (tmp_path / "out").iterdir():
         assert value not in path.read_bytes()
     assert value.decode() not in result.output
@@ -211,7 +213,7 @@ def test_a_missing_salt_file_is_created_random_and_never_written_out(tmp_path):
     assert (tmp_path / "out2" / "participants.csv").read_bytes() == (
         tmp_path / "out" / "participants.csv"
     ).read_bytes()
-    assert "new random salt" not in again.stderr
+    assert "nouveau sel aléatoire" not in again.stderr
 
 
 def test_no_nir_name_email_or_phone_in_any_output_byte_or_message(tmp_path):
@@ -227,7 +229,7 @@ def test_no_nir_name_email_or_phone_in_any_output_byte_or_message(tmp_path):
     bad = run_import(src, tmp_path / "out2")
     assert bad.exit_code == 1
     assert (
-        "fluxIAE_Salarie_31122013_235959.csv:line 4: salarie_date_naissance: 1985-12-01: not a date"
+        "fluxIAE_Salarie_31122013_235959.csv:ligne 4: salarie_date_naissance: 1985-12-01: not a date"
         in bad.stderr
     )
     assert NIR_2 not in bad.output and "Martin" not in bad.output
@@ -312,7 +314,10 @@ def test_sample_has_every_quirk(imported):
 def test_sample_import_validates_and_summarises(imported):
     _, out, result = imported
     assert CliRunner().invoke(cli, ["validate", "--data", str(out)]).exit_code == 0
-    assert result.stdout.splitlines()[1] == "  14 structures, 1498 pathways, 1436 people, years 2008-2013"
+    assert (
+        result.stdout.splitlines()[1]
+        == "  14 structures, 1\u202f498 parcours, 1\u202f436 personnes, années 2008-2013"
+    )
     assert "8 contracts of structures without an annex of the département" in result.stdout
     assert sorted(pd.read_csv(out / "structures.csv")["structure_id"].astype(str)) == [
         str(1001 + i) for i in range(14)

@@ -22,6 +22,7 @@ from iae_eval.data.rules import DEFAULT_RULES, PROFILES, StayRule, get_profile
 from iae_eval.errors import RulesError
 from iae_eval.indicators.compute import compute_indicators, is_examinable
 from iae_eval.sections import method
+from iae_eval.workspace import NOTEBOOKS_DIR
 from indicator_factory import make_dataset, pathway, structure, table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +177,7 @@ def test_cli_rules_asp_on_a_dataset_without_yearly_hours_exits_1_without_traceba
     ):
         result = CliRunner().invoke(cli, command)
         assert result.exit_code == 1, result.output
-        assert "Error: the rules profile 'asp' needs the hours worked per year" in result.output
+        assert "Erreur : the rules profile 'asp' needs the hours worked per year" in result.output
         assert "Traceback" not in result.output
     bad = CliRunner().invoke(cli, ["indicators", "--data", str(SAMPLE), "--year", "2012", "--rules", "x"])
     assert bad.exit_code == 2
@@ -201,10 +202,10 @@ def test_yearly_hours_table_is_validated_against_the_pathways(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 1
     assert (
-        "yearly_hours.csv:line 3: entry_date: 2008-01-15: no pathway with this person_id, "
+        "yearly_hours.csv:ligne 3: entry_date: 2008-01-15: no pathway with this person_id, "
         "structure_id and entry_date in participants" in result.output
     )
-    assert "yearly_hours.csv:line 4: hours: -1: negative value" in result.output
+    assert "yearly_hours.csv:ligne 4: hours: -1: negative value" in result.output
 
 
 def test_plan_passes_the_profile_to_every_notebook_and_the_hashes_depend_on_it(tmp_path):
@@ -213,15 +214,13 @@ def test_plan_passes_the_profile_to_every_notebook_and_the_hashes_depend_on_it(t
         ds,
         years=[2011, 2012],
         structures=["S01"],
-        notebooks_dir=ROOT / "notebooks",
+        notebooks_dir=NOTEBOOKS_DIR,
         data_dir=SAMPLE,
         rules="asp",
     )
     assert {r.kind for r in reports} == {"bilan", "departement", "structure"}
     assert all(r.params["rules"] == "asp" for r in reports)
-    default = plan_reports(
-        ds, years=[2012], structures=["S01"], notebooks_dir=ROOT / "notebooks", data_dir=SAMPLE
-    )
+    default = plan_reports(ds, years=[2012], structures=["S01"], notebooks_dir=NOTEBOOKS_DIR, data_dir=SAMPLE)
     assert all(r.params["rules"] == "fiche-h5" for r in default)
     assert _tables_hash(2012, "f", 5, "asp", "comite") != _tables_hash(2012, "f", 5, "fiche-h5", "comite")
     assert _tables_hash(2012, "f", 5, "asp", "comite") != _tables_hash(2012, "f", 5, "asp", "public")

@@ -17,8 +17,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from iae_eval.batch.run import run_command
 from iae_eval.cells import FORMULA_TRIGGERS, csv_cell
+from iae_eval.commands.run import run_command
 from iae_eval.data.validate import write_problems_csv
 from iae_eval.errors import Problem, problems_frame
 from iae_eval.indicators import exports

@@ -18,8 +18,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from iae_eval.workspace import NOTEBOOKS_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = NOTEBOOKS_DIR
 EXPECTED_PARAMETERS = {
     "departement": {"year", "data_dir", "min_cell"},
     "structure": {"year", "structure_id", "data_dir", "min_cell"},

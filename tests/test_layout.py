@@ -32,7 +32,7 @@ def test_the_kernel_warm_up_imports_modules_that_exist():
     traceback), so it must name modules that exist: after a restructure it once named none."""
     import importlib
 
-    from iae_eval.batch.worker import WARM_UP_MODULES
+    from iae_eval.batch.kernel import WARM_UP_MODULES
 
     for name in WARM_UP_MODULES:
         importlib.import_module(name)
@@ -41,8 +41,9 @@ def test_the_kernel_warm_up_imports_modules_that_exist():
 
 def test_no_departement_named_in_code_or_notebooks():
     """The département's name comes from the data (its ``departement`` table)."""
-    root = PACKAGE.parents[1]
-    sources = [*PACKAGE.rglob("*.py"), *(root / "notebooks").glob("*.ipynb")]
+    from iae_eval.workspace import NOTEBOOKS_DIR
+
+    sources = [*PACKAGE.rglob("*.py"), *NOTEBOOKS_DIR.glob("*.ipynb")]
     allowed = {PACKAGE / "data" / "sample.py", PACKAGE / "data" / "fluxiae" / "sample.py"}
     named = [str(p) for p in sources if p not in allowed and "Hautes-Alpes" in p.read_text(encoding="utf-8")]
     assert named == []

@@ -21,9 +21,10 @@ from iae_eval.batch.plan import REPORT_PARAMETERS, RUN_SETTINGS, declared_parame
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.editions import DEFAULT_DIFFUSION
+from iae_eval.workspace import NOTEBOOKS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOK_DIR = NOTEBOOKS_DIR
 SAMPLE = ROOT / "data" / "sample"
 #: The defaults of the run's settings in every notebook: the package's own defaults.
 SETTING_DEFAULTS = {
@@ -231,11 +232,12 @@ def assert_report(nb) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "name, cwd",
-    [("departement", "notebooks"), ("structure", "."), ("bilan", "notebooks")],
+    [("departement", NOTEBOOK_DIR), ("structure", ROOT), ("bilan", NOTEBOOK_DIR)],
+    ids=["departement-in-its-folder", "structure-at-the-root", "bilan-in-its-folder"],
 )
 def test_runs_on_the_sample(name, cwd, tmp_path):
-    """As opened in JupyterLab (in notebooks/ or at the root), default parameters."""
-    nb, seconds = execute(NOTEBOOK_DIR / f"{name}.ipynb", tmp_path, cwd=ROOT / cwd)
+    """As opened in JupyterLab (in the notebooks' folder or at the root), default parameters."""
+    nb, seconds = execute(NOTEBOOK_DIR / f"{name}.ipynb", tmp_path, cwd=cwd)
     assert_report(nb)
     assert seconds < MAX_SECONDS
 

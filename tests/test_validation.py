@@ -48,7 +48,7 @@ def test_corpus_has_at_least_15_kinds():
 def test_good_dataset_is_valid():
     result = CliRunner().invoke(cli, ["validate", "--data", str(GOOD)])
     assert result.exit_code == 0, result.output
-    assert "valid — 3 structures, 6 pathways, 5 people" in result.output
+    assert "valide — 3 structures, 6 parcours, 5 personnes" in result.output
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -64,7 +64,7 @@ def test_bad_input_is_rejected_with_its_location(case, tmp_path):
     shown = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
     errors_block = shown[: len(expected)]
     assert errors_block == expected, result.stderr
-    assert f"{len(expected)} error(s):" in result.stderr
+    assert f"{len(expected)} erreur{'s' if len(expected) > 1 else ''} :" in result.stderr
     assert "Traceback" not in result.output
     assert folder_digest(data) == before, "an input file was modified"
 
@@ -96,11 +96,11 @@ def test_every_problem_is_listed_at_once(tmp_path):
     )
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 1
-    assert "3 error(s):" in result.stderr
+    assert "3 erreurs :" in result.stderr
     for fragment in (
-        "funding.csv:line 3: amount_eur",
-        "participants.csv:line 4: entry_date: 2012-13-01",
-        "participants.csv:line 7: rsa: peut-etre",
+        "funding.csv:ligne 3: amount_eur",
+        "participants.csv:ligne 4: entry_date: 2012-13-01",
+        "participants.csv:ligne 7: rsa: peut-etre",
     ):
         assert fragment in result.stderr
 
@@ -115,8 +115,8 @@ def test_screen_is_capped_and_full_list_goes_to_csv(tmp_path):
         cli, ["validate", "--data", str(data), "--max-shown", "5", "--problems-csv", str(out)]
     )
     assert result.exit_code == 1
-    assert "30 error(s):" in result.stderr
-    assert "… 25 more not shown" in result.stderr
+    assert "30 erreurs :" in result.stderr
+    assert "… 25 autres non affichés" in result.stderr
     written = out.read_text(encoding="utf-8-sig").splitlines()
     assert written[0] == "file;line;column;value;problem;severity"
     assert len(written) == 1 + 30
@@ -137,7 +137,7 @@ def test_warnings_do_not_fail(tmp_path):
     (data / "structures.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
-    assert "structures.csv:line 1: remarque: remarque: unknown column, ignored" in result.stderr
+    assert "structures.csv:ligne 1: remarque: remarque: unknown column, ignored" in result.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):

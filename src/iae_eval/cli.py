@@ -1,6 +1,7 @@
-"""Command line of the kit (DATA_CONTRACT §6): a thin click layer over the Python API.
+"""Command line of the kit (docs/reports.md): a thin click layer over the Python API; each
+command's result is printed, in French, by :mod:`iae_eval.commands`.
 
-Exit codes: 0 success, 1 invalid data or a failed report, 2 usage error.
+Exit codes: 0 success, 1 invalid data or a failed report, 2 usage error, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import click
 from iae_eval import __version__
 from iae_eval.data.rules import DEFAULT_RULES, PROFILES
 from iae_eval.editions import DEFAULT_DIFFUSION, DIFFUSIONS
-
-DEFAULT_DATA = "data/sample"
+from iae_eval.fmt import plural
+from iae_eval.workspace import default_data_dir
 
 
 def _years(value: str) -> list[int]:
@@ -32,7 +33,7 @@ def _years(value: str) -> list[int]:
                 years.add(int(part))
     except ValueError:
         raise click.BadParameter(
-            f"{value!r}: give one year (2012), a range (2009-2013) or a list (2011,2013)"
+            f"{value!r} : donnez une année (2012), une période (2009-2013) ou une liste (2011,2013)"
         ) from None
     return sorted(years)
 
@@ -54,48 +55,53 @@ rules_option = click.option(
     type=click.Choice(list(PROFILES)),
     default=DEFAULT_RULES,
     show_default=True,
-    help="Minimum-stay rules: the sheet's (fiche-h5) or the national reference's (asp, needs yearly hours).",
+    help="Règles de durée minimale : celles de la fiche (fiche-h5) ou celles du référentiel national "
+    "(asp, qui demande les heures travaillées par année).",
 )
 
 data_option = click.option(
     "--data",
     "data_dir",
-    default=DEFAULT_DATA,
-    show_default=True,
+    default=lambda: str(default_data_dir()),
+    show_default="data dans un dossier d'évaluation (iae-eval init), sinon data/sample",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Dataset folder (CSV files or one .xlsx workbook).",
+    help="Dossier des données (fichiers CSV ou un classeur .xlsx).",
 )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iae-eval")
 def cli() -> None:
-    """iae-eval: evaluation kit for the IAE policy of a département."""
+    """iae-eval : kit d'évaluation de la politique d'insertion par l'activité économique (IAE)
+    d'un département.
+
+    Pour commencer : iae-eval init DOSSIER, puis dans ce dossier iae-eval run --years 2012."""
 
 
 @cli.command()
 @data_option
-@click.option("--max-shown", default=50, show_default=True, help="Problems shown on screen.")
+@click.option("--max-shown", default=50, show_default=True, help="Problèmes affichés à l'écran.")
 @click.option(
     "--problems-csv",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the full list of problems to this CSV file (outside the dataset folder).",
+    help="Écrire la liste complète des problèmes dans ce fichier CSV (hors du dossier des données).",
 )
 def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
-    """Check a dataset: exit 0 when valid, 1 when invalid (every problem listed)."""
-    from iae_eval.data.validate import run_validate_command
+    """Vérifier les données : code 0 si elles sont valides, 1 sinon (chaque problème listé)."""
+    from iae_eval.commands.validate import validate_command
 
-    sys.exit(run_validate_command(data_dir, max_shown=max_shown, problems_csv=problems_csv))
+    sys.exit(validate_command(data_dir, max_shown=max_shown, problems_csv=problems_csv))
 
 
 @cli.command()
 @data_option
-@click.option("--year", required=True, type=int, help="Calendar year.")
+@click.option("--year", required=True, type=int, help="Année civile.")
 @click.option(
     "--by",
     type=click.Choice(["departement", "structure", "territory", "kind"]),
     default="departement",
     show_default=True,
+    help="Périmètre : le département, chaque structure, chaque territoire ou chaque type de structure.",
 )
 @click.option(
     "--format",
@@ -103,14 +109,23 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+    help="table : à lire à l'écran ; csv et json : pour un programme (noms de colonnes stables). "
+    "Pour un tableur, ouvrez plutôt indicators.xlsx de l'année, écrit par iae-eval run.",
 )
 @rules_option
 def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None:
-    """Compute the indicators of DATA_CONTRACT §5 for one year and one scope."""
-    from iae_eval.data.validate import load_or_exit
+    """Calculer les indicateurs d'une année (docs/indicators.md), par périmètre."""
+    from iae_eval.batch.plan import ranges
+    from iae_eval.commands.validate import load_or_exit
     from iae_eval.indicators import compute as ind
 
     dataset = load_or_exit(data_dir, rules=rules)
+    if year not in dataset.years():
+        click.echo(
+            f"Erreur : --year : {year} hors des données (les données couvrent {ranges(dataset.years())})",
+            err=True,
+        )
+        sys.exit(1)
     frame = ind.compute_indicators(dataset, year, by=by)
     if fmt == "json":
         click.echo(ind.indicators_json(dataset, year, by))
@@ -122,25 +137,37 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
 
 @cli.command()
 @data_option
-@click.option("--years", type=YearsType(), required=True, help="2012, 2009-2013 or 2011,2013.")
-@click.option("--structure", "structures", multiple=True, help="Only these structures (repeatable).")
+@click.option("--years", type=YearsType(), required=True, help="2012, 2009-2013 ou 2011,2013.")
+@click.option("--structure", "structures", multiple=True, help="Seulement ces structures (option répétable).")
 @click.option(
     "--out",
     default="reports",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier des rapports.",
 )
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPUs).")
-@click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
 @click.option(
-    "--wait", is_flag=True, help="If another run is writing into --out, wait for it instead of stopping."
+    "--notebooks",
+    "notebooks_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Dossier des notebooks (par défaut ./notebooks s'il existe, sinon ceux fournis avec le kit).",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Processus de calcul (défaut : un par cœur)."
+)
+@click.option("--force", is_flag=True, help="Reconstruire aussi les rapports dont rien n'a changé.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Si une autre exécution écrit dans --out, attendre sa fin au lieu de s'arrêter.",
 )
 @click.option(
     "--scheduler",
-    metavar="ADDRESS|local",
+    metavar="ADRESSE|local",
     default=None,
-    help="Send the reports to a Dask cluster (tcp://host:8786), or `local` for a LocalCluster "
-    "on this machine (needs `pip install iae-eval[dask]`).",
+    help="Envoyer les rapports à un cluster Dask (tcp://hôte:8786), ou `local` pour un LocalCluster "
+    "sur cette machine (demande `pip install iae-eval[dask]`).",
 )
 @rules_option
 @click.option(
@@ -148,14 +175,15 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
     type=click.Choice(list(DIFFUSIONS)),
     default=DEFAULT_DIFFUSION,
     show_default=True,
-    help="comite: the steering committee's working documents, every figure shown; "
-    "public: for publication, small counts protected.",
+    help="comite : documents de travail du comité de pilotage, tous les chiffres ; "
+    "public : pour publication, petits effectifs masqués.",
 )
 def run(
     data_dir: Path,
     years: list[int],
     structures: tuple[str, ...],
     out: Path,
+    notebooks_dir: Path | None,
     jobs: int | None,
     force: bool,
     wait: bool,
@@ -163,8 +191,8 @@ def run(
     rules: str,
     diffusion: str,
 ) -> None:
-    """Render the HTML reports of the given years with papermill."""
-    from iae_eval.batch.run import run_command
+    """Construire les rapports HTML des années données (et le bilan de la période)."""
+    from iae_eval.commands.run import run_command
 
     sys.exit(
         run_command(
@@ -172,6 +200,7 @@ def run(
             years=years,
             structures=list(structures),
             out_dir=out,
+            notebooks_dir=notebooks_dir,
             jobs=jobs,
             force=force,
             rules=rules,
@@ -183,51 +212,81 @@ def run(
 
 
 @cli.command()
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", default=2013, show_default=True, type=int)
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01))
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dossier à écrire."
+)
+@click.option("--seed", default=2013, show_default=True, type=int, help="Graine du tirage aléatoire.")
+@click.option(
+    "--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01), help="Taille relative."
+)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["kit", "fluxiae"]),
     default="kit",
     show_default=True,
-    help="The kit's tables, or the same data as a folder of fluxIAE files (for import-fluxiae).",
+    help="Les tables du kit, ou les mêmes données en fichiers fluxIAE (pour import-fluxiae).",
 )
 def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
-    """Generate the synthetic sample dataset (2009-2013)."""
+    """Écrire les données d'exemple (un département fictif, 2009-2013)."""
     if fmt == "fluxiae":
         from iae_eval.data.fluxiae.sample import write_fluxiae_sample as write
     else:
         from iae_eval.data.sample import generate_sample as write
 
     paths = write(out, seed=seed, scale=scale)
-    click.echo(f"{len(paths)} files written to {out}")
+    click.echo(f"{plural(len(paths), 'fichier écrit', 'fichiers écrits')} dans {out}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--empty", is_flag=True, help="Des modèles CSV vides (en-têtes seulement) au lieu des données d'exemple."
+)
+def init(folder: Path, empty: bool) -> None:
+    """Créer un dossier d'évaluation : notebooks/, data/ (l'exemple, ou des modèles vides),
+    data/commentaires/ et un README qui dit quoi faire ensuite."""
+    from iae_eval.workspace import WorkspaceError, init_workspace
+
+    try:
+        written = init_workspace(folder, empty=empty)
+    except WorkspaceError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"{folder} : dossier d'évaluation créé ({plural(len(written), 'fichier', 'fichiers')}).")
+    click.echo(
+        f"Ensuite : cd {folder}, puis lisez README.md"
+        + ("." if empty else " ou lancez iae-eval run --years 2012.")
+    )
 
 
 @cli.command("import-fluxiae")
 @click.argument("src", type=click.Path(path_type=Path))
-@click.option("--departement", required=True, help="Département code: 05, 2A, 974…")
+@click.option("--departement", required=True, help="Code du département : 05, 2A, 974…")
 @click.option(
     "--departement-name",
     default=None,
-    help="The département's name for the report titles (default: 'Département CODE').",
+    help="Le nom du département, pour les titres des rapports (défaut : « Département CODE »).",
 )
 @click.option(
-    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write."
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier des données à écrire.",
 )
 @click.option(
     "--salt-file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Secret salt of the person ids (created when missing; default ~/.config/iae-eval/fluxiae.salt).",
+    help="Sel secret des identifiants des personnes (créé s'il manque ; défaut "
+    "~/.config/iae-eval/fluxiae.salt).",
 )
 @click.option(
     "--territories",
     "territories_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="CSV file: code_insee,territory (the territory of each structure's commune).",
+    help="Fichier CSV code_insee,territory : le territoire de la commune de chaque structure.",
 )
 def import_fluxiae(
     src: Path,
@@ -237,11 +296,11 @@ def import_fluxiae(
     salt_file: Path | None,
     territories_file: Path | None,
 ) -> None:
-    """Convert a folder of fluxIAE files (the ASP's national export) into a kit dataset."""
-    from iae_eval.data.fluxiae.importer import run_import_command
+    """Convertir un dossier de fichiers fluxIAE (l'export national de l'ASP) en données du kit."""
+    from iae_eval.commands.fluxiae import import_command
 
     sys.exit(
-        run_import_command(
+        import_command(
             src,
             departement=departement,
             departement_name=departement_name,

@@ -24,12 +24,25 @@ class Problem:
         return format_problem(self.file, self.line, self.column, self.value, self.problem)
 
 
+#: Shown instead of an empty value, so that no field of a message is blank.
+EMPTY_VALUE = "(vide)"
+
+
 def format_problem(file: str, line: int | None, column: str, value: str, problem: str) -> str:
-    """``FILE:line N: column: value: what is wrong`` (``FILE: what is wrong`` for a file)."""
+    """``FILE:ligne N: colonne: valeur: problème``; ``FILE:ligne N: problème`` for a whole line
+    (a malformed CSV line), ``FILE: colonne: problème`` for a column of the whole file (a
+    missing column), ``FILE: problème`` for the file. An empty value is shown as ``(vide)``:
+    no field is ever blank."""
     if line is None and not column:
         return f"{file}: {problem}"
-    where = f"{file}:line {line}" if line is not None else file
-    return f"{where}: {column}: {value}: {problem}"
+    if line is None:
+        return (
+            f"{file}: {column}: {value}: {problem}" if str(value).strip() else f"{file}: {column}: {problem}"
+        )
+    if not column:
+        return f"{file}:ligne {line}: {problem}"
+    shown = value if str(value).strip() else EMPTY_VALUE
+    return f"{file}:ligne {line}: {column}: {shown}: {problem}"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -87,8 +100,10 @@ class DataValidationError(IaeEvalError):
         errors = self.errors
         lines = problem_lines(errors.head(limit))
         more = len(errors) - len(lines)
-        head = f"{len(errors)} problem(s) in the dataset {self.source}".rstrip()
-        tail = [f"… and {more} more"] if more > 0 else []
+        from iae_eval.fmt import plural
+
+        head = f"{plural(len(errors), 'problème', 'problèmes')} dans les données {self.source}".rstrip()
+        tail = [f"… et {more} autres"] if more > 0 else []
         return "\n".join([head + ":", *lines, *tail])
 
     def _repr_html_(self) -> str:

@@ -67,3 +67,19 @@ def hours(value: object) -> str:
     if isinstance(value, str) or not isinstance(value, Number):
         return str(value)
     return number(value, 0) + NBSP + "h"
+
+
+def plural(count: object, singular: str, plural_form: str) -> str:
+    """A count with its noun phrase agreed in French: ``plural(1, "opération menée",
+    "opérations menées")`` → ``1 opération menée``; ``3`` → ``3 opérations menées``.
+
+    French takes the singular for 0 and 1 (``0 opération menée``) and the plural from 2 on;
+    a count that is not a number (a suppressed ``< 5``) takes the plural."""
+    return f"{integer(count)} {plural_word(count, singular, plural_form)}"
+
+
+def plural_word(count: object, singular: str, plural_form: str) -> str:
+    """The noun phrase of :func:`plural` without the count (``opérations menées``)."""
+    if isinstance(count, Number) and not is_missing(count) and abs(float(count)) < 2:
+        return singular
+    return plural_form

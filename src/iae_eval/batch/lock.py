@@ -35,8 +35,8 @@ class FolderLockedError(IaeEvalError):
         self.folder = folder
         self.holder = holder
         super().__init__(
-            f"another iae-eval run ({holder}) is writing into {folder}; wait for it to finish, "
-            "run again with --wait, or choose another --out"
+            f"une autre exécution d'iae-eval ({holder}) écrit dans {folder} ; attendez qu'elle finisse, "
+            "relancez avec --wait, ou choisissez un autre --out"
         )
 
 
@@ -45,10 +45,10 @@ def _holder(fd: int) -> str:
     text = os.read(fd, 4096).decode("utf-8", "replace").split()
     fields = dict(item.split("=", 1) for item in text if "=" in item)
     if "pid" not in fields:
-        return "process id unknown"
-    where = f" on {fields['host']}" if fields.get("host") and fields["host"] != socket.gethostname() else ""
-    since = f", started {fields['started'].replace('T', ' ')}" if fields.get("started") else ""
-    return f"process id {fields['pid']}{where}{since}"
+        return "processus inconnu"
+    where = f" sur {fields['host']}" if fields.get("host") and fields["host"] != socket.gethostname() else ""
+    since = f", lancée le {fields['started'].replace('T', ' à ')}" if fields.get("started") else ""
+    return f"processus {fields['pid']}{where}{since}"
 
 
 @contextlib.contextmanager

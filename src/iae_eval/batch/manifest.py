@@ -73,16 +73,16 @@ class Manifest:
         except FileNotFoundError:
             return cls(path)
         except (ValueError, UnicodeDecodeError) as exc:
-            return cls.rebuild(out_dir, f"{path} is unreadable ({type(exc).__name__})")
+            return cls.rebuild(out_dir, f"{path} est illisible ({type(exc).__name__})")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls.rebuild(out_dir, f"{path} is not a manifest of this version of the kit")
+            return cls.rebuild(out_dir, f"{path} n'est pas un manifeste de cette version du kit")
         entries, years = data.get("entries", {}), data.get("years", {})
         if (
             not isinstance(entries, dict)
             or not isinstance(years, dict)
             or not all(isinstance(e, dict) for e in entries.values())
         ):
-            return cls.rebuild(out_dir, f"{path} is damaged")
+            return cls.rebuild(out_dir, f"{path} est endommagé")
         return cls(path, dict(entries), dict(years))
 
     @classmethod
@@ -143,7 +143,8 @@ class Manifest:
         for key, entry in found:
             manifest.record(key, {"type": "report", "hash": None, "status": "ok", **entry})
         manifest.warning = (
-            f"{reason}: rebuilt from the {len(found)} report(s) present; the reports asked are rebuilt"
+            f"{reason} : reconstruit à partir des rapports présents ({len(found)}) ; les rapports "
+            "demandés sont reconstruits"
         )
         return manifest
 

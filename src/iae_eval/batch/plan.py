@@ -56,6 +56,9 @@ REPORT_PARAMETERS: dict[str, tuple[str, ...]] = {
 #: their defaults, for a run by hand) in its ``parameters`` cell: the batch reads them from
 #: there rather than declaring them again.
 RUN_SETTINGS: tuple[str, ...] = ("data_dir", "min_cell", "rules", "diffusion")
+#: Settings the batch passes only to a notebook that declares them: ``notebooks_source``, the
+#: sentence of the method section naming the notebooks used (iae_eval.workspace).
+OPTIONAL_SETTINGS: tuple[str, ...] = ("notebooks_source",)
 
 
 def declared_parameters(notebook: Path) -> dict[str, str]:
@@ -113,10 +116,10 @@ def safe_name(value: str) -> str:
     return name or "_"
 
 
-def _ranges(years: list[int]) -> str:
+def ranges(years: list[int]) -> str:
     """``[2009, 2010, 2011, 2013]`` → ``2009-2011, 2013``."""
     if not years:
-        return "none"
+        return "aucune"
     parts: list[str] = []
     start = prev = years[0]
     for y in [*years[1:], None]:
@@ -131,7 +134,7 @@ def _ranges(years: list[int]) -> str:
 
 def _listing(values: list[str], limit: int = 40) -> str:
     shown = ", ".join(values[:limit])
-    return shown + (f", … ({len(values)} in all)" if len(values) > limit else "")
+    return shown + (f", … ({len(values)} en tout)" if len(values) > limit else "")
 
 
 def plan_reports(
@@ -144,6 +147,7 @@ def plan_reports(
     min_cell: int = DEFAULT_MIN_CELL,
     rules: str = DEFAULT_RULES,
     diffusion: str = DEFAULT_DIFFUSION,
+    notebooks_source: str | None = None,
 ) -> list[Report]:
     """The reports to build, longest first (bilan, then département, then structures).
 
@@ -156,11 +160,11 @@ def plan_reports(
     covered = dataset.years()
     outside = [y for y in years if y not in covered]
     if not years:
-        problems.append("--years: no year given")
+        problems.append("--years : aucune année donnée")
     if outside:
         problems.append(
-            f"--years: {', '.join(map(str, outside))} outside the data "
-            f"(the dataset covers {_ranges(covered)})"
+            f"--years : {', '.join(map(str, outside))} hors des données "
+            f"(les données couvrent {ranges(covered)})"
         )
     names = {
         str(k): str(v)
@@ -170,7 +174,8 @@ def plan_reports(
     unknown = [s for s in wanted if s not in names]
     if unknown:
         problems.append(
-            f"--structure: unknown structure {', '.join(unknown)} (known ids: {_listing(sorted(names))})"
+            f"--structure : structure inconnue {', '.join(unknown)} "
+            f"(identifiants connus : {_listing(sorted(names))})"
         )
     valid_years = [y for y in years if y in covered]
     active = {y: structures_active(dataset.participants, y) for y in valid_years}
@@ -179,22 +184,22 @@ def plan_reports(
         for s in idle:
             its_years = [y for y in covered if s in structures_active(dataset.participants, y)]
             problems.append(
-                f"--structure: {s} has no pathway active in {_ranges(valid_years)} "
-                f"(its active years: {_ranges(its_years)})"
+                f"--structure : {s} n'a aucun parcours actif en {ranges(valid_years)} "
+                f"(ses années actives : {ranges(its_years)})"
             )
     kinds = ["departement", "structure"] + (["bilan"] if len(years) > 1 else [])
     declared: dict[str, tuple[str, ...]] = {}
     for kind in kinds:
         path = notebooks_dir / NOTEBOOK_FILES[kind]
         if not path.is_file():
-            problems.append(f"notebook {path} not found")
+            problems.append(f"notebook {path} introuvable")
             continue
         declared[kind] = tuple(declared_parameters(path))
         missing = [n for n in (*REPORT_PARAMETERS[kind], *RUN_SETTINGS) if n not in declared[kind]]
         if missing:
             problems.append(
-                f"notebook {path}: its parameters cell lacks {', '.join(missing)} "
-                f"(it declares: {', '.join(declared[kind]) or 'nothing'})"
+                f"notebook {path} : il manque {', '.join(missing)} à sa cellule parameters "
+                f"(elle déclare : {', '.join(declared[kind]) or 'rien'})"
             )
     if problems:
         raise PlanError(problems)
@@ -205,6 +210,8 @@ def plan_reports(
         "rules": rules,
         "diffusion": diffusion,
     }
+    if notebooks_source is not None:
+        settings["notebooks_source"] = notebooks_source
 
     def parameters(kind: str, **about: object) -> tuple[tuple[str, object], ...]:
         """The values the batch sets, in the notebook's order (its other parameters keep

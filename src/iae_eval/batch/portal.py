@@ -3,11 +3,13 @@
 It lists every report recorded in the manifest, year by year, with its status in the last
 run (``à jour`` built now, ``inchangé`` skipped because its inputs did not change,
 ``échec`` failed, ``antérieur`` built by an earlier run that did not ask for it), a link to
-the report (or to the executed notebook of a failed one), the year's headline figures
+the report, or for a failed one the executed notebook and, when an earlier run built it, the
+last good report marked out of date with the reason of the failure; the year's headline figures
 (participants, durable and dynamic exit rates, département scope, suppressed) and links
 to the year's indicator tables. It carries the banner of the run's edition ("Diffusion
 restreinte — …" or "Diffusion publique"), and names the edition of a report built in another
-one by an earlier run.
+one by an earlier run. The bilan of the run's period is listed as the bilan; bilans of other
+periods, built by earlier runs, are listed apart as earlier ones.
 """
 
 from __future__ import annotations
@@ -61,6 +63,13 @@ def _report_row(out_dir: Path, key: str, entry: dict, run_status: dict[str, str]
         link = _link(out_dir, entry.get("notebook"), "notebook exécuté")
         detail = f"<br><small>{_e(entry.get('error', ''))}</small>" if entry.get("error") else ""
         target = f"{link}{detail}"
+        if entry.get("last_good") and (out_dir / key).is_file():
+            when = _e(french_datetime(datetime.fromisoformat(entry["last_good"])))
+            target = (
+                f'<span class="iae-status-stale">Version périmée</span> : '
+                f"{_link(out_dir, key, f'ouvrir le rapport du {when}')}, construit avant l’échec "
+                f"de sa mise à jour.<br>{target}"
+            )
     else:
         target = _link(out_dir, key, "ouvrir le rapport")
     return f"<tr><td>{name_html}</td><td>{_status(entry, run_status, key)}</td><td>{target}</td></tr>"
@@ -68,6 +77,20 @@ def _report_row(out_dir: Path, key: str, entry: dict, run_status: dict[str, str]
 
 def _order(entry: dict) -> tuple:
     return ({"departement": 0, "structure": 1}.get(entry.get("kind"), 2), entry.get("label") or "")
+
+
+def _split_bilans(bilans: dict[str, dict], run_status: dict[str, str]) -> tuple[list, list]:
+    """(the current bilan, the others): the bilan of the last run's period when that run asked
+    for one, else the one built most recently; the others were built for other periods."""
+    if not bilans:
+        return [], []
+    current = [k for k in bilans if k in run_status]
+    if not current:
+        current = [max(bilans, key=lambda k: (bilans[k].get("built") or bilans[k].get("last_good") or "", k))]
+    return (
+        sorted((k, bilans[k]) for k in current),
+        sorted((k, e) for k, e in bilans.items() if k not in current),
+    )
 
 
 #: The département's figures the portal shows for each year (kept in the manifest).
@@ -103,7 +126,9 @@ def portal_html(
         {int(e["year"]) for e in reports.values() if e.get("year") is not None}
         | {int(y) for y in manifest.years}
     )
-    bilans = sorted((k, e) for k, e in reports.items() if e.get("kind") == "bilan")
+    bilans, older_bilans = _split_bilans(
+        {k: e for k, e in reports.items() if e.get("kind") == "bilan"}, run_status
+    )
     counts = {s: 0 for s in STATUS_LABELS}
     for key, entry in reports.items():
         state = "failed" if entry.get("status") == "failed" else run_status.get(key, "earlier")
@@ -133,6 +158,8 @@ def portal_html(
     toc = [f'<li><a href="#annee-{y}">{y}</a></li>' for y in years]
     if bilans:
         toc.append('<li><a href="#bilan">Bilan pluriannuel</a></li>')
+    if older_bilans:
+        toc.append('<li><a href="#bilans-anterieurs">Bilans d’autres périodes</a></li>')
     parts.append(
         '<nav class="iae-toc" aria-label="Sommaire"><h2>Sommaire</h2><ol>'
         '<li><a href="#chiffres-cles">Chiffres clés par année</a></li>' + "".join(toc) + "</ol></nav>\n"
@@ -174,6 +201,16 @@ def portal_html(
             "<th>Rapport</th><th>Statut</th><th>Lien</th></tr></thead><tbody>"
         )
         parts.extend(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in bilans)
+        parts.append("</tbody></table>\n")
+    if older_bilans:
+        parts.append(
+            '<h3 id="bilans-anterieurs">Bilans d’autres périodes (exécutions précédentes)</h3>\n'
+            '<p class="iae-note">Construits par une exécution précédente pour une autre période : '
+            "ils ne tiennent pas compte des données ni des réglages de la dernière exécution.</p>\n"
+            '<table class="iae-table"><thead><tr><th>Rapport</th><th>Statut</th><th>Lien</th></tr>'
+            "</thead><tbody>"
+        )
+        parts.extend(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in older_bilans)
         parts.append("</tbody></table>\n")
     parts.append(
         f'</main>\n<footer class="iae-footer">{methodology_html(fingerprint=short, generated=when, min_cell=min_cell, diffusion=chosen.diffusion)}'

@@ -1,23 +1,20 @@
-"""``iae-eval run``: build the HTML reports of some years with papermill, in parallel.
+"""Build the HTML reports of some years with papermill, in parallel (:func:`run_reports`).
 
-The steps, in order:
+The command (:mod:`iae_eval.commands.run`) loads and validates the dataset, plans the
+reports (:mod:`iae_eval.batch.plan`) and takes the output folder's lock; then this module:
 
-1. load and validate the dataset once (bad data: the located problems, exit 1);
-2. plan the reports and check every parameter against the data (:mod:`iae_eval.batch.plan`;
-   a bad year or structure: one error naming the bad and the valid values, exit 1,
-   nothing run and nothing written);
-3. skip the reports whose inputs did not change since they were built (the manifest,
+3. skips the reports whose inputs did not change since they were built (the manifest,
    :mod:`iae_eval.batch.manifest`), unless ``--force``;
-4. take the output folder's lock (:mod:`iae_eval.batch.lock`: one run per folder at a time);
-5. run the others in worker processes, one kernel kept per worker (:mod:`iae_eval.batch.pool`,
+5. runs the others in worker processes, one kernel kept per worker (:mod:`iae_eval.batch.pool`,
    :mod:`iae_eval.batch.worker`) or on a Dask cluster (:mod:`iae_eval.batch.dask_pool`), with a
    progress bar; meanwhile write each year's indicator tables (:mod:`iae_eval.indicators.exports`);
-6. write the portal (:mod:`iae_eval.batch.portal`) and print a summary naming each failure
-   (report, cell, error, executed notebook). Exit 1 if anything failed.
+6. writes the portal (:mod:`iae_eval.batch.portal`) and returns a :class:`RunResult`
+   (built, unchanged, failed with the reasons, interrupted), which the command prints.
 
-A failing report never stops the others. Every file is written atomically. Ctrl-C (or
-SIGTERM) stops the workers and their kernels, removes the temporary files, keeps in the
-manifest what was finished and exits 130; the next run builds only what is missing.
+A failing report never stops the others, and never removes the report built by an earlier
+run: the portal marks that one as out of date, with the reason. Every file is written
+atomically. Ctrl-C (or SIGTERM) stops the workers and their kernels, removes the temporary
+files, keeps in the manifest what was finished; the next run builds only what is missing.
 """
 
 from __future__ import annotations
@@ -25,45 +22,62 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import click
-
 from iae_eval import atomic
-from iae_eval.batch.lock import FolderLockedError, folder_lock
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
-from iae_eval.batch.plan import KIND_LABELS, PlanError, Report, plan_reports
+from iae_eval.batch.plan import KIND_LABELS, Report
 from iae_eval.batch.portal import HEADLINE_KEYS
 from iae_eval.data.reference import DEFAULT_MIN_CELL
-from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.editions import DEFAULT_DIFFUSION
-from iae_eval.errors import DatasetNotFoundError, DataValidationError, RulesError, SchedulerError
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-#: Exit code after Ctrl-C (128 + SIGINT, as a shell reports it).
-EXIT_INTERRUPTED = 130
-#: Where the notebooks live: the repository's ``notebooks/`` folder (src layout).
-DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A failed output, for the summary."""
+    """A failed output: what (``label``), why (``detail``), the executed notebook if any."""
 
     label: str
     detail: str
     path: str | None
 
 
-def _notebooks_dir(explicit: Path | None) -> Path:
-    if explicit is not None:
-        return Path(explicit)
-    if DEFAULT_NOTEBOOKS.is_dir():
-        return DEFAULT_NOTEBOOKS
-    return Path.cwd() / "notebooks"
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: the state of each report of the run (``ok`` built, ``skipped``
+    unchanged, ``failed``; none for a report not reached when interrupted), the failures with
+    their reasons, and the warnings (a manifest rebuilt)."""
+
+    out_dir: Path
+    planned: int
+    status: dict[str, str] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    interrupted: bool = False
+    warnings: tuple[str, ...] = ()
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.status.values() if s == state)
+
+    @property
+    def built(self) -> int:
+        return self.count("ok")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("skipped")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def not_reached(self) -> int:
+        return self.planned - len(self.status)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.interrupted
 
 
 def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str:
@@ -156,7 +170,7 @@ def _write_tables(
             )
         except Exception as exc:  # noqa: BLE001 - reported in the summary, exit 1
             manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "failed"})
-            problems.append(Problem(f"{year} · indicator tables", f"{type(exc).__name__}: {exc}", None))
+            problems.append(Problem(f"{year} · tableaux d'indicateurs", f"{type(exc).__name__}: {exc}", None))
     return problems
 
 
@@ -176,23 +190,13 @@ def _progress(total: int):
 
     return tqdm(
         total=total,
-        desc="Reports",
-        unit="report",
+        desc="Rapports",
+        unit="rapport",
         file=sys.stderr,
         disable=None,
         dynamic_ncols=True,
         leave=False,
     )
-
-
-class Interrupted(Exception):
-    """Raised by :func:`run_reports` when the batch was stopped by Ctrl-C, after it cleaned up:
-    workers and kernels stopped, temporary files removed, manifest and portal written."""
-
-    def __init__(self, status: dict[str, str], problems: list[Problem]) -> None:
-        self.status = status
-        self.problems = problems
-        super().__init__("interrupted")
 
 
 def run_reports(
@@ -205,13 +209,11 @@ def run_reports(
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = DEFAULT_DIFFUSION,
     scheduler: str | None = None,
-) -> tuple[dict[str, str], list[Problem], Manifest]:
+) -> RunResult:
     """Run ``reports`` (skipping unchanged ones) and write the tables and the portal.
 
-    Returns the status of each report of this run (``ok``, ``failed``, ``skipped``; the
-    reports not reached when interrupted have none), the failures and the manifest.
-    Raises :class:`Interrupted` on Ctrl-C, once everything is cleaned up. The caller holds
-    the output folder's lock (:mod:`iae_eval.batch.lock`).
+    On Ctrl-C the result says ``interrupted``, once everything is cleaned up. The caller
+    holds the output folder's lock (:mod:`iae_eval.batch.lock`).
     """
     from iae_eval.batch.portal import write_portal
     from iae_eval.batch.worker import Job
@@ -221,8 +223,6 @@ def run_reports(
     fingerprint = dataset.fingerprint or input_hash(dataset.source)
     generated = datetime.now()
     manifest = Manifest.load(out_dir)
-    if manifest.warning:
-        click.echo(f"Warning: {manifest.warning}.", err=True)
     atomic.remove_leftovers(out_dir)  # a crashed run's temporary files (we hold the lock)
     sources = {p: p.read_bytes() for p in {r.notebook for r in reports}}
 
@@ -279,7 +279,9 @@ def run_reports(
                     detail = (
                         outcome.failure.describe() if outcome is not None and outcome.failure else done.detail
                     )
-                    entry.update(status="failed", error=detail)
+                    entry.update(
+                        status="failed", error=detail, **_last_good(manifest.entries.get(report.html))
+                    )
                     problems.append(Problem(report.label, detail, report.executed))
                 manifest.record(report.html, entry)
                 manifest.save()
@@ -307,139 +309,21 @@ def run_reports(
         diffusion=diffusion,
         departement=dataset.departement_name,
     )
-    if interrupted:
-        raise Interrupted(status, problems)
-    return status, problems, manifest
-
-
-def _summary(
-    status: dict[str, str],
-    problems: list[Problem],
-    out_dir: Path,
-    seconds: float,
-    *,
-    planned: int | None = None,
-) -> None:
-    built = sum(1 for s in status.values() if s == "ok")
-    failed = sum(1 for s in status.values() if s == "failed")
-    skipped = sum(1 for s in status.values() if s == "skipped")
-    total = len(status) if planned is None else planned
-    missing = total - len(status)
-    click.echo(
-        f"{total} report(s) in {seconds:.1f} s: {built} built, {skipped} unchanged (skipped), "
-        f"{failed} failed" + (f", {missing} not built (interrupted)." if planned is not None else ".")
+    return RunResult(
+        out_dir=out_dir,
+        planned=len(reports),
+        status=status,
+        problems=tuple(problems),
+        interrupted=interrupted,
+        warnings=(manifest.warning,) if manifest.warning else (),
     )
-    click.echo(f"Portal: {out_dir / 'index.html'}")
-    if problems:
-        click.echo(f"{len(problems)} failure(s):")
-        for p in problems:
-            click.echo(f"  FAILED {p.label}: {p.detail}")
-            if p.path:
-                click.echo(f"    executed notebook: {out_dir / p.path}")
 
 
-def _raise_interrupt(*_args) -> None:
-    raise KeyboardInterrupt
-
-
-def run_command(
-    *,
-    data_dir: Path,
-    years: list[int],
-    structures: list[str],
-    out_dir: Path,
-    jobs: int | None,
-    force: bool,
-    notebooks_dir: Path | None = None,
-    min_cell: int = DEFAULT_MIN_CELL,
-    rules: str = DEFAULT_RULES,
-    diffusion: str = DEFAULT_DIFFUSION,
-    wait: bool = False,
-    scheduler: str | None = None,
-) -> int:
-    """``iae-eval run``: validate, plan, lock the output folder, run, summarise; return the exit code."""
-    from iae_eval.data.load import load_dataset
-    from iae_eval.data.validate import echo_problems
-
-    started = time.monotonic()
-    try:
-        dataset = load_dataset(data_dir, rules=rules)
-    except RulesError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        click.echo("No report was built.", err=True)
-        return EXIT_FAILED
-    except DatasetNotFoundError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        return EXIT_USAGE
-    except DataValidationError as exc:
-        echo_problems(
-            exc.problems, max_shown=50, hint=" (run `iae-eval validate --problems-csv FILE` for all)"
-        )
-        click.echo(f"{exc.source}: INVALID — no report was built.", err=True)
-        return EXIT_FAILED
-    try:
-        reports = plan_reports(
-            dataset,
-            years=years,
-            structures=structures,
-            notebooks_dir=_notebooks_dir(notebooks_dir),
-            data_dir=Path(data_dir),
-            min_cell=min_cell,
-            rules=dataset.rules,
-            diffusion=diffusion,
-        )
-    except PlanError as exc:
-        for line in exc.problems:
-            click.echo(f"Error: {line}", err=True)
-        click.echo("Nothing was run.", err=True)
-        return EXIT_FAILED
-    out_dir = Path(out_dir)
-    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-    previous_int = signal.getsignal(signal.SIGINT)
-    try:
-        with folder_lock(
-            out_dir,
-            wait=wait,
-            on_wait=lambda holder: click.echo(
-                f"Waiting for the other iae-eval run ({holder}) to finish with {out_dir}…", err=True
-            ),
-        ):
-            status, problems, _ = run_reports(
-                dataset=dataset,
-                reports=reports,
-                out_dir=out_dir,
-                jobs=jobs,
-                force=force,
-                min_cell=min_cell,
-                diffusion=diffusion,
-                scheduler=scheduler,
-            )
-    except FolderLockedError as exc:
-        click.echo(f"Error: {exc}.", err=True)
-        return EXIT_FAILED
-    except Interrupted as exc:
-        _summary(exc.status, exc.problems, out_dir, time.monotonic() - started, planned=len(reports))
-        click.echo(
-            "Interrupted: the reports above are saved; run the same command again to build the rest.",
-            err=True,
-        )
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:  # before any worker started (waiting for the lock)
-        click.echo("Interrupted: nothing was built.", err=True)
-        return EXIT_INTERRUPTED
-    except SchedulerError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        return EXIT_FAILED
-    except OSError as exc:
-        where = exc.filename or out_dir
-        click.echo(
-            f"Error: cannot write in {where}: {exc.strerror or exc}. Nothing was left half-written; "
-            "fix the output folder (permissions, free space) or choose another --out, then run again.",
-            err=True,
-        )
-        return EXIT_FAILED
-    finally:
-        signal.signal(signal.SIGTERM, previous_term)
-        signal.signal(signal.SIGINT, previous_int)
-    _summary(status, problems, out_dir, time.monotonic() - started)
-    return EXIT_FAILED if problems else EXIT_OK
+def _last_good(previous: dict | None) -> dict:
+    """The date of the report an earlier run built, which the failed rebuild leaves in place
+    (the portal shows it as out of date)."""
+    if not previous:
+        return {}
+    if previous.get("status") == "ok" and previous.get("built"):
+        return {"last_good": previous["built"]}
+    return {"last_good": previous["last_good"]} if previous.get("last_good") else {}

@@ -3,15 +3,13 @@
 Starting a Jupyter kernel and importing pandas, matplotlib and the kit in it cost about
 2-3 s, more than most reports take to run. So each worker process keeps one kernel and
 runs its reports in it one after the other, through a papermill engine
-(``iae-persistent-kernel``) that hands papermill's notebook client that kernel instead
-of starting a new one. Papermill still parameterises the notebook, executes every cell,
+(``iae-persistent-kernel``, :mod:`iae_eval.batch.engine`) that hands papermill's notebook
+client that kernel instead of starting a new one. Papermill still parameterises the notebook, executes every cell,
 and writes the executed notebook with its error banner when a cell fails.
 
-Isolation between two reports of one kernel: before each report the kernel's namespace
-is reset (``InteractiveShell.reset(new_session=True)``: user variables, ``In``/``Out``,
-execution count back to 1), every figure is closed, matplotlib's rcParams, ``sys.path``,
-``os.environ`` and the warning filters are restored to their state after warm-up, and the
-working directory is set to the notebook's folder. Imported modules stay imported (that
+Isolation between two reports of one kernel: before each report the kernel is reset by
+:func:`iae_eval.batch.kernel.prepare` (namespace, figures, rcParams, ``sys.path``,
+``os.environ``, warning filters, working directory, run settings). Imported modules stay imported (that
 is the point); a module-level cache keyed on the data must therefore be keyed on the
 data's content. A kernel that died, timed out or failed to reset is discarded and a new
 one started; a kernel is also replaced after :data:`REPORTS_PER_KERNEL` reports.
@@ -50,63 +48,14 @@ STARTUP_TIMEOUT = 60
 #: A kernel is replaced after this many reports (bounds any leak of memory or state).
 REPORTS_PER_KERNEL = 60
 KERNEL_NAME = "python3"
-ENGINE_NAME = "iae-persistent-kernel"
 #: Environment of the kernels: no GUI backend, no debugger warning on frozen modules.
 KERNEL_ENV = {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 #: Loggers silenced in workers (kernel noise never reaches the terminal).
 QUIET_LOGGERS = ("papermill", "traitlets", "nbclient", "nbconvert", "jupyter_client", "asyncio")
 
-#: Modules imported once per kernel, before the first report (every section module too).
-WARM_UP_MODULES: tuple[str, ...] = (
-    "iae_eval.data.load",
-    "iae_eval.indicators.compute",
-    "iae_eval.indicators.suppress",
-    "iae_eval.charts",
-    "iae_eval.display",
-    "iae_eval.sections",
-)
-WARM_UP_CODE = f"""
-import matplotlib
-matplotlib.use("Agg")
-import numpy, pandas, matplotlib.pyplot
-import importlib, pkgutil
-for _name in {WARM_UP_MODULES!r}:
-    try:
-        _module = importlib.import_module(_name)
-        for _sub in pkgutil.iter_modules(getattr(_module, "__path__", [])):
-            importlib.import_module(_name + "." + _sub.name)
-    except Exception:  # a broken import fails the first report, with its traceback
-        pass
-"""
-
-#: Installs ``_iae_batch_kernel``: the state snapshot and ``prepare(cwd)`` of isolation.
-STATE_CODE = """
-def _iae_install_state():
-    import os, sys, types, warnings
-    import matplotlib
-    state = types.ModuleType("_iae_batch_kernel")
-    state.rc = dict(matplotlib.rcParams)
-    state.path = list(sys.path)
-    state.environ = dict(os.environ)
-    state.filters = list(warnings.filters)
-
-    def prepare(cwd):
-        get_ipython().reset(new_session=True)
-        import matplotlib.pyplot as plt
-        plt.close("all")
-        dict.update(matplotlib.rcParams, state.rc)
-        sys.path[:] = state.path
-        os.environ.clear()
-        os.environ.update(state.environ)
-        warnings.filters[:] = state.filters
-        os.chdir(cwd)
-
-    state.prepare = prepare
-    sys.modules["_iae_batch_kernel"] = state
-
-_iae_install_state()
-del _iae_install_state
-"""
+#: Run in each new kernel: import the kit and record the state every report starts from
+#: (:mod:`iae_eval.batch.kernel`, the kernel side of the batch).
+KERNEL_SETUP = "import iae_eval.batch.kernel as _k; _k.warm_up(); _k.snapshot(); del _k"
 
 
 @dataclass(frozen=True)
@@ -132,7 +81,7 @@ class Failure:
     def describe(self) -> str:
         if self.cell_index is None and self.execution_count is None and not self.source_line:
             return f"{self.ename}: {self.evalue}"
-        where = "cell ?" if self.cell_index is None else f"cell {self.cell_index}"
+        where = "cellule ?" if self.cell_index is None else f"cellule {self.cell_index}"
         if self.execution_count is not None:
             where += f" (In [{self.execution_count}])"
         code = f" `{self.source_line}`" if self.source_line else ""
@@ -183,8 +132,7 @@ class _KernelSlot:
             _warm_worker()  # while the kernel boots
             run_sync(self.kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
             self.kc.allow_stdin = False
-            self.run(WARM_UP_CODE)
-            self.run(STATE_CODE)
+            self.run(KERNEL_SETUP)
         except BaseException:
             self.shutdown()
             raise
@@ -207,8 +155,11 @@ class _KernelSlot:
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
 
-    def prepare(self, cwd: Path) -> None:
-        self.run(f"__import__('_iae_batch_kernel').prepare({str(cwd)!r})")
+    def prepare(self, cwd: Path, settings: dict[str, object]) -> None:
+        """Reset the kernel for the next report (:func:`iae_eval.batch.kernel.prepare`)."""
+        self.run(
+            f"__import__('iae_eval.batch.kernel', fromlist=['prepare']).prepare({str(cwd)!r}, **{settings!r})"
+        )
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -233,7 +184,8 @@ def _warm_worker() -> None:
 
 
 _slot: _KernelSlot | None = None
-_current: dict[str, object] = {}
+#: The notebook being run and its current cell (set by the engine, read on failure).
+current: dict[str, object] = {}
 #: Called with the process id of each kernel this process starts (the pool tracks them).
 on_kernel_started: Callable[[int], None] | None = None
 
@@ -258,7 +210,7 @@ def stop_now() -> None:
     atomic.remove_pending()
 
 
-def _kernel() -> _KernelSlot:
+def kernel() -> _KernelSlot:
     global _slot
     if _slot is not None and _slot.reports >= REPORTS_PER_KERNEL:
         _discard_kernel()
@@ -272,42 +224,6 @@ def _discard_kernel() -> None:
     if _slot is not None:
         _slot.shutdown()
         _slot = None
-
-
-def _register_engine() -> None:
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import Engine, papermill_engines
-
-    class PersistentKernelEngine(Engine):
-        """Papermill engine running notebooks on this worker's kept kernel."""
-
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, deadline=None, **kwargs):
-            slot = _kernel()
-            deadline = deadline or time.monotonic() + EXECUTION_TIMEOUT
-            start = nb_man.cell_start
-
-            def cell_start(cell, cell_index=None, **kw):
-                _current["cell_index"] = cell_index
-                return start(cell, cell_index, **kw)
-
-            nb_man.cell_start = cell_start
-            _current["nb"] = nb_man.nb
-            client = PapermillNotebookClient(
-                nb_man,
-                km=slot.km,
-                kernel_name=kernel_name,
-                timeout=EXECUTION_TIMEOUT,
-                timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
-                startup_timeout=STARTUP_TIMEOUT,
-                log=logging.getLogger("papermill"),
-                log_output=False,
-            )
-            client.kc = slot.kc
-            slot.reports += 1
-            return client.execute()
-
-    papermill_engines.register(ENGINE_NAME, PersistentKernelEngine)
 
 
 def init_worker() -> None:
@@ -325,7 +241,9 @@ def init_worker() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-    _register_engine()
+    from iae_eval.batch.engine import register
+
+    register()
     from multiprocessing import util
 
     util.Finalize(None, _discard_kernel, exitpriority=100)
@@ -361,6 +279,21 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     return notebook_title(nb)
 
 
+def _run_settings(report: Report) -> dict[str, object]:
+    """What the report's run fixes (:func:`iae_eval.report.bind_run`): its edition, its minimum
+    cell size and its rules profile, from the parameters the batch gives the notebook."""
+    from iae_eval.data.reference import DEFAULT_MIN_CELL
+    from iae_eval.editions import DEFAULT_DIFFUSION
+
+    params = dict(report.parameters)
+    rules = params.get("rules")
+    return {
+        "diffusion": str(params.get("diffusion", DEFAULT_DIFFUSION)),
+        "min_cell": int(params.get("min_cell", DEFAULT_MIN_CELL)),
+        "rules": None if rules is None else str(rules),
+    }
+
+
 def _failure_from_cell(nb: nbformat.NotebookNode | None, index: object, exc: BaseException) -> Failure:
     cell = None
     if nb is not None and isinstance(index, int) and 0 <= index < len(nb.cells):
@@ -391,9 +324,10 @@ def run_report(job: Job) -> Outcome:
 
 
 def _write_failure(job: Job, exc: OSError, started: float) -> Outcome:
-    _drop(job.out_dir / job.report.html)
     where = f" ({exc.filename})" if exc.filename else ""
-    failure = Failure(None, None, "", "OSError", f"could not write the report: {exc.strerror or exc}{where}")
+    failure = Failure(
+        None, None, "", "OSError", f"impossible d'écrire le rapport : {exc.strerror or exc}{where}"
+    )
     return Outcome(job.report, "failed", time.monotonic() - started, failure=failure)
 
 
@@ -401,18 +335,20 @@ def _run_report(job: Job, started: float) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from iae_eval.batch.engine import ENGINE_NAME
+
     report = job.report
     executed = job.out_dir / report.executed
     tmp = atomic.temp_path(executed)
-    _current.clear()
+    current.clear()
     try:
         try:
-            slot = _kernel()
-            slot.prepare(report.notebook.parent)
+            slot = kernel()
+            slot.prepare(report.notebook.parent, _run_settings(report))
         except Exception:
             _discard_kernel()  # one retry on a fresh kernel
-            slot = _kernel()
-            slot.prepare(report.notebook.parent)
+            slot = kernel()
+            slot.prepare(report.notebook.parent, _run_settings(report))
         nb = papermill.execute_notebook(
             str(report.notebook),
             str(tmp),
@@ -429,7 +365,6 @@ def _run_report(job: Job, started: float) -> Outcome:
         return Outcome(report, "ok", time.monotonic() - started, title=title)
     except PapermillExecutionError as exc:
         atomic.publish(tmp, executed)  # papermill wrote it with its error banner
-        _drop(job.out_dir / report.html)
         failure = Failure(
             cell_index=exc.cell_index,
             execution_count=exc.exec_count,
@@ -442,20 +377,19 @@ def _run_report(job: Job, started: float) -> Outcome:
         if _is_write_error(exc):  # the output folder: disk full, permissions…
             return _write_failure(job, exc, started)
         _discard_kernel()
-        nb = _current.get("nb")
-        failure = _failure_from_cell(nb, _current.get("cell_index"), exc)
+        nb = current.get("nb")
+        failure = _failure_from_cell(nb, current.get("cell_index"), exc)
         if nb is not None:
             import nbformat
 
             banner = nbformat.v4.new_markdown_cell(
-                f"**iae-eval: the report failed** at cell {failure.cell_index}: "
+                f"**iae-eval : le rapport a échoué** à la cellule {failure.cell_index} : "
                 f"`{failure.ename}: {failure.evalue}`"
             )
             banner.metadata["tags"] = ["papermill-error-cell-tag"]
             nb.cells.insert(0, banner)
             atomic.write_text(executed, nbformat.writes(nb))
         _drop(tmp)
-        _drop(job.out_dir / report.html)
         return Outcome(report, "failed", time.monotonic() - started, failure=failure)
     finally:
         atomic.discard(tmp)

@@ -286,7 +286,7 @@ def _normalise_header(raw: RawTable, spec: Table, problems: list[Problem]) -> tu
     missing = [c for c in spec.columns if c.name not in frame.columns]
     for column in missing:
         if column.required:
-            problems.append(Problem(raw.label, 1, column.name, "", "missing required column"))
+            problems.append(Problem(raw.label, None, column.name, "", "missing required column"))
     frame = frame.assign(**{c.name: "" for c in missing})
     return frame[list(spec.column_names)], {c.name for c in missing}
 

@@ -2,9 +2,9 @@
 
 The steps: read the salt (created when missing) and the optional territories file →
 read every view (:mod:`.read`) → build the tables of one département (:mod:`.build`) →
-if anything is wrong, print every problem and exit 1 with nothing written → else write
-the tables atomically, deterministically (same input and salt → identical files), and
-print a summary. The salt and the NIRs never reach the output, the console or a message.
+if anything is wrong, return every problem with nothing written → else write the tables
+atomically, deterministically (same input and salt → identical files). The command
+(:mod:`iae_eval.commands.fluxiae`) prints the problems or the summary. The salt and the NIRs never reach the output, the console or a message.
 """
 
 from __future__ import annotations
@@ -16,16 +16,14 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import pandas as pd
 
 from iae_eval.atomic import write_text
 from iae_eval.data.dataset import TABLES
 from iae_eval.data.fluxiae import build
 from iae_eval.data.fluxiae.read import read_folder
-from iae_eval.errors import Problem, problems_frame
+from iae_eval.errors import Problem
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 #: Where the salt lives when ``--salt-file`` is not given (outside any dataset folder).
 DEFAULT_SALT_FILE = Path("~/.config/iae-eval/fluxiae.salt")
 #: Tables the import writes, in this order.
@@ -233,79 +231,3 @@ def write_tables(out: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
         if name not in tables and stale.exists():
             stale.unlink()
     return written
-
-
-def summary_lines(result: ImportResult, *, departement: str, out: Path, territories_given: bool) -> list[str]:
-    """The summary printed after an import (counts only: never a person's data)."""
-    p = result.tables["participants"]
-    years = sorted(set(p["entry_date"].dt.year) | set(p["exit_date"].dropna().dt.year))
-    span = f"{min(years)}-{max(years)}" if years else "none"
-    lines = [
-        f"fluxIAE import, département {departement} → {out}",
-        f"  {len(result.tables['structures'])} structures, {len(p)} pathways, "
-        f"{p['person_id'].nunique()} people, years {span}",
-        "  tables: " + ", ".join(f"{name}.csv ({len(t)} rows)" for name, t in result.tables.items()),
-    ]
-    if "exit_reasons" not in result.tables:
-        lines.append(
-            "  exit nomenclature: not delivered (no RefMotifSort/RefCategorieSort): the built-in one applies"
-        )
-    if not territories_given:
-        lines.append('  territories: no --territories file: every structure\'s territory is "Non renseigné"')
-    if result.people_without_nir:
-        lines.append(
-            f"  {result.people_without_nir} employees without a NIR: each identified within its structure only"
-        )
-    if result.dropped:
-        lines.append("  rows left out:")
-        lines += [f"    {count} {reason}" for reason, count in result.dropped.items()]
-    else:
-        lines.append("  rows left out: none")
-    return lines
-
-
-def run_import_command(
-    src: Path,
-    *,
-    departement: str,
-    out: Path,
-    salt_file: Path | None,
-    territories_file: Path | None,
-    departement_name: str | None = None,
-) -> int:
-    """``iae-eval import-fluxiae``: return the exit code (0 done, 1 bad input, 2 usage)."""
-    salt_path = DEFAULT_SALT_FILE if salt_file is None else salt_file
-    try:
-        code = build.normalise_departement(departement)
-        if not src.is_dir():
-            raise UsageError(f"SRC {src}: not a folder (give the folder holding the fluxIAE files)")
-        check_out_dir(out, src, salt_path)
-        salt, created = read_salt(salt_path)
-    except (ValueError, UsageError) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        return EXIT_USAGE
-    problems: list[Problem] = []
-    territories = None if territories_file is None else read_territories(territories_file, problems)
-    result = None
-    if not problems:
-        result, problems = import_fluxiae(
-            src, departement=code, salt=salt, territories=territories, departement_name=departement_name
-        )
-    if result is None:
-        from iae_eval.data.validate import echo_problems
-
-        echo_problems(problems_frame(problems), max_shown=len(problems))
-        click.echo(f"{src}: nothing was written to {out}.", err=True)
-        return EXIT_INVALID
-    write_tables(out, result.tables)
-    if created:
-        save_salt(salt_path, salt)
-        click.echo(
-            f"A new random salt was written to {salt_path.expanduser()}: keep it secret and reuse it "
-            "so that the same person keeps the same id from one import to the next.",
-            err=True,
-        )
-    label = departement.strip().upper().zfill(2)
-    for line in summary_lines(result, departement=label, out=out, territories_given=territories is not None):
-        click.echo(line)
-    return EXIT_OK

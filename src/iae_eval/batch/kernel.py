@@ -1,0 +1,103 @@
+"""The kernel side of a batch run: imported by each Jupyter kernel a batch worker keeps
+(:mod:`iae_eval.batch.worker`), never by the worker itself.
+
+:func:`warm_up` imports the kit once per kernel, :func:`snapshot` records the state a report
+starts from, and :func:`prepare` restores it before each report: the namespace reset
+(``InteractiveShell.reset(new_session=True)``), every figure closed, matplotlib's rcParams,
+``sys.path``, ``os.environ`` and the warning filters as they were after warm-up, the working
+directory set to the notebook's folder, and the kernel bound to the report's run settings
+(:func:`iae_eval.report.bind_run`: a notebook cannot build a less protected report).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+import warnings
+from dataclasses import dataclass
+
+#: Modules imported once per kernel, before the first report (every section module too).
+WARM_UP_MODULES: tuple[str, ...] = (
+    "iae_eval.data.load",
+    "iae_eval.indicators.compute",
+    "iae_eval.indicators.suppress",
+    "iae_eval.charts",
+    "iae_eval.display",
+    "iae_eval.sections",
+)
+
+
+@dataclass(frozen=True)
+class State:
+    """What a report starts from (taken after warm-up)."""
+
+    rc: dict
+    path: tuple[str, ...]
+    environ: dict[str, str]
+    filters: tuple
+
+
+_state: State | None = None
+
+
+def warm_up(modules: tuple[str, ...] = WARM_UP_MODULES) -> list[str]:
+    """Import matplotlib (Agg), pandas and ``modules`` with their submodules; return the modules
+    that failed to import (a broken import fails the first report, with its traceback)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+
+    failed = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+            for sub in pkgutil.iter_modules(getattr(module, "__path__", [])):
+                importlib.import_module(f"{name}.{sub.name}")
+        except Exception:  # noqa: BLE001 - see the docstring
+            failed.append(name)
+    return failed
+
+
+def snapshot() -> State:
+    """Record the state every report of this kernel starts from."""
+    global _state
+    import matplotlib
+
+    _state = State(
+        rc=dict(matplotlib.rcParams),
+        path=tuple(sys.path),
+        environ=dict(os.environ),
+        filters=tuple(warnings.filters),
+    )
+    return _state
+
+
+def prepare(cwd: str, *, diffusion: str, min_cell: int, rules: str | None = None, shell=None) -> None:
+    """Make this kernel ready for the next report (see the module); ``shell`` is the IPython
+    shell to reset (the running one by default)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from iae_eval.report import bind_run
+
+    if _state is None:
+        raise RuntimeError("snapshot() was not called after warm_up()")
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=True)
+    plt.close("all")
+    dict.update(matplotlib.rcParams, _state.rc)
+    sys.path[:] = list(_state.path)
+    os.environ.clear()
+    os.environ.update(_state.environ)
+    warnings.filters[:] = list(_state.filters)
+    os.chdir(cwd)
+    bind_run(diffusion=diffusion, min_cell=min_cell, rules=rules)

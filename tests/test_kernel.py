@@ -1,0 +1,75 @@
+"""The kernel side of a batch run (iae_eval.batch.kernel), called in this process: what
+``prepare`` restores between two reports of one kernel, and the run it binds."""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+from iae_eval.batch import kernel
+from iae_eval.report import bound_run, unbind_run
+
+
+class FakeShell:
+    def __init__(self) -> None:
+        self.resets: list[bool] = []
+
+    def reset(self, new_session: bool = False) -> None:
+        self.resets.append(new_session)
+
+
+@pytest.fixture
+def restore():
+    """Leave this process as the test found it."""
+    rc, path, environ, filters, cwd = (
+        dict(matplotlib.rcParams),
+        list(sys.path),
+        dict(os.environ),
+        list(warnings.filters),
+        os.getcwd(),
+    )
+    yield
+    dict.update(matplotlib.rcParams, rc)
+    sys.path[:] = path
+    os.environ.clear()
+    os.environ.update(environ)
+    warnings.filters[:] = filters
+    os.chdir(cwd)
+    unbind_run()
+
+
+def test_warm_up_imports_the_kit():
+    assert kernel.warm_up() == []
+    assert "iae_eval.sections" in sys.modules
+    assert kernel.warm_up(("iae_eval.no_such_module",)) == ["iae_eval.no_such_module"]
+
+
+def test_prepare_restores_the_state_and_binds_the_run(tmp_path, restore):
+    kernel.snapshot()
+    dpi = matplotlib.rcParams["figure.dpi"]
+    matplotlib.rcParams["figure.dpi"] = dpi + 17
+    sys.path.append("/nowhere")
+    os.environ["IAE_TEST_LEAK"] = "1"
+    warnings.simplefilter("error")
+    plt.figure()
+    shell = FakeShell()
+    kernel.prepare(str(tmp_path), diffusion="public", min_cell=7, rules="asp", shell=shell)
+    assert shell.resets == [True]
+    assert matplotlib.rcParams["figure.dpi"] == dpi
+    assert "/nowhere" not in sys.path and "IAE_TEST_LEAK" not in os.environ
+    assert ("error", None, Warning, None, 0) not in warnings.filters
+    assert plt.get_fignums() == []
+    assert os.getcwd() == str(tmp_path)
+    run = bound_run()
+    assert (run.diffusion, run.min_cell, run.rules) == ("public", 7, "asp")
+
+
+def test_prepare_needs_a_snapshot(tmp_path, restore, monkeypatch):
+    monkeypatch.setattr(kernel, "_state", None)
+    with pytest.raises(RuntimeError, match="snapshot"):
+        kernel.prepare(str(tmp_path), diffusion="comite", min_cell=5, shell=FakeShell())

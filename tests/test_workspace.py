@@ -1,0 +1,188 @@
+"""The packaged notebooks, the notebooks a run uses, and ``iae-eval init``.
+
+The slow test builds the wheel, installs it into a fresh virtual environment and runs
+``iae-eval init`` + ``iae-eval run`` from a folder outside the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from iae_eval import __version__
+from iae_eval.batch.plan import NOTEBOOK_FILES, declared_parameters
+from iae_eval.cli import cli
+from iae_eval.data.dataset import REQUIRED_TABLES, TABLES
+from iae_eval.data.load import load_dataset
+from iae_eval.workspace import (
+    NOTEBOOKS_DIR,
+    OPTIONAL_FOLDER,
+    WorkspaceError,
+    choose_notebooks,
+    default_data_dir,
+    init_workspace,
+    notebooks_source_text,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_packaged_notebooks_are_the_three_reports():
+    assert sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")) == sorted(NOTEBOOK_FILES.values())
+
+
+def test_the_notebooks_are_package_data():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["iae_eval"]
+    assert "notebooks/*.ipynb" in patterns
+
+
+def test_the_engine_is_registered_for_papermill():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    target = project["project"]["entry-points"]["papermill.engine"]["iae-persistent-kernel"]
+    module, name = target.split(":")
+    from importlib import import_module
+
+    from papermill.engines import Engine
+
+    assert issubclass(getattr(import_module(module), name), Engine)
+
+
+def test_choose_notebooks_option_then_folder_then_package(tmp_path):
+    explicit = tmp_path / "mine"
+    explicit.mkdir()
+    assert choose_notebooks(explicit, cwd=tmp_path).origin == "option"
+    assert choose_notebooks(None, cwd=tmp_path).path == NOTEBOOKS_DIR
+    assert choose_notebooks(None, cwd=tmp_path).origin == "packaged"
+    (tmp_path / "notebooks").mkdir()
+    local = choose_notebooks(None, cwd=tmp_path)
+    assert (local.origin, local.path) == ("workspace", (tmp_path / "notebooks").resolve())
+
+
+def test_the_method_sentence_names_the_notebooks(tmp_path):
+    assert __version__ in notebooks_source_text(choose_notebooks(None, cwd=tmp_path))
+    (tmp_path / "notebooks").mkdir()
+    assert "dossier d'évaluation" in notebooks_source_text(choose_notebooks(None, cwd=tmp_path))
+    assert "--notebooks" in notebooks_source_text(choose_notebooks(tmp_path, cwd=tmp_path))
+
+
+def test_init_with_the_sample(tmp_path):
+    folder = tmp_path / "eval"
+    written = init_workspace(folder)
+    assert all(p.is_file() for p in written)
+    assert (folder / "README.md").is_file() and (folder / "data" / "commentaires").is_dir()
+    for name in NOTEBOOK_FILES.values():
+        assert declared_parameters(folder / "notebooks" / name)["data_dir"] == '"data"'
+        original = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+        copy = nbformat.read(folder / "notebooks" / name, as_version=4)
+        assert [c.source for c in copy.cells[1:]] == [c.source for c in original.cells[1:]]
+    dataset = load_dataset(folder / "data")
+    assert 2012 in dataset.years()
+    assert default_data_dir(folder) == Path("data")
+    assert default_data_dir(tmp_path) == Path("data/sample")
+    assert not list(folder.glob(".iae-eval-*"))
+
+
+def test_init_empty_writes_the_headers(tmp_path):
+    folder = tmp_path / "eval"
+    init_workspace(folder, empty=True)
+    for table in TABLES.values():
+        where = folder / "data" if table.name in REQUIRED_TABLES else folder / "data" / OPTIONAL_FOLDER
+        assert (where / f"{table.name}.csv").read_text(encoding="utf-8").splitlines() == [
+            ",".join(table.column_names)
+        ]
+    assert sorted(p.stem for p in (folder / "data").glob("*.csv")) == sorted(REQUIRED_TABLES)
+
+
+def test_init_refuses_a_folder_in_use(tmp_path):
+    folder = tmp_path / "eval"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x")
+    with pytest.raises(WorkspaceError, match="pas vide"):
+        init_workspace(folder)
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    result = CliRunner().invoke(cli, ["init", str(folder)])
+    assert result.exit_code == 2 and "Erreur" in result.stderr
+
+
+def test_init_command(tmp_path):
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "eval")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "eval" / "notebooks" / "bilan.ipynb").is_file()
+
+
+def _dependencies_line() -> str:
+    """The site-packages of this test environment, for the fresh environment's dependencies."""
+    return sysconfig.get_paths()["purelib"]
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
+    """Build the wheel (pip, with setuptools from the registry), install it with ``--no-deps``
+    into a new virtual environment whose dependencies are this environment's (a ``.pth`` line:
+    no download of pandas & co, and no access to the source tree), then from a folder outside
+    the repository: ``iae-eval init eval``, ``cd eval``, ``iae-eval run --years 2012``."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
+        check=True,
+        env=env,
+        timeout=300,
+    )
+    (wheel,) = wheels.glob("iae_eval-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout.strip()
+    Path(purelib, "zz-test-dependencies.pth").write_text(_dependencies_line() + "\n")
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True, env=env, timeout=300
+    )
+    where = subprocess.run(
+        [python, "-c", "import iae_eval; print(iae_eval.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    ).stdout.strip()
+    assert where.startswith(str(venv)), where
+    work = tmp_path / "work"
+    work.mkdir()
+    cli_path = venv / "bin" / "iae-eval"
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    subprocess.run([cli_path, "init", "eval"], check=True, env=env, cwd=work, timeout=120)
+    run = subprocess.run(
+        [cli_path, "run", "--years", "2012", "--structure", "S03", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work / "eval",
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = work / "eval" / "reports"
+    assert (out / "2012" / "departement.html").is_file()
+    assert (out / "2012" / "structures" / "S03.html").is_file()
+    assert (out / "index.html").is_file()
