@@ -45,7 +45,7 @@ def test_a_batch_on_a_local_dask_cluster(tmp_path, capsys):
 
     assert run(out, "local") == 1
     text = capsys.readouterr().out
-    assert "7 report(s)" in text and "5 built" in text and "2 failed" in text
+    assert "7 rapports" in text and "5 construits" in text and "2 en échec" in text
     assert "ÉCHEC 2011 · Atelier Un : cellule" in text and "ValueError: boom in S1" in text
     assert (out / "2011/notebooks/structure-S1.ipynb").is_file()
     assert not (out / "2011/structures/S1.html").exists()
@@ -54,9 +54,9 @@ def test_a_batch_on_a_local_dask_cluster(tmp_path, capsys):
 
     flag.unlink()
     assert run(out, "local") == 0  # the failures are rebuilt, the rest skipped
-    assert "2 built, 5 unchanged" in capsys.readouterr().out
+    assert "2 construits, 5 inchangés" in capsys.readouterr().out
     assert run(out, "local") == 0
-    assert "0 built, 7 unchanged (skipped), 0 failed" in capsys.readouterr().out
+    assert "0 construit, 7 inchangés (non reconstruit), 0 en échec" in capsys.readouterr().out
     assert atomic.leftovers(out) == []
 
     local = tmp_path / "local"
@@ -84,4 +84,7 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch
     )
     err = capsys.readouterr().err
     assert code == 1
-    assert "--scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler" in err and "Traceback" not in err
+    assert (
+        "--scheduler tcp://127.0.0.1:9 : impossible de joindre l'ordonnanceur Dask" in err
+        and "Traceback" not in err
+    )

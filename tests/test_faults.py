@@ -287,9 +287,9 @@ def test_a_worker_killed_mid_report_fails_that_report_and_the_others_go_on(tmp_p
     out = tmp_path / "out"
     assert run(data, notebooks, out, jobs=2) == 1
     text = capsys.readouterr().out
-    assert "2 built" in text and "1 en échec" in text
+    assert "2 construits" in text and "1 en échec" in text
     assert (
-        "FAILED 2012 · Atelier Un: the worker process died (killed by SIGKILL) while building this report"
+        "ÉCHEC 2012 · Atelier Un : le processus de calcul s'est arrêté (tué par SIGKILL) pendant ce rapport"
         in text
     )
     assert (out / "2012/structures/S3.html").is_file() and (out / "2012/departement.html").is_file()

@@ -39,6 +39,11 @@ class Edition:
     #: Higher protects more: a run's kernel refuses a report of lower protection.
     protection: int
 
+    @property
+    def short_banner(self) -> str:
+        """The banner's first words ("Diffusion restreinte"), on top of every printed page."""
+        return self.banner.split(" — ", 1)[0]
+
 
 COMITE = Edition(
     "comite",

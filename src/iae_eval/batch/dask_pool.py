@@ -62,7 +62,9 @@ class DaskPool:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise SchedulerError("--scheduler needs Dask distributed: pip install 'iae-eval[dask]'") from None
+            raise SchedulerError(
+                "--scheduler demande Dask distributed : pip install 'iae-eval[dask]'"
+            ) from None
         self._cluster = None
         try:
             if address == "local":
@@ -74,7 +76,9 @@ class DaskPool:
                 self._client = Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             self._close_cluster()
-            raise SchedulerError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc})") from None
+            raise SchedulerError(
+                f"--scheduler {address} : impossible de joindre l'ordonnanceur Dask ({exc})"
+            ) from None
         self._client.register_plugin(_kernel_plugin(), name=PLUGIN_NAME)
         self._futures: dict = {}
 
@@ -94,7 +98,7 @@ class DaskPool:
                 yield Done(job, future.result())
             else:
                 exc = future.exception()
-                yield Done(job, None, f"the Dask worker failed: {type(exc).__name__}: {exc}")
+                yield Done(job, None, f"le processus Dask a échoué : {type(exc).__name__}: {exc}")
 
     def close(self) -> None:
         self._client.close()

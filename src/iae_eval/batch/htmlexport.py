@@ -247,6 +247,32 @@ def _toc(entries: list[tuple[int, str, str]]) -> str:
     return "".join(parts)
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character but letters, digits and spaces as a
+    CSS escape (``\\3C ``), so no text from the data can close the string or the style element."""
+    out = []
+    for ch in text:
+        out.append(ch if ch.isalnum() and ch.isascii() or ch == " " else f"\\{ord(ch):X} ")
+    return '"' + "".join(out) + '"'
+
+
+def print_margins(*, diffusion: str, title: str, period: str | None = None) -> str:
+    """The running header and footer of the printed pages (CSS page margin boxes): the edition
+    on the left, the title and period on the right, the page number at the bottom."""
+    chosen = editions.edition(diffusion)
+    heading = title if not period or period in title else f"{title} — {period}"
+    return (
+        "@page { "
+        f"@top-left {{ content: {css_string(chosen.short_banner)}; font: bold 8.5pt sans-serif; "
+        f"color: {chosen.colour}; }} "
+        f"@top-right {{ content: {css_string(heading)}; font: 8.5pt sans-serif; color: #5a5a5a; }} "
+        '@bottom-right { content: "Page " counter(page) " sur " counter(pages); font: 8.5pt sans-serif; '
+        "color: #5a5a5a; } "
+        f"@bottom-left {{ content: {css_string(chosen.banner)}; font: 8pt sans-serif; color: #5a5a5a; }} "
+        "}"
+    )
+
+
 def report_html(
     nb: nbformat.NotebookNode,
     *,
@@ -257,12 +283,15 @@ def report_html(
     fallback_title: str = "Rapport",
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = editions.DEFAULT_DIFFUSION,
+    period: str | None = None,
 ) -> str:
     """The HTML page of the executed notebook ``nb``.
 
     ``kicker`` is the kind of report shown above the title; ``meta`` the ``(label, value)``
     pairs of the header (year, structure…), to which the edition, the date of generation and
-    the short data fingerprint are added. The banner of the edition ``diffusion`` tops the page.
+    the short data fingerprint are added. The banner of the edition ``diffusion`` tops the page;
+    printed, every page carries its short form, the title, the ``period`` and the page number
+    (:func:`print_margins`).
     """
     clean, title = _prepare(nb)
     when = french_datetime(generated or datetime.now())
@@ -280,7 +309,7 @@ def report_html(
             ("Données", short),
         ],
         "banner": editions.banner(diffusion).html,
-        "css": stylesheet(),
+        "css": stylesheet() + "\n" + print_margins(diffusion=diffusion, title=title, period=period),
         "footer": methodology_html(fingerprint=short, generated=when, min_cell=min_cell, diffusion=diffusion),
     }
     body, _ = exporter().from_notebook_node(clean, resources={"iae": iae})

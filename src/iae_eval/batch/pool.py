@@ -126,8 +126,8 @@ def _exit_reason(exitcode: int | None) -> str:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
-        return f"killed by {name}"
-    return f"exit code {exitcode}"
+        return f"tué par {name}"
+    return f"code de sortie {exitcode}"
 
 
 class LocalPool:
@@ -196,7 +196,7 @@ class LocalPool:
             yield Done(
                 job,
                 None,
-                f"the worker process died ({_exit_reason(w.process.exitcode)}) while building this report",
+                f"le processus de calcul s'est arrêté ({_exit_reason(w.process.exitcode)}) pendant ce rapport",
             )
 
     def close(self) -> None:

@@ -274,6 +274,7 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
         fallback_title=report.label,
         min_cell=int(dict(report.parameters).get("min_cell", DEFAULT_MIN_CELL)),
         diffusion=str(dict(report.parameters).get("diffusion", DEFAULT_DIFFUSION)),
+        period=report.period,
     )
     atomic.write_text(job.out_dir / report.html, page)
     return notebook_title(nb)

@@ -1,0 +1,106 @@
+"""Printed reports (A4, headless Chromium): every page carries the edition, the report's title,
+its period and its page number; headings are not left alone at the bottom of a page.
+
+Run with ``make test-browser`` (``pytest -m browser``): Debian's ``chromium`` driven by
+Playwright (never a browser download), the PDF read with pypdf.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iae_eval.editions import edition
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+#: A4 in PDF points (1/72 in), as Chromium writes it.
+A4 = (595, 842)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """S03's 2012 report and the 2012-2013 bilan of the sample, committee edition."""
+    out = tmp_path_factory.mktemp("print")
+    cli = shutil.which("iae-eval", path=str(Path(sys.executable).parent)) or "iae-eval"
+    result = subprocess.run(
+        [cli, "run", "--data", str(ROOT / "data" / "sample"), "--years", "2012-2013", "--structure", "S03"]
+        + ["--out", str(out), "--diffusion", "comite"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _print(browser, page_path: Path, pdf: Path) -> list[str]:
+    """Print ``page_path`` as Chromium's "Save as PDF" does (the page's own size and margins);
+    the text of each page."""
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto(page_path.as_uri(), wait_until="load")
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    page.close()
+    reader = PdfReader(pdf)
+    for sheet in reader.pages:
+        assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == A4
+    return [sheet.extract_text() for sheet in reader.pages]
+
+
+@pytest.mark.parametrize(
+    ("which", "period"), [("2012/structures/S03.html", "2012"), ("bilan-2012-2013.html", "2012-2013")]
+)
+def test_every_printed_page_carries_the_edition_title_period_and_number(
+    reports, browser, tmp_path, which, period
+):
+    pages = _print(browser, reports / which, tmp_path / "report.pdf")
+    assert len(pages) >= 5
+    committee = edition("comite")
+    for number, text in enumerate(pages, start=1):
+        flat = " ".join(text.split())
+        assert committee.short_banner in flat, number
+        assert committee.banner in flat, number
+        assert f"Page {number} sur {len(pages)}" in flat, number
+        assert re.search(rf"— {re.escape(period)}\b", flat), number
+
+
+def test_a_heading_is_never_the_last_line_of_a_printed_page(reports, browser, tmp_path):
+    """A heading of the table of contents never ends the text of a page after other text (the
+    running header and footer aside): it moves to the next page with what follows it."""
+    html = (reports / "2012/structures/S03.html").read_text(encoding="utf-8")
+    toc = re.search(r'<nav class="iae-toc".*?</nav>', html, re.S).group(0)
+    headings = {re.sub(r"<[^>]+>", "", h) for h in re.findall(r'<a href="#[^"]+">(.*?)</a>', toc)}
+    headings = {h.replace("&#x27;", "'").replace("&amp;", "&") for h in headings}
+    pages = _print(browser, reports / "2012/structures/S03.html", tmp_path / "s03.pdf")
+    committee = edition("comite")
+    for number, text in enumerate(pages[:-1], start=1):
+        body = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and committee.short_banner not in line and not line.startswith("Page ")
+        ]
+        # a page that is a heading and a chart (no text below) starts with that heading
+        assert body and (body[-1] not in headings or body == [body[-1]]), (number, body[-3:])
