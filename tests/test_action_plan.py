@@ -96,7 +96,7 @@ def test_section_lists_state_and_late_actions():
     assert isinstance(block, Section)
     assert block.html.count("<img") == 1
     assert 'alt="Chronologie du plan d&#x27;actions A1 à A9' in block.html
-    assert "<td>Réalisé</td>" in block.html  # A1 in the state table
+    assert '<td class="iae-text">Réalisé</td>' in block.html  # A1 in the state table
     assert "Faute de porteur" in block.html  # A3 abandoned at the state of 2010
     assert "Report après les élections" not in block.html  # A2 no longer late in 2010
     assert "Non renseigné" in block.html

@@ -66,3 +66,21 @@ def test_blocks_join_and_display_as_html():
     assert joined._repr_html_() == '<p>a &lt; b</p><p class="iae-note">n</p>'
     cards = display.key_figures([("Participants", "452", "2011 : 453"), ("Taux", "28,8 %", None)])
     assert cards.html.count('class="iae-kf"') == 2 and "2011 : 453" in cards.html
+
+
+def test_text_columns_are_left_aligned_and_number_columns_right_aligned():
+    frame = pd.DataFrame(
+        {
+            "Structure": ["Atelier Un", "Chantier Deux"],
+            "Personnes": ["1\u202f234", "< 5"],
+            "Taux": ["28,8\xa0%", "s"],
+            "Intervalle": ["28,8\xa0% [23,1\u00a0–\u00a035,3]", "—"],
+            "Montant": ["1\u202f234\xa0€", "—"],
+            "Niveau": ["1 — Faible", "2 — Moyen"],
+        }
+    )
+    assert [display.numeric_column(frame[c]) for c in frame] == [False, True, True, True, True, False]
+    assert not display.numeric_column(["—", "s"])  # nothing shown: no number
+    html_text = display.table(frame, index=False).html
+    assert html_text.count('<td class="iae-text">') == 4 and html_text.count('<th class="iae-num">') == 4
+    assert "<td>&lt; 5</td>" in html_text and '<td class="iae-text">Atelier Un</td>' in html_text

@@ -146,7 +146,7 @@ def alts(block) -> list[str]:
 
 
 def cells(block) -> list[str]:
-    return [htmllib.unescape(c) for c in re.findall(r"<td>([^<]*)</td>", block.html)]
+    return [htmllib.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", block.html)]
 
 
 def text(block) -> str:

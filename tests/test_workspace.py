@@ -128,8 +128,9 @@ def _dependencies_line() -> str:
 @pytest.mark.slow
 def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     """Build the wheel (pip, with setuptools from the registry), install it with ``--no-deps``
-    into a new virtual environment whose dependencies are this environment's (a ``.pth`` line:
-    no download of pandas & co, and no access to the source tree), then from a folder outside
+    into a new virtual environment whose dependencies are this environment's (a ``.pth`` line and
+    ``JUPYTER_PATH`` for their data files: no download of pandas & co, and no access to the
+    source tree: ``iae_eval`` is imported from the wheel), then from a folder outside
     the repository: ``iae-eval init eval``, ``cd eval``, ``iae-eval run --years 2012``."""
     source = tmp_path / "source"
     source.mkdir()
@@ -172,6 +173,9 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     work.mkdir()
     cli_path = venv / "bin" / "iae-eval"
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    # the dependencies' data files (nbconvert's templates), which an installation of them in the
+    # new environment would have put under its share/jupyter
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     subprocess.run([cli_path, "init", "eval"], check=True, env=env, cwd=work, timeout=120)
     run = subprocess.run(
         [cli_path, "run", "--years", "2012", "--structure", "S03", "--jobs", "2"],

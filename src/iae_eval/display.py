@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Iterable
 
 import matplotlib.figure
@@ -102,9 +103,56 @@ def heading(title: str, *, level: int = 1) -> Block:
     return Block(f"<h{level}{css}>{html.escape(title)}</h{level}>")
 
 
+#: A cell that reads as a number: a count, a rate, an amount, an interval, a suppressed count.
+_NUMBER = r"[<>≤≥]?\s?[-+−]?\d[\d \u202f\u00a0]*(?:[,.]\d+)?(?:\s?(?:%|€|h|k€|M€))?"
+_NUMERIC = re.compile(rf"^(?:{_NUMBER})?(?:\s*\[\s*{_NUMBER}\s*[–-]\s*{_NUMBER}\s*\])?$")
+#: Cells that say nothing about the column's kind (missing, suppressed).
+_NEUTRAL = frozenset({"", "—", "s", "-", "n.d."})
+MISSING = "—"
+
+
+def numeric_column(values: Iterable[object]) -> bool:
+    """Whether a column of formatted values holds numbers (right-aligned, tabular figures):
+    every cell but the missing or suppressed ones reads as a number."""
+    shown = [str(v).strip() for v in values if v is not None and not (isinstance(v, float) and v != v)]
+    shown = [v for v in shown if v not in _NEUTRAL]
+    return bool(shown) and all(_NUMERIC.match(v) for v in shown)
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    return html.escape(str(value), quote=False)
+
+
 def table(frame: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> Block:
-    """A table of already formatted values (strings) with an optional caption."""
-    body = frame.to_html(index=index, escape=True, border=0, classes="iae-table", na_rep="—")
+    """A table of already formatted values (strings) with an optional caption: text columns
+    left-aligned (``<td class="iae-text">``), number columns right-aligned (``<td>``; their header
+    ``<th class="iae-num">``), row labels as ``<th>``."""
+    if isinstance(frame.columns, pd.MultiIndex) or (index and isinstance(frame.index, pd.MultiIndex)):
+        body = frame.to_html(index=index, escape=True, border=0, classes="iae-table", na_rep=MISSING)
+        body = body.replace(
+            '<table border="0" class="dataframe iae-table">', '<table class="dataframe iae-table">'
+        )
+    else:
+        numeric = [numeric_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+        head = ["<th>" + _cell(frame.index.name or "") + "</th>"] if index else []
+        head += [
+            f'<th class="iae-num">{_cell(c)}</th>' if num else f"<th>{_cell(c)}</th>"
+            for c, num in zip(frame.columns, numeric)
+        ]
+        rows = []
+        for label, values in zip(frame.index, frame.itertuples(index=False, name=None)):
+            cells = [f"<th>{_cell(label)}</th>"] if index else []
+            cells += [
+                f"<td>{_cell(v)}</td>" if num else f'<td class="iae-text">{_cell(v)}</td>'
+                for v, num in zip(values, numeric)
+            ]
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        body = (
+            '<table class="dataframe iae-table">'
+            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
     if caption:
         end_of_tag = body.index(">") + 1  # after the opening <table ...>
         body = f"{body[:end_of_tag]}<caption>{html.escape(caption)}</caption>{body[end_of_tag:]}"
