@@ -84,3 +84,19 @@ def test_text_columns_are_left_aligned_and_number_columns_right_aligned():
     html_text = display.table(frame, index=False).html
     assert html_text.count('<td class="iae-text">') == 4 and html_text.count('<th class="iae-num">') == 4
     assert "<td>&lt; 5</td>" in html_text and '<td class="iae-text">Atelier Un</td>' in html_text
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (0, "0 opération menée"),
+        (1, "1 opération menée"),
+        (2, "2 opérations menées"),
+        (1234, "1\u202f234 opérations menées"),
+        ("< 5", "< 5 opérations menées"),
+    ],
+)
+def test_french_plurals(count, expected):
+    from iae_eval import fmt
+
+    assert fmt.plural(count, "opération menée", "opérations menées") == expected

@@ -222,7 +222,7 @@ def test_section_structure():
     block = sd.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public")
     assert block.html.count("<img") == 1
     assert "Murets restaurés" in block.html
-    assert "1 critère(s) au-dessus de la médiane" in block.html  # env.patrimoine 3 > 2
+    assert "1 critère au-dessus de la médiane" in block.html  # env.patrimoine 3 > 2
     absent = sd.structure(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public")
     assert (
         absent.html

@@ -109,7 +109,7 @@ def test_section_suppresses_small_counts_and_lists_missing_supports():
     )
     assert "<td>&lt; 5</td>" in html  # 3 people in recyclage
     assert "<td>6</td>" in html
-    assert "2 support(s) dont l&#x27;effectif est inférieur à 5" in html
+    assert "2 supports dont l&#x27;effectif est inférieur à 5" in html
     assert "compte ses personnes sous chacun" in html
     assert "absent" in html
 

@@ -106,7 +106,8 @@ def structure(
     )
     return parts.join(
         parts.lead(
-            f"En {year}, la structure a porté l'insertion de {fmt.integer(len(own))} marché(s) avec clause sociale : "
+            f"En {year}, la structure a porté l'insertion de "
+            f"{fmt.plural(len(own), 'marché avec clause sociale', 'marchés avec clause sociale')} : "
             f"{fmt.hours(own['hours_planned'].sum())} prévues, {fmt.hours(own['hours_done'].sum())} réalisées."
         ),
         parts.table(table, index=False, caption=f"Marchés avec clause sociale notifiés en {year}"),

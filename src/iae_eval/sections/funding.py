@@ -264,7 +264,8 @@ def _costs_blocks(
         fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
         cost_chart(shown["cost_per_participant"], names=names, ax=ax)
         alt = (
-            f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
+            f"Points : coût par personne en parcours de "
+            f"{fmt.plural(len(drawn), 'structure', 'structures')} en {year}, de "
             f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}."
         )
         figures += [

@@ -81,7 +81,9 @@ def structure(
         }
     )
     return parts.join(
-        parts.lead(f"En {year}, {fmt.integer(len(own))} opération(s) menée(s) avec la structure."),
+        parts.lead(
+            f"En {year}, {fmt.plural(len(own), 'opération menée', 'opérations menées')} avec la structure."
+        ),
         parts.table(table, index=False, caption=f"Opérations menées en {year}"),
     )
 

@@ -35,7 +35,7 @@ from typing import Literal
 import matplotlib.figure
 import pandas as pd
 
-from iae_eval import display
+from iae_eval import display, fmt
 
 Role = Literal["lead", "text", "note"]
 
@@ -133,7 +133,10 @@ def _as_text(value: object) -> str:
 def _known(names: list[str], known: list[str]) -> list[str]:
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise KeyError(f"colonne(s) inconnue(s) : {', '.join(unknown)} ; colonnes : {', '.join(known)}")
+        raise KeyError(
+            f"{fmt.plural_word(len(unknown), 'colonne inconnue', 'colonnes inconnues')} : "
+            f"{', '.join(unknown)} ; colonnes : {', '.join(known)}"
+        )
     return names
 
 

@@ -44,7 +44,8 @@ def rates_parts(
             )
         else:
             values = (
-                f"{reach['dynamic_rate']} ligne(s) sur {len(drawn)} atteignent l'objectif de sorties dynamiques, "
+                f"{fmt.plural(reach['dynamic_rate'], 'ligne', 'lignes')} sur {len(drawn)} "
+                f"{fmt.plural_word(reach['dynamic_rate'], 'atteint', 'atteignent')} l'objectif de sorties dynamiques, "
                 f"{reach['durable_rate']} celui d'emploi durable"
             )
         alt = (
@@ -57,8 +58,9 @@ def rates_parts(
     if hidden > 0:
         items.append(
             parts.note(
-                f"{hidden} taux masqué(s) par le secret statistique (moins de {min_cell} sorties examinées, ou "
-                "une catégorie de sortie masquée) : ils ne sont pas tracés."
+                f"{fmt.plural(hidden, 'taux masqué', 'taux masqués')} par le secret statistique (moins de "
+                f"{min_cell} sorties examinées, ou une catégorie de sortie masquée) : "
+                f"{fmt.plural_word(hidden, 'il n’est pas tracé', 'ils ne sont pas tracés')}."
             )
         )
     items.append(

@@ -176,8 +176,9 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
     if hidden:
         blocks.append(
             parts.note(
-                f"{hidden} support(s) dont l'effectif est inférieur à {min_cell} ne sont "
-                "pas représentés sur le graphique (effectif masqué dans le tableau)."
+                f"{fmt.plural(hidden, 'support', 'supports')} dont l'effectif est inférieur à {min_cell} "
+                f"{fmt.plural_word(hidden, 'n’est pas représenté', 'ne sont pas représentés')} sur le graphique "
+                "(effectif masqué dans le tableau)."
             )
         )
     table = pd.DataFrame(

@@ -437,7 +437,8 @@ def structure(
     above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
     alt = (
         f"Points : scores de développement durable de {name} en {year} (0 à 3) pour {len(own)} critères, "
-        f"face à la médiane des structures du département ; {above} critère(s) au-dessus de la médiane."
+        f"face à la médiane des structures du département ; "
+        f"{fmt.plural(above, 'critère', 'critères')} au-dessus de la médiane."
     )
     table = dataset.sd_assessment
     comments = table[(table["year"] == year) & (table["structure_id"] == structure_id)].set_index(
