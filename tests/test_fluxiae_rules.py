@@ -161,7 +161,7 @@ def test_asp_without_yearly_hours_says_what_is_missing():
         structures=[structure("S", ["ACI"], "T")], participants=[pathway("A", "S", "ACI", "2012-01-01")]
     )
     with pytest.raises(
-        RulesError, match="the rules profile 'asp' needs the hours worked per year .* use --rules fiche-h5"
+        RulesError, match="les règles « asp » demandent les heures travaillées par année .* utilisez --rules fiche-h5"
     ):
         compute_indicators(ds, 2012, rules="asp")
     with pytest.raises(RulesError):
@@ -177,7 +177,7 @@ def test_cli_rules_asp_on_a_dataset_without_yearly_hours_exits_1_without_traceba
     ):
         result = CliRunner().invoke(cli, command)
         assert result.exit_code == 1, result.output
-        assert "Erreur : the rules profile 'asp' needs the hours worked per year" in result.output
+        assert "Erreur : les règles « asp » demandent les heures travaillées par année" in result.output
         assert "Traceback" not in result.output
     bad = CliRunner().invoke(cli, ["indicators", "--data", str(SAMPLE), "--year", "2012", "--rules", "x"])
     assert bad.exit_code == 2
@@ -202,10 +202,10 @@ def test_yearly_hours_table_is_validated_against_the_pathways(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 1
     assert (
-        "yearly_hours.csv:ligne 3: entry_date: 2008-01-15: no pathway with this person_id, "
-        "structure_id and entry_date in participants" in result.output
+        "yearly_hours.csv:ligne 3: entry_date: 2008-01-15: aucun parcours de participants n'a ces "
+        "person_id, structure_id et entry_date" in result.output
     )
-    assert "yearly_hours.csv:ligne 4: hours: -1: negative value" in result.output
+    assert "yearly_hours.csv:ligne 4: hours: -1: valeur négative" in result.output
 
 
 def test_plan_passes_the_profile_to_every_notebook_and_the_hashes_depend_on_it(tmp_path):

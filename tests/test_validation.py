@@ -137,7 +137,7 @@ def test_warnings_do_not_fail(tmp_path):
     (data / "structures.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
-    assert "structures.csv:ligne 1: remarque: remarque: unknown column, ignored" in result.stderr
+    assert "structures.csv:ligne 1: remarque: remarque: colonne inconnue, ignorée" in result.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -32,8 +32,8 @@ from iae_eval.errors import (
 
 TRUE_WORDS = frozenset({"oui", "true", "1", "o", "yes", "vrai"})
 FALSE_WORDS = frozenset({"non", "false", "0", "n", "no", "faux"})
-BOOL_HELP = "not a boolean (use oui/non, true/false, 1/0, o/n or yes/no)"
-DATE_HELP = "not a valid date (use YYYY-MM-DD or DD/MM/YYYY)"
+BOOL_HELP = "pas un booléen (écrire oui/non, true/false, 1/0, o/n ou yes/no)"
+DATE_HELP = "pas une date valide (écrire AAAA-MM-JJ ou JJ/MM/AAAA)"
 FIRST_PLAUSIBLE_YEAR, LAST_PLAUSIBLE_YEAR = 1900, 2100
 _SPACES = {"\u00a0": "", "\u202f": "", " ": ""}
 
@@ -59,7 +59,7 @@ def resolve_data_dir(path: str | Path) -> Path:
             if (parent / candidate).is_dir():
                 return (parent / candidate).resolve()
     raise DatasetNotFoundError(
-        f"dataset folder not found: {path} (give --data a folder of CSV files or of one .xlsx workbook)"
+        f"dossier des données introuvable : {path} (donnez à --data un dossier de fichiers CSV ou d'un classeur .xlsx)"
     )
 
 
@@ -69,7 +69,7 @@ def resolve_data_dir(path: str | Path) -> Path:
 def _encoding(data: bytes, label: str, problems: list[Problem]) -> str | None:
     """The encoding of a CSV file (UTF-8, with or without BOM, else Windows-1252)."""
     if b"\x00" in data[:8192]:
-        problems.append(Problem(label, None, "", "", "binary file: expected a CSV text file"))
+        problems.append(Problem(label, None, "", "", "fichier binaire : un fichier texte CSV est attendu"))
         return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -77,7 +77,7 @@ def _encoding(data: bytes, label: str, problems: list[Problem]) -> str | None:
             return encoding
         except UnicodeDecodeError:
             continue
-    problems.append(Problem(label, None, "", "", "unreadable file: not UTF-8 nor Windows-1252 text"))
+    problems.append(Problem(label, None, "", "", "fichier illisible : ni texte UTF-8 ni texte Windows-1252"))
     return None
 
 
@@ -91,7 +91,7 @@ def _read_csv(path: Path, name: str, data: bytes, problems: list[Problem]) -> Ra
     if encoding is None:
         return None
     if not data.strip():
-        problems.append(Problem(label, None, "", "", "empty file: expected a header line"))
+        problems.append(Problem(label, None, "", "", "fichier vide : une ligne d'en-têtes est attendue"))
         return None
     header = data[:65536].decode(encoding, errors="replace").split("\n", 1)[0]
     try:
@@ -120,7 +120,7 @@ def _parser_problem(label: str, message: str) -> Problem:
         digits = "".join(ch for ch in tail.split(",")[0] if ch.isdigit())
         line = int(digits) if digits else None
     detail = message.split("C error: ")[-1].strip()
-    return Problem(label, line, "", "", f"malformed CSV line ({detail})")
+    return Problem(label, line, "", "", f"ligne CSV mal formée ({detail})")
 
 
 def _read_workbook(path: Path, wanted: set[str], problems: list[Problem]) -> dict[str, RawTable]:
@@ -129,7 +129,7 @@ def _read_workbook(path: Path, wanted: set[str], problems: list[Problem]) -> dic
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any reason a workbook cannot be opened
-        problems.append(Problem(path.name, None, "", "", f"unreadable workbook ({type(exc).__name__})"))
+        problems.append(Problem(path.name, None, "", "", f"classeur illisible ({type(exc).__name__})"))
         return {}
     tables: dict[str, RawTable] = {}
     try:
@@ -141,7 +141,9 @@ def _read_workbook(path: Path, wanted: set[str], problems: list[Problem]) -> dic
             header = next(rows, None)
             label = f"{path.name}[{sheet.title}]"
             if header is None:
-                problems.append(Problem(label, None, "", "", "empty sheet: expected a header line"))
+                problems.append(
+                    Problem(label, None, "", "", "feuille vide : une ligne d'en-têtes est attendue")
+                )
                 continue
             width = len(header)
             records, lines = [], []
@@ -228,7 +230,13 @@ def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[Problem], str]:
     if len(workbooks) > 1:
         names = ", ".join(p.name for p in workbooks)
         problems.append(
-            Problem(folder.name, None, "", "", f"several workbooks ({names}): keep one .xlsx per dataset")
+            Problem(
+                folder.name,
+                None,
+                "",
+                "",
+                f"plusieurs classeurs ({names}) : gardez un seul .xlsx par jeu de données",
+            )
         )
     elif workbooks:
         digest.update(workbooks[0].name.encode() + b"\0" + workbooks[0].read_bytes())
@@ -242,7 +250,7 @@ def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[Problem], str]:
                     None,
                     "",
                     "",
-                    f"missing required table (a {name}.csv file or a '{name}' sheet)",
+                    f"table obligatoire absente (un fichier {name}.csv ou une feuille « {name} »)",
                 )
             )
     return tables, problems, digest.hexdigest()
@@ -269,16 +277,16 @@ def _normalise_header(raw: RawTable, spec: Table, problems: list[Problem]) -> tu
     keep = []
     for position, name in enumerate(names):
         if name in seen:
-            problems.append(Problem(raw.label, 1, name, name, "duplicate column"))
+            problems.append(Problem(raw.label, 1, name, name, "colonne en double"))
         elif name == "":
             if (frame.iloc[:, position] != "").any():
                 problems.append(
                     Problem(
-                        raw.label, 1, f"column {position + 1}", "", "column without a header name", "warning"
+                        raw.label, 1, f"colonne {position + 1}", "", "colonne sans nom d'en-tête", "warning"
                     )
                 )
         elif name not in spec.column_names:
-            problems.append(Problem(raw.label, 1, name, name, "unknown column, ignored", "warning"))
+            problems.append(Problem(raw.label, 1, name, name, "colonne inconnue, ignorée", "warning"))
         else:
             keep.append(position)
         seen.add(name)
@@ -286,7 +294,7 @@ def _normalise_header(raw: RawTable, spec: Table, problems: list[Problem]) -> tu
     missing = [c for c in spec.columns if c.name not in frame.columns]
     for column in missing:
         if column.required:
-            problems.append(Problem(raw.label, None, column.name, "", "missing required column"))
+            problems.append(Problem(raw.label, None, column.name, "", "colonne obligatoire absente"))
     frame = frame.assign(**{c.name: "" for c in missing})
     return frame[list(spec.column_names)], {c.name for c in missing}
 
@@ -301,7 +309,7 @@ def _parse_column(
 ) -> pd.Series:
     empty = values == ""
     if column.required and not absent:
-        problems.extend(_bad(label, column.name, empty, values, "required value missing"))
+        problems.extend(_bad(label, column.name, empty, values, "valeur obligatoire manquante"))
     kind = column.type
     if kind == "text":
         return values.where(~empty, np.nan).astype("str")
@@ -316,7 +324,7 @@ def _parse_column(
         problems.extend(_bad(label, column.name, invalid, values, DATE_HELP))
         years = dates.dt.year
         implausible = (years < FIRST_PLAUSIBLE_YEAR) | (years > LAST_PLAUSIBLE_YEAR)
-        problems.extend(_bad(label, column.name, implausible, values, "impossible date"))
+        problems.extend(_bad(label, column.name, implausible, values, "date impossible"))
         return dates.where(~implausible).astype("datetime64[ns]")
     if kind in ("int", "float"):
         numbers = pd.to_numeric(values.where(~empty, np.nan), errors="coerce")
@@ -327,14 +335,14 @@ def _parse_column(
         invalid = numbers.isna() & ~empty
         if kind == "int":
             fractional = numbers.notna() & (numbers != np.floor(numbers))
-            problems.extend(_bad(label, column.name, invalid | fractional, values, "not a whole number"))
+            problems.extend(_bad(label, column.name, invalid | fractional, values, "pas un nombre entier"))
             numbers = numbers.where(~fractional)
             return (
                 numbers.astype("int64")
                 if column.required and not numbers.isna().any()
                 else numbers.astype("Int64")
             )
-        problems.extend(_bad(label, column.name, invalid, values, "not a number"))
+        problems.extend(_bad(label, column.name, invalid, values, "pas un nombre"))
         return numbers.astype("float64")
     if kind == "bool":
         lowered = values.str.lower()

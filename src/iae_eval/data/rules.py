@@ -137,8 +137,8 @@ def profile_for(
     profile = get_profile(rules)
     if profile.needs_yearly_hours and not has_yearly_hours:
         raise RulesError(
-            f"the rules profile '{profile.name}' needs the hours worked per year (a yearly_hours "
-            f"table, written by `iae-eval import-fluxiae`); {source or 'this dataset'} has none: "
-            f"add it or use --rules {DEFAULT_RULES}"
+            f"les règles « {profile.name} » demandent les heures travaillées par année (une table "
+            f"yearly_hours, écrite par `iae-eval import-fluxiae`) ; {source or 'ces données'} n'en ont "
+            f"pas : ajoutez-la ou utilisez --rules {DEFAULT_RULES}"
         )
     return profile

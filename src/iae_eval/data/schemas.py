@@ -17,13 +17,21 @@ MIN_AGE, MAX_AGE = 16, 80
 SEMESTER_PATTERN = r"^\d{4}S[12]$"
 
 
+def known_values(values, limit: int = 20) -> str:
+    """``a, b, c`` — at most ``limit`` values, then how many in all."""
+    values = [str(v) for v in values]
+    shown = ", ".join(values[:limit])
+    return shown + (f", … ({len(values)} en tout)" if len(values) > limit else "")
+
+
 def _one_of(values, what: str) -> pa.Check:
-    listed = ", ".join(str(v) for v in values)
-    return pa.Check.isin(list(values), error=f"unknown {what} (expected one of: {listed})")
+    return pa.Check.isin(
+        list(values), error=f"valeur inconnue ({what} ; valeurs possibles : {known_values(values)})"
+    )
 
 
-_NON_NEGATIVE = pa.Check.ge(0, error="negative value")
-_YEAR = pa.Check.in_range(1900, 2100, error="impossible year")
+_NON_NEGATIVE = pa.Check.ge(0, error="valeur négative")
+_YEAR = pa.Check.in_range(1900, 2100, error="année impossible")
 
 
 def _schema(columns: dict[str, list[pa.Check]]) -> pa.DataFrameSchema:
@@ -38,8 +46,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "departement": _schema({}),
     "participants": _schema(
         {
-            "kind": [_one_of(ref.KINDS, "kind")],
-            "sex": [_one_of(("F", "M"), "sex")],
+            "kind": [_one_of(ref.KINDS, "type de structure")],
+            "sex": [_one_of(("F", "M"), "sexe")],
             "hours_worked": [_NON_NEGATIVE],
         }
     ),
@@ -47,7 +55,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "year": [_YEAR],
             "amount_eur": [_NON_NEGATIVE],
-            "clause_type": [_one_of(tuple(ref.CLAUSE_TYPES), "clause type")],
+            "clause_type": [_one_of(tuple(ref.CLAUSE_TYPES), "type de clause")],
             "hours_planned": [_NON_NEGATIVE],
             "hours_done": [_NON_NEGATIVE],
         }
@@ -56,29 +64,29 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "funding": _schema(
         {
             "year": [_YEAR],
-            "funder": [_one_of(tuple(ref.FUNDERS), "funder")],
-            "nature": [_one_of(tuple(ref.FUNDING_NATURES), "funding nature")],
+            "funder": [_one_of(tuple(ref.FUNDERS), "financeur")],
+            "nature": [_one_of(tuple(ref.FUNDING_NATURES), "nature de financement")],
             "amount_eur": [_NON_NEGATIVE],
         }
     ),
     "sd_assessment": _schema(
         {
             "year": [_YEAR],
-            "criterion": [_one_of(tuple(ref.SD_CRITERIA), "criterion")],
-            "score": [pa.Check.isin([0, 1, 2, 3], error="score outside 0-3")],
+            "criterion": [_one_of(tuple(ref.SD_CRITERIA), "critère")],
+            "score": [pa.Check.isin([0, 1, 2, 3], error="score hors de 0-3")],
         }
     ),
     "action_plan": _schema(
         {
-            "action_id": [_one_of(tuple(ref.ACTIONS), "action")],
+            "action_id": [_one_of(tuple(ref.ACTIONS), "action du plan")],
             "semester": [
-                pa.Check.str_matches(SEMESTER_PATTERN, error="not a semester (use 2011S1 or 2011S2)")
+                pa.Check.str_matches(SEMESTER_PATTERN, error="pas un semestre (écrire 2011S1 ou 2011S2)")
             ],
-            "status": [_one_of(tuple(ref.ACTION_STATUSES), "status")],
+            "status": [_one_of(tuple(ref.ACTION_STATUSES), "état d'avancement")],
         }
     ),
     "yearly_hours": _schema({"year": [_YEAR], "hours": [_NON_NEGATIVE]}),
-    "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "exit category")]}),
+    "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "catégorie de sortie")]}),
 }
 
 
@@ -135,38 +143,36 @@ def _duplicates(name: str, label: str, frame: pd.DataFrame) -> list[Problem]:
                     int(line),
                     keys[-1] if len(keys) > 1 else keys[0],
                     _text(row.iloc[-1]),
-                    f"duplicate ({what}) of line {int(original)}",
+                    f"doublon ({what}) de la ligne {int(original)}",
                 )
             )
     return problems
 
 
 def _list_items(label: str, frame: pd.DataFrame, column: str, allowed, what: str) -> list[Problem]:
-    listed = ", ".join(allowed)
+    listed = known_values(allowed)
     allowed = set(allowed)
     bad = frame[column].map(lambda items: [i for i in items if i not in allowed])
     return [
-        Problem(label, int(line), column, item, f"unknown {what} (expected one of: {listed})")
+        Problem(label, int(line), column, item, f"valeur inconnue ({what} ; valeurs possibles : {listed})")
         for line, items in bad[bad.map(len) > 0].items()
         for item in items
     ]
 
 
 def _check_structures(label: str, s: pd.DataFrame) -> list[Problem]:
-    problems = _list_items(label, s, "kinds", ref.KINDS, "kind")
-    problems += _list_items(label, s, "activity_supports", ref.ACTIVITY_SUPPORTS, "activity support")
+    problems = _list_items(label, s, "kinds", ref.KINDS, "type de structure")
+    problems += _list_items(label, s, "activity_supports", ref.ACTIVITY_SUPPORTS, "support d'activité")
     siret = s["siret"]
     invalid = siret.notna() & ~siret.fillna("").map(luhn_valid)
-    problems += _rows(label, s, invalid, "siret", "invalid SIRET (14 digits with a valid Luhn check digit)")
+    problems += _rows(label, s, invalid, "siret", "SIRET invalide (14 chiffres, dont une clé de Luhn valide)")
     return problems
 
 
 def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set[int]) -> list[Problem]:
     problems = []
     known = p["structure_id"].isin(s["structure_id"])
-    problems += _rows(
-        label, p, p["structure_id"].notna() & ~known, "structure_id", "unknown structure (not in structures)"
-    )
+    problems += _rows(label, p, p["structure_id"].notna() & ~known, "structure_id", _unknown_structure(s))
     held = s[["structure_id", "kinds"]].explode("kinds").dropna()
     pairs = pd.MultiIndex.from_frame(held)
     has_kind = pd.MultiIndex.from_frame(p[["structure_id", "kind"]].astype(object)).isin(pairs)
@@ -177,25 +183,34 @@ def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set
         known & p["kind"].isin(ref.KINDS) & ~has_kind,
         "kind",
         lambda r: (
-            f"kind not held by structure {r['structure_id']} (it holds {holds.get(r['structure_id'], '')})"
+            f"type que la structure {r['structure_id']} ne porte pas (elle porte : "
+            f"{holds.get(r['structure_id']) or 'aucun type'})"
         ),
     )
     entry, exit_ = p["entry_date"], p["exit_date"]
     problems += _rows(
-        label, p, exit_ < entry, "exit_date", lambda r: f"exit before entry ({_text(r['entry_date'])})"
+        label, p, exit_ < entry, "exit_date", lambda r: f"sortie avant l'entrée ({_text(r['entry_date'])})"
     )
     problems += _rows(
-        label, p, exit_.notna() & p["exit_reason"].isna(), "exit_reason", "exit without exit_reason"
+        label,
+        p,
+        exit_.notna() & p["exit_reason"].isna(),
+        "exit_reason",
+        "sortie sans exit_reason (motif de sortie)",
     )
     problems += _rows(
-        label, p, exit_.isna() & p["exit_reason"].notna(), "exit_reason", "exit_reason without exit_date"
+        label,
+        p,
+        exit_.isna() & p["exit_reason"].notna(),
+        "exit_reason",
+        "exit_reason sans exit_date (date de sortie)",
     )
     problems += _rows(
         label,
         p,
         p["exit_reason"].notna() & ~p["exit_reason"].isin(codes),
         "exit_reason",
-        "unknown exit reason (not in the exit nomenclature)",
+        f"motif de sortie inconnu (codes connus : {known_values(sorted(codes))})",
     )
     age = entry.dt.year - p["birth_year"]
     problems += _rows(
@@ -203,7 +218,9 @@ def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set
         p,
         (age < MIN_AGE) | (age > MAX_AGE),
         "birth_year",
-        lambda r: f"age at entry {int(r['entry_date'].year - r['birth_year'])} outside {MIN_AGE}-{MAX_AGE}",
+        lambda r: (
+            f"âge à l'entrée {int(r['entry_date'].year - r['birth_year'])} hors de {MIN_AGE}-{MAX_AGE} ans"
+        ),
     )
     hours_kinds = get_profile(DEFAULT_RULES).pathway_hours_kinds
     needs_hours = p["kind"].isin(hours_kinds) & exit_.notna() & p["hours_worked"].isna()
@@ -212,9 +229,14 @@ def _check_participants(label: str, p: pd.DataFrame, s: pd.DataFrame, codes: set
         p,
         needs_hours,
         "hours_worked",
-        lambda r: f"hours_worked required for an {r['kind']} pathway with an exit",
+        lambda r: f"hours_worked obligatoire pour un parcours {r['kind']} terminé par une sortie",
     )
     return problems
+
+
+def _unknown_structure(s: pd.DataFrame) -> str:
+    """The problem of an unknown structure id, naming the known ones."""
+    return f"structure inconnue (identifiants de structures : {known_values(s['structure_id'].dropna())})"
 
 
 def _check_references(label: str, frame: pd.DataFrame, s: pd.DataFrame) -> list[Problem]:
@@ -224,20 +246,28 @@ def _check_references(label: str, frame: pd.DataFrame, s: pd.DataFrame) -> list[
         frame,
         ids.notna() & ~ids.isin(s["structure_id"]),
         "structure_id",
-        "unknown structure (not in structures)",
+        _unknown_structure(s),
     )
 
 
 def _check_contracts(label: str, c: pd.DataFrame) -> list[Problem]:
     clause, kind = c["social_clause"], c["clause_type"]
-    return _rows(label, c, clause & kind.isna(), "clause_type", "social clause without clause_type") + _rows(
-        label, c, ~clause & kind.notna(), "clause_type", "clause_type set but social_clause is false"
+    return _rows(
+        label, c, clause & kind.isna(), "clause_type", "clause sociale sans clause_type (type de clause)"
+    ) + _rows(
+        label,
+        c,
+        ~clause & kind.notna(),
+        "clause_type",
+        "clause_type renseigné alors que social_clause est faux",
     )
 
 
 def _check_departement(label: str, d: pd.DataFrame) -> list[Problem]:
     extra = pd.Series(range(len(d)), index=d.index) >= 1
-    return _rows(label, d, extra, "code", "only one row is allowed (the département the data covers)")
+    return _rows(
+        label, d, extra, "code", "une seule ligne possible (le département que couvrent les données)"
+    )
 
 
 def _check_yearly_hours(label: str, h: pd.DataFrame, p: pd.DataFrame) -> list[Problem]:
@@ -251,7 +281,7 @@ def _check_yearly_hours(label: str, h: pd.DataFrame, p: pd.DataFrame) -> list[Pr
         h,
         complete & ~known,
         "entry_date",
-        "no pathway with this person_id, structure_id and entry_date in participants",
+        "aucun parcours de participants n'a ces person_id, structure_id et entry_date",
     )
 
 
