@@ -127,9 +127,9 @@ def test_summary_gives_counts_and_reasons_only(tmp_path):
         "funding.csv (4 lignes), departement.csv (1 ligne), exit_reasons.csv (3 lignes)",
         "  territoires : pas de fichier --territories : le territoire de chaque structure est « Non renseigné »",
         "  lignes écartées :",
-        "    1 annexes of the département of another measure (FDI, ACIPA, EIPA)",
-        "    1 contracts of structures without an annex of the département",
-        "    1 monthly states of the kept contracts in another state than VALIDE, SAISI",
+        "    annexes du département d'une autre mesure (FDI, ACIPA, EIPA) : 1",
+        "    contrats de structures sans annexe du département : 1",
+        "    états mensuels des contrats retenus dans un autre état que VALIDE, SAISI : 1",
     ]
 
 
@@ -162,9 +162,9 @@ def test_bad_territories_file_is_located(tmp_path):
     result = run_import(MINIMAL, tmp_path / "out", "--territories", str(territories))
     assert result.exit_code == 1
     assert (
-        "territoires.csv:ligne 3: code_insee: 05061: already given the territory Gapençais" in result.stderr
+        "territoires.csv:ligne 3: code_insee: 05061: déjà rattaché au territoire Gapençais" in result.stderr
     )
-    assert "territoires.csv:ligne 4: territory: (vide): required value missing" in result.stderr
+    assert "territoires.csv:ligne 4: territory: (vide): valeur obligatoire manquante" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -229,7 +229,7 @@ def test_no_nir_name_email_or_phone_in_any_output_byte_or_message(tmp_path):
     bad = run_import(src, tmp_path / "out2")
     assert bad.exit_code == 1
     assert (
-        "fluxIAE_Salarie_31122013_235959.csv:ligne 4: salarie_date_naissance: 1985-12-01: not a date"
+        "fluxIAE_Salarie_31122013_235959.csv:ligne 4: salarie_date_naissance: 1985-12-01: pas une date"
         in bad.stderr
     )
     assert NIR_2 not in bad.output and "Martin" not in bad.output
@@ -273,7 +273,7 @@ def test_usage_errors_exit_2(tmp_path):
     occupied.mkdir()
     (occupied / "notes.txt").write_text("mine")
     result = run_import(MINIMAL, occupied)
-    assert result.exit_code == 2 and "holds other files (notes.txt)" in result.stderr
+    assert result.exit_code == 2 and "contient d'autres fichiers (notes.txt)" in result.stderr
     assert (occupied / "notes.txt").read_text() == "mine"
 
 
@@ -318,7 +318,7 @@ def test_sample_import_validates_and_summarises(imported):
         result.stdout.splitlines()[1]
         == "  14 structures, 1\u202f498 parcours, 1\u202f436 personnes, années 2008-2013"
     )
-    assert "8 contracts of structures without an annex of the département" in result.stdout
+    assert "contrats de structures sans annexe du département : 8" in result.stdout
     assert sorted(pd.read_csv(out / "structures.csv")["structure_id"].astype(str)) == [
         str(1001 + i) for i in range(14)
     ]
@@ -425,8 +425,8 @@ def test_a_departement_without_any_annex_is_one_clear_problem(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert (
-        "AnnexeFinanciere_31122013_235959.csv: af_numero_annexe_financiere: 099: no financial annex of this "
-        "département of an insertion kind in a kept state (départements in the file: 004, 005)"
+        "AnnexeFinanciere_31122013_235959.csv: af_numero_annexe_financiere: 099: aucune annexe financière de "
+        "ce département, d'un type d'insertion et dans un état retenu (départements du fichier : 004, 005)"
     ) in result.output
     assert not (tmp_path / "out").exists()
 

@@ -85,6 +85,6 @@ def test_problems_are_located_and_all_reported(tmp_path):
     view, problems = read(tmp_path, "bad.csv", text.encode())
     assert view is None
     assert [str(p) for p in problems] == [
-        "bad.csv:ligne 5: FIN: 3: the trailer announces 3 rows, the file holds 2 (truncated file?)",
-        "bad.csv:ligne 4: fields: 4: expected 3 fields (as the header), found 4",
+        "bad.csv:ligne 5: FIN: 3: la ligne de fin annonce 3 lignes, le fichier en contient 2 (fichier tronqué ?)",
+        "bad.csv:ligne 4: fields: 4: 3 champs attendus (comme l'en-tête), 4 trouvés",
     ]

@@ -161,7 +161,8 @@ def test_asp_without_yearly_hours_says_what_is_missing():
         structures=[structure("S", ["ACI"], "T")], participants=[pathway("A", "S", "ACI", "2012-01-01")]
     )
     with pytest.raises(
-        RulesError, match="les règles « asp » demandent les heures travaillées par année .* utilisez --rules fiche-h5"
+        RulesError,
+        match="les règles « asp » demandent les heures travaillées par année .* utilisez --rules fiche-h5",
     ):
         compute_indicators(ds, 2012, rules="asp")
     with pytest.raises(RulesError):

@@ -54,7 +54,7 @@ def summary_lines(result: ImportResult, *, departement: str, out: Path, territor
         )
     if result.dropped:
         lines.append("  lignes écartées :")
-        lines += [f"    {count} {reason}" for reason, count in result.dropped.items()]
+        lines += [f"    {reason} : {count}" for reason, count in result.dropped.items()]
     else:
         lines.append("  lignes écartées : aucune")
     return lines

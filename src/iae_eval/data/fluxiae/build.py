@@ -78,7 +78,7 @@ def normalise_departement(code: str) -> str:
         return text.zfill(3)
     if re.fullmatch(r"0?2[AB]", text):
         return text.zfill(3)
-    raise ValueError(f"{code!r} is not a département code (e.g. 05, 2A, 974)")
+    raise ValueError(f"{code!r} n'est pas un code de département (par exemple 05, 2A, 974)")
 
 
 def _plain(text: str) -> str:
@@ -113,11 +113,11 @@ def _dates(c: Collector, view: ViewFrame, column: str, rows, *, required: bool) 
     empty = values == ""
     where = pd.Series(False, index=view.frame.index)
     where.loc[values.index[(dates.isna() & ~empty).to_numpy()]] = True
-    c.where(view, where, column, "not a date (expected DD/MM/YYYY)")
+    c.where(view, where, column, "pas une date (JJ/MM/AAAA attendu)")
     if required:
         missing = pd.Series(False, index=view.frame.index)
         missing.loc[values.index[empty.to_numpy()]] = True
-        c.where(view, missing, column, "required value missing")
+        c.where(view, missing, column, "valeur obligatoire manquante")
     return dates
 
 
@@ -127,7 +127,7 @@ def _numbers(c: Collector, view: ViewFrame, column: str, rows) -> pd.Series:
     numbers = pd.to_numeric(values.where(values != "", "0"), errors="coerce")
     bad = pd.Series(False, index=view.frame.index)
     bad.loc[values.index[numbers.isna().to_numpy()]] = True
-    c.where(view, bad, column, "not a number (expected digits with . as the decimal mark)")
+    c.where(view, bad, column, "pas un nombre (des chiffres, avec . comme séparateur décimal)")
     return numbers.fillna(0.0).astype("float64")
 
 
@@ -146,8 +146,8 @@ def measure_kinds(codes: pd.Series) -> pd.Series:
 
 def _unknown_kind(value: str) -> str:
     return (
-        f"unknown measure (expected {', '.join(KINDS)} with _DC or _MP; "
-        f"{', '.join(OTHER_MEASURES)} are not insertion kinds and are left out)"
+        f"mesure inconnue ({', '.join(KINDS)} suivi de _DC ou _MP attendu ; "
+        f"{', '.join(OTHER_MEASURES)} ne sont pas des types d'insertion et sont écartés)"
     )
 
 
@@ -166,7 +166,7 @@ def build_annexes(c: Collector, view: ViewFrame, departement: str) -> Annexes:
         view,
         parts["dep"].isna(),
         "af_numero_annexe_financiere",
-        "not an annex number (kind + 3-character département + 2-digit year + order, e.g. ACI005120003)",
+        "pas un numéro d'annexe (type + département sur 3 caractères + année sur 2 chiffres + ordre, par exemple ACI005120003)",
     )
     ours = (parts["dep"] == departement).to_numpy()
     kinds = measure_kinds(af["af_mesure_dispositif_code"])
@@ -174,8 +174,8 @@ def build_annexes(c: Collector, view: ViewFrame, departement: str) -> Annexes:
     other = kinds.isin(OTHER_MEASURES).to_numpy()
     c.where(view, ours & ~insertion & ~other, "af_mesure_dispositif_code", _unknown_kind)
     state = af["af_etat_annexe_financiere_code"].str.upper().isin(KEPT_ANNEX_STATES).to_numpy()
-    c.dropped["annexes of the département of another measure (FDI, ACIPA, EIPA)"] += int((ours & other).sum())
-    c.dropped["annexes of the département in another state than " + ", ".join(KEPT_ANNEX_STATES)] += int(
+    c.dropped["annexes du département d'une autre mesure (FDI, ACIPA, EIPA)"] += int((ours & other).sum())
+    c.dropped["annexes du département dans un autre état que " + ", ".join(KEPT_ANNEX_STATES)] += int(
         (ours & insertion & ~state).sum()
     )
     kept = ours & insertion & state
@@ -203,7 +203,7 @@ def no_annex_problem(view: ViewFrame, departement: str) -> Problem:
         None,
         "af_numero_annexe_financiere",
         departement,
-        f"no financial annex of this département of an insertion kind in a kept state (départements in the file: {listed})",
+        f"aucune annexe financière de ce département, d'un type d'insertion et dans un état retenu (départements du fichier : {listed})",
     )
 
 
@@ -214,13 +214,13 @@ def build_structures(
     s = view.frame
     ids = s["structure_id_siae"]
     duplicated = ids.duplicated(keep="first").to_numpy()
-    c.where(view, duplicated, "structure_id_siae", "duplicate structure id")
+    c.where(view, duplicated, "structure_id_siae", "identifiant de structure en double")
     known = annexes.rows["structure_id"].isin(ids).to_numpy()
     c.where(
         annex_view,
         _mask(annex_view, annexes.rows.index[~known]),
         "af_id_structure",
-        "unknown structure (not in fluxIAE_Structure)",
+        "structure inconnue (absente de fluxIAE_Structure)",
     )
     kinds = annexes.rows.groupby("structure_id")["kind"].agg(lambda k: tuple(x for x in KINDS if x in set(k)))
     held = s[ids.isin(kinds.index).to_numpy() & ~duplicated]
@@ -228,7 +228,9 @@ def build_structures(
         held["structure_siret_actualise"] != "", held["structure_siret_signature"]
     )
     valid = siret.map(luhn_valid)
-    c.dropped["SIRET left empty (not 14 digits with a valid Luhn key)"] += int((~valid & (siret != "")).sum())
+    c.dropped["SIRET laissés vides (pas 14 chiffres avec une clé de Luhn valide)"] += int(
+        (~valid & (siret != "")).sum()
+    )
     commune = held["structure_adresse_admin_commune"].where(
         held["structure_adresse_admin_commune"] != "", UNKNOWN_COMMUNE
     )
@@ -238,15 +240,15 @@ def build_structures(
         [mapping.get(code, UNKNOWN_TERRITORY) for code in insee], index=insee.index, dtype=object
     )
     if territories is not None:
-        c.dropped["structures whose commune is not in --territories (territory: Non renseigné)"] += int(
-            (territory == UNKNOWN_TERRITORY).sum()
+        c.dropped["structures dont la commune n'est pas dans --territories (territoire : Non renseigné)"] += (
+            int((territory == UNKNOWN_TERRITORY).sum())
         )
     name = held["structure_denomination"]
     c.where(
         view,
         _mask(view, held.index[(name == "").to_numpy()]),
         "structure_denomination",
-        "required value missing",
+        "valeur obligatoire manquante",
     )
     out = pd.DataFrame(
         {
@@ -288,14 +290,19 @@ def build_people(c: Collector, view: ViewFrame, wanted: pd.Index, salt: bytes) -
     """The employees ``wanted`` (by salarie_id): person_id, sex, birth_year; and how many have no NIR."""
     s = view.frame
     duplicated = s["salarie_id"].duplicated(keep="first").to_numpy()
-    c.where(view, duplicated & s["salarie_id"].isin(wanted).to_numpy(), "salarie_id", "duplicate employee id")
+    c.where(
+        view,
+        duplicated & s["salarie_id"].isin(wanted).to_numpy(),
+        "salarie_id",
+        "identifiant de salarié en double",
+    )
     rows = s[s["salarie_id"].isin(wanted).to_numpy() & ~duplicated]
     sex = rows["salarie_rci_libelle"].str.upper().map(SEX_VALUES)
     c.where(
         view,
         _mask(view, rows.index[sex.isna().to_numpy()]),
         "salarie_rci_libelle",
-        "unknown civility (expected MME or M.)",
+        "civilité inconnue (MME ou M. attendu)",
     )
     birth = _dates(c, view, "salarie_date_naissance", rows.index, required=True)
     people = pd.DataFrame(
@@ -331,7 +338,7 @@ def exit_nomenclature(
         label = (reasons or categories).label
         c.problems.append(
             Problem(
-                label, None, "", "", f"fluxIAE_{present} without fluxIAE_{absent}: deliver both or neither"
+                label, None, "", "", f"fluxIAE_{present} sans fluxIAE_{absent} : livrez les deux ou aucun"
             )
         )
         return None
@@ -342,19 +349,19 @@ def exit_nomenclature(
         categories,
         kit_category.isna().to_numpy(),
         "rcs_libelle",
-        f"unknown exit category (expected one of: {known})",
+        f"catégorie de sortie inconnue (valeurs possibles : {known})",
     )
     by_id = dict(zip(cat["rcs_id"], kit_category, strict=True))
     r = reasons.frame
     codes = pd.to_numeric(r["rms_code"], errors="coerce")
     whole = codes.notna() & (codes == codes.round())
-    c.where(reasons, ~whole.to_numpy(), "rms_code", "not a whole-number exit code")
+    c.where(reasons, ~whole.to_numpy(), "rms_code", "code de sortie qui n'est pas un nombre entier")
     category = r["rcs_id"].map(by_id)
     c.where(
         reasons,
         (category.isna() & ~r["rcs_id"].isin(list(by_id))).to_numpy(),
         "rcs_id",
-        "unknown category id (not in fluxIAE_RefCategorieSort)",
+        "identifiant de catégorie inconnu (absent de fluxIAE_RefCategorieSort)",
     )
     ok = whole & category.notna()
     table = pd.DataFrame(
@@ -365,7 +372,9 @@ def exit_nomenclature(
         }
     )
     duplicated = table["code"].duplicated(keep="first").to_numpy()
-    c.where(reasons, _mask(reasons, r.index[ok.to_numpy()][duplicated]), "rms_code", "duplicate exit code")
+    c.where(
+        reasons, _mask(reasons, r.index[ok.to_numpy()][duplicated]), "rms_code", "code de sortie en double"
+    )
     return table.sort_values("code", kind="stable").reset_index(drop=True)
 
 
@@ -393,15 +402,15 @@ def build_pathways(
     ctr = contracts.frame
     held = structures.set_index("structure_id")["kinds"]
     ours = ctr["contrat_id_structure"].isin(held.index).to_numpy()
-    c.dropped["contracts of structures without an annex of the département"] += int((~ours).sum())
+    c.dropped["contrats de structures sans annexe du département"] += int((~ours).sum())
     kinds = measure_kinds(ctr["contrat_mesure_disp_code"])
     insertion = kinds.isin(KINDS).to_numpy()
     other = kinds.isin(OTHER_MEASURES).to_numpy()
     c.where(contracts, ours & ~insertion & ~other, "contrat_mesure_disp_code", _unknown_kind)
-    c.dropped["contracts of another measure (FDI, ACIPA, EIPA)"] += int((ours & other).sum())
+    c.dropped["contrats d'une autre mesure (FDI, ACIPA, EIPA)"] += int((ours & other).sum())
     held_pairs = [f"{sid}|{kind}" for sid, kinds_held in held.items() for kind in kinds_held]
     pair_held = (ctr["contrat_id_structure"] + "|" + kinds).isin(held_pairs).to_numpy()
-    c.dropped["contracts under a kind their structure holds no annex of in the département"] += int(
+    c.dropped["contrats d'un type dont la structure n'a pas d'annexe dans le département"] += int(
         (ours & insertion & ~pair_held).sum()
     )
     keep = ours & insertion & pair_held
@@ -423,7 +432,7 @@ def build_pathways(
         contracts,
         _mask(contracts, index[(rqth.isna() & (rqth_text != "")).to_numpy()]),
         "contrat_salarie_rqth",
-        "not a boolean (expected true or false)",
+        "pas un booléen (true ou false attendu)",
     )
     long_term = long_term_codes(c, durations)
     pe = rows["contrat_salarie_pe_duree_code"]
@@ -432,7 +441,7 @@ def build_pathways(
         contracts,
         _mask(contracts, index[(deld.isna() & (pe != "")).to_numpy()]),
         "contrat_salarie_pe_duree_code",
-        "unknown registration length (not in fluxIAE_RefDureePoleEmploi)",
+        "durée d'inscription inconnue (absente de fluxIAE_RefDureePoleEmploi)",
     )
     reason_text = rows["contrat_motif_sortie_code"]
     reason = pd.to_numeric(reason_text, errors="coerce")
@@ -441,14 +450,14 @@ def build_pathways(
         contracts,
         _mask(contracts, index[has_exit & (reason_text == "").to_numpy()]),
         "contrat_motif_sortie_code",
-        "definitive exit without an exit reason code",
+        "sortie définitive sans code de motif de sortie",
     )
     unknown = has_exit & (reason_text != "").to_numpy() & ~reason.isin(list(exit_codes)).to_numpy()
     c.where(
         contracts,
         _mask(contracts, index[unknown]),
         "contrat_motif_sortie_code",
-        "unknown exit reason code (not in the exit nomenclature)",
+        "code de motif de sortie inconnu (absent de la nomenclature des sorties)",
     )
 
     people, without_nir = build_people(c, employees, pd.Index(rows["contrat_id_pph"].unique()), salt)
@@ -457,13 +466,13 @@ def build_pathways(
         contracts,
         _mask(contracts, index[~known & (rows["contrat_id_pph"] != "").to_numpy()]),
         "contrat_id_pph",
-        "unknown employee (not in fluxIAE_Salarie)",
+        "salarié inconnu (absent de fluxIAE_Salarie)",
     )
     c.where(
         contracts,
         _mask(contracts, index[(rows["contrat_id_pph"] == "").to_numpy()]),
         "contrat_id_pph",
-        "required value missing",
+        "valeur obligatoire manquante",
     )
     if c.problems:
         empty = pd.DataFrame()
@@ -535,12 +544,12 @@ def _monthly_hours(c: Collector, view: ViewFrame, chain_of_contract: pd.Series) 
     ours = emi["emi_ctr_id"].isin(chain_of_contract.index).to_numpy()
     state = emi["emi_esm_etat_code"].str.upper().isin(KEPT_MONTHLY_STATES).to_numpy()
     c.dropped[
-        "monthly states of the kept contracts in another state than " + ", ".join(KEPT_MONTHLY_STATES)
+        "états mensuels des contrats retenus dans un autre état que " + ", ".join(KEPT_MONTHLY_STATES)
     ] += int((ours & ~state).sum())
     index = emi.index[ours & state]
     year = pd.to_numeric(emi.loc[index, "emi_sme_annee"], errors="coerce")
     bad_year = ~((year >= 1900) & (year <= 2100) & (year == year.round())).to_numpy()
-    c.where(view, _mask(view, index[bad_year]), "emi_sme_annee", "not a year")
+    c.where(view, _mask(view, index[bad_year]), "emi_sme_annee", "pas une année")
     hours = pd.to_numeric(
         emi.loc[index, "emi_nb_heures_travail"].where(lambda v: v != "", "0"), errors="coerce"
     )
@@ -549,7 +558,7 @@ def _monthly_hours(c: Collector, view: ViewFrame, chain_of_contract: pd.Series) 
         view,
         _mask(view, index[bad_hours]),
         "emi_nb_heures_travail",
-        "not a number of hours (expected digits ≥ 0 with . as the decimal mark)",
+        "pas un nombre d'heures (des chiffres ≥ 0, avec . comme séparateur décimal)",
     )
     good = ~bad_year & ~bad_hours
     return pd.DataFrame(
@@ -565,9 +574,10 @@ def _drop_invalid(c: Collector, p: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index
     """Drop (and count) the pathways the kit would refuse (DATA_CONTRACT §1)."""
     age = p["entry_date"].dt.year - p["birth_year"]
     rules = {
-        f"pathways with an age at entry outside {MIN_AGE}-{MAX_AGE}": (age < MIN_AGE) | (age > MAX_AGE),
-        "pathways whose definitive exit is before the first hire": p["exit_date"] < p["entry_date"],
-        "pathways of the same person, structure and first hire as another one (kept: the first kind)": p.duplicated(
+        f"parcours dont l'âge à l'entrée est hors de {MIN_AGE}-{MAX_AGE} ans": (age < MIN_AGE)
+        | (age > MAX_AGE),
+        "parcours dont la sortie définitive précède la première embauche": p["exit_date"] < p["entry_date"],
+        "parcours de même personne, structure et première embauche qu'un autre (gardé : le premier type)": p.duplicated(
             ["person_id", "structure_id", "entry_date"], keep="first"
         ),
     }

@@ -52,10 +52,12 @@ def read_salt(path: Path) -> tuple[bytes, bool]:
     if path.is_file():
         salt = path.read_bytes().strip()
         if not salt:
-            raise UsageError(f"--salt-file {path}: the file is empty (delete it to get a new random salt)")
+            raise UsageError(
+                f"--salt-file {path} : le fichier est vide (supprimez-le pour obtenir un nouveau sel aléatoire)"
+            )
         return salt, False
     if path.exists():
-        raise UsageError(f"--salt-file {path}: not a file")
+        raise UsageError(f"--salt-file {path} : ce n'est pas un fichier")
     return secrets.token_hex(32).encode(), True
 
 
@@ -74,7 +76,7 @@ def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(Problem(label, None, "", "", "not UTF-8 text"))
+        problems.append(Problem(label, None, "", "", "pas du texte UTF-8"))
         return {}
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
@@ -82,7 +84,9 @@ def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
     names = [h.strip().lower() for h in rows[0]] if rows else []
     missing = [c for c in TERRITORY_COLUMNS if c not in names]
     for column in missing:
-        problems.append(Problem(label, 1, column, "", "missing column (expected code_insee and territory)"))
+        problems.append(
+            Problem(label, None, column, "", "colonne absente (code_insee et territory attendues)")
+        )
     if missing:
         return {}
     code_at, territory_at = names.index("code_insee"), names.index("territory")
@@ -94,10 +98,10 @@ def read_territories(path: Path, problems: list[Problem]) -> dict[str, str]:
         code, territory = cells[code_at].strip(), cells[territory_at].strip()
         if not code or not territory:
             column = "code_insee" if not code else "territory"
-            problems.append(Problem(label, line, column, "", "required value missing"))
+            problems.append(Problem(label, line, column, "", "valeur obligatoire manquante"))
         elif code in mapping and mapping[code] != territory:
             problems.append(
-                Problem(label, line, "code_insee", code, f"already given the territory {mapping[code]}")
+                Problem(label, line, "code_insee", code, f"déjà rattaché au territoire {mapping[code]}")
             )
         else:
             mapping[code] = territory
@@ -203,20 +207,22 @@ def check_out_dir(out: Path, src: Path, salt_file: Path) -> None:
     """Refuse an output folder that is the source, holds the salt or holds other files."""
     out, src = out.resolve(), src.resolve()
     if out == src or src in out.parents:
-        raise UsageError(f"--out {out}: must be outside the fluxIAE folder (inputs are never modified)")
+        raise UsageError(
+            f"--out {out} : doit être hors du dossier fluxIAE (les fichiers reçus ne sont jamais modifiés)"
+        )
     if out in salt_file.expanduser().resolve().parents:
         raise UsageError(
-            f"--salt-file {salt_file}: must be outside --out (the salt is never written into the output)"
+            f"--salt-file {salt_file} : doit être hors de --out (le sel n'est jamais écrit avec les données)"
         )
     if out.exists():
         if not out.is_dir():
-            raise UsageError(f"--out {out}: not a folder")
+            raise UsageError(f"--out {out} : ce n'est pas un dossier")
         ours = {f"{name}.csv" for name in TABLES}
         others = sorted(p.name for p in out.iterdir() if p.name not in ours)
         if others:
             raise UsageError(
-                f"--out {out}: holds other files ({', '.join(others[:5])}): give a new or empty folder, "
-                "or one a previous import wrote"
+                f"--out {out} : contient d'autres fichiers ({', '.join(others[:5])}) : donnez un dossier "
+                "nouveau ou vide, ou un dossier écrit par un import précédent"
             )
 
 

@@ -57,7 +57,9 @@ def find_view_files(src: Path, problems: list[Problem]) -> dict[str, Path]:
         if len(paths) > 1:
             listed = ", ".join(p.name for p in paths)
             problems.append(
-                Problem(src.name, None, "", "", f"several files for the view {view} ({listed}): keep one")
+                Problem(
+                    src.name, None, "", "", f"plusieurs fichiers pour la vue {view} ({listed}) : gardez-en un"
+                )
             )
         else:
             files[view] = paths[0]
@@ -69,7 +71,7 @@ def find_view_files(src: Path, problems: list[Problem]) -> dict[str, Path]:
                     None,
                     "",
                     "",
-                    f"missing view {view.name} (a file fluxIAE_{view.name}_<date>_<time>.csv)",
+                    f"vue {view.name} absente (un fichier fluxIAE_{view.name}_<date>_<heure>.csv)",
                 )
             )
     return files
@@ -91,14 +93,14 @@ def decompress(path: Path, problems: list[Problem]) -> bytes | None:
                             None,
                             "",
                             "",
-                            f"ZIP archive holds {len(members)} files: expected one CSV",
+                            f"l'archive ZIP contient {len(members)} fichiers : un seul CSV est attendu",
                         )
                     )
                     return None
                 return archive.read(members[0])
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile, NotImplementedError) as exc:
         kind = "gzip" if data.startswith(GZIP_MAGIC) else "ZIP"
-        problems.append(Problem(path.name, None, "", "", f"unreadable {kind} archive ({type(exc).__name__})"))
+        problems.append(Problem(path.name, None, "", "", f"archive {kind} illisible ({type(exc).__name__})"))
         return None
     return data
 
@@ -110,7 +112,9 @@ def _text(data: bytes, label: str, problems: list[Problem]) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(label, line, "encoding", f"byte 0x{data[exc.start]:02x}", "not UTF-8 text"))
+        problems.append(
+            Problem(label, line, "encoding", f"byte 0x{data[exc.start]:02x}", "pas du texte UTF-8")
+        )
         return None
 
 
@@ -151,7 +155,7 @@ def read_view(view: View, path: Path, problems: list[Problem]) -> ViewFrame | No
         lines.pop()
     first = 1 if lines and lines[0].startswith("DEB") else 0
     if len(lines) <= first:
-        problems.append(Problem(label, None, "", "", "empty file: expected a header line"))
+        problems.append(Problem(label, None, "", "", "fichier vide : une ligne d'en-têtes est attendue"))
         return None
     header_line = first + 1
     header = [h.strip() or f"(column {i + 1})" for i, h in enumerate(lines[first].split(SEPARATOR))]
@@ -165,12 +169,12 @@ def read_view(view: View, path: Path, problems: list[Problem]) -> ViewFrame | No
     ok = True
     duplicated = sorted({h for h in header if header.count(h) > 1})
     for name in duplicated:
-        problems.append(Problem(label, header_line, name, name, "duplicate column"))
+        problems.append(Problem(label, header_line, name, name, "colonne en double"))
         ok = False
     wanted = view.columns + view.optional_columns
     for name in view.columns:
         if name not in header:
-            problems.append(Problem(label, header_line, name, "", f"missing column of the view {view.name}"))
+            problems.append(Problem(label, None, name, "", f"colonne absente de la vue {view.name}"))
             ok = False
     if trailer is not None:
         match = TRAILER_PATTERN.match(trailer.strip())
@@ -182,7 +186,7 @@ def read_view(view: View, path: Path, problems: list[Problem]) -> ViewFrame | No
                     header_line + len(body) + 1,
                     "FIN",
                     announced,
-                    f"the trailer announces {int(announced)} rows, the file holds {len(rows)} (truncated file?)",
+                    f"la ligne de fin annonce {int(announced)} lignes, le fichier en contient {len(rows)} (fichier tronqué ?)",
                 )
             )
             ok = False
@@ -195,7 +199,7 @@ def read_view(view: View, path: Path, problems: list[Problem]) -> ViewFrame | No
                 int(line_numbers[position]),
                 "fields",
                 str(int(counts[position]) + 1),
-                f"expected {len(header)} fields (as the header), found {int(counts[position]) + 1}",
+                f"{len(header)} champs attendus (comme l'en-tête), {int(counts[position]) + 1} trouvés",
             )
         )
     if not ok or len(bad):
