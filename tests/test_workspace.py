@@ -190,3 +190,21 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     assert (out / "2012" / "departement.html").is_file()
     assert (out / "2012" / "structures" / "S03.html").is_file()
     assert (out / "index.html").is_file()
+
+
+def test_the_batch_passes_the_notebooks_source_to_a_notebook_that_declares_it(tmp_path):
+    from iae_eval.batch.plan import plan_reports
+    from test_batch import write_data, write_notebooks
+
+    data, notebooks = write_data(tmp_path / "data"), write_notebooks(tmp_path / "notebooks")
+    nb = nbformat.read(notebooks / "departement.ipynb", as_version=4)
+    nb.cells[1].source += '\nnotebooks_source = ""'
+    nbformat.write(nb, notebooks / "departement.ipynb")
+    dataset = load_dataset(data)
+    text = notebooks_source_text(choose_notebooks(notebooks))
+    plan = plan_reports(
+        dataset, years=[2012], structures=None, notebooks_dir=notebooks, data_dir=data, notebooks_source=text
+    )
+    by_kind = {r.kind: r.params for r in plan}
+    assert by_kind["departement"]["notebooks_source"] == text and "--notebooks" in text
+    assert "notebooks_source" not in by_kind["structure"]  # not declared there: not passed
