@@ -238,9 +238,14 @@ def test_xlsx_gives_the_same_json_as_csv(tmp_path):
             assert cli_json(workbook, year, scope) == cli_json(SAMPLE, year, scope)
 
 
-def test_year_without_data_gives_zeros_and_nulls():
-    objects = cli_json(SAMPLE, 1990, "structure")
-    assert len(objects) == 14
-    assert all(
-        o["participants"] == 0 and o["durable_rate"] is None and o["clause_share"] is None for o in objects
+def test_year_without_data_gives_zeros_and_nulls_in_python_and_is_refused_by_the_command():
+    from iae_eval.indicators.compute import compute_indicators
+
+    frame = compute_indicators(load_dataset(SAMPLE), 1990, by="structure")
+    assert len(frame) == 14
+    assert (frame["participants"] == 0).all()
+    assert frame["durable_rate"].isna().all() and frame["clause_share"].isna().all()
+    result = CliRunner().invoke(
+        cli, ["indicators", "--data", str(SAMPLE), "--year", "1990", "--format", "json"]
     )
+    assert result.exit_code == 1 and result.stdout == "" and "1990 hors des données" in result.stderr
