@@ -208,3 +208,15 @@ def test_the_batch_passes_the_notebooks_source_to_a_notebook_that_declares_it(tm
     by_kind = {r.kind: r.params for r in plan}
     assert by_kind["departement"]["notebooks_source"] == text and "--notebooks" in text
     assert "notebooks_source" not in by_kind["structure"]  # not declared there: not passed
+
+
+def test_run_uses_the_folders_notebooks_and_says_so_when_they_are_missing(tmp_path, monkeypatch):
+    from test_batch import write_data
+
+    data = write_data(tmp_path / "data")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["run", "--data", str(data), "--years", "2012", "--out", "out"])
+    assert result.exit_code == 1
+    assert f"{(tmp_path / 'notebooks').resolve() / 'departement.ipynb'} introuvable" in result.stderr
+    assert "notebooks pris dans" in result.stderr and not (tmp_path / "out").exists()

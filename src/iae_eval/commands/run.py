@@ -151,6 +151,12 @@ def run_command(
     except PlanError as exc:
         for line in exc.problems:
             click.echo(f"Erreur : {line}", err=True)
+        if any(line.startswith("notebook") for line in exc.problems) and source.origin == "workspace":
+            click.echo(
+                f"(notebooks pris dans {source.path} : complétez ce dossier, supprimez-le pour revenir aux "
+                "notebooks du kit, ou donnez --notebooks DOSSIER)",
+                err=True,
+            )
         click.echo("Rien n'a été exécuté.", err=True)
         return EXIT_FAILED
     out_dir = Path(out_dir)
