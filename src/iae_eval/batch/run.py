@@ -3,12 +3,12 @@
 The command (:mod:`iae_eval.commands.run`) loads and validates the dataset, plans the
 reports (:mod:`iae_eval.batch.plan`) and takes the output folder's lock; then this module:
 
-3. skips the reports whose inputs did not change since they were built (the manifest,
+1. skips the reports whose inputs did not change since they were built (the manifest,
    :mod:`iae_eval.batch.manifest`), unless ``--force``;
-5. runs the others in worker processes, one kernel kept per worker (:mod:`iae_eval.batch.pool`,
+2. runs the others in worker processes, one kernel kept per worker (:mod:`iae_eval.batch.pool`,
    :mod:`iae_eval.batch.worker`) or on a Dask cluster (:mod:`iae_eval.batch.dask_pool`), with a
-   progress bar; meanwhile write each year's indicator tables (:mod:`iae_eval.indicators.exports`);
-6. writes the portal (:mod:`iae_eval.batch.portal`) and returns a :class:`RunResult`
+   progress bar; meanwhile writes each year's indicator tables (:mod:`iae_eval.indicators.exports`);
+3. writes the portal (:mod:`iae_eval.batch.portal`) and returns a :class:`RunResult`
    (built, unchanged, failed with the reasons, interrupted), which the command prints.
 
 A failing report never stops the others, and never removes the report built by an earlier
