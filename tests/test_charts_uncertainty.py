@@ -134,7 +134,24 @@ def test_rate_interval_alt_text():
     alt = charts.rate_interval_alt_text(_series(), rate_label="Taux d'emploi durable")
     assert alt.startswith(f"Taux d'emploi durable par année, avec l'intervalle de confiance à 95{NBSP}%.")
     assert f"Structure : 2011 : 37,5{NBSP}% [13,7{NBSP}–{NBSP}69,4] (effectif faible) ; 2012 :" in alt
-    assert "2013" not in alt.split("Département")[0]
+    structure = alt.split("Département")[0]
+    assert "2013 :" not in structure  # no rate in 2013…
+    assert structure.endswith("aucune sortie en 2013. ")  # …because no exit at all, said so
+
+
+def test_a_year_without_exit_keeps_its_tick_and_says_so():
+    """A year with no exit is not dropped: its tick stays and the series' place says so;
+    a masked rate (unknown examined exits) draws nothing and says nothing."""
+    series = _series()
+    fig, ax = plt.subplots()
+    charts.rate_with_interval(series, ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2011", "2012", "2013"]
+    marks = [t for t in ax.texts if t.get_text() == "aucune sortie"]
+    assert len(marks) == 1 and 2012.5 < marks[0].get_position()[0] < 2013  # the structure's side of 2013
+    masked = {name: frame.assign(examined=np.nan) for name, frame in series.items()}
+    fig, ax = plt.subplots()
+    charts.rate_with_interval(masked, ax=ax)
+    assert not ax.texts
 
 
 def test_a_chart_with_nothing_to_draw_is_not_drawn():
