@@ -165,3 +165,22 @@ def test_a_chart_with_nothing_to_draw_is_not_drawn():
     assert sentence is None and len(calls) == 1 and calls[0].figure is fig
     assert charts.has_values(np.array([]), [np.nan]) is False
     assert charts.has_values(["s", 0]) is True  # a masked text is no number, 0 is one
+
+
+def test_the_evolution_keeps_a_year_without_exit_and_masks_the_others():
+    """A year with no examined exit reaches the chart with its 0 (drawn as "aucune sortie");
+    a masked rate stays entirely NaN."""
+    from iae_eval.sections.rates import year_intervals
+
+    frame = pd.DataFrame(
+        {"exits_examined": [10.0, 0.0, 3.0], "exits_emploi_durable": [4.0, 0.0, 1.0]},
+        index=[2011, 2012, 2013],
+    )
+    numbers = pd.DataFrame({"durable_rate": [0.4, np.nan, np.nan]}, index=frame.index)  # 2013 masked
+    drawn = year_intervals(frame, numbers, "durable_rate")
+    assert drawn.at[2011, "rate"] == pytest.approx(0.4)
+    assert drawn.at[2012, "examined"] == 0 and np.isnan(drawn.at[2012, "rate"])
+    assert drawn.loc[2013].isna().all()
+    fig, ax = plt.subplots()
+    charts.rate_with_interval({"Structure": drawn}, ax=ax)
+    assert [t.get_text() for t in ax.texts] == ["aucune sortie"]
