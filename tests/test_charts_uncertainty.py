@@ -56,7 +56,7 @@ def test_funnel_plot_highlights_one_unit(units):
     fig, ax = plt.subplots()
     charts.funnel_plot(rates, examined, target=0.25, ax=ax, highlight="S3", highlight_label="Tremplin")
     points = [line for line in ax.lines if line.get_linestyle() == "None"]
-    assert [len(p.get_xdata()) for p in points] == [3, 1]
+    assert [len(p.get_xdata()) for p in points] == [4, 1]  # every unit; the highlighted one over its dot
     assert points[1].get_color() == charts.HIGHLIGHT_COLOUR != charts.TARGET_COLOUR
     assert list(points[1].get_ydata()) == [0.2]
     assert _labels(ax)[-2:] == ["Structures", "Tremplin"]

@@ -11,6 +11,7 @@ family: :mod:`~iae_eval.charts.bars` (exits, grouped shares, distributions),
 from figure to PNG. Missing values (NaN, e.g. masked small counts) are never drawn.
 """
 
+from iae_eval.charts.backgrounds import funnel_png
 from iae_eval.charts.bars import distribution, grouped_bars, people_by_support, stacked_exits
 from iae_eval.charts.funnel import (
     FUNNEL_LIMIT_STYLES,
@@ -51,6 +52,7 @@ __all__ = [
     "funnel_alt_text",
     "funnel_figure",
     "funnel_plot",
+    "funnel_png",
     "grouped_bars",
     "has_values",
     "legend_below",

@@ -74,10 +74,9 @@ def funnel_plot(
         linewidth=1.4,
         label=target_label or f"Objectif : {fmt.percent(target, 0)}",
     )
-    others = units.drop(index=[highlight], errors="ignore") if highlight is not None else units
-    ax.plot(
-        others["examined"],
-        others["rate"],
+    ax.plot(  # every unit, the highlighted one too: its larger marker covers its dot
+        units["examined"],
+        units["rate"],
         linestyle="none",
         marker="o",
         markersize=7,
@@ -105,7 +104,7 @@ def funnel_plot(
     ax.xaxis.set_major_formatter(INTEGER_TICKS)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PERCENT_TICKS)
-    return finish(ax, grid="y")
+    return finish(ax, grid="y", ncol=2)  # two columns whatever the highlighted name
 
 
 def funnel_figure(

@@ -51,12 +51,17 @@ def prepare(fig: Figure) -> Figure:
     return fig
 
 
+def observed(fig: Figure) -> None:
+    """Show ``fig``, ready to encode, to the callers of :func:`observing`."""
+    for callback in list(_observers):
+        callback(fig)
+
+
 def png(fig: Figure) -> bytes:
     """``fig`` as PNG bytes (prepared, observed), then closed: no figure is leaked."""
     try:
         prepare(fig)
-        for callback in list(_observers):
-            callback(fig)
+        observed(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     finally:

@@ -100,18 +100,23 @@ def year_axis(ax: Axes, years: Iterable[float]) -> None:
 
 #: Attribute marking an axes legend that the renderer moves into the figure's legend row.
 _BELOW = "iae_legend_row"
+#: Attribute of a legend row: its number of columns.
+COLUMNS = "iae_columns"
 
 
-def legend_below(ax: Axes, *, ncol: int = 2, handles=None, labels=None, title: str | None = None) -> None:
+def legend_below(
+    ax: Axes, *, ncol: int | None = None, handles=None, labels=None, title: str | None = None
+) -> None:
     """A legend under the figure for what ``ax`` draws (or ``handles``/``labels``): the axes
     keeps a legend object (a section may still remove it), which :func:`legend_row` turns,
-    with the other panels', into one row of legend under the figure."""
+    with the other panels', into one row of legend under the figure: in ``ncol`` columns
+    when given (and they fit), else in as many as fit."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
     legend = ax.legend(
-        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=ncol, title=title
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=ncol or 2, title=title
     )
     legend.set_frame_on(False)
     setattr(legend, _BELOW, ncol)
@@ -122,7 +127,7 @@ def finish(
     *,
     grid: str | None = None,
     legend: bool = True,
-    ncol: int = 2,
+    ncol: int | None = None,
     spines: tuple[str, ...] = ("top", "right"),
 ) -> Axes:
     """The common end of every plot helper: light grid lines along ``grid`` (``"x"``, ``"y"``)
@@ -160,23 +165,33 @@ def legend_row(fig) -> Legend | None:
     """Gather the legends marked by :func:`legend_below` on the axes of ``fig`` into one
     legend row under the figure (``loc="outside lower center"``, which the constrained layout
     keeps clear of every axes), an entry per label; as many columns as fit the figure's width."""
-    handles, labels, title = [], [], None
+    handles, labels, title, columns = [], [], None, set()
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is None or not hasattr(legend, _BELOW):
             continue
         title = title or (legend.get_title().get_text() or None)
+        columns.add(getattr(legend, _BELOW))
         for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
             if text.get_text() not in labels:
                 handles.append(handle)
                 labels.append(text.get_text())
         legend.remove()
-    if not handles:
-        return None
+    ncol = columns.pop() if len(columns) == 1 else None
+    return row_legend(fig, handles, labels, title=title, ncol=ncol) if handles else None
+
+
+def row_legend(
+    fig, handles: list, labels: list[str], *, title: str | None = None, ncol: int | None = None
+) -> Legend:
+    """A legend row of ``handles``/``labels`` under ``fig``: in ``ncol`` columns, or as many
+    as fit the figure's width (fewer when ``ncol`` do not fit)."""
     fontsize = plt.rcParams["legend.fontsize"]
     fontsize = fontsize if isinstance(fontsize, float | int) else plt.rcParams["font.size"]
     width = fig.get_figwidth() * 72 * 0.96
-    ncol = len(labels)
+    ncol = min(ncol or len(labels), len(labels))
     while ncol > 1 and sum(_column_widths(labels, ncol, fontsize)) > width:
         ncol -= 1
-    return fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False, title=title)
+    legend = fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False, title=title)
+    setattr(legend, COLUMNS, ncol)
+    return legend

@@ -57,7 +57,7 @@ def funnel_parts(
                 )
             )
             continue
-        fig = charts.funnel_figure(
+        png = charts.funnel_png(
             drawn[key],
             drawn["exits_examined"],
             target=r.TARGETS[key],
@@ -74,7 +74,7 @@ def funnel_parts(
             highlight=highlight,
             highlight_label=highlight_label,
         )
-        items.append(parts.figure(fig, alt))
+        items.append(parts.Chart(png, alt))
     if (
         highlight is not None
         and highlight in numbers.index
