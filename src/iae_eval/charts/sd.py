@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from iae_eval.charts.rates import trend_lines
+from iae_eval.charts.evolution import trend_lines
 from iae_eval.charts.style import PALETTE, PERCENT_TICKS, axis, finish, legend_below
 from iae_eval.data.reference import SD_SCORES
 
