@@ -16,12 +16,20 @@ from matplotlib.patches import Patch
 
 from iae_eval.charts.evolution import trend_lines
 from iae_eval.charts.style import PALETTE, PERCENT_TICKS, axis, finish, legend_below
-from iae_eval.data.reference import SD_SCORES
+from iae_eval.data.reference import SD_CRITERIA, SD_SCORES
 
 #: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
 SCORE_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
 #: Label of each score: ``2 — Moyenne``.
 SCORE_LABELS: tuple[str, ...] = tuple(f"{k} — {v}" for k, v in SD_SCORES.items())
+#: One colour per group of criteria, the same in every panel (the yellow left out: too pale).
+GROUP_COLOURS: dict[str, str] = dict(
+    zip(
+        dict.fromkeys(group for group, _ in SD_CRITERIA.values()),
+        (c for c in PALETTE if c != PALETTE[7]),
+        strict=False,
+    )
+)
 #: Characters per line of a criterion's label beside the heatmap (long ones wrap, leaving
 #: the grid the width of the report).
 LABEL_WIDTH = 44
@@ -118,9 +126,10 @@ def structure_scores(
 
 
 def group_evolution(frame: pd.DataFrame, *, title: str, ax=None) -> Axes:
-    """Lines of the score of each group (columns of ``frame``, indexed by year); returns ax."""
+    """Lines of the score of each group (columns of ``frame``, indexed by year), each group in
+    its colour whatever the panel; returns ax."""
     ax = axis(ax)
-    trend_lines(frame, ax=ax, ylabel="Score moyen (0 à 3)")
+    trend_lines(frame, ax=ax, ylabel="Score moyen (0 à 3)", colours=GROUP_COLOURS)
     ax.set_ylim(0, 3.2)
     ax.set_yticks(list(SD_SCORES), list(SCORE_LABELS))
     ax.set_title(title)
