@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
@@ -130,6 +131,8 @@ def funnel_png(
 def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     """Draw ``fig`` in full, keep its background for the next plots, return its PNG."""
     drawn["full"] += 1
+    plt.close(fig)  # kept out of pyplot (which may close every figure): a canvas of its own
+    FigureCanvasAgg(fig)
     fig.canvas.draw()  # the layout, made with this legend row
     observed(fig)
     png = _encode(fig)
