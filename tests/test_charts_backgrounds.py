@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from iae_eval.charts import backgrounds
+from iae_eval.sections import funnel, load
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -69,8 +70,6 @@ def test_a_unit_not_drawn_is_not_highlighted(units):
 def test_the_structure_reports_funnel_plots_equal_full_draws():
     """Every structure report of the sample's 2012: its funnel plots, drawn over the year's
     background, have the pixels of the same plots drawn in full."""
-    from iae_eval.sections import funnel, load
-
     ds = load(Path(__file__).resolve().parents[1] / "data" / "sample")
     backgrounds.forget()
     before = backgrounds.drawn["over"]

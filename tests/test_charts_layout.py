@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -235,8 +236,6 @@ def test_every_chart_of_every_report_keeps_its_layout(sample, diffusion):
 
 def test_the_checks_find_a_squeezed_panel_crowded_ticks_colliding_legends_and_small_text():
     """Each fault the old charts had is reported; a chart drawn by the kit's style is clean."""
-    import matplotlib.pyplot as plt
-
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
     for ax, anchor in zip(axes, (0.9, 0.1), strict=True):
         ax.plot(range(2000, 2030), range(30), label="Une série au libellé long")
