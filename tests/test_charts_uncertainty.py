@@ -56,7 +56,7 @@ def test_funnel_plot_highlights_one_unit(units):
     fig, ax = plt.subplots()
     charts.funnel_plot(rates, examined, target=0.25, ax=ax, highlight="S3", highlight_label="Tremplin")
     points = [line for line in ax.lines if line.get_linestyle() == "None"]
-    assert [len(p.get_xdata()) for p in points] == [3, 1]
+    assert [len(p.get_xdata()) for p in points] == [4, 1]  # every unit; the highlighted one over its dot
     assert points[1].get_color() == charts.HIGHLIGHT_COLOUR != charts.TARGET_COLOUR
     assert list(points[1].get_ydata()) == [0.2]
     assert _labels(ax)[-2:] == ["Structures", "Tremplin"]
@@ -134,7 +134,24 @@ def test_rate_interval_alt_text():
     alt = charts.rate_interval_alt_text(_series(), rate_label="Taux d'emploi durable")
     assert alt.startswith(f"Taux d'emploi durable par année, avec l'intervalle de confiance à 95{NBSP}%.")
     assert f"Structure : 2011 : 37,5{NBSP}% [13,7{NBSP}–{NBSP}69,4] (effectif faible) ; 2012 :" in alt
-    assert "2013" not in alt.split("Département")[0]
+    structure = alt.split("Département")[0]
+    assert "2013 :" not in structure  # no rate in 2013…
+    assert structure.endswith("aucune sortie en 2013. ")  # …because no exit at all, said so
+
+
+def test_a_year_without_exit_keeps_its_tick_and_says_so():
+    """A year with no exit is not dropped: its tick stays and the series' place says so;
+    a masked rate (unknown examined exits) draws nothing and says nothing."""
+    series = _series()
+    fig, ax = plt.subplots()
+    charts.rate_with_interval(series, ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2011", "2012", "2013"]
+    marks = [t for t in ax.texts if t.get_text() == "aucune sortie"]
+    assert len(marks) == 1 and 2012.5 < marks[0].get_position()[0] < 2013  # the structure's side of 2013
+    masked = {name: frame.assign(examined=np.nan) for name, frame in series.items()}
+    fig, ax = plt.subplots()
+    charts.rate_with_interval(masked, ax=ax)
+    assert not ax.texts
 
 
 def test_a_chart_with_nothing_to_draw_is_not_drawn():
@@ -148,3 +165,22 @@ def test_a_chart_with_nothing_to_draw_is_not_drawn():
     assert sentence is None and len(calls) == 1 and calls[0].figure is fig
     assert charts.has_values(np.array([]), [np.nan]) is False
     assert charts.has_values(["s", 0]) is True  # a masked text is no number, 0 is one
+
+
+def test_the_evolution_keeps_a_year_without_exit_and_masks_the_others():
+    """A year with no examined exit reaches the chart with its 0 (drawn as "aucune sortie");
+    a masked rate stays entirely NaN."""
+    from iae_eval.sections.rates import year_intervals
+
+    frame = pd.DataFrame(
+        {"exits_examined": [10.0, 0.0, 3.0], "exits_emploi_durable": [4.0, 0.0, 1.0]},
+        index=[2011, 2012, 2013],
+    )
+    numbers = pd.DataFrame({"durable_rate": [0.4, np.nan, np.nan]}, index=frame.index)  # 2013 masked
+    drawn = year_intervals(frame, numbers, "durable_rate")
+    assert drawn.at[2011, "rate"] == pytest.approx(0.4)
+    assert drawn.at[2012, "examined"] == 0 and np.isnan(drawn.at[2012, "rate"])
+    assert drawn.loc[2013].isna().all()
+    fig, ax = plt.subplots()
+    charts.rate_with_interval({"Structure": drawn}, ax=ax)
+    assert [t.get_text() for t in ax.texts] == ["aucune sortie"]

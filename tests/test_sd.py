@@ -111,14 +111,15 @@ def test_heatmap_rows_columns_and_labels():
     assert [t.get_text() for t in ax.get_yticklabels()][3] == "1. Épanouissement de tous les êtres humains"
     annotations = [t.get_text() for t in ax.texts]
     assert annotations.count("3") == 3
-    colorbar = next(a for a in fig.axes if a.get_ylabel() == "Contribution")
-    assert [t.get_text() for t in colorbar.get_yticklabels()] == [
+    legend = ax.get_legend()  # the scores' key, moved under the figure when rendered
+    assert legend.get_title().get_text() == "Contribution"
+    assert [t.get_text() for t in legend.get_texts()] == [
         "0 — Aucune",
         "1 — Faible",
         "2 — Moyenne",
         "3 — Forte",
     ]
-    side = next(a for a in fig.axes if a is not ax and a is not colorbar)  # group names on the right
+    side = next(a for a in fig.axes if a is not ax)  # group names on the right
     assert [t.get_text() for t in side.get_yticklabels()] == [
         "Environnement",
         "Social",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import re
 from collections.abc import Iterable
 
@@ -30,8 +29,6 @@ PALETTE: tuple[str, ...] = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
-
-_DPI = 96
 
 
 class Block:
@@ -70,11 +67,10 @@ def note_with_links(paragraph: str, links: Iterable[tuple[str, str]]) -> Block:
 
 
 def png(fig: matplotlib.figure.Figure) -> bytes:
-    """``fig`` as PNG bytes, then close it (no figure is leaked)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+    """``fig`` as PNG bytes, then close it (no figure is leaked): :func:`iae_eval.charts.png`."""
+    from iae_eval.charts.render import png as encode  # charts takes its palette from here
+
+    return encode(fig)
 
 
 def image(data: bytes, alt: str, *, caption: str | None = None) -> Block:

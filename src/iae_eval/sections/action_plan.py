@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import Patch, Rectangle
 
-from iae_eval import display
+from iae_eval.charts import grids
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTION_STATUSES, ACTIONS
 from iae_eval.sections import parts
@@ -29,16 +28,6 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "A8": "Co-construire le PTI",
     "A9": "Clauses sociales",
 }
-#: One Okabe-Ito colour per status, and a hatch so that late and abandoned stand out
-#: without relying on colour alone.
-STATUS_COLOURS: dict[str, str] = {
-    "prevu": display.PALETTE[4],
-    "en_cours": display.PALETTE[5],
-    "realise": display.PALETTE[2],
-    "en_retard": display.PALETTE[1],
-    "abandonne": display.PALETTE[6],
-}
-STATUS_HATCHES: dict[str, str] = {"en_retard": "//", "abandonne": "xx"}
 ALERT_STATUSES: tuple[str, ...] = ("en_retard", "abandonne")
 UNKNOWN = "Non renseigné"
 
@@ -69,43 +58,12 @@ def plan_grid(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFr
 
 
 def plan_timeline(dataset: Dataset, *, first_year: int, last_year: int, ax=None):
-    """Grid of coloured cells, one row per action and one column per semester; returns ax."""
+    """Grid of coloured cells, one row per action and one column per semester
+    (:func:`iae_eval.charts.grids.plan_timeline`); returns ax."""
     grid = plan_grid(dataset, first_year=first_year, last_year=last_year)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 0.55 * grid.shape[1] + 3.5), 4.2))
-    for row, action in enumerate(grid.index):
-        for col, semester in enumerate(grid.columns):
-            status = grid.at[action, semester]
-            if pd.isna(status):
-                continue
-            ax.add_patch(
-                Rectangle(
-                    (col, row),
-                    1,
-                    1,
-                    facecolor=STATUS_COLOURS[status],
-                    hatch=STATUS_HATCHES.get(status),
-                    edgecolor="white",
-                    linewidth=1.5,
-                )
-            )
-    ax.set_xlim(0, grid.shape[1])
-    ax.set_ylim(grid.shape[0], 0)
-    ax.set_xticks([c + 0.5 for c in range(grid.shape[1])])
-    ax.set_xticklabels([s.replace("S", " S") for s in grid.columns], rotation=45, ha="right")
-    ax.set_yticks([r + 0.5 for r in range(grid.shape[0])])
-    ax.set_yticklabels([f"{a} — {ACTION_SHORT_LABELS[a]}" for a in grid.index])
-    ax.set_xlabel("Semestre")
-    ax.set_title("Avancement du plan d'actions par semestre")
-    handles = [
-        Patch(facecolor=STATUS_COLOURS[s], hatch=STATUS_HATCHES.get(s), label=label)
-        for s, label in ACTION_STATUSES.items()
-    ]
-    ax.legend(handles=handles, title="Statut", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    return ax
+    return grids.plan_timeline(grid, labels=ACTION_SHORT_LABELS, ax=ax)
 
 
 def plan_state(dataset: Dataset, *, year: int) -> pd.DataFrame:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
-from iae_eval import display, fmt
+from iae_eval import fmt
+from iae_eval.charts import funding as charts_funding
+from iae_eval.charts.funding import CATEGORY_LABELS, funding_chart
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
+from iae_eval.data.reference import DYNAMIC_CATEGORIES
 from iae_eval.editions import edition
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.sections import parts, summary
@@ -24,9 +25,7 @@ from iae_eval.sections import shared as report
 
 #: Funders whose aid the sheet expects to mobilise (Europe and the State).
 EUROPE_STATE: tuple[str, ...] = ("europe_fse", "etat")
-CATEGORY_LABELS: dict[str, dict[str, str]] = {"funder": FUNDERS, "nature": FUNDING_NATURES}
 COST_KEYS: tuple[str, ...] = ("cost_per_participant", "cost_per_dynamic_exit")
-_EURO_TICKS = FuncFormatter(lambda v, _pos: fmt.euros(v))
 
 
 def _rows(dataset: Dataset, structure_id: str | None = None, nature: str | None = None) -> pd.DataFrame:
@@ -59,40 +58,6 @@ def funding_amounts(
     wide = rows.pivot_table(index="year", columns=by, values="amount_eur", aggfunc="sum", fill_value=0.0)
     codes = [c for c in CATEGORY_LABELS[by] if c in wide.columns and wide[c].sum() > 0]
     return wide.reindex(index=range(first_year, last_year + 1), columns=codes).fillna(0.0).astype(float)
-
-
-def funding_chart(amounts: pd.DataFrame, *, by: str = "funder", title: str | None = None, ax=None):
-    """Stacked bars: one bar per year, one segment per funder or nature (each code keeps
-    the same colour in every chart); returns ax."""
-    ax = plt.gca() if ax is None else ax
-    labels = CATEGORY_LABELS[by]
-    years = [int(y) for y in amounts.index]
-    base = np.zeros(len(years))
-    for code in amounts.columns:
-        values = amounts[code].to_numpy(float)
-        colour = (
-            display.PALETTE[list(labels).index(code) % len(display.PALETTE)] if code in labels else "#000000"
-        )
-        ax.bar(years, values, bottom=base, color=colour, label=labels.get(code, code), width=0.7)
-        base += values
-    ax.set_xticks(years, [str(y) for y in years])
-    ax.set_xlabel("Année")
-    ax.set_ylabel("Montant")
-    ax.yaxis.set_major_formatter(_EURO_TICKS)
-    ax.set_title(title or ("Financements par financeur" if by == "funder" else "Financements par nature"))
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    handles, texts = ax.get_legend_handles_labels()  # top segment first, as stacked
-    ax.legend(
-        handles[::-1],
-        texts[::-1],
-        title="Financeur" if by == "funder" else "Nature",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        frameon=False,
-    )
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
 
 
 def shares(amounts: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -155,30 +120,9 @@ def shown_costs(
 def cost_chart(
     costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None, ax=None
 ):
-    """Dots of one cost per structure (NaN, masked or undefined, not drawn) and a dashed line
-    at their median; ``highlight`` draws that structure in another colour. Returns ax."""
-    ax = plt.gca() if ax is None else ax
-    names = names or {}
-    values = costs.astype(float).dropna().sort_values()
-    positions = np.arange(len(values))
-    colours = [display.PALETTE[6] if s == highlight else display.PALETTE[0] for s in values.index]
-    ax.scatter(values.to_numpy(), positions, color=colours, s=50, zorder=3)
-    if len(values):
-        median = float(values.median())
-        ax.axvline(
-            median,
-            color=display.PALETTE[1],
-            linestyle="--",
-            label=f"Médiane des structures : {fmt.euros(median)}",
-        )
-        ax.legend(loc="lower right", framealpha=0.9)  # the smallest costs are at the bottom left
-    ax.set_yticks(positions, [names.get(s, s) for s in values.index])
-    ax.set_xlabel(report.INDICATOR_LABELS.get(str(costs.name), "Coût"))
-    ax.xaxis.set_major_formatter(_EURO_TICKS)
-    ax.set_xlim(left=0, right=max(1.0, float(values.max()) * 1.1) if len(values) else 1.0)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    """:func:`iae_eval.charts.funding.cost_chart` of one cost, named on its axis; returns ax."""
+    xlabel = report.INDICATOR_LABELS.get(str(costs.name), "Coût")
+    return charts_funding.cost_chart(costs, highlight=highlight, names=names, xlabel=xlabel, ax=ax)
 
 
 # --- Sections ------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ exits (public edition: neither masked).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt
@@ -58,18 +57,15 @@ def funnel_parts(
                 )
             )
             continue
-        fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
-        charts.funnel_plot(
+        png = charts.funnel_png(
             drawn[key],
             drawn["exits_examined"],
             target=r.TARGETS[key],
-            ax=ax,
+            title=f"{label} {what}",
+            ylabel=label,
             highlight=highlight,
             highlight_label=highlight_label,
-            ylabel=label,
-            xlabel="Sorties examinées",
         )
-        ax.set_title(f"{label} {what}", loc="left", fontsize=10)
         alt = charts.funnel_alt_text(
             drawn[key],
             drawn["exits_examined"],
@@ -78,7 +74,7 @@ def funnel_parts(
             highlight=highlight,
             highlight_label=highlight_label,
         )
-        items.append(parts.figure(fig, alt))
+        items.append(parts.Chart(png, alt))
     if (
         highlight is not None
         and highlight in numbers.index

@@ -257,11 +257,10 @@ def table(frame: pd.DataFrame, *, caption: str | None = None, index: bool = True
 
 
 def figure(fig: matplotlib.figure.Figure, alt: str, *, caption: str | None = None) -> Chart:
-    """Draw ``fig`` into a :class:`Chart` and close it (the figure is not kept)."""
-    if not alt or not alt.strip():
-        display.png(fig)  # closes it
-        raise ValueError("every chart needs a meaningful alt text")
-    return Chart(display.png(fig), alt, caption)
+    """Draw ``fig`` into a :class:`Chart` and close it (:func:`iae_eval.charts.chart`)."""
+    from iae_eval.charts.render import chart
+
+    return chart(fig, alt, caption=caption)
 
 
 def key_figures(items: Iterable[tuple[str, str, str | None]]) -> KeyFigures:

@@ -146,9 +146,10 @@ def summarised_rates(
 def year_intervals(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rate ``key`` of each year (rows of ``frame``) with its interval, as
     :func:`iae_eval.charts.rate_with_interval` draws it: NaN where the edition masks the rate
-    (``numbers``: the drawable values)."""
+    (``numbers``: the drawable values), except a year without any examined exit, whose 0
+    the chart marks as "aucune sortie"."""
     estimates = r.intervals(frame, key)
-    return estimates.where(numbers[key].notna(), float("nan"))
+    return estimates.where(numbers[key].notna() | (estimates["examined"] == 0), float("nan"))
 
 
 def interval_chart(series: dict[str, dict[str, pd.DataFrame]], *, what: str) -> parts.Chart | parts.Paragraph:

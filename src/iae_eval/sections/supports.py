@@ -9,12 +9,10 @@ people table do not add up to the département's total.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.patches import Patch
 
-from iae_eval import display, fmt
+from iae_eval import charts, fmt
+from iae_eval.charts import grids
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
 from iae_eval.indicators.pathways import people_active, structures_active
@@ -80,53 +78,16 @@ def potential_supports(dataset: Dataset, year: int) -> pd.DataFrame:
 
 
 def people_chart(people: pd.Series, *, ax=None):
-    """Horizontal bars of people by support (NaN, a masked count, draws no bar); the supports
-    aimed at by action A3 in another colour. Returns ax."""
-    ax = plt.gca() if ax is None else ax
-    values = people.astype(float)
-    positions = np.arange(len(values))[::-1]
-    colours = [display.PALETTE[2] if c in POTENTIAL_SUPPORTS else display.PALETTE[0] for c in values.index]
-    drawn = np.isfinite(values.to_numpy())
-    bars = ax.barh(positions[drawn], values.to_numpy()[drawn], color=np.array(colours)[drawn], height=0.7)
-    ax.bar_label(bars, labels=[fmt.integer(v) for v in values.to_numpy()[drawn]], padding=3, fontsize=8)
-    ax.set_yticks(positions, [support_label(c) for c in values.index])
-    ax.set_xlabel("Personnes en parcours")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.integer(v)))
-    ax.margins(x=0.15)
-    ax.legend(
-        handles=[
-            Patch(color=display.PALETTE[2], label="Support visé par l'action A3"),
-            Patch(color=display.PALETTE[0], label="Autre support"),
-        ],
-        loc="lower right",
-        framealpha=0.9,
-    )
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    """Horizontal bars of people by support (:func:`iae_eval.charts.bars.people_by_support`),
+    the supports aimed at by action A3 in another colour. Returns ax."""
+    labels = {c: support_label(c) for c in people.index}
+    return charts.people_by_support(people, labels=labels, aimed=POTENTIAL_SUPPORTS, ax=ax)
 
 
 def presence_chart(by_year: pd.DataFrame, *, ax=None):
-    """Supports (rows) × years (columns) grid of the number of active structures carrying
-    each support; an empty cell means the support is absent that year. Returns ax."""
-    ax = plt.gca() if ax is None else ax
-    matrix = by_year.astype(float).where(by_year > 0)
-    matrix.index = [support_label(c) for c in by_year.index]
-    matrix.columns = [str(c) for c in by_year.columns]
-    sns.heatmap(
-        matrix,
-        ax=ax,
-        cmap="Blues",
-        vmin=0,
-        annot=True,
-        fmt=".0f",
-        cbar=False,
-        linewidths=0.8,
-        linecolor="#dddddd",
-    )
-    ax.set_xlabel("Année")
-    ax.set_ylabel("")
-    ax.set_title("Structures actives par support d'activité")
-    return ax
+    """Supports × years grid of the number of active structures carrying each support
+    (:func:`iae_eval.charts.grids.presence_grid`). Returns ax."""
+    return grids.presence_grid(by_year, labels={c: support_label(c) for c in by_year.index}, ax=ax)
 
 
 # --- Sections ------------------------------------------------------------------------------------

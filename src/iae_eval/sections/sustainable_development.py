@@ -10,12 +10,10 @@ a whole. Scores are not person counts: they are never suppressed.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.colors import ListedColormap
 
-from iae_eval import charts, fmt
+from iae_eval import fmt
+from iae_eval.charts import sd as sd_charts
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import (
     ACTION_STATUSES,
@@ -27,7 +25,6 @@ from iae_eval.data.reference import (
     SD_PILLARS,
     SD_SCORES,
 )
-from iae_eval.display import PALETTE
 from iae_eval.editions import edition
 from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import (
@@ -46,8 +43,6 @@ ACTION_LEVEL = "Action (ensemble)"
 #: Groups of the grid in the sheet's order.
 SD_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(group for group, _ in SD_CRITERIA.values()))
 SCORE_COLUMNS = ["year", "structure_id", "structure", "criterion", "group", "label", "score"]
-#: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
-SCORE_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
 
 
 def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
@@ -94,52 +89,19 @@ def score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
     return wide.astype(float)
 
 
-def _score_colorbar(ax, mappable) -> None:
-    bar = ax.figure.colorbar(mappable, ax=ax, ticks=list(SD_SCORES), fraction=0.04, pad=0.16)
-    bar.ax.set_yticklabels([f"{k} — {v}" for k, v in SD_SCORES.items()])
-    bar.set_label("Contribution")
-
-
 def sd_heatmap(scores: pd.DataFrame, ax=None):
-    """Heatmap of criteria (rows) × structures (columns, the action level last); returns ax."""
-    ax = plt.gca() if ax is None else ax
+    """Heatmap of criteria (rows) × structures (columns, the action level last)
+    (:func:`iae_eval.charts.sd.score_heatmap`); returns ax."""
     matrix = score_matrix(scores)
-    sns.heatmap(
-        matrix,
-        ax=ax,
-        cmap=ListedColormap(SCORE_COLOURS),
-        vmin=-0.5,
-        vmax=3.5,
-        annot=True,
-        fmt=".0f",
-        linewidths=0.8,
-        linecolor="white",
-        cbar=False,
-        square=False,
-    )
-    _score_colorbar(ax, ax.collections[0])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=40, ha="right")
     groups = [SD_CRITERIA[c][0] for c in SD_CRITERIA if SD_CRITERIA[c][1] in matrix.index]
-    starts = [row for row in range(len(groups)) if row == 0 or groups[row] != groups[row - 1]]
-    for row in starts[1:]:
-        ax.axhline(row, color="black", linewidth=1.2)
-    ends = [*starts[1:], len(groups)]
-    side = ax.twinx()  # the group of each block of rows, on the right
-    side.set_ylim(ax.get_ylim())
-    side.set_yticks(
-        [(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
-        [groups[a] for a in starts],
-        fontweight="bold",
-    )
-    side.tick_params(length=0)
-    side.spines[:].set_visible(False)
-    if ACTION_LEVEL in matrix.columns and matrix.shape[1] > 1:
-        ax.axvline(matrix.shape[1] - 1, color="black", linewidth=1.2)
     year = scores["year"].iloc[0] if len(scores) else ""
-    ax.set_title(f"Grille de développement durable {year} : scores par critère (0 à 3)")
-    return ax
+    return sd_charts.score_heatmap(
+        matrix,
+        groups=groups,
+        title=f"Grille de développement durable {year} : scores par critère (0 à 3)",
+        last_apart=ACTION_LEVEL in matrix.columns,
+        ax=ax,
+    )
 
 
 def structure_medians(dataset: Dataset, year: int) -> pd.Series:
@@ -165,58 +127,29 @@ def score_counts(scores: pd.DataFrame) -> pd.DataFrame:
 
 def sd_distribution_chart(scores: pd.DataFrame, ax=None):
     """Stacked horizontal bars, one per criterion (grid order, top to bottom): the share of
-    the structures scoring 0, 1, 2 and 3 (a heatmap readable at any number of structures);
-    returns ax."""
-    ax = plt.gca() if ax is None else ax
-    counts = score_counts(scores)
-    shares = counts.div(counts.sum(axis=1).where(lambda t: t > 0), axis=0).fillna(0.0)
-    positions = np.arange(len(shares))[::-1]
-    left = np.zeros(len(shares))
-    for score, colour in zip(SD_SCORES, SCORE_COLOURS, strict=True):
-        values = shares[score].to_numpy(float)
-        ax.barh(
-            positions, values, left=left, color=colour, height=0.75, label=f"{score} — {SD_SCORES[score]}"
-        )
-        left += values
-    ax.set_yticks(positions, list(shares.index))
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
-    ax.set_xlabel("Part des structures")
-    ax.legend(title="Score", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    the structures scoring 0, 1, 2 and 3 (a heatmap readable at any number of structures;
+    :func:`iae_eval.charts.sd.score_shares`); returns ax."""
     year = scores["year"].iloc[0] if len(scores) else ""
-    ax.set_title(f"Grille de développement durable {year} : répartition des scores des structures")
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
+    title = f"Grille de développement durable {year} : répartition des scores des structures"
+    return sd_charts.score_shares(score_counts(scores), title=title, ax=ax)
 
 
 def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
-    """Dot chart of a structure's scores against the département median over structures."""
-    ax = plt.gca() if ax is None else ax
+    """Dot chart of a structure's scores against the département median over structures
+    (:func:`iae_eval.charts.sd.structure_scores`); returns ax."""
     scores = sd_scores(dataset, year)
     median = structure_medians(dataset, year)
     own = scores[scores["structure_id"] == structure_id].set_index("criterion")["score"]
     criteria = [c for c in SD_CRITERIA if c in median.index]
-    positions = np.arange(len(criteria))[::-1]
     name = structure_names(dataset).get(structure_id, structure_id)
-    ax.plot(
-        median.reindex(criteria).to_numpy(float),
-        positions,
-        "D",
-        color=PALETTE[1],
-        markersize=9,
-        label="Médiane départementale",
+    return sd_charts.structure_scores(
+        own.reindex(criteria),
+        median.reindex(criteria),
+        labels=[SD_CRITERIA[c][1] for c in criteria],
+        name=name,
+        title=f"{name} : scores {year} et médiane départementale",
+        ax=ax,
     )
-    ax.plot(own.reindex(criteria).to_numpy(float), positions, "o", color=PALETTE[0], markersize=7, label=name)
-    ax.set_yticks(positions, [SD_CRITERIA[c][1] for c in criteria])
-    ax.set_xticks(list(SD_SCORES), [f"{k}\n{v}" for k, v in SD_SCORES.items()])
-    ax.set_xlim(-0.3, 3.3)
-    ax.set_ylim(-0.7, len(criteria) - 0.3)
-    ax.set_xlabel("Score de contribution")
-    ax.set_title(f"{name} : scores {year} et médiane départementale")
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
 
 
 def sd_group_evolution(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
@@ -245,14 +178,11 @@ def sd_evolution(
     groups: tuple[str, ...] = SD_GROUPS,
     title: str | None = None,
 ):
-    """Lines of the action-level (or mean) score of each of ``groups`` over the years; returns ax."""
-    ax = plt.gca() if ax is None else ax
+    """Lines of the action-level (or mean) score of each of ``groups`` over the years
+    (:func:`iae_eval.charts.sd.group_evolution`); returns ax."""
     frame = sd_group_evolution(dataset, first_year, last_year)[list(groups)].dropna(axis=1, how="all")
-    charts.trend_lines(frame, ax=ax, ylabel="Score moyen (0 à 3)")
-    ax.set_ylim(0, 3.2)
-    ax.set_yticks(list(SD_SCORES), [f"{k} — {v}" for k, v in SD_SCORES.items()])
-    ax.set_title(title or f"Grille de développement durable {first_year}-{last_year} : score par groupe")
-    return ax
+    title = title or f"Grille de développement durable {first_year}-{last_year} : score par groupe"
+    return sd_charts.group_evolution(frame, title=title, ax=ax)
 
 
 # --- Evidence beside each pillar ---------------------------------------------------------------

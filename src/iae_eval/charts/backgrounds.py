@@ -1,0 +1,168 @@
+"""Funnel plots drawn once per year: each structure report adds only its own point.
+
+The two funnel plots of a year differ between the structures' reports only by the
+highlighted point and its legend entry. The first report of a year (in a process) draws the
+plot in full, keeps its pixels without the highlighted point and the legend row (the
+*background*, ``canvas.copy_from_bbox``), and the next reports restore them
+(``restore_region``) and draw only their point and their legend (``draw_artist``): the same
+pixels as a full draw, since the layout depends on the legend's height only, which is
+part of the background's key (a legend of another height has its own background). Backgrounds are kept per process, the
+last :data:`KEPT` of them.
+
+Funnel plots are encoded from the canvas as drawn (no ``bbox_inches="tight"`` crop), whether
+drawn in full or over a background.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import matplotlib.image
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+
+from iae_eval.charts.funnel import HIGHLIGHT_COLOUR, _funnel_units, funnel_figure
+from iae_eval.charts.render import observed, prepare
+from iae_eval.charts.style import COLUMNS, DPI, row_legend
+
+#: How many backgrounds a process keeps (two rates × a few years and editions).
+KEPT = 8
+
+
+@dataclass
+class _Background:
+    fig: Figure
+    ax: Axes
+    region: object  # the canvas' pixels without the highlighted point and the legend row
+
+
+_backgrounds: OrderedDict[Hashable, _Background] = OrderedDict()
+#: How many funnel plots this process drew in full and over a kept background.
+drawn: dict[str, int] = {"full": 0, "over": 0}
+
+
+def forget() -> None:
+    """Close and drop every kept background (the next plots draw in full)."""
+    while _backgrounds:
+        plt.close(_backgrounds.popitem()[1].fig)
+
+
+def _key(units: pd.DataFrame, **drawing: object) -> Hashable:
+    """What a funnel plot's background depends on: the units drawn and how the plot is set."""
+    return (
+        tuple(map(str, units.index)),
+        units["rate"].to_numpy(float).tobytes(),
+        units["examined"].to_numpy(float).tobytes(),
+        tuple(sorted(drawing.items())),
+    )
+
+
+def _encode(fig: Figure) -> bytes:
+    """The canvas' pixels as drawn, as PNG bytes."""
+    pixels = np.asarray(fig.canvas.buffer_rgba())
+    buffer = io.BytesIO()
+    matplotlib.image.imsave(buffer, pixels, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _highlight(ax: Axes) -> Line2D:
+    return next(line for line in ax.get_lines() if line.get_color() == HIGHLIGHT_COLOUR)
+
+
+def _full(fig: Figure) -> bytes:
+    drawn["full"] += 1
+    prepare(fig)
+    fig.canvas.draw()
+    observed(fig)
+    try:
+        return _encode(fig)
+    finally:
+        plt.close(fig)
+
+
+def funnel_png(
+    rates: pd.Series,
+    examined: pd.Series,
+    *,
+    target: float,
+    title: str,
+    ylabel: str,
+    highlight: Hashable | None = None,
+    highlight_label: str | None = None,
+    reuse: bool = True,
+) -> bytes:
+    """The PNG of :func:`iae_eval.charts.funnel.funnel_figure` with these arguments; with a
+    highlighted unit and ``reuse``, drawn over the background of an earlier plot of the same
+    units when there is one (pixels equal to a full draw)."""
+    fig = funnel_figure(
+        rates,
+        examined,
+        target=target,
+        title=title,
+        ylabel=ylabel,
+        highlight=highlight,
+        highlight_label=highlight_label,
+    )
+    units = _funnel_units(rates, examined)
+    if not reuse or highlight is None or highlight not in units.index:
+        return _full(fig)
+    prepare(fig)
+    (legend,) = fig.legends
+    height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
+    size = tuple(fig.get_size_inches())
+    key = _key(units, target=target, title=title, ylabel=ylabel, size=size, legend_height=height)
+    background = _backgrounds.get(key)
+    if background is None:
+        return _keep(key, fig, legend)
+    plt.close(fig)
+    _backgrounds.move_to_end(key)
+    return _over(background, legend, _highlight(fig.axes[0]))
+
+
+def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
+    """Draw ``fig`` in full, keep its background for the next plots, return its PNG."""
+    drawn["full"] += 1
+    plt.close(fig)  # kept out of pyplot (which may close every figure): a canvas of its own
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()  # the layout, made with this legend row
+    observed(fig)
+    png = _encode(fig)
+    fig.set_layout_engine("none")  # the positions stay as laid out
+    point = _highlight(fig.axes[0])
+    point.set_visible(False)
+    legend.set_visible(False)
+    fig.canvas.draw()
+    region = fig.canvas.copy_from_bbox(fig.bbox)
+    point.set_visible(True)
+    legend.remove()
+    _backgrounds[key] = _Background(fig, fig.axes[0], region)
+    while len(_backgrounds) > KEPT:
+        _, old = _backgrounds.popitem(last=False)
+        plt.close(old.fig)
+    return png
+
+
+def _over(background: _Background, legend: Legend, point: Line2D) -> bytes:
+    """The background with this plot's point and legend row drawn over it."""
+    drawn["over"] += 1
+    fig, ax = background.fig, background.ax
+    kept = _highlight(ax)
+    kept.set_data(point.get_xdata(), point.get_ydata())
+    kept.set_label(point.get_label())
+    for old in list(fig.legends):
+        old.remove()
+    labels = [t.get_text() for t in legend.get_texts()]
+    row = row_legend(fig, list(legend.legend_handles), labels, ncol=getattr(legend, COLUMNS))
+    fig.canvas.restore_region(background.region)
+    ax.draw_artist(kept)
+    fig.draw_artist(row)
+    return _encode(fig)

@@ -1,0 +1,98 @@
+"""Rates: dot charts of rates with their confidence intervals, one row per unit.
+
+Each helper draws on the axes it is given (``ax=None``: the current one) and returns it;
+evolutions over the years are in :mod:`iae_eval.charts.evolution`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from iae_eval import fmt
+from iae_eval.charts.style import (
+    PALETTE,
+    PERCENT_TICKS,
+    axis,
+    finish,
+)
+
+#: Markers of successive series.
+MARKERS: tuple[str, ...] = ("o", "D", "s", "^", "v")
+
+
+def level_text(level: float) -> str:
+    """A confidence level in French: ``95 %``, ``99,8 %``."""
+    return fmt.percent(level, 1 if round(level * 100) != level * 100 else 0)
+
+
+def floats(values: object) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+
+
+def rate_dots(
+    rates: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    targets: Mapping[str, float] | None = None,
+    labels: Mapping[str, str] | None = None,
+    xlabel: str = "Taux",
+    intervals: Mapping[str, pd.DataFrame] | None = None,
+) -> Axes:
+    """A dot chart of rates (fractions): one row per index entry, one marker series per column.
+
+    ``targets`` maps a column to its target value, drawn as a dashed vertical line of the
+    same colour. ``labels`` gives the legend text of each column. NaN rates draw no marker.
+    ``intervals`` maps a column to a frame with ``low`` and ``high`` (aligned on ``rates``'
+    index, e.g. :func:`iae_eval.indicators.uncertainty.rate_intervals`): its rates get
+    horizontal error bars, and the series are drawn a little apart on each row.
+    """
+    ax = axis(ax)
+    labels, targets, intervals = dict(labels or {}), dict(targets or {}), dict(intervals or {})
+    rows = [str(r) for r in rates.index]
+    positions = np.arange(len(rows))[::-1]
+    spread = 0.36 if intervals else 0.0
+    for i, column in enumerate(rates.columns):
+        values = floats(rates[column])
+        drawn = np.isfinite(values)
+        colour = PALETTE[i % len(PALETTE)]
+        offset = (i - (len(rates.columns) - 1) / 2) * spread / max(len(rates.columns) - 1, 1)
+        if column in intervals:
+            bounds = intervals[column].reindex(rates.index)
+            low, high = floats(bounds["low"])[drawn], floats(bounds["high"])[drawn]
+            ax.errorbar(
+                values[drawn],
+                positions[drawn] - offset,
+                xerr=np.vstack([np.nan_to_num(values[drawn] - low), np.nan_to_num(high - values[drawn])]),
+                fmt="none",
+                ecolor=colour,
+                elinewidth=1.2,
+                capsize=3,
+            )
+        ax.plot(
+            values[drawn],
+            positions[drawn] - offset,
+            linestyle="none",
+            marker=MARKERS[i % 4],
+            markersize=8,
+            color=colour,
+            label=labels.get(column, str(column)),
+        )
+        if column in targets:
+            target = targets[column]
+            ax.axvline(
+                target,
+                color=colour,
+                linestyle="--",
+                linewidth=1.2,
+                label=f"Objectif : {fmt.percent(target, 0)}",
+            )
+    ax.set_yticks(positions, rows)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlim(0, 1.04)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(PERCENT_TICKS)
+    return finish(ax, grid="x")
