@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from disclosure import disclosures
 from iae_eval.data.load import load_dataset
 from iae_eval.editions import displayed
 from iae_eval.indicators import uncertainty
-from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
+from iae_eval.indicators.catalogue import DYNAMIC_EXIT_KEYS, PEOPLE_COUNT_KEYS
 from iae_eval.indicators.compute import compute_indicators
 from iae_eval.indicators.suppress import default_subsets
 
@@ -58,3 +59,85 @@ def test_public_edition_leaves_no_small_count_and_no_small_difference(structures
     # the committee's S03 rates are hidden in public only where the rule asks
     assert displayed(structures, diffusion="comite").at["S03", "exits_emploi_durable"] == 4
     assert shown.at["S03", "exits_emploi_durable"] == "< 5"
+
+
+# --- Publish what can be published (a rate k/n whenever k ≥ min_cell and n − k ≥ min_cell) -----------
+
+RATE_PARTS = {"durable_rate": ["exits_emploi_durable"], "dynamic_rate": list(DYNAMIC_EXIT_KEYS)}
+
+
+def _rule_one(frame: pd.DataFrame, key: str, min_cell: int) -> set:
+    """The rows whose rate ``key`` rule 1 allows, from the raw counts."""
+    k = frame[RATE_PARTS[key]].sum(axis=1)
+    n = frame["exits_examined"]
+    return set(frame.index[(k >= min_cell) & (n - k >= min_cell)])
+
+
+def _published(shown: pd.DataFrame, key: str) -> set:
+    return {
+        unit
+        for unit in shown.index
+        if not isinstance(shown.at[unit, key], str) and shown.at[unit, key] is not None
+    }
+
+
+@pytest.mark.parametrize("min_cell", [5, 10])
+def test_public_edition_publishes_every_rate_rule_one_allows(structures, min_cell):
+    shown = displayed(structures, diffusion="public", min_cell=min_cell, total_row="Département")
+    for key in RATE_PARTS:
+        assert _published(shown, key) == _rule_one(structures, key, min_cell), key
+        for unit in _published(shown, key):  # with the examined exits it rests on
+            assert shown.at[unit, "exits_examined"] == structures.at[unit, "exits_examined"]
+    if min_cell == 5:  # S03: 12 dynamic exits of 34 examined, 4 durable, 4 "retrait"
+        assert shown.at["S03", "dynamic_rate"] == pytest.approx(12 / 34)
+        assert shown.at["S03", "exits_examined"] == 34 and shown.at["S03", "exits_retrait"] == "< 5"
+        assert shown.at["S03", "durable_rate"] == "non publié : moins de 5 sorties en emploi durable"
+        assert {"Département"} <= _published(shown, "durable_rate") & _published(shown, "dynamic_rate")
+        assert len(_published(shown, "durable_rate") - {"Département"}) == 4
+        assert len(_published(shown, "dynamic_rate") - {"Département"}) == 5
+
+
+def test_a_rate_not_published_says_why_in_words(structures):
+    shown = displayed(structures, diffusion="public", total_row="Département")
+    for key in RATE_PARTS:
+        for unit in set(shown.index) - _published(shown, key):
+            assert shown.at[unit, key].startswith("non publié : moins de 5 "), (unit, key)
+
+
+# --- Never recoverable ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2009, 2010, 2011, 2012, 2013])
+@pytest.mark.parametrize("min_cell", [5, 10])
+def test_no_small_count_is_recoverable_from_the_public_table(year, min_cell):
+    dataset = load_dataset(SAMPLE)
+    frame = pd.concat(
+        [
+            compute_indicators(dataset, year, by="structure"),
+            compute_indicators(dataset, year).set_axis(["Département"]),
+        ]
+    )
+    shown = displayed(frame, diffusion="public", min_cell=min_cell, total_row="Département")
+    assert disclosures(shown, min_cell=min_cell, total_row="Département") == []
+    for key in RATE_PARTS:  # a published rate gives back k and n − k: never a small count
+        for unit in _published(shown, key):
+            k = frame.loc[unit, RATE_PARTS[key]].sum()
+            assert k >= min_cell and frame.at[unit, "exits_examined"] - k >= min_cell, (unit, key)
+
+
+def test_the_audit_finds_a_count_recoverable_by_difference():
+    """The audit is not blind: retrait given back by exits − examined, and a "dont" subset whose
+    total exceeds it by 2."""
+    shown = pd.DataFrame(
+        {
+            "exits": [40],
+            "exits_examined": [36],
+            "exits_retrait": ["< 5"],
+            "participants": [10],
+            "rsa_participants": [8],
+        },
+        index=["S"],
+        dtype=object,
+    )
+    found = disclosures(shown, min_cell=5)
+    assert found == ["S exits_retrait: 4.0", "S participants − rsa_participants: 2.0"]
