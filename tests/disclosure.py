@@ -3,7 +3,9 @@
 A published table is a frame of display values keyed by indicator (numbers where shown, text
 where withheld). The reader knows every shown number and every relation between the counts:
 the row totals (exits = its five categories, examined = the four that are not "retrait",
-exits = examined + retrait), each subset and its total, the column totals of a total row, and
+exits = examined + retrait), each subset and its total, the column totals of the pathway
+counts (a total row; a territory over its structures…: people are not added up across rows,
+one person may have pathways in two structures), and
 for each published rate its numerator k = rate × n when n is known. :func:`disclosures` lists
 every small count (1 to ``min_cell − 1``) the reader can compute exactly, whatever the number
 of subtractions: a withheld small cell, the difference between a subset and its total, the k
@@ -17,7 +19,7 @@ from collections.abc import Hashable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
+from iae_eval.indicators.catalogue import BY_KEY, PEOPLE_COUNT_KEYS, Kind
 from iae_eval.indicators.suppress import default_relations, default_subsets
 
 #: The rates shown with an interval → their numerator's columns (over exits_examined).
@@ -40,6 +42,7 @@ def disclosures(
     *,
     min_cell: int,
     total_row: Hashable | None = None,
+    groups: Iterable[tuple[Hashable, Sequence[Hashable]]] = (),
     relations: Iterable[tuple[str, Sequence[str]]] | None = None,
     subsets: Iterable[tuple[str, str]] | None = None,
     rates: dict[str, tuple[str, ...]] | None = None,
@@ -69,10 +72,13 @@ def disclosures(
             )
             if value is not None and n is not None:
                 equations.append(({(row, c): 1.0 for c in numerator}, round(value * n)))
+    groups = list(groups)
     if total_row is not None:
-        for column in counts:
-            terms = {(r, column): -1.0 for r in rows if r != total_row}
-            equations.append(({(total_row, column): 1.0, **terms}, 0.0))
+        groups.append((total_row, [r for r in rows if r != total_row]))
+    for total, members in groups:  # pathways add up across rows; people may be in two of them
+        for column in (c for c in counts if BY_KEY[c].kind is Kind.PATHWAYS):
+            terms = {(r, column): -1.0 for r in members}
+            equations.append(({(total, column): 1.0, **terms}, 0.0))
     unknown = [key for key in cell if known[key] is None]
     position = {key: i for i, key in enumerate(unknown)}
     matrix = np.zeros((max(len(equations), 1), max(len(unknown), 1)))

@@ -14,6 +14,7 @@ from iae_eval.editions import displayed
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import DYNAMIC_EXIT_KEYS, PEOPLE_COUNT_KEYS
 from iae_eval.indicators.compute import compute_indicators
+from iae_eval.indicators.exports import year_table
 from iae_eval.indicators.suppress import default_subsets
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -141,3 +142,27 @@ def test_the_audit_finds_a_count_recoverable_by_difference():
     )
     found = disclosures(shown, min_cell=5)
     assert found == ["S exits_retrait: 4.0", "S participants − rsa_participants: 2.0"]
+
+
+@pytest.mark.parametrize("year", [2011, 2012])
+def test_no_small_count_is_recoverable_between_the_scopes_of_the_spreadsheets(year):
+    """indicators.xlsx/csv hold every scope: the département is the total of the territories, the
+    kinds and the structures, a territory the total of its structures."""
+    dataset = load_dataset(SAMPLE)
+    table = year_table(dataset, year, min_cell=5, diffusion="public")
+    table.index = [f"{scope}:{code}" for scope, code in zip(table["Périmètre"], table["Code"], strict=True)]
+    total = "Département:"
+    groups = [
+        (total, [r for r in table.index if r.startswith(s)]) for s in ("Territoire", "Type", "Structure")
+    ]
+    territory = dict(zip(dataset.structures["structure_id"], dataset.structures["territory"], strict=True))
+    for row in (r for r in table.index if r.startswith("Territoire:")):
+        groups.append((row, [f"Structure:{s}" for s, t in territory.items() if f"Territoire:{t}" == row]))
+    groups = [(t, [m for m in members if m in table.index]) for t, members in groups]
+    assert disclosures(table, min_cell=5, groups=groups) == []
+    raw = compute_indicators(dataset, year, by="structure")
+    for key in RATE_PARTS:  # the structures' rates that rule 1 allows are published there too
+        published = {r.split(":")[1] for r in table.index if r.startswith("Structure:")} & {
+            code for code, value in zip(table["Code"], table[key], strict=True) if not isinstance(value, str)
+        }
+        assert published == _rule_one(raw, key, 5), key

@@ -17,9 +17,10 @@ The engine of :func:`iae_eval.indicators.suppress.suppress`, on plain arrays:
    by a rate and takes part in giving it back is withheld too (a non-zero one first: a withheld
    zero hides nothing). A subset and its total (the RSA entries among the entries) are not both
    shown when their difference is a small count.
-4. **Fail closed.** When only cells protected by rates could be withheld, the rate of lowest
-   priority (the latest declared, on the smallest denominator) is not published, and the table is
-   protected again without it.
+4. **Fail closed.** When only cells protected by rates could be withheld, one of those rates is
+   not published — one of a row that is not to be kept first (an intermediate scope: a territory,
+   a kind), then the latest declared (costs before means before rates), on the smallest
+   denominator — and the table is protected again without it.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def rule_one(spec: RateSpec, min_cell: int) -> tuple[np.ndarray, list[str | None
 class _Table:
     """The counts with their virtual sums, and every line as arrays of cells."""
 
-    def __init__(self, values, relations, total_row, specs: Sequence[RateSpec]) -> None:
+    def __init__(self, values, relations, groups, specs: Sequence[RateSpec]) -> None:
         n_rows, n_counts = values.shape
         sums: dict[tuple[int, ...], int] = {}
         for spec in specs:
@@ -111,12 +112,13 @@ class _Table:
             self.families.append(
                 (np.repeat(rows[:, None], len(columns), axis=1), np.tile(columns, (n_rows, 1)))
             )
-        if total_row is not None and n_rows > 1:
-            order = np.array([total_row, *(r for r in rows if r != total_row)])
-            width = self.values.shape[1]
-            self.families.append(
-                (np.tile(order, (width, 1)), np.repeat(np.arange(width)[:, None], n_rows, axis=1))
-            )
+        width = self.values.shape[1]
+        for total, members in groups:
+            order = np.array([total, *members])
+            if len(order) > 1:
+                self.families.append(
+                    (np.tile(order, (width, 1)), np.repeat(np.arange(width)[:, None], len(order), axis=1))
+                )
         self.lines_of: dict[Cell, list[tuple[Cell, ...]]] = defaultdict(list)
         for line_rows, line_columns in self.families:
             for r, c in zip(line_rows, line_columns, strict=True):
@@ -163,46 +165,51 @@ def _protected(table: _Table, specs, published) -> tuple[np.ndarray, dict[Cell, 
                     protected[row, at] = True
                     protectors[(int(row), at)].add((order, int(row)))
     implied = table.closure(protected) & ~protected
-    every = set().union(*protectors.values()) if protectors else set()
-    for row, column in zip(*np.nonzero(implied), strict=True):
-        same_row = {p for p in every if p[1] == row}
-        protectors[(int(row), int(column))] = same_row or every
+    if implied.any():  # a cell given back by published ones: protected by the rates behind them
+        known = protected.copy()
+        while (implied & ~known).any():
+            for rows, columns in table.families:
+                unknown = ~known[rows, columns]
+                for line in np.flatnonzero(unknown.sum(axis=1) == 1):
+                    cells = list(zip(rows[line].tolist(), columns[line].tolist(), strict=True))
+                    target = cells[int(unknown[line].argmax())]
+                    protectors[target] = set().union(*(protectors[c] for c in cells if c != target))
+                    known[target] = True
     return protected | implied, protectors
 
 
 def _search(table: _Table, cell: Cell, known, masked, protected, protectors, seen, depth=0):
     """Published cells of one line giving ``cell`` back that may be withheld (the first such
-    line), else those of the lines giving back its derived cells; and the rates protecting the
-    cells that may not be withheld."""
-    blockers, derived = set(), []
+    line), else those of the lines giving back its derived cells; and, when there are none, for
+    each protected cell of those lines, the rates protecting it (withdrawing them frees it)."""
+    blockers, derived = [], []
     for line in table.lines_of[cell]:
         if not all(known[o] for o in line if o != cell):
             continue
         candidates = []
         for other in (o for o in line if o != cell and o not in seen):
             if protected[other]:
-                blockers |= protectors.get(other, set())
+                blockers.append(frozenset(protectors.get(other, ())))
             elif other[1] < table.n_counts and not masked[other] and not np.isnan(table.values[other]):
                 candidates.append(other)
             else:
                 derived.append(other)
         if candidates:
-            return candidates, blockers
-    candidates = []
+            return candidates, []
     if depth < 4:
         for other in derived:
             more, block = _search(
                 table, other, known, masked, protected, protectors, seen | {other}, depth + 1
             )
-            blockers |= block
             if more:
-                return more, blockers
-    return candidates, blockers
+                return more, []
+            blockers += block
+    return [], blockers
 
 
 def _withhold(table, small, specs, protected, protectors, subsets, min_cell):
-    """Withhold cells until none can be given back: (withheld, None), or (None, the rates that
-    block the protection)."""
+    """Withhold cells until none can be given back: (withheld, None), or (None, the ways to
+    unblock the protection: sets of rates, each of which withdrawn frees a cell)."""
     values = table.values
     n_counts = table.n_counts
     masked = np.zeros(values.shape, dtype=bool)
@@ -218,7 +225,7 @@ def _withhold(table, small, specs, protected, protectors, subsets, min_cell):
                     continue
                 choice = next((c for c in (part, whole) if not protected[c]), None)
                 if choice is None:
-                    return None, protectors.get(part, set()) | protectors.get(whole, set())
+                    return None, [frozenset(protectors.get(part, ())), frozenset(protectors.get(whole, ()))]
                 masked[choice] = True
         shown = ~masked & ~np.isnan(values)
         shown[:, n_counts:] = protected[:, n_counts:]
@@ -232,42 +239,55 @@ def _withhold(table, small, specs, protected, protectors, subsets, min_cell):
             return masked[:, :n_counts], None
         cell = (int(exposed[0][0]), int(exposed[0][1]))
         candidates, blockers = _search(table, cell, known, masked, protected, protectors, {cell})
+        blockers = [b for b in blockers if b]
         if not candidates:
             every = set().union(*protectors.values()) if protectors else set()
-            return None, blockers or {p for p in every if p[1] == cell[0]} or every
+            return None, blockers or [frozenset(p for p in every if p[1] == cell[0]) or frozenset(every)]
         masked[min(candidates, key=lambda c: (values[c] == 0, values[c], c))] = True
+
+
+def _loss(rates: frozenset, specs: Sequence[RateSpec], keep: np.ndarray | None) -> tuple:
+    """What withdrawing ``rates`` costs: rates of rows to keep, then how many, then the exit rates
+    before the latest declared (costs, means), then the exits they rest on."""
+    kept = sum(bool(keep[r]) for _, r in rates) if keep is not None else 0
+    n = sum(float(np.nan_to_num(specs[o].n[r])) for o, r in rates)
+    return (kept, len(rates), -min(o for o, _ in rates), n, sorted(rates))
 
 
 def protect(
     values: np.ndarray,
     *,
     relations: Sequence[tuple[int, Sequence[int]]],
-    total_row: int | None,
+    groups: Sequence[tuple[int, Sequence[int]]] = (),
     subsets: tuple[np.ndarray, ...] | None,
     specs: Sequence[RateSpec],
     min_cell: int,
+    keep: np.ndarray | None = None,
 ) -> Outcome:
     """Publish every rate rule 1 allows and withhold what protects the small counts (module doc).
 
     ``values`` are the count columns (rows × counts, NaN for null); ``relations`` the row totals
-    as (total position, part positions); ``total_row`` the position of the column totals' row;
-    ``subsets`` the (subset rows, subset columns, total rows, total columns) arrays.
+    as (total position, part positions); ``groups`` the column totals as (total row position,
+    the positions of the rows adding up to it);
+    ``subsets`` the (subset rows, subset columns, total rows, total columns) arrays; ``keep``
+    the rows whose rates are withdrawn last (bool per row).
     """
     small = (values >= 1) & (values < min_cell)
     published, reasons = {}, {}
     for spec in specs:
         published[spec.key], reasons[spec.key] = rule_one(spec, min_cell)
-    table = _Table(values, relations, total_row, specs)
+    table = _Table(values, relations, groups, specs)
     while True:
         protected, protectors = _protected(table, specs, published)
         masked, blockers = _withhold(table, small, specs, protected, protectors, subsets, min_cell)
         if masked is not None:
             return Outcome(small, masked, published, reasons)
+        blockers = [b for b in blockers if b]
         if not blockers:  # nothing published protects anything: cannot happen; fail closed
             shut = {s.key: [PROTECTION if p else None for p in s.present] for s in specs}
             return Outcome(
                 small, ~np.isnan(values), {k: np.zeros_like(v) for k, v in published.items()}, shut
             )
-        order, row = min(blockers, key=lambda b: (-b[0], np.nan_to_num(specs[b[0]].n[b[1]]), b[1]))
-        published[specs[order].key][row] = False
-        reasons[specs[order].key][row] = PROTECTION
+        for order, row in min(blockers, key=lambda rates: _loss(rates, specs, keep)):
+            published[specs[order].key][row] = False
+            reasons[specs[order].key][row] = PROTECTION

@@ -93,7 +93,8 @@ class _Plan:
     counts: list[str]
     rates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # rate -> (denominator, numerator)
     relations: list[tuple[str, tuple[str, ...]]]
-    total_row: int | None  # position of the total row
+    groups: list[tuple[int, list[int]]]  # column totals: (total row, the rows adding up to it)
+    keep: np.ndarray | None = None  # rows whose rates are withdrawn last
     # cells that are a subset of another: (subset rows, subset columns, total rows, total columns)
     subsets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
@@ -107,6 +108,8 @@ def _plan(
     rate_numerators,
     total_row,
     total_column,
+    groups=None,
+    keep_rows=None,
     subsets=None,
     subset_rows=None,
 ) -> _Plan:
@@ -115,7 +118,10 @@ def _plan(
         counts=counts,
         rates=_rates(table, rate_columns, rate_denominators, rate_numerators, counts),
         relations=_relations(total_column, counts),
-        total_row=_total_row_position(table, total_row),
+        groups=_groups(table, total_row, groups),
+        keep=None
+        if keep_rows is None
+        else np.isin(np.arange(len(table)), [_row_position(table, r, "keep_rows") for r in keep_rows]),
         subsets=_subset_cells(table, counts, subsets, subset_rows),
     )
 
@@ -215,8 +221,17 @@ def _row_position(table: pd.DataFrame, label: Hashable, option: str) -> int:
     return int(where[0])
 
 
-def _total_row_position(table: pd.DataFrame, total_row: Hashable | None) -> int | None:
-    return None if total_row is None else _row_position(table, total_row, "total_row")
+def _groups(table: pd.DataFrame, total_row: Hashable | None, groups) -> list[tuple[int, list[int]]]:
+    """The column totals as positions: the total row over every other row, and each group."""
+    result = []
+    if total_row is not None:
+        at = _row_position(table, total_row, "total_row")
+        result.append((at, [r for r in range(len(table)) if r != at]))
+    for total, members in _pairs(groups or ()):
+        result.append(
+            (_row_position(table, total, "groups"), [_row_position(table, m, "groups") for m in members])
+        )
+    return result
 
 
 # ----------------------------------------------------------------------------------------
@@ -259,7 +274,8 @@ def _resolve(table, min_cell, **options):
     outcome = secondary.protect(
         table[plan.counts].to_numpy(dtype=np.float64, na_value=np.nan).reshape(len(table), len(plan.counts)),
         relations=[(position[t], [position[p] for p in parts]) for t, parts in plan.relations],
-        total_row=plan.total_row,
+        groups=plan.groups,
+        keep=plan.keep,
         subsets=plan.subsets,
         specs=_specs(table, plan),
         min_cell=int(min_cell),
@@ -277,6 +293,8 @@ def suppressed_mask(
     rate_numerators: Mapping[str, Sequence[str]] | None = None,
     total_row: Hashable | None = None,
     total_column: Relations | None = None,
+    groups: Iterable[tuple[Hashable, Sequence[Hashable]]] | None = None,
+    keep_rows: Iterable[Hashable] | None = None,
     subsets: Subsets | None = None,
     subset_rows: Mapping[Hashable, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -293,6 +311,8 @@ def suppressed_mask(
         rate_numerators=rate_numerators,
         total_row=total_row,
         total_column=total_column,
+        groups=groups,
+        keep_rows=keep_rows,
         subsets=subsets,
         subset_rows=subset_rows,
     )
@@ -352,6 +372,8 @@ def suppress(
     rate_numerators: Mapping[str, Sequence[str]] | None = None,
     total_row: Hashable | None = None,
     total_column: Relations | None = None,
+    groups: Iterable[tuple[Hashable, Sequence[Hashable]]] | None = None,
+    keep_rows: Iterable[Hashable] | None = None,
     subsets: Subsets | None = None,
     subset_rows: Mapping[Hashable, Hashable] | None = None,
     small_text: str | None = None,
@@ -376,6 +398,10 @@ def suppress(
       ``{total: [parts]}`` / a list of ``(total, parts)`` pairs;
     - ``total_row``: the label of a row holding the column totals (e.g. the département
       row appended under the structures); None when no column total is published;
+    - ``groups``: further column totals, as ``(total row label, [the row labels adding up to
+      it])`` pairs (a territory over its structures, in a table holding every scope);
+    - ``keep_rows``: the rows whose rates are withdrawn last when a rate must be withdrawn to
+      protect a small count (the département and the structures, before the territories);
     - ``subsets``: none by default (rule 3b off). Give ``{subset column: total column}`` (or
       a list of pairs; :func:`default_subsets` for the indicator frame) to mask a subset
       whose difference with its total is a small count, along each row; ``subset_rows``
@@ -395,6 +421,8 @@ def suppress(
         rate_numerators=rate_numerators,
         total_row=total_row,
         total_column=total_column,
+        groups=groups,
+        keep_rows=keep_rows,
         subsets=subsets,
         subset_rows=subset_rows,
     )
