@@ -90,7 +90,9 @@ def disclosures(
                 matrix[i, position[key]] += coefficient
             else:
                 rhs[i] -= coefficient * known[key]
-    rank = np.linalg.matrix_rank(matrix)
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(singular.max(initial=0.0), 1.0)).sum())
+    null = vt[rank:]  # the directions the published figures leave free
     solution = np.linalg.lstsq(matrix, rhs, rcond=None)[0]
 
     def value_of(terms: dict) -> float | None:
@@ -101,7 +103,7 @@ def disclosures(
                 vector[position[key]] += coefficient
             else:
                 constant += coefficient * known[key]
-        if vector.any() and np.linalg.matrix_rank(np.vstack([matrix, vector])) > rank:
+        if vector.any() and np.abs(null @ vector).max(initial=0.0) > 1e-8:
             return None
         return float(vector @ solution + constant)
 
@@ -126,3 +128,22 @@ def disclosures(
                 if amount is not None and amount < min_cell - 0.5:
                     found.append(f"{row} {rate} {name}: {amount}")
     return found
+
+
+def scope_groups(rows: Sequence[str], territory_of: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The column totals of a year's spreadsheet whose rows are labelled ``Périmètre:Code``: the
+    département over the territories, the kinds and the structures; a territory over its
+    structures (``territory_of``: structure_id → territory)."""
+    rows = list(rows)
+    total = next((r for r in rows if r.startswith("Département:")), None)
+    groups = []
+    if total is not None:
+        for scope in ("Territoire:", "Type de structure:", "Structure:"):
+            members = [r for r in rows if r.startswith(scope)]
+            if members:
+                groups.append((total, members))
+    for row in (r for r in rows if r.startswith("Territoire:")):
+        members = [f"Structure:{s}" for s, t in territory_of.items() if f"Territoire:{t}" == row]
+        if any(m in rows for m in members):
+            groups.append((row, [m for m in members if m in rows]))
+    return groups

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from disclosure import disclosures
+from disclosure import disclosures, scope_groups
 from iae_eval.data.load import load_dataset
 from iae_eval.editions import displayed
 from iae_eval.indicators import uncertainty
@@ -151,14 +151,9 @@ def test_no_small_count_is_recoverable_between_the_scopes_of_the_spreadsheets(ye
     dataset = load_dataset(SAMPLE)
     table = year_table(dataset, year, min_cell=5, diffusion="public")
     table.index = [f"{scope}:{code}" for scope, code in zip(table["Périmètre"], table["Code"], strict=True)]
-    total = "Département:"
-    groups = [
-        (total, [r for r in table.index if r.startswith(s)]) for s in ("Territoire", "Type", "Structure")
-    ]
     territory = dict(zip(dataset.structures["structure_id"], dataset.structures["territory"], strict=True))
-    for row in (r for r in table.index if r.startswith("Territoire:")):
-        groups.append((row, [f"Structure:{s}" for s, t in territory.items() if f"Territoire:{t}" == row]))
-    groups = [(t, [m for m in members if m in table.index]) for t, members in groups]
+    groups = scope_groups(table.index, territory)
+    assert len(groups) == 3 + 5  # the département over 3 scopes, 5 territories over their structures
     assert disclosures(table, min_cell=5, groups=groups) == []
     raw = compute_indicators(dataset, year, by="structure")
     for key in RATE_PARTS:  # the structures' rates that rule 1 allows are published there too
