@@ -292,3 +292,22 @@ def _sheet_value(key: str, value: object) -> object:
         match = PERCENT.match(value.replace("\u202f", "").replace("\u00a0", ""))
         return int(match[1]) / 100 + int(match[2]) / 1000 if match else value
     return value
+
+
+def test_a_committee_commentary_never_appears_in_a_public_report(public):
+    committee = [
+        (SAMPLE / "commentaires" / "2012" / "S03.md").read_text(encoding="utf-8"),
+        (SAMPLE / "commentaires" / "2012" / "departement.md").read_text(encoding="utf-8"),
+    ]
+    # a line of each committee text, as the page would print it
+    marks = ["un public très éloigné de l'emploi", "Points d'attention pour le comité de pilotage"]
+    assert all(m in text for m, text in zip(marks, committee, strict=True))
+    for page in sorted(public.rglob("*.html")):
+        shown = html.unescape(page.read_text(encoding="utf-8"))
+        for mark in marks:
+            assert mark not in shown, (page.name, mark)
+    s03 = html.unescape((public / "2012/structures/S03.html").read_text(encoding="utf-8"))
+    assert "Appréciation de l'évaluateur" not in s03  # no public commentary for S03
+    departement = html.unescape((public / "2012/departement.html").read_text(encoding="utf-8"))
+    assert "Appréciation de l'évaluateur" in departement
+    assert "permettra de comparer toutes les structures" in departement  # the public text
