@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import charts, fmt
+from iae_eval import charts, fmt, wording
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.sections import parts, summary
@@ -58,8 +58,9 @@ def departement(
         alt = (
             f"Barres horizontales empilées : sorties de {year} par catégorie pour {len(categories)} structures"
             + (f" ({hidden} non représentées, effectifs inférieurs à {min_cell})" if hidden else "")
-            + f" ; département : {fmt.integer(dep['exits'])} sorties dont {fmt.integer(dep['exits_emploi_durable'])} "
-            f"en emploi durable, taux de sorties dynamiques {fmt.percent(dep['dynamic_rate'])}."
+            + f" ; département : {wording.count_words('exits', dep['exits'], noun='sorties')} dont "
+            f"{wording.count_words('exits_emploi_durable', dep['exits_emploi_durable'], noun='en emploi durable')}, "
+            f"taux de sorties dynamiques {fmt.percent(dep['dynamic_rate'])}."
         )
         items.append(parts.figure(fig, alt))
     items.append(r.suppression_note(hidden, min_cell=min_cell))
@@ -162,8 +163,8 @@ def bilan(
         categories, ax=ax, horizontal=False, masked=rest, masked_label=masked_label(min_cell)
     )
     described = " ; ".join(
-        f"{y} : {fmt.integer(shown.at[y, 'exits'])} sorties dont "
-        f"{fmt.integer(shown.at[y, 'exits_emploi_durable'])} en emploi durable"
+        f"{y} : {wording.count_words('exits', shown.at[y, 'exits'], noun='sorties')} dont "
+        f"{wording.count_words('exits_emploi_durable', shown.at[y, 'exits_emploi_durable'], noun='en emploi durable')}"
         for y in frame.index
     )
     alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
