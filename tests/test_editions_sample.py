@@ -161,3 +161,30 @@ def test_no_small_count_is_recoverable_between_the_scopes_of_the_spreadsheets(ye
             code for code, value in zip(table["Code"], table[key], strict=True) if not isinstance(value, str)
         }
         assert published == _rule_one(raw, key, 5), key
+
+
+def test_a_small_departement_publishes_its_rates_on_the_portal():
+    """29 people, 20 exits of which 2 "retrait": the examined exits (18) stay published, so do the
+    département's rates (6 durable, 13 dynamic); the recorded exits are withheld instead."""
+    from iae_eval.batch.run import _headline
+    from indicator_factory import make_dataset, pathway, structure
+
+    reasons = [1] * 6 + [10] * 4 + [2] * 3 + [6] * 5 + [15] * 2
+    people = [
+        pathway(f"P{i}", f"S{i % 3 + 1}", "ACI", "2012-01-01", "2012-09-01", r) for i, r in enumerate(reasons)
+    ]
+    people += [pathway(f"Q{i}", f"S{i % 3 + 1}", "ACI", "2012-01-01") for i in range(9)]
+    dataset = make_dataset(
+        structures=[structure(f"S{i}", ["ACI"], "T") for i in (1, 2, 3)], participants=people
+    )
+    table = year_table(dataset, 2012, min_cell=5, diffusion="public")
+    headline = _headline(table)
+    assert headline["participants"] == 29
+    assert headline["durable_rate"] == pytest.approx(6 / 18) and headline["dynamic_rate"] == pytest.approx(
+        13 / 18
+    )
+    departement = table[table["Périmètre"] == "Département"].iloc[0]
+    assert departement["exits_examined"] == 18 and departement["exits"] == "s"
+    table.index = [f"{scope}:{code}" for scope, code in zip(table["Périmètre"], table["Code"], strict=True)]
+    groups = scope_groups(table.index, {f"S{i}": "T" for i in (1, 2, 3)})
+    assert disclosures(table, min_cell=5, groups=groups) == []

@@ -44,7 +44,14 @@ def test_bare_signs_are_found(sentence, signs):
 def small():
     """S1: 10 people, 2 of them RSA recipients; 9 exits, 3 of them into durable employment."""
     people = [
-        pathway(f"P{i}", "S1", "ACI", "2012-01-01", *(("2012-10-01", 1 if i < 3 else 7) if i < 9 else ()), rsa=i < 2)
+        pathway(
+            f"P{i}",
+            "S1",
+            "ACI",
+            "2012-01-01",
+            *(("2012-10-01", 1 if i < 3 else 7) if i < 9 else ()),
+            rsa=i < 2,
+        )
         for i in range(10)
     ]
     return make_dataset(structures=[structure("S1", ["ACI"], "T")], participants=people)
@@ -62,5 +69,9 @@ def test_sentences_of_the_public_edition_carry_no_sign(small):
         assert sentences
         for sentence in sentences:
             assert wording.bare_signs(sentence, 5) == [], sentence
-    lead = key_figures.structure(small, year=2012, structure_id="S1", min_cell=5, diffusion="public").parts[0].text
+    lead = (
+        key_figures.structure(small, year=2012, structure_id="S1", min_cell=5, diffusion="public")
+        .parts[0]
+        .text
+    )
     assert "dont moins de 5 allocataires du RSA" in lead
