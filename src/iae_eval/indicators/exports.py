@@ -34,7 +34,7 @@ from iae_eval.editions import DEFAULT_DIFFUSION, edition
 from iae_eval.fmt import is_missing
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import Kind
-from iae_eval.indicators.suppress import MASKED_TEXT
+from iae_eval.indicators.suppress import MASKED_TEXT, NOT_PUBLISHED
 
 #: The year's spreadsheets, written side by side in ``<out>/<year>/`` (the département report's folder).
 FILE_NAMES: tuple[str, ...] = ("indicators.xlsx", "indicators.csv")
@@ -179,6 +179,10 @@ def readme_lines(
             f"« < {min_cell} » : effectif inférieur à {min_cell}, masqué (secret statistique).",
             f"« {MASKED_TEXT} » : valeur masquée parce qu'elle permettrait de retrouver un effectif masqué "
             "(secret secondaire, ou différence entre un sous-ensemble et son total).",
+            f"« {NOT_PUBLISHED} : … » : taux non publié, avec sa raison ; un taux est publié quand il repose "
+            f"sur au moins {min_cell} personnes ou sorties de chaque côté (k ≥ {min_cell} et n − k ≥ {min_cell}).",
+            "Les échelles (département, territoires, types, structures) sont protégées ensemble : aucun petit "
+            "effectif ne se retrouve par différence entre elles.",
         ]
         if chosen.suppresses
         else [
