@@ -43,6 +43,7 @@ def disclosures(
     min_cell: int,
     total_row: Hashable | None = None,
     groups: Iterable[tuple[Hashable, Sequence[Hashable]]] = (),
+    subset_rows: Iterable[tuple[Hashable, Hashable]] = (),
     relations: Iterable[tuple[str, Sequence[str]]] | None = None,
     subsets: Iterable[tuple[str, str]] | None = None,
     rates: dict[str, tuple[str, ...]] | None = None,
@@ -114,6 +115,11 @@ def disclosures(
     for (row, column), value in known.items():
         if small(value if value is not None else value_of({(row, column): 1.0})):
             found.append(f"{row} {column}: {value_of({(row, column): 1.0})}")
+    for subset_row, total_row_ in subset_rows:  # a "dont RSA" row under "Toutes sorties"
+        for column in counts:
+            difference = value_of({(total_row_, column): 1.0, (subset_row, column): -1.0})
+            if small(difference):
+                found.append(f"{total_row_} − {subset_row} {column}: {difference}")
     for row in rows:
         for subset, total in subsets:
             difference = value_of({(row, total): 1.0, (row, subset): -1.0})
