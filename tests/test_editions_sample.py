@@ -188,3 +188,21 @@ def test_a_small_departement_publishes_its_rates_on_the_portal():
     table.index = [f"{scope}:{code}" for scope, code in zip(table["Périmètre"], table["Code"], strict=True)]
     groups = scope_groups(table.index, {f"S{i}": "T" for i in (1, 2, 3)})
     assert disclosures(table, min_cell=5, groups=groups) == []
+
+
+def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
+    """S03's recorded exits are withheld (they would give its 4 "retrait" back): its bar stops at
+    its 34 examined exits, "retrait" left out, instead of leaving the structure out."""
+    from iae_eval.sections import exits
+    from iae_eval.sections import shared as r
+
+    dataset = load_dataset(SAMPLE)
+    frame = r.with_total(r.by_structure(dataset, 2012), r.departement_row(dataset, 2012))
+    S03 = "Association Tremplin Gapençais"  # noqa: N806 - the structure's row label
+    shown = displayed(frame, diffusion="public", total_row=r.TOTAL)
+    assert shown.at[S03, "exits"] == "s" and shown.at[S03, "exits_examined"] == 34
+    categories, rest = exits.exit_bars(frame.drop(index=r.TOTAL), shown.drop(index=r.TOTAL))
+    assert len(categories) == 14
+    assert categories.loc[S03].sum() + rest[S03] == 34 and pd.isna(categories.at[S03, "retrait"])
+    section = exits.departement(dataset, year=2012, min_cell=5, diffusion="public")
+    assert "pour 14 structures ;" in section.charts.parts[0].alt

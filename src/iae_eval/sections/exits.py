@@ -25,11 +25,14 @@ def masked_label(min_cell: int) -> str:
 def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """What a stacked-exit chart may draw for the rows of ``frame`` (suppressed form
     ``shown``): the category counts (NaN where masked) and, per row, the exits of its
-    masked categories together. Rows whose number of exits is masked or 0 are dropped."""
+    masked categories together. A row whose recorded exits are withheld (so that a small
+    "retrait" cannot be recomputed) is drawn up to its examined exits, "retrait" left out.
+    Rows whose number of exits is masked or 0 are dropped."""
     numbers = r.drawable(frame, shown)
-    numbers = numbers[numbers["exits"].fillna(0) > 0]
+    total = numbers["exits"].fillna(numbers["exits_examined"])
+    numbers, total = numbers[total.fillna(0) > 0], total[total.fillna(0) > 0]
     categories = numbers[list(EXIT_KEYS)]
-    rest = numbers["exits"] - categories.sum(axis=1, min_count=0)
+    rest = total - categories.sum(axis=1, min_count=0)
     categories.columns = [k.removeprefix("exits_") for k in categories.columns]
     return categories, rest.where(categories.isna().any(axis=1))
 
@@ -68,7 +71,8 @@ def departement(
         items.append(
             parts.note(
                 "Dans une barre, les catégories masquées par le secret statistique sont regroupées en un "
-                "segment hachuré."
+                "segment hachuré ; quand le nombre de sorties constatées est masqué, la barre s'arrête aux "
+                "sorties examinées (retraits non représentés)."
             )
         )
     items.append(
@@ -173,7 +177,10 @@ def bilan(
     )
     return parts.join(
         parts.figure(fig, alt),
-        parts.note("Les catégories masquées par le secret statistique sont regroupées en un segment hachuré.")
+        parts.note(
+            "Les catégories masquées par le secret statistique sont regroupées en un segment hachuré ; quand "
+            "le nombre de sorties constatées est masqué, la barre s'arrête aux sorties examinées."
+        )
         if rest.notna().any()
         else None,
         parts.table(table, caption="Sorties par catégorie et par année"),
