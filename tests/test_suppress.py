@@ -393,3 +393,13 @@ def test_no_shown_subset_reveals_a_small_difference(n_cols, data):
         if not mask.at["rsa", column] and not mask.at["all", column]:
             assert not 1 <= frame.at["all", column] - frame.at["rsa", column] < 5
     assert (mask.sum(axis=1) != 1).all()
+
+
+def test_a_table_without_the_rate_columns_withholds_the_same_cells():
+    """Two tables of one report, with and without the rate columns, must not withhold different
+    cells of the same line: exits 38 in one and examined 34 in the other would give retrait 4."""
+    frame = exits_frame({"S03": dict(zip(EXIT_KEYS, [4, 5, 3, 22, 4], strict=True))})
+    with_rates = suppressed_mask(frame).loc["S03"]
+    counts_only = suppressed_mask(frame.drop(columns=["durable_rate", "dynamic_rate"])).loc["S03"]
+    assert with_rates["exits"] and not with_rates["exits_examined"]  # 12 dynamic of 34: published
+    assert counts_only.equals(with_rates.drop(["durable_rate", "dynamic_rate"]))

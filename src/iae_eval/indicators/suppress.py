@@ -179,6 +179,7 @@ def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
     """rate -> (denominator columns, numerator columns)."""
     denominators = default_rate_denominators() if rate_denominators is None else dict(rate_denominators)
     numerators = default_rate_numerators() if rate_numerators is None else dict(rate_numerators)
+    implicit = rate_columns is None and rate_denominators is None and rate_numerators is None
     if rate_columns is None:
         rate_columns = [r for r in denominators if r in table.columns]
     rates = {}
@@ -193,6 +194,13 @@ def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
                 f"{', '.join(columns) or '?'} in the table (see rate_denominators)"
             )
         rates[rate] = (columns, tuple(numerators.get(rate, ())))
+    if implicit:
+        # a rate published in another table of the report: protect here too the cells it rests on,
+        # so that two tables of one report never withhold different cells of the same line
+        for rate, numerator in numerators.items():
+            denominator = denominators.get(rate, ())
+            if rate not in rates and numerator and {*denominator, *numerator} <= set(counts):
+                rates[rate] = (tuple(denominator), tuple(numerator))
     return rates
 
 
@@ -253,7 +261,11 @@ def _specs(table: pd.DataFrame, plan: _Plan) -> list[secondary.RateSpec]:
     specs = []
     for rate, (denominator, numerator) in plan.rates.items():
         n = _sum(table, denominator)
-        value = table[rate].to_numpy(dtype=np.float64, na_value=np.nan)
+        if rate in table.columns:
+            value = table[rate].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:  # a rate of another table (see _rates): computed from its counts
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = np.where(n > 0, _sum(table, numerator) / n, np.nan)
         if not numerator:
             k = None
         elif all(c in table.columns for c in numerator):
@@ -320,7 +332,8 @@ def suppressed_mask(
     for i, column in enumerate(plan.counts):
         mask[column] = outcome.masked[:, i]
     for column, (present, published) in _rate_states(plan, outcome).items():
-        mask[column] = present & ~published
+        if column in table.columns:
+            mask[column] = present & ~published
     return mask
 
 
@@ -433,6 +446,8 @@ def suppress(
         for row in np.flatnonzero(outcome.masked[:, i]):
             values[row] = small_text if outcome.small[row, i] else masked_text
     for column, (denominator, numerator) in plan.rates.items():
+        if column not in table.columns:
+            continue
         for row, reason in enumerate(outcome.reasons[column]):
             if reason is not None and not outcome.published[column][row]:
                 shown[column][row] = rate_reason(column, reason, denominator, numerator, int(min_cell))
