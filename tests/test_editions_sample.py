@@ -206,3 +206,25 @@ def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
     assert categories.loc[S03].sum() + rest[S03] == 34 and pd.isna(categories.at[S03, "retrait"])
     section = exits.departement(dataset, year=2012, min_cell=5, diffusion="public")
     assert "pour 14 structures ;" in section.charts.parts[0].alt
+
+
+@pytest.mark.parametrize("year", [2010, 2011, 2012, 2013])
+def test_crossing_the_departement_table_with_the_structure_tables_recovers_nothing(year):
+    """Each table is protected on its own: a cell withheld in the département's table of
+    structures may be shown in a structure's own table. Crossing them gives nothing back."""
+    from iae_eval.sections import shared as r
+
+    dataset = load_dataset(SAMPLE)
+    ids = dict(zip(dataset.structures["name"], dataset.structures["structure_id"], strict=True))
+    frame = r.with_total(r.by_structure(dataset, year), r.departement_row(dataset, year))
+    crossed = displayed(frame, diffusion="public", total_row=r.TOTAL)
+    for name in frame.index.drop(r.TOTAL):
+        own = pd.DataFrame(
+            [r.structure_row(dataset, year, ids[name]), r.departement_row(dataset, year)],
+            index=["Structure", "Département"],
+        )
+        shown = displayed(own, diffusion="public").loc["Structure"]
+        for key in PEOPLE_COUNT_KEYS:
+            if key in shown and isinstance(crossed.at[name, key], str) and not isinstance(shown[key], str):
+                crossed.at[name, key] = shown[key]
+    assert disclosures(crossed, min_cell=5, total_row=r.TOTAL) == []
