@@ -17,10 +17,12 @@ The engine of :func:`iae_eval.indicators.suppress.suppress`, on plain arrays:
    by a rate and takes part in giving it back is withheld too (a non-zero one first: a withheld
    zero hides nothing). A subset and its total (the RSA entries among the entries) are not both
    shown when their difference is a small count.
-4. **Fail closed.** When only cells protected by rates could be withheld, one of those rates is
-   not published — one of a row that is not to be kept first (an intermediate scope: a territory,
-   a kind), then the latest declared (costs before means before rates), on the smallest
-   denominator — and the table is protected again without it.
+4. **Fail closed.** When only cells protected by rates could be withheld, the rates protecting
+   one of those cells are not published — the cell whose rates cost least: rates of rows not to
+   be kept first (an intermediate scope: a territory, a kind), then the fewest rates, costs and
+   means before exit rates, on the fewest exits — and the table is protected again without them.
+   A table without the rate columns protects the cells of the exit rates all the same
+   (:mod:`iae_eval.indicators.suppress`), so that two tables of a report withhold the same cells.
 """
 
 from __future__ import annotations
