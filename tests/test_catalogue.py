@@ -65,16 +65,9 @@ def test_suppression_reads_its_ratios_from_the_catalogue():
         "cost_per_participant": ("participants",),
         "cost_per_dynamic_exit": ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive"),
     }
-    examined = (
-        "exits_emploi_durable",
-        "exits_emploi_transition",
-        "exits_sortie_positive",
-        "exits_autre_sortie",
-    )
     assert suppress.default_rate_numerators() == {
         "durable_rate": ("exits_emploi_durable",),
-        "dynamic_rate": examined,
-        "cost_per_dynamic_exit": examined,
+        "dynamic_rate": ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive"),
     }
 
 

@@ -52,7 +52,7 @@ def test_public_edition_suppresses_and_applies_the_subset_rule(frame):
     assert s1["rsa_entries"] == "s"  # 7 − 5 = 2: the subset is masked
     assert s1["entries"] == 7
     assert s1["exits_emploi_durable"] == "< 5" and s1["exits_examined"] == "< 5"
-    assert s1["durable_rate"] == "s"
+    assert s1["durable_rate"] == "non publié : moins de 5 sorties examinées"
     assert shown.loc["S2"].tolist() == [80, 30, 20, 9, 6, 14, 20, 0.3]  # 20 − 9 = 11: shown
 
 

@@ -5,7 +5,10 @@
   35,3 % [21,5 – 52,1]), the funnel plots with their alt text, the banner on every page;
 - public edition, 2011-2012 (a bilan, the département reports, two structures, the
   spreadsheets of both years): no count of people from 1 to 4 and no "dont" subset whose
-  difference with its total is 1 to 4, in any HTML table, xlsx or csv output.
+  difference with its total is 1 to 4, in any HTML table, xlsx or csv output; nor any small
+  count a reader could work out from the published figures (:mod:`disclosure`: totals and
+  parts, subsets, column totals, the numerators of the published rates); S03's 2012 dynamic
+  rate (12 of 34) published with its interval.
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from disclosure import disclosures, scope_groups
 from iae_eval.batch.manifest import Manifest
-from iae_eval.indicators.catalogue import LABELS, PEOPLE_COUNT_KEYS
+from iae_eval.data.load import load_dataset
+from iae_eval.indicators.catalogue import INDICATOR_KEYS, LABELS, PEOPLE_COUNT_KEYS, header
 from iae_eval.indicators.suppress import default_subsets
 
 pytestmark = pytest.mark.slow
@@ -214,3 +220,100 @@ def test_public_spreadsheets_show_no_small_count_and_no_small_difference(public,
                 a, b = _number(row.get(subset)), _number(row.get(total))
                 if isinstance(a, int | float) and isinstance(b, int | float):
                     assert not 1 <= b - a <= 4, (year, row.get("Libellé"), subset, total, a, b)
+
+
+# --- Nothing recoverable from the published figures ------------------------------------------------
+
+KEYS_BY_LABEL = {LABELS[k]: k for k in INDICATOR_KEYS} | {"Total des sorties examinées": "exits_examined"}
+PERCENT = re.compile(r"(\d+),(\d)\W*%")
+
+
+def _value(key: str, text: str) -> object:
+    """A published cell as a number (a count, a rate as a fraction) or its text."""
+    if key in PEOPLE_COUNT_KEYS:
+        count = _count(text)
+        return text if count is None else count
+    match = PERCENT.match(text.replace("\u202f", "").replace("\u00a0", ""))
+    return int(match[1]) / 100 + int(match[2]) / 1000 if match else text
+
+
+def _table_frame(table: dict) -> pd.DataFrame | None:
+    """An HTML table keyed by indicator, its rows the units (transposed when its rows are the
+    indicators, as in the "dont RSA" view); None when it has fewer than two people counts."""
+    rows = [r for r in table["rows"] if len(r) > 1]
+    if not rows or len({r[0] for r in rows}) != len(rows):
+        return None
+    columns = table["head"][-(len(rows[0]) - 1) :]
+    if sum(KEYS_BY_LABEL.get(r[0]) in PEOPLE_COUNT_KEYS for r in rows) >= 2:  # indicators as rows
+        rows = [[c, *(r[1 + j] for r in rows)] for j, c in enumerate(columns)]
+        columns = [r[0] for r in table["rows"] if len(r) > 1]
+    keys = [KEYS_BY_LABEL.get(c) for c in columns]
+    if sum(k in PEOPLE_COUNT_KEYS for k in keys) < 2:
+        return None
+    data = {k: [_value(k, r[1 + j]) for r in rows] for j, k in enumerate(keys) if k is not None}
+    return pd.DataFrame(data, index=[r[0] for r in rows], dtype=object)
+
+
+def test_public_html_lets_no_small_count_be_worked_out(public):
+    audited = 0
+    for page in sorted(public.rglob("*.html")):
+        for table in tables(page):
+            frame = _table_frame(table)
+            if frame is None:
+                continue
+            audited += 1
+            total = "Département" if "Département" in frame.index else None
+            rsa = [("dont RSA", "Toutes sorties")] if "dont RSA" in frame.index else []
+            found = disclosures(frame, min_cell=5, total_row=total, subset_rows=rsa)
+            assert found == [], (page.name, list(frame.columns), found)
+    assert audited >= 8
+    s03 = re.sub(
+        r"[\s\u00a0\u2060]", "", html.unescape((public / "2012/structures/S03.html").read_text("utf-8"))
+    )
+    assert "35,3%[21,5–52,1]" in s03  # 12 dynamic exits of 34 examined: published
+    assert "nonpublié:moinsde5sortiesenemploidurable" in s03  # 4 durable exits
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_public_spreadsheets_let_no_small_count_be_worked_out(public, suffix):
+    dataset = load_dataset(SAMPLE)
+    territory = dict(zip(dataset.structures["structure_id"], dataset.structures["territory"], strict=True))
+    by_header = {header(k): k for k in INDICATOR_KEYS}
+    for year in (2011, 2012):
+        rows = _spreadsheet_rows(public / str(year) / f"indicators.{suffix}")
+        index = [f"{r['Périmètre']}:{r['Code'] or ''}" for r in rows]
+        frame = pd.DataFrame(
+            {key: [_sheet_value(key, r[h]) for r in rows] for h, key in by_header.items() if h in rows[0]},
+            index=index,
+            dtype=object,
+        )
+        assert disclosures(frame, min_cell=5, groups=scope_groups(index, territory)) == [], year
+
+
+def _sheet_value(key: str, value: object) -> object:
+    if isinstance(value, str):
+        number = _number(value)
+        if not isinstance(number, str):
+            return number
+        match = PERCENT.match(value.replace("\u202f", "").replace("\u00a0", ""))
+        return int(match[1]) / 100 + int(match[2]) / 1000 if match else value
+    return value
+
+
+def test_a_committee_commentary_never_appears_in_a_public_report(public):
+    committee = [
+        (SAMPLE / "commentaires" / "2012" / "S03.md").read_text(encoding="utf-8"),
+        (SAMPLE / "commentaires" / "2012" / "departement.md").read_text(encoding="utf-8"),
+    ]
+    # a line of each committee text, as the page would print it
+    marks = ["un public très éloigné de l'emploi", "Points d'attention pour le comité de pilotage"]
+    assert all(m in text for m, text in zip(marks, committee, strict=True))
+    for page in sorted(public.rglob("*.html")):
+        shown = html.unescape(page.read_text(encoding="utf-8"))
+        for mark in marks:
+            assert mark not in shown, (page.name, mark)
+    s03 = html.unescape((public / "2012/structures/S03.html").read_text(encoding="utf-8"))
+    assert "Appréciation de l'évaluateur" not in s03  # no public commentary for S03
+    departement = html.unescape((public / "2012/departement.html").read_text(encoding="utf-8"))
+    assert "Appréciation de l'évaluateur" in departement
+    assert "permettra de comparer toutes les structures" in departement  # the public text

@@ -8,11 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from disclosure import disclosures, scope_groups
 from iae_eval.data.load import load_dataset
 from iae_eval.editions import displayed
 from iae_eval.indicators import uncertainty
-from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
+from iae_eval.indicators.catalogue import DYNAMIC_EXIT_KEYS, PEOPLE_COUNT_KEYS
 from iae_eval.indicators.compute import compute_indicators
+from iae_eval.indicators.exports import year_table
 from iae_eval.indicators.suppress import default_subsets
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -58,3 +60,171 @@ def test_public_edition_leaves_no_small_count_and_no_small_difference(structures
     # the committee's S03 rates are hidden in public only where the rule asks
     assert displayed(structures, diffusion="comite").at["S03", "exits_emploi_durable"] == 4
     assert shown.at["S03", "exits_emploi_durable"] == "< 5"
+
+
+# --- Publish what can be published (a rate k/n whenever k ≥ min_cell and n − k ≥ min_cell) -----------
+
+RATE_PARTS = {"durable_rate": ["exits_emploi_durable"], "dynamic_rate": list(DYNAMIC_EXIT_KEYS)}
+
+
+def _rule_one(frame: pd.DataFrame, key: str, min_cell: int) -> set:
+    """The rows whose rate ``key`` rule 1 allows, from the raw counts."""
+    k = frame[RATE_PARTS[key]].sum(axis=1)
+    n = frame["exits_examined"]
+    return set(frame.index[(k >= min_cell) & (n - k >= min_cell)])
+
+
+def _published(shown: pd.DataFrame, key: str) -> set:
+    return {
+        unit
+        for unit in shown.index
+        if not isinstance(shown.at[unit, key], str) and shown.at[unit, key] is not None
+    }
+
+
+@pytest.mark.parametrize("min_cell", [5, 10])
+def test_public_edition_publishes_every_rate_rule_one_allows(structures, min_cell):
+    shown = displayed(structures, diffusion="public", min_cell=min_cell, total_row="Département")
+    for key in RATE_PARTS:
+        assert _published(shown, key) == _rule_one(structures, key, min_cell), key
+        for unit in _published(shown, key):  # with the examined exits it rests on
+            assert shown.at[unit, "exits_examined"] == structures.at[unit, "exits_examined"]
+    if min_cell == 5:  # S03: 12 dynamic exits of 34 examined, 4 durable, 4 "retrait"
+        assert shown.at["S03", "dynamic_rate"] == pytest.approx(12 / 34)
+        assert shown.at["S03", "exits_examined"] == 34 and shown.at["S03", "exits_retrait"] == "< 5"
+        assert shown.at["S03", "durable_rate"] == "non publié : moins de 5 sorties en emploi durable"
+        assert {"Département"} <= _published(shown, "durable_rate") & _published(shown, "dynamic_rate")
+        assert len(_published(shown, "durable_rate") - {"Département"}) == 4
+        assert len(_published(shown, "dynamic_rate") - {"Département"}) == 5
+
+
+def test_a_rate_not_published_says_why_in_words(structures):
+    shown = displayed(structures, diffusion="public", total_row="Département")
+    for key in RATE_PARTS:
+        for unit in set(shown.index) - _published(shown, key):
+            assert shown.at[unit, key].startswith("non publié : moins de 5 "), (unit, key)
+
+
+# --- Never recoverable ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2009, 2010, 2011, 2012, 2013])
+@pytest.mark.parametrize("min_cell", [5, 10])
+def test_no_small_count_is_recoverable_from_the_public_table(year, min_cell):
+    dataset = load_dataset(SAMPLE)
+    frame = pd.concat(
+        [
+            compute_indicators(dataset, year, by="structure"),
+            compute_indicators(dataset, year).set_axis(["Département"]),
+        ]
+    )
+    shown = displayed(frame, diffusion="public", min_cell=min_cell, total_row="Département")
+    assert disclosures(shown, min_cell=min_cell, total_row="Département") == []
+    for key in RATE_PARTS:  # a published rate gives back k and n − k: never a small count
+        for unit in _published(shown, key):
+            k = frame.loc[unit, RATE_PARTS[key]].sum()
+            assert k >= min_cell and frame.at[unit, "exits_examined"] - k >= min_cell, (unit, key)
+
+
+def test_the_audit_finds_a_count_recoverable_by_difference():
+    """The audit is not blind: retrait given back by exits − examined, and a "dont" subset whose
+    total exceeds it by 2."""
+    shown = pd.DataFrame(
+        {
+            "exits": [40],
+            "exits_examined": [36],
+            "exits_retrait": ["< 5"],
+            "participants": [10],
+            "rsa_participants": [8],
+        },
+        index=["S"],
+        dtype=object,
+    )
+    found = disclosures(shown, min_cell=5)
+    assert found == ["S exits_retrait: 4.0", "S participants − rsa_participants: 2.0"]
+
+
+@pytest.mark.parametrize("year", [2011, 2012])
+def test_no_small_count_is_recoverable_between_the_scopes_of_the_spreadsheets(year):
+    """indicators.xlsx/csv hold every scope: the département is the total of the territories, the
+    kinds and the structures, a territory the total of its structures."""
+    dataset = load_dataset(SAMPLE)
+    table = year_table(dataset, year, min_cell=5, diffusion="public")
+    table.index = [f"{scope}:{code}" for scope, code in zip(table["Périmètre"], table["Code"], strict=True)]
+    territory = dict(zip(dataset.structures["structure_id"], dataset.structures["territory"], strict=True))
+    groups = scope_groups(table.index, territory)
+    assert len(groups) == 3 + 5  # the département over 3 scopes, 5 territories over their structures
+    assert disclosures(table, min_cell=5, groups=groups) == []
+    raw = compute_indicators(dataset, year, by="structure")
+    for key in RATE_PARTS:  # the structures' rates that rule 1 allows are published there too
+        published = {r.split(":")[1] for r in table.index if r.startswith("Structure:")} & {
+            code for code, value in zip(table["Code"], table[key], strict=True) if not isinstance(value, str)
+        }
+        assert published == _rule_one(raw, key, 5), key
+
+
+def test_a_small_departement_publishes_its_rates_on_the_portal():
+    """29 people, 20 exits of which 2 "retrait": the examined exits (18) stay published, so do the
+    département's rates (6 durable, 13 dynamic); the recorded exits are withheld instead."""
+    from iae_eval.batch.run import _headline
+    from indicator_factory import make_dataset, pathway, structure
+
+    reasons = [1] * 6 + [10] * 4 + [2] * 3 + [6] * 5 + [15] * 2
+    people = [
+        pathway(f"P{i}", f"S{i % 3 + 1}", "ACI", "2012-01-01", "2012-09-01", r) for i, r in enumerate(reasons)
+    ]
+    people += [pathway(f"Q{i}", f"S{i % 3 + 1}", "ACI", "2012-01-01") for i in range(9)]
+    dataset = make_dataset(
+        structures=[structure(f"S{i}", ["ACI"], "T") for i in (1, 2, 3)], participants=people
+    )
+    table = year_table(dataset, 2012, min_cell=5, diffusion="public")
+    headline = _headline(table)
+    assert headline["participants"] == 29
+    assert headline["durable_rate"] == pytest.approx(6 / 18) and headline["dynamic_rate"] == pytest.approx(
+        13 / 18
+    )
+    departement = table[table["Périmètre"] == "Département"].iloc[0]
+    assert departement["exits_examined"] == 18 and departement["exits"] == "s"
+    table.index = [f"{scope}:{code}" for scope, code in zip(table["Périmètre"], table["Code"], strict=True)]
+    groups = scope_groups(table.index, {f"S{i}": "T" for i in (1, 2, 3)})
+    assert disclosures(table, min_cell=5, groups=groups) == []
+
+
+def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
+    """S03's recorded exits are withheld (they would give its 4 "retrait" back): its bar stops at
+    its 34 examined exits, "retrait" left out, instead of leaving the structure out."""
+    from iae_eval.sections import exits
+    from iae_eval.sections import shared as r
+
+    dataset = load_dataset(SAMPLE)
+    frame = r.with_total(r.by_structure(dataset, 2012), r.departement_row(dataset, 2012))
+    S03 = "Association Tremplin Gapençais"  # noqa: N806 - the structure's row label
+    shown = displayed(frame, diffusion="public", total_row=r.TOTAL)
+    assert shown.at[S03, "exits"] == "s" and shown.at[S03, "exits_examined"] == 34
+    categories, rest = exits.exit_bars(frame.drop(index=r.TOTAL), shown.drop(index=r.TOTAL))
+    assert len(categories) == 14
+    assert categories.loc[S03].sum() + rest[S03] == 34 and pd.isna(categories.at[S03, "retrait"])
+    section = exits.departement(dataset, year=2012, min_cell=5, diffusion="public")
+    assert "pour 14 structures ;" in section.charts.parts[0].alt
+
+
+@pytest.mark.parametrize("year", [2010, 2011, 2012, 2013])
+def test_crossing_the_departement_table_with_the_structure_tables_recovers_nothing(year):
+    """Each table is protected on its own: a cell withheld in the département's table of
+    structures may be shown in a structure's own table. Crossing them gives nothing back."""
+    from iae_eval.sections import shared as r
+
+    dataset = load_dataset(SAMPLE)
+    ids = dict(zip(dataset.structures["name"], dataset.structures["structure_id"], strict=True))
+    frame = r.with_total(r.by_structure(dataset, year), r.departement_row(dataset, year))
+    crossed = displayed(frame, diffusion="public", total_row=r.TOTAL)
+    for name in frame.index.drop(r.TOTAL):
+        own = pd.DataFrame(
+            [r.structure_row(dataset, year, ids[name]), r.departement_row(dataset, year)],
+            index=["Structure", "Département"],
+        )
+        shown = displayed(own, diffusion="public").loc["Structure"]
+        for key in PEOPLE_COUNT_KEYS:
+            if key in shown and isinstance(crossed.at[name, key], str) and not isinstance(shown[key], str):
+                crossed.at[name, key] = shown[key]
+    assert disclosures(crossed, min_cell=5, total_row=r.TOTAL) == []

@@ -131,7 +131,8 @@ def test_section_departement():
     assert eur("8 818") in html  # 97 000 / 11 dynamic exits
     gamma = html[html.index("<th>Gamma</th>") :].split("</tr>")[0]
     assert gamma.count("<td>&lt; 5</td>") == 1  # 2 people
-    assert "<td>s</td>" in gamma  # their cost per participant would give the count back
+    # their cost per participant would give the count back
+    assert "<td>non publié : moins de 5 personnes en parcours</td>" in gamma
     assert f"<td>{eur('7 000')}</td>" in html  # median of the published costs
     assert "aux effectifs inférieurs à 5 ne sont pas représentées" in html  # Gamma left out of the chart
     assert "action A5" in html

@@ -102,7 +102,10 @@ def test_public_shares_departement():
     ]
     assert shares["departement_count"].tolist() == [10, 0, "< 5", 0, 0, 11]
     assert shares.at["rsa_participants", "departement_share"] == pytest.approx(10 / 22)
-    assert shares.at["youth_under_26", "departement_share"] == "s"
+    assert (
+        shares.at["youth_under_26", "departement_share"]
+        == "non publié : moins de 5 personnes de moins de 26 ans"
+    )
     assert shares.at["women", "departement_share"] == pytest.approx(0.5)
     assert shares["departement_total"].iloc[0] == 22
 
@@ -111,7 +114,8 @@ def test_public_shares_structure_small_denominator():
     shares = publics.public_shares(_dataset(), 2012, structure_id="S2", diffusion="public")
     assert shares["structure_total"].iloc[0] == "< 5"
     assert shares.at["rsa_participants", "structure_count"] == "< 5"
-    assert set(shares["structure_share"]) == {"s"}  # every share over 2 people is masked
+    # every share over 2 people is withheld, saying why
+    assert set(shares["structure_share"]) == {"non publié : moins de 5 personnes en parcours"}
     s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", diffusion="public")
     assert s1.at["rsa_participants", "structure_share"] == pytest.approx(9 / 20)
 
@@ -144,7 +148,7 @@ def test_section_structure():
     assert "Alpha : part" in html and "Département : part" in html
     assert "45,0\u00a0%" in html  # RSA in S1: 9 of 20
     small = publics.structure(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public").html
-    assert "<td>s</td>" in small and "<td>&lt; 5</td>" in small
+    assert "<td>non publié : moins de 5 personnes en parcours</td>" in small and "<td>&lt; 5</td>" in small
 
 
 def test_empty_year_and_no_exit_say_so():

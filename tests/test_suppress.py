@@ -73,7 +73,7 @@ def test_costs_per_person_are_masked_like_rates():
         {"participants": [2, 10], "funding_total": [3.0, 30.0], "cost_per_participant": [1.5, 3.0]}
     )
     shown = suppress(frame)
-    assert shown["cost_per_participant"].tolist() == ["s", 3.0]
+    assert shown["cost_per_participant"].tolist() == ["non publié : moins de 5 personnes en parcours", 3.0]
     assert shown["funding_total"].tolist() == [3.0, 30.0]
 
 
@@ -106,9 +106,10 @@ def test_rate_with_small_denominator_is_masked():
         }
     )
     shown = suppress(frame)
-    assert shown.loc["small", "durable_rate"] == "s"
+    assert shown.loc["small", "durable_rate"] == "non publié : moins de 5 sorties examinées"
     assert shown.loc["small", "exits_examined"] == "< 5"
-    assert shown.loc["fine", "durable_rate"] == 0.0
+    # 0 durable of 5: k < 5, not published (a rate is published when k ≥ 5 and n − k ≥ 5)
+    assert shown.loc["fine", "durable_rate"] == "non publié : moins de 5 sorties en emploi durable"
     assert shown.loc["none", "durable_rate"] is None
     assert not suppressed_mask(frame).loc["none"].any()
 
@@ -118,24 +119,30 @@ def test_rate_whose_numerator_is_masked_is_masked():
     frame = exits_frame({"a": dict(zip(EXIT_KEYS, [2, 6, 6, 6, 0], strict=True))})
     shown = suppress(frame)
     assert shown.loc["a", "exits_emploi_durable"] == "< 5"
-    assert shown.loc["a", "durable_rate"] == "s"
-    assert shown.loc["a", "dynamic_rate"] == "s"
+    assert shown.loc["a", "durable_rate"] == "non publié : moins de 5 sorties en emploi durable"
+    # 14 dynamic of 20, 6 others: published, with the 20 examined exits it rests on
+    assert shown.loc["a", "dynamic_rate"] == pytest.approx(0.7)
+    assert shown.loc["a", "exits_examined"] == 20
 
 
-def test_rate_whose_denominator_is_secondary_masked_is_masked():
-    # retrait 2 masked; examined (18) gets masked so exits - examined does not give it
+def test_the_denominator_of_a_publishable_rate_is_never_withheld():
+    # retrait 2 is small; exits − examined would give it back: the exits are withheld, not the
+    # 18 examined exits the durable rate (6 of 18, 12 others) rests on
     frame = exits_frame({"a": dict(zip(EXIT_KEYS, [6, 6, 6, 0, 2], strict=True))})
     mask = suppressed_mask(frame).loc["a"]
-    assert mask["exits_retrait"] and mask["exits_examined"]
-    assert mask["durable_rate"] and mask["dynamic_rate"]
+    assert mask["exits_retrait"] and mask["exits"] and not mask["exits_examined"]
+    assert not mask["durable_rate"]
     shown = suppress(frame).loc["a"]
-    assert shown["exits_examined"] == "s" and shown["exits"] == 20
+    assert shown["exits_examined"] == 18 and shown["exits"] == "s"
+    assert shown["durable_rate"] == pytest.approx(1 / 3)
+    # 18 dynamic, 0 other: n − k < 5
+    assert shown["dynamic_rate"] == "non publié : moins de 5 sorties examinées non dynamiques"
 
 
 def test_explicit_rate_columns_and_denominators():
     frame = pd.DataFrame({"n": [3, 50], "hired": [1, 20], "share": [1 / 3, 0.4]})
     shown = suppress(frame, count_columns=["n"], rate_columns=["share"], rate_denominators={"share": "n"})
-    assert shown["share"].tolist() == ["s", 0.4]
+    assert shown["share"].tolist() == ["non publié : moins de 5 personnes ou sorties concernées", 0.4]
     assert shown["hired"].tolist() == [1, 20]  # not declared a count
 
 
@@ -144,7 +151,7 @@ def test_denominator_as_a_sum_of_columns():
     shown = suppress(
         frame, count_columns=[], rate_columns=["per_ab"], rate_denominators={"per_ab": ("a", "b")}
     )
-    assert shown["per_ab"].tolist() == ["s", 1.0]
+    assert shown["per_ab"].tolist() == ["non publié : moins de 5 personnes ou sorties concernées", 1.0]
 
 
 def test_rate_without_denominator_is_an_error():
@@ -258,14 +265,14 @@ def test_on_the_indicator_frame():
     s1, s2 = shown.loc["S1"], shown.loc["S2"]
     assert s1["participants"] == 8 and s1["exits"] == 8
     assert s1["exits_emploi_durable"] == "< 5"  # 2 durable exits
-    assert s1["durable_rate"] == "s" and s1["dynamic_rate"] == "s"
+    assert s1["durable_rate"].startswith("non publié") and s1["dynamic_rate"].startswith("non publié")
     assert s1["exits_autre_sortie"] == "s"  # 6 others: would give durable = 8 - 6
     assert s1["exits_retrait"] == 0
     assert s2["participants"] == "< 5" and s2["funding_total"] == 3.0  # money is shown
-    assert s2["cost_per_participant"] == "s"  # 3.0 / 1.5 would give the 2 people back
+    assert s2["cost_per_participant"].startswith("non publié")  # 3.0 / 1.5 would give the 2 back
     assert s2["durable_rate"] is None and s2["cost_per_dynamic_exit"] is None
     assert s1["cost_per_participant"] == 0.0  # 0 € over 8 people
-    assert s1["cost_per_dynamic_exit"] == "s"  # over 2 dynamic exits
+    assert s1["cost_per_dynamic_exit"].startswith("non publié")  # over 2 dynamic exits
 
 
 # --------------------------------------------------------------------------------------
@@ -386,3 +393,13 @@ def test_no_shown_subset_reveals_a_small_difference(n_cols, data):
         if not mask.at["rsa", column] and not mask.at["all", column]:
             assert not 1 <= frame.at["all", column] - frame.at["rsa", column] < 5
     assert (mask.sum(axis=1) != 1).all()
+
+
+def test_a_table_without_the_rate_columns_withholds_the_same_cells():
+    """Two tables of one report, with and without the rate columns, must not withhold different
+    cells of the same line: exits 38 in one and examined 34 in the other would give retrait 4."""
+    frame = exits_frame({"S03": dict(zip(EXIT_KEYS, [4, 5, 3, 22, 4], strict=True))})
+    with_rates = suppressed_mask(frame).loc["S03"]
+    counts_only = suppressed_mask(frame.drop(columns=["durable_rate", "dynamic_rate"])).loc["S03"]
+    assert with_rates["exits"] and not with_rates["exits_examined"]  # 12 dynamic of 34: published
+    assert counts_only.equals(with_rates.drop(["durable_rate", "dynamic_rate"]))

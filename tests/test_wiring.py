@@ -167,9 +167,10 @@ def test_structure_funnel_highlights_the_structure(sample):
 def test_public_funnel_draws_only_published_rates(sample):
     section = funnel.structure(sample, year=2012, structure_id="S03", min_cell=5, diffusion="public")
     notes = " ".join(p.text for p in section.notes.parts)
-    assert "n'est pas publié" in notes  # S03's rates are masked in the public edition
-    for chart in section.charts.parts:
-        assert "la structure" not in chart.alt
+    assert "n'est pas publié" in notes  # S03's durable rate: 4 durable exits of 34
+    durable, dynamic = section.charts.parts
+    assert "la structure" not in durable.alt
+    assert "(la structure) : 35,3" in dynamic.alt  # 12 dynamic exits of 34: published
     assert all(isinstance(p, parts.Chart | parts.Paragraph) for p in section.parts)
 
 

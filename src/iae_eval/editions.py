@@ -4,9 +4,10 @@
   rate is shown, small ones included, and every page carries the banner "Diffusion
   restreinte — document de travail du comité de pilotage". Still no person identifier and
   no person-level row.
-- ``public``: for publication (an Agenda 21 annual report, a website). Small counts are
-  suppressed (:func:`iae_eval.indicators.suppress.suppress`), with the subset rule: a subset
-  and its total are not both shown when their difference is a small count.
+- ``public``: for publication (an Agenda 21 annual report, a website). Every rate k/n with
+  k ≥ min_cell and n − k ≥ min_cell is published; small counts are suppressed, and the cells
+  that would give them back withheld (:func:`iae_eval.indicators.suppress.suppress`), with the
+  subset rule: a subset and its total are not both shown when their difference is a small count.
 
 :func:`displayed` gives the frame a table or chart shows in an edition; :func:`banner` the
 banner of every page, :func:`legend` the legend of the signs of suppression.
@@ -98,7 +99,9 @@ def displayed(
 
     - ``comite``: every value as it is (nothing masked; ``min_cell`` and the options unused);
     - ``public``: :func:`iae_eval.indicators.suppress.suppress` with ``min_cell`` and
-      ``options`` (``count_columns``, ``total_row``, ``total_column``, rates…), plus the subset
+      ``options`` (``count_columns``, ``total_row``, ``groups``, ``keep_rows``, ``total_column``,
+      rates…): every rate resting on ``min_cell`` people or exits on each side published, the
+      cells that would give a small count back withheld instead (docs/editions.md); plus the subset
       rule: ``subsets`` (column pairs; default: :func:`~iae_eval.indicators.suppress.default_subsets`
       restricted to the counts present) and ``subset_rows`` (row pairs, e.g. ``{"rsa": "all"}``
       for a "dont RSA" row).

@@ -82,11 +82,15 @@ class RunResult:
 
 def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str:
     """Whatever the report shows depends on: its notebook, its parameters (edition and rules
-    among them), the data, the kit, and the evaluator's commentary of that report only."""
+    among them), the data, the kit, and the evaluator's commentary of that report only, in its
+    edition (the public edition's file for a public report)."""
     from iae_eval.sections.commentary import commentary_digest
 
     commentary = commentary_digest(
-        report.params["data_dir"], year=report.year, structure_id=report.structure_id
+        report.params["data_dir"],
+        year=report.year,
+        structure_id=report.structure_id,
+        diffusion=report.params.get("diffusion", DEFAULT_DIFFUSION),
     )
     return input_hash(
         "report",
@@ -98,6 +102,28 @@ def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str
         commentary,
         kit_digest(),
     )
+
+
+def commentary_warnings(reports: list[Report], *, min_cell: int) -> list[str]:
+    """One warning per number from 1 to ``min_cell − 1`` quoted by a public report's commentary
+    ("commentaires/public/2012/S03.md:line 3: « sur 4 sorties examinées » : …"), each file once.
+    The text is published as written: the evaluator decides."""
+    from iae_eval.editions import edition
+    from iae_eval.sections.commentary import commentary_sources, small_numbers
+
+    warnings, seen = [], set()
+    for report in reports:
+        diffusion = report.params.get("diffusion", DEFAULT_DIFFUSION)
+        if not edition(diffusion).suppresses:
+            continue
+        data_dir = report.params["data_dir"]
+        for path in commentary_sources(
+            data_dir, year=report.year, structure_id=report.structure_id, diffusion=diffusion
+        ):
+            if path not in seen:
+                seen.add(path)
+                warnings += [q.message(data_dir, min_cell) for q in small_numbers(path, min_cell=min_cell)]
+    return warnings
 
 
 def _tables_hash(year: int, fingerprint: str, min_cell: int, rules: str, diffusion: str) -> str:
@@ -225,6 +251,8 @@ def run_reports(
     manifest = Manifest.load(out_dir)
     atomic.remove_leftovers(out_dir)  # a crashed run's temporary files (we hold the lock)
     sources = {p: p.read_bytes() for p in {r.notebook for r in reports}}
+    for warning in commentary_warnings(reports, min_cell=min_cell):
+        click.echo(f"Warning: {warning}", err=True)
 
     status: dict[str, str] = {}
     todo: list[tuple[Report, str]] = []

@@ -65,9 +65,10 @@ class Indicator:
     label: str
     kind: Kind
     definition: str
-    #: For a ratio: the counts it is taken over (their sum), and those it would give back.
+    #: For a ratio: the counts it is taken over (n, their sum) and those its numerator adds up
+    #: (k, their sum; none for a mean or a cost). A published ratio gives n and k back.
     denominator: tuple[str, ...] = ()
-    gives_back: tuple[str, ...] = ()
+    numerator: tuple[str, ...] = ()
     #: Shorter label for tables of publics ("Allocataires du RSA").
     short_label: str | None = None
     #: The objective of the H5 sheet for this rate, when it has one.
@@ -157,7 +158,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.RATE,
         "exits_emploi_durable / exits_examined",
         denominator=("exits_examined",),
-        gives_back=(_exit_key(DURABLE_CATEGORY),),
+        numerator=(_exit_key(DURABLE_CATEGORY),),
         target=DURABLE_TARGET,
     ),
     Indicator(
@@ -166,8 +167,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Kind.RATE,
         "(durable + transition + positive) / exits_examined",
         denominator=("exits_examined",),
-        # with exits_examined it gives back the "autre_sortie" exits: every examined category
-        gives_back=EXAMINED_EXIT_KEYS,
+        numerator=DYNAMIC_EXIT_KEYS,
         target=DYNAMIC_TARGET,
     ),
     Indicator(
@@ -228,9 +228,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Coût par sortie dynamique",
         Kind.MONEY,
         "funding_total / (durable + transition + positive exits)",
+        # with funding_total it gives the dynamic exits back (its denominator is published)
         denominator=DYNAMIC_EXIT_KEYS,
-        # with funding_total it gives the dynamic exits back, and so every examined category
-        gives_back=EXAMINED_EXIT_KEYS,
     ),
 )
 
@@ -290,5 +289,47 @@ def rate_denominators() -> dict[str, tuple[str, ...]]:
 
 
 def rate_numerators() -> dict[str, tuple[str, ...]]:
-    """Ratios → the counts a reader could get back from them."""
-    return {i.key: i.gives_back for i in INDICATORS if i.gives_back}
+    """Rates → the counts their numerator adds up (k of k/n)."""
+    return {i.key: i.numerator for i in INDICATORS if i.numerator}
+
+
+#: Each count as a plural noun phrase, for sentences and the reasons a rate is not published
+#: ("moins de 5 sorties en emploi durable").
+NOUNS: dict[str, str] = {
+    "participants": "personnes en parcours",
+    "rsa_participants": "allocataires du RSA",
+    "entries": "entrées",
+    "rsa_entries": "entrées d'allocataires du RSA",
+    "women": "femmes",
+    "youth_under_26": "personnes de moins de 26 ans",
+    "seniors_50_plus": "personnes de 50 ans et plus",
+    "deld": "demandeurs d'emploi de longue durée",
+    "rqth": "travailleurs handicapés",
+    "exits": "sorties constatées",
+    "short_exits": "sorties avant la durée minimale",
+    _exit_key("emploi_durable"): "sorties en emploi durable",
+    _exit_key("emploi_transition"): "sorties en emploi de transition",
+    _exit_key("sortie_positive"): "sorties positives",
+    _exit_key("autre_sortie"): "autres sorties",
+    _exit_key(NEUTRAL_CATEGORY): "sorties retirées des taux",
+    "exits_examined": "sorties examinées",
+    "exits_dynamic": "sorties dynamiques",
+    "rsa_durable_or_training": "allocataires du RSA sortis en emploi durable ou en formation",
+}
+#: The complement n − k of each exit rate, as a plural noun phrase.
+COMPLEMENT_NOUNS: dict[str, str] = {
+    "durable_rate": "sorties examinées hors emploi durable",
+    "dynamic_rate": "sorties examinées non dynamiques",
+}
+
+
+def noun(columns: str | tuple[str, ...]) -> str:
+    """The plural noun phrase of a count, or of the sum of ``columns`` ("sorties dynamiques")."""
+    keys = (columns,) if isinstance(columns, str) else tuple(columns)
+    if keys == DYNAMIC_EXIT_KEYS:
+        return NOUNS["exits_dynamic"]
+    if len(keys) == 1 and keys[0] in NOUNS:
+        return NOUNS[keys[0]]
+    if len(keys) == 1 and keys[0] in BY_KEY:
+        return BY_KEY[keys[0]].label.lower()
+    return "personnes ou sorties concernées"

@@ -34,7 +34,7 @@ from iae_eval.editions import DEFAULT_DIFFUSION, edition
 from iae_eval.fmt import is_missing
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import Kind
-from iae_eval.indicators.suppress import MASKED_TEXT
+from iae_eval.indicators.suppress import MASKED_TEXT, NOT_PUBLISHED
 
 #: The year's spreadsheets, written side by side in ``<out>/<year>/`` (the département report's folder).
 FILE_NAMES: tuple[str, ...] = ("indicators.xlsx", "indicators.csv")
@@ -69,6 +69,9 @@ def year_table(
 ) -> pd.DataFrame:
     """Every scope of ``year``, suppressed, with lead columns and indicator keys as columns.
 
+    The scopes are protected together: the département is the total of the territories, of
+    the kinds and of the structures, each territory the total of its structures, so that no
+    small count of one scope can be recovered from the others (docs/editions.md).
     The columns keep the indicator keys (:func:`catalogue.header` gives the French headers);
     values are Python objects (int, float, ``< 5`` text, None).
     """
@@ -76,29 +79,61 @@ def year_table(
     from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
 
     departement = dataset.departement_name or "Département"
-    parts = []
+    frames, leads = [], []
     for scope, scope_label in SCOPES:
         frame = compute_indicators(dataset, year, by=scope)
         if frame.empty:
             continue
-        shown = displayed(frame, diffusion=diffusion, min_cell=min_cell)
         labels = _labels(dataset, scope)
         keys = [
-            None if k is None or (isinstance(k, float) and math.isnan(k)) else str(k) for k in shown.index
+            None if k is None or (isinstance(k, float) and math.isnan(k)) else str(k) for k in frame.index
         ]
-        lead = pd.DataFrame(
-            {
-                "Année": year,
-                "Périmètre": scope_label,
-                "Code": ["" if k is None else k for k in keys],
-                "Libellé": [departement if scope == "departement" else labels.get(k, k or "") for k in keys],
-            },
-            index=shown.index,
+        rows = [f"{scope}:{k}" for k in keys]
+        frames.append(frame.set_axis(rows))
+        leads.append(
+            pd.DataFrame(
+                {
+                    "Année": year,
+                    "Périmètre": scope_label,
+                    "Code": ["" if k is None else k for k in keys],
+                    "Libellé": [
+                        departement if scope == "departement" else labels.get(k, k or "") for k in keys
+                    ],
+                },
+                index=rows,
+            )
         )
-        parts.append(pd.concat([lead, shown[list(INDICATOR_KEYS)]], axis=1).reset_index(drop=True))
-    if not parts:
+    if not frames:
         return pd.DataFrame(columns=[*LEAD_COLUMNS, *INDICATOR_KEYS])
-    return pd.concat(parts, ignore_index=True).astype(object)
+    table = pd.concat(frames)
+    keep = [r for r in table.index if r.split(":", 1)[0] in ("departement", "structure")]
+    groups = _scope_groups(dataset, table.index)
+    shown = displayed(table, diffusion=diffusion, min_cell=min_cell, groups=groups, keep_rows=keep)
+    return (
+        pd.concat([pd.concat(leads), shown[list(INDICATOR_KEYS)]], axis=1)
+        .reset_index(drop=True)
+        .astype(object)
+    )
+
+
+def _scope_groups(dataset: Dataset, rows: pd.Index) -> list[tuple[str, list[str]]]:
+    """The column totals between the scopes of a year table (row labels ``scope:key``)."""
+    by_scope: dict[str, list[str]] = {}
+    for row in rows:
+        by_scope.setdefault(row.split(":", 1)[0], []).append(row)
+    groups = []
+    total = next(iter(by_scope.get("departement", [])), None)
+    if total is not None:
+        groups += [(total, by_scope[s]) for s in ("territory", "kind", "structure") if by_scope.get(s)]
+    present = set(by_scope.get("structure", []))
+    territory_of = dict(
+        zip(dataset.structures["structure_id"].astype(str), dataset.structures["territory"], strict=True)
+    )
+    for row in by_scope.get("territory", []):
+        members = [f"structure:{s}" for s, t in territory_of.items() if f"territory:{t}" == row]
+        if any(m in present for m in members):
+            groups.append((row, [m for m in members if m in present]))
+    return groups
 
 
 def _csv_value(key: str, value: object) -> str:
@@ -144,6 +179,10 @@ def readme_lines(
             f"« < {min_cell} » : effectif inférieur à {min_cell}, masqué (secret statistique).",
             f"« {MASKED_TEXT} » : valeur masquée parce qu'elle permettrait de retrouver un effectif masqué "
             "(secret secondaire, ou différence entre un sous-ensemble et son total).",
+            f"« {NOT_PUBLISHED} : … » : taux non publié, avec sa raison ; un taux est publié quand il repose "
+            f"sur au moins {min_cell} personnes ou sorties de chaque côté (k ≥ {min_cell} et n − k ≥ {min_cell}).",
+            "Les échelles (département, territoires, types, structures) sont protégées ensemble : aucun petit "
+            "effectif ne se retrouve par différence entre elles.",
         ]
         if chosen.suppresses
         else [

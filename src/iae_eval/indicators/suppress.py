@@ -1,32 +1,37 @@
-"""Small-count suppression of the tables the reports publish (secret statistique).
+"""Small-count suppression of the tables the reports publish (secret statistique,
+docs/editions.md).
 
-Person-level data must not let a reader single anyone out (DOMAIN §6). A table goes
-through :func:`suppress` before it is published; the rule, applied to a copy:
+Person-level data must not let a reader single anyone out. A table goes through
+:func:`suppress` before it is published; the rule, applied to a copy (the engine is
+:mod:`iae_eval.indicators.secondary`):
 
-1. **Small counts.** A count of people or pathways from 1 to ``min_cell - 1`` is shown as
+1. **Rates first.** A rate k/n (``durable_rate`` = durable exits / examined exits) is published
+   when ``k ≥ min_cell`` and ``n − k ≥ min_cell``; a mean or a cost per person (no numerator)
+   when ``n ≥ min_cell``. Its denominator and its numerator are then never withheld: the
+   protection of the small counts around it falls on other cells. A rate that is not published
+   says why in words: ``"non publié : moins de 5 sorties en emploi durable"``. A null rate stays
+   null.
+2. **Small counts.** A count of people or pathways from 1 to ``min_cell - 1`` is shown as
    ``"< 5"`` (with the actual ``min_cell``, 5 by default). Zero is shown.
-2. **Rates.** A rate, a mean or a cost per person is masked when its denominator is below
-   ``min_cell``, when its denominator is masked, or when one of the counts it would give
-   back is masked (``durable_rate × exits_examined`` gives the durable exits back;
-   ``funding_total / cost_per_participant`` gives the participants back). A null rate
-   stays null.
-3. **Totals (secondary suppression).** A masked count must not be recoverable by
-   subtraction. A *line* is a published total with the cells that add up to it: along a
-   row, ``exits`` = its five categories, ``exits_examined`` = the four that are not
-   "retrait", ``exits`` = ``exits_examined`` + ``exits_retrait``; down a column, every row
-   and the total row when the table has one. When exactly one cell of a line is masked
-   (the total included), the smallest other cell of the line is masked too — a non-zero
-   one when there is one, since a masked zero hides nothing. This is repeated until no line
-   has exactly one masked cell. Cells masked this way are shown as ``"s"`` (the INSEE sign
-   of statistical secrecy; reports should carry a legend).
+3. **Nothing recoverable (secondary suppression).** A *line* is a published total with the
+   cells that add up to it: along a row, ``exits`` = its five categories, ``exits_examined`` =
+   the four that are not "retrait", ``exits`` = ``exits_examined`` + ``exits_retrait``, a
+   rate's numerator = its columns (the dynamic exits); down a column, every row and the total
+   row when the table has one. While a withheld cell can be recomputed by subtraction, however
+   many subtractions it takes, the smallest other cell of the line that gives it back is withheld
+   too — a non-zero one when there is one, since a withheld zero hides nothing — never a cell a
+   published rate rests on. Cells withheld this way are shown as ``"s"`` (the INSEE sign of
+   statistical secrecy; reports carry a legend). When only cells a rate rests on could be
+   withheld, the rate of lowest priority is not published instead (fail closed).
 3b. **Subsets (option ``subsets`` / ``subset_rows``).** A subset and its total ("dont RSA"
    under all exits, the RSA entries among all entries) must not both be shown when their
    difference is a small count: 7 exits "dont RSA" 5 reveals 2 exits of people without RSA.
-   When both are shown and ``1 ≤ total − subset < min_cell``, the subset is masked (``"s"``).
-   This runs in the same loop as rule 3, so a masked subset is protected in its lines in
-   turn. The pairs of the indicator frame are :func:`default_subsets`.
+   When both are shown and ``1 ≤ total − subset < min_cell``, the subset is withheld (``"s"``;
+   its total when the subset is a rate's numerator). This runs in the same loop as rule 3, so a
+   withheld subset is protected in its lines in turn. The pairs of the indicator frame are
+   :func:`default_subsets`.
 4. **Not person counts.** Money (``funding_total``), hours and numbers of contracts and
-   operations are never masked; a cost *per person* is a rate (rule 2).
+   operations are never masked; a cost *per person* is a rate (rule 1).
 
 :func:`suppressed_mask` tells which cells the rule masks (True = masked).
 """
@@ -41,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from iae_eval.data import reference
-from iae_eval.indicators import catalogue
+from iae_eval.indicators import catalogue, secondary
 from iae_eval.indicators.catalogue import INDICATOR_KEYS, PEOPLE_COUNT_KEYS
 
 #: Text of a cell masked by secondary suppression, or of a masked rate.
@@ -86,9 +91,10 @@ class _Plan:
     """The resolved options: which columns are counts, rates and totals."""
 
     counts: list[str]
-    rates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # rate -> (denominator, parts)
+    rates: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # rate -> (denominator, numerator)
     relations: list[tuple[str, tuple[str, ...]]]
-    total_row: int | None  # position of the total row
+    groups: list[tuple[int, list[int]]]  # column totals: (total row, the rows adding up to it)
+    keep: np.ndarray | None = None  # rows whose rates are withdrawn last
     # cells that are a subset of another: (subset rows, subset columns, total rows, total columns)
     subsets: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
@@ -102,6 +108,8 @@ def _plan(
     rate_numerators,
     total_row,
     total_column,
+    groups=None,
+    keep_rows=None,
     subsets=None,
     subset_rows=None,
 ) -> _Plan:
@@ -110,7 +118,10 @@ def _plan(
         counts=counts,
         rates=_rates(table, rate_columns, rate_denominators, rate_numerators, counts),
         relations=_relations(total_column, counts),
-        total_row=_total_row_position(table, total_row),
+        groups=_groups(table, total_row, groups),
+        keep=None
+        if keep_rows is None
+        else np.isin(np.arange(len(table)), [_row_position(table, r, "keep_rows") for r in keep_rows]),
         subsets=_subset_cells(table, counts, subsets, subset_rows),
     )
 
@@ -165,9 +176,10 @@ def _count_columns(table: pd.DataFrame, count_columns: Iterable[str] | None) -> 
 
 
 def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
-    """rate -> (denominator, numerators present among the counts)."""
+    """rate -> (denominator columns, numerator columns)."""
     denominators = default_rate_denominators() if rate_denominators is None else dict(rate_denominators)
     numerators = default_rate_numerators() if rate_numerators is None else dict(rate_numerators)
+    implicit = rate_columns is None and rate_denominators is None and rate_numerators is None
     if rate_columns is None:
         rate_columns = [r for r in denominators if r in table.columns]
     rates = {}
@@ -181,8 +193,14 @@ def _rates(table, rate_columns, rate_denominators, rate_numerators, counts):
                 f"rate column {rate!r} needs its denominator column(s) "
                 f"{', '.join(columns) or '?'} in the table (see rate_denominators)"
             )
-        parts = tuple(c for c in numerators.get(rate, ()) if c in counts)
-        rates[rate] = (columns, parts)
+        rates[rate] = (columns, tuple(numerators.get(rate, ())))
+    if implicit:
+        # a rate published in another table of the report: protect here too the cells it rests on,
+        # so that two tables of one report never withhold different cells of the same line
+        for rate, numerator in numerators.items():
+            denominator = denominators.get(rate, ())
+            if rate not in rates and numerator and {*denominator, *numerator} <= set(counts):
+                rates[rate] = (tuple(denominator), tuple(numerator))
     return rates
 
 
@@ -211,97 +229,70 @@ def _row_position(table: pd.DataFrame, label: Hashable, option: str) -> int:
     return int(where[0])
 
 
-def _total_row_position(table: pd.DataFrame, total_row: Hashable | None) -> int | None:
-    return None if total_row is None else _row_position(table, total_row, "total_row")
-
-
-# ----------------------------------------------------------------------------------------
-# The masks
-# ----------------------------------------------------------------------------------------
-def _lines(plan: _Plan, n_rows: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Every line as (row positions, column positions) arrays of shape (lines, cells)."""
-    position = {c: i for i, c in enumerate(plan.counts)}
-    families = []
-    rows = np.arange(n_rows)
-    for total, parts in plan.relations:
-        columns = np.array([position[total], *(position[p] for p in parts)])
-        families.append((np.repeat(rows[:, None], len(columns), axis=1), np.tile(columns, (n_rows, 1))))
-    if plan.total_row is not None and plan.counts:
-        n_counts = len(plan.counts)
-        families.append(
-            (np.tile(rows, (n_counts, 1)), np.repeat(np.arange(n_counts)[:, None], n_rows, axis=1))
+def _groups(table: pd.DataFrame, total_row: Hashable | None, groups) -> list[tuple[int, list[int]]]:
+    """The column totals as positions: the total row over every other row, and each group."""
+    result = []
+    if total_row is not None:
+        at = _row_position(table, total_row, "total_row")
+        result.append((at, [r for r in range(len(table)) if r != at]))
+    for total, members in _pairs(groups or ()):
+        result.append(
+            (_row_position(table, total, "groups"), [_row_position(table, m, "groups") for m in members])
         )
-    return families
-
-
-def _protect(masked: np.ndarray, values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> bool:
-    """Mask the smallest other cell of every line with exactly one masked cell; True if any."""
-    line_masked = masked[rows, columns]
-    alone = line_masked.sum(axis=1) == 1
-    if not alone.any():
-        return False
-    line_values = values[rows, columns]
-    # preference: the smallest non-zero cell, then a zero; never a masked or null cell
-    order = np.where(line_values > 0, line_values, np.finfo(np.float64).max)
-    order = np.where(line_masked | np.isnan(line_values), np.inf, order)
-    best = order.argmin(axis=1)
-    lines = np.flatnonzero(alone & np.isfinite(order[np.arange(len(order)), best]))
-    if not len(lines):
-        return False
-    masked[rows[lines, best[lines]], columns[lines, best[lines]]] = True
-    return True
-
-
-def _protect_subsets(masked: np.ndarray, values: np.ndarray, plan: _Plan, min_cell: int) -> bool:
-    """Mask every shown subset whose shown total exceeds it by a small count; True if any."""
-    if plan.subsets is None:
-        return False
-    rows, columns, total_rows, total_columns = plan.subsets
-    difference = values[total_rows, total_columns] - values[rows, columns]
-    both_shown = ~masked[rows, columns] & ~masked[total_rows, total_columns]
-    revealing = both_shown & (difference >= 1) & (difference < min_cell)  # NaN compares False
-    if not revealing.any():
-        return False
-    masked[rows[revealing], columns[revealing]] = True
-    return True
-
-
-def _count_masks(table: pd.DataFrame, plan: _Plan, min_cell: int) -> tuple[np.ndarray, np.ndarray]:
-    """(small counts, every masked count) over the count columns, as bool arrays."""
-    values = table[plan.counts].to_numpy(dtype=np.float64, na_value=np.nan)
-    small = (values >= 1) & (values < min_cell)
-    masked = small.copy()
-    families = _lines(plan, len(table))
-    changed = True
-    while changed:
-        changed = _protect_subsets(masked, values, plan, min_cell)
-        for rows, columns in families:
-            changed |= _protect(masked, values, rows, columns)
-    return small, masked
-
-
-def _rate_masks(table: pd.DataFrame, plan: _Plan, masked: np.ndarray, min_cell: int) -> dict[str, np.ndarray]:
-    """rate column -> which of its cells are masked."""
-    position = {c: i for i, c in enumerate(plan.counts)}
-    result = {}
-    for rate, (denominator, parts) in plan.rates.items():
-        shown = table[rate].notna().to_numpy()
-        den = table[list(denominator)].to_numpy(dtype=np.float64, na_value=np.nan).sum(axis=1)
-        hide = den < min_cell
-        for column in (*denominator, *parts):
-            if column in position:
-                hide = hide | masked[:, position[column]]
-        result[rate] = shown & hide
     return result
+
+
+# ----------------------------------------------------------------------------------------
+# The masks (the engine is :mod:`iae_eval.indicators.secondary`)
+# ----------------------------------------------------------------------------------------
+def _sum(table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """The sum of ``columns`` per row (NaN where one is null)."""
+    return table[list(columns)].to_numpy(dtype=np.float64, na_value=np.nan).sum(axis=1)
+
+
+def _specs(table: pd.DataFrame, plan: _Plan) -> list[secondary.RateSpec]:
+    position = {c: i for i, c in enumerate(plan.counts)}
+
+    def positions(columns):
+        return (
+            tuple(position[c] for c in columns) if columns and all(c in position for c in columns) else None
+        )
+
+    specs = []
+    for rate, (denominator, numerator) in plan.rates.items():
+        n = _sum(table, denominator)
+        if rate in table.columns:
+            value = table[rate].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:  # a rate of another table (see _rates): computed from its counts
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = np.where(n > 0, _sum(table, numerator) / n, np.nan)
+        if not numerator:
+            k = None
+        elif all(c in table.columns for c in numerator):
+            k = _sum(table, numerator)
+        else:  # the rate gives its numerator back
+            k = np.round(value * n)
+        specs.append(
+            secondary.RateSpec(rate, positions(denominator), positions(numerator), n, k, ~np.isnan(value))
+        )
+    return specs
 
 
 def _resolve(table, min_cell, **options):
     if int(min_cell) != min_cell or min_cell < 1:
         raise ValueError(f"min_cell must be a whole number ≥ 1, got {min_cell!r}")
     plan = _plan(table, **options)
-    small, masked = _count_masks(table, plan, int(min_cell))
-    rates = _rate_masks(table, plan, masked, int(min_cell))
-    return plan, small, masked, rates
+    position = {c: i for i, c in enumerate(plan.counts)}
+    outcome = secondary.protect(
+        table[plan.counts].to_numpy(dtype=np.float64, na_value=np.nan).reshape(len(table), len(plan.counts)),
+        relations=[(position[t], [position[p] for p in parts]) for t, parts in plan.relations],
+        groups=plan.groups,
+        keep=plan.keep,
+        subsets=plan.subsets,
+        specs=_specs(table, plan),
+        min_cell=int(min_cell),
+    )
+    return plan, outcome
 
 
 def suppressed_mask(
@@ -314,6 +305,8 @@ def suppressed_mask(
     rate_numerators: Mapping[str, Sequence[str]] | None = None,
     total_row: Hashable | None = None,
     total_column: Relations | None = None,
+    groups: Iterable[tuple[Hashable, Sequence[Hashable]]] | None = None,
+    keep_rows: Iterable[Hashable] | None = None,
     subsets: Subsets | None = None,
     subset_rows: Mapping[Hashable, Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -321,7 +314,7 @@ def suppressed_mask(
 
     Takes the same options as :func:`suppress`.
     """
-    plan, _, masked, rates = _resolve(
+    plan, outcome = _resolve(
         table,
         min_cell,
         count_columns=count_columns,
@@ -330,15 +323,29 @@ def suppressed_mask(
         rate_numerators=rate_numerators,
         total_row=total_row,
         total_column=total_column,
+        groups=groups,
+        keep_rows=keep_rows,
         subsets=subsets,
         subset_rows=subset_rows,
     )
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     for i, column in enumerate(plan.counts):
-        mask[column] = masked[:, i]
-    for column, hidden in rates.items():
-        mask[column] = hidden
+        mask[column] = outcome.masked[:, i]
+    for column, (present, published) in _rate_states(plan, outcome).items():
+        if column in table.columns:
+            mask[column] = present & ~published
     return mask
+
+
+def _rate_states(plan: _Plan, outcome: secondary.Outcome) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """rate column -> (which rows hold a value, which are published)."""
+    return {
+        rate: (
+            np.array([r is not None for r in outcome.reasons[rate]]) | outcome.published[rate],
+            outcome.published[rate],
+        )
+        for rate in plan.rates
+    }
 
 
 def _is_null(value) -> bool:
@@ -378,6 +385,8 @@ def suppress(
     rate_numerators: Mapping[str, Sequence[str]] | None = None,
     total_row: Hashable | None = None,
     total_column: Relations | None = None,
+    groups: Iterable[tuple[Hashable, Sequence[Hashable]]] | None = None,
+    keep_rows: Iterable[Hashable] | None = None,
     subsets: Subsets | None = None,
     subset_rows: Mapping[Hashable, Hashable] | None = None,
     small_text: str | None = None,
@@ -394,13 +403,18 @@ def suppress(
       ``mean_duration_months`` over ``exits_examined`` (``clause_share`` is a share of
       contracts, not of people: never masked), ``cost_per_participant`` over ``participants`` and
       ``cost_per_dynamic_exit`` over the dynamic exits (a tuple of columns: their sum);
-      ``rate_numerators``: the counts a rate gives back (:func:`default_rate_numerators`).
+      ``rate_numerators``: the counts adding up to a rate's numerator (:func:`default_rate_numerators`;
+      a rate whose numerator columns are absent gives them back as ``rate × n``).
       A rate column present without its denominator column(s) raises ``ValueError``;
     - ``total_column``: the row totals of the exits (:func:`default_relations`). Give a
       column name for "this column is the total of the other count columns", or a mapping
       ``{total: [parts]}`` / a list of ``(total, parts)`` pairs;
     - ``total_row``: the label of a row holding the column totals (e.g. the département
       row appended under the structures); None when no column total is published;
+    - ``groups``: further column totals, as ``(total row label, [the row labels adding up to
+      it])`` pairs (a territory over its structures, in a table holding every scope);
+    - ``keep_rows``: the rows whose rates are withdrawn last when a rate must be withdrawn to
+      protect a small count (the département and the structures, before the territories);
     - ``subsets``: none by default (rule 3b off). Give ``{subset column: total column}`` (or
       a list of pairs; :func:`default_subsets` for the indicator frame) to mask a subset
       whose difference with its total is a small count, along each row; ``subset_rows``
@@ -411,7 +425,7 @@ def suppress(
     display values (Python ints and floats, the texts, None for null); ``table`` is not
     modified.
     """
-    plan, small, masked, rates = _resolve(
+    plan, outcome = _resolve(
         table,
         min_cell,
         count_columns=count_columns,
@@ -420,6 +434,8 @@ def suppress(
         rate_numerators=rate_numerators,
         total_row=total_row,
         total_column=total_column,
+        groups=groups,
+        keep_rows=keep_rows,
         subsets=subsets,
         subset_rows=subset_rows,
     )
@@ -427,11 +443,14 @@ def suppress(
     shown = {column: _display_values(table[column]) for column in table.columns}
     for i, column in enumerate(plan.counts):
         values = shown[column]
-        for row in np.flatnonzero(masked[:, i]):
-            values[row] = small_text if small[row, i] else masked_text
-    for column, hidden in rates.items():
-        for row in np.flatnonzero(hidden):
-            shown[column][row] = masked_text
+        for row in np.flatnonzero(outcome.masked[:, i]):
+            values[row] = small_text if outcome.small[row, i] else masked_text
+    for column, (denominator, numerator) in plan.rates.items():
+        if column not in table.columns:
+            continue
+        for row, reason in enumerate(outcome.reasons[column]):
+            if reason is not None and not outcome.published[column][row]:
+                shown[column][row] = rate_reason(column, reason, denominator, numerator, int(min_cell))
     return pd.DataFrame(
         {c: pd.Series(values, index=table.index, dtype=object) for c, values in shown.items()},
         index=table.index,
@@ -440,6 +459,25 @@ def suppress(
 
 
 # --- Disclosure texts: every sentence that names the threshold, built from min_cell -------------
+
+#: How a rate that is not published begins ("non publié : moins de 5 sorties en emploi durable").
+NOT_PUBLISHED = "non publié"
+
+
+def rate_reason(
+    rate: str, reason: str, denominator: Sequence[str], numerator: Sequence[str], min_cell: int
+) -> str:
+    """Why a rate is not published, in French words (never a bare sign)."""
+    if reason == secondary.DENOMINATOR:
+        why = f"moins de {min_cell} {catalogue.noun(tuple(denominator))}"
+    elif reason == secondary.NUMERATOR:
+        why = f"moins de {min_cell} {catalogue.noun(tuple(numerator))}"
+    elif reason == secondary.COMPLEMENT:
+        other = catalogue.COMPLEMENT_NOUNS.get(rate, f"autres {catalogue.noun(tuple(denominator))}")
+        why = f"moins de {min_cell} {other}"
+    else:
+        why = "protège un petit effectif du tableau"
+    return f"{NOT_PUBLISHED} : {why}"
 
 
 def small_count_rule(min_cell: int) -> str:

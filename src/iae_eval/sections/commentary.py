@@ -1,14 +1,22 @@
-"""The evaluator's commentary: optional markdown files rendered as "Appréciation de l'évaluateur".
+"""The evaluator's commentary: optional markdown files rendered as "Appréciation de l'évaluateur"
+(docs/editions.md, docs/reports.md).
 
 The files live in a ``commentaires`` folder **inside the data folder**, so they travel with
 the data they comment on (the loader only reads the folder's own files, so the subfolder
-changes neither the tables nor the dataset fingerprint)::
+changes neither the tables nor the dataset fingerprint). Each edition has its own files: the
+committee's at the top of the folder, the public edition's under ``public/`` — the public
+edition never shows the committee's text::
 
     <data>/commentaires/bilan.md                      the bilan of the period
     <data>/commentaires/<year>/departement.md         the département's report of <year>
     <data>/commentaires/<year>/<structure_id>.md      a structure's report of <year>
+    <data>/commentaires/public/bilan.md               the same three, public edition
+    <data>/commentaires/public/<year>/departement.md
+    <data>/commentaires/public/<year>/<structure_id>.md
 
-A report without its file has no such section (:func:`commentary` returns None). The text
+A report without its file has no such section (:func:`commentary` returns None). A public
+commentary that quotes a number from 1 to ``min_cell − 1`` ("4 sorties") is printed as written,
+but :func:`small_numbers` finds it for the batch run to warn with the file and line. The text
 is markdown only: raw HTML is shown as text (a ``<script>`` is displayed, never run), links
 with a harmful scheme (``javascript:``…) are neutralised, images are replaced by their
 description (a report loads nothing from the network), and headings are demoted under the
@@ -22,15 +30,22 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import mistune
 
 from iae_eval.data.load import resolve_data_dir
 
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from iae_eval.report import Report
+
 #: The folder of commentary files, inside the data folder.
 FOLDER = "commentaires"
+#: The public edition's subfolder of ``commentaires``.
+PUBLIC_FOLDER = "public"
 #: File names of the bilan's and of the département's commentary.
 BILAN_FILE = "bilan.md"
 DEPARTEMENT_FILE = "departement.md"
@@ -79,13 +94,21 @@ def _is_file_name(name: str) -> bool:
     return bool(name) and Path(name).name == name and "\\" not in name and not name.startswith(".")
 
 
-def commentary_path(
-    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
-) -> Path | None:
-    """The commentary file of a report (whether or not it exists): the bilan's without
-    ``year``, the département's with ``year``, a structure's with both. None for a
-    structure whose id cannot be a file name (it contains ``/``, starts with ``.``…)."""
+def _folder(data_dir: str | Path, diffusion: str) -> Path:
+    """The commentary folder of the edition ``diffusion`` (ValueError for an unknown one)."""
+    from iae_eval.editions import edition
+
     folder = resolve_data_dir(data_dir) / FOLDER
+    return folder / PUBLIC_FOLDER if edition(diffusion).suppresses else folder
+
+
+def commentary_path(
+    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None, diffusion: str
+) -> Path | None:
+    """The commentary file of a report of the edition ``diffusion`` (whether or not it exists):
+    the bilan's without ``year``, the département's with ``year``, a structure's with both. None
+    for a structure whose id cannot be a file name (it contains ``/``, starts with ``.``…)."""
+    folder = _folder(data_dir, diffusion)
     if year is None:
         if structure_id is not None:
             raise ValueError("a structure's commentary is per year: give year with structure_id")
@@ -104,12 +127,29 @@ def _read(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _settings(source, year, structure_id, diffusion) -> tuple:
+    """(data folder, year, structure_id, diffusion) from a :class:`~iae_eval.report.Report` or
+    from a data folder and the keywords."""
+    if hasattr(source, "edition") and hasattr(source, "dataset"):
+        return source.data_dir, source.year, source.structure_id, source.diffusion
+    if diffusion is None:
+        raise ValueError('précisez l\'édition du commentaire : diffusion="comite" ou diffusion="public"')
+    return source, year, structure_id, diffusion
+
+
 def commentary(
-    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
+    source: str | Path | Report,
+    *,
+    year: int | None = None,
+    structure_id: str | None = None,
+    diffusion: str | None = None,
 ) -> Commentary | None:
-    """The commentary of a report (see :func:`commentary_path`), or None when there is no
-    file or it holds only blank lines."""
-    path = commentary_path(data_dir, year=year, structure_id=structure_id)
+    """The commentary of a report in its edition (see :func:`commentary_path`), or None when
+    there is no file or it holds only blank lines. ``source`` is the report
+    (``commentary.commentary(r)``) or the data folder with ``year``, ``structure_id`` and
+    ``diffusion`` (required: the public edition reads only ``commentaires/public/``)."""
+    data_dir, year, structure_id, diffusion = _settings(source, year, structure_id, diffusion)
+    path = commentary_path(data_dir, year=year, structure_id=structure_id, diffusion=diffusion)
     if path is None or not path.is_file():
         return None
     text = _read(path)
@@ -117,21 +157,67 @@ def commentary(
 
 
 def commentary_sources(
-    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
+    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None, diffusion: str
 ) -> tuple[Path, ...]:
-    """The file(s) a report's commentary depends on, existing or not (a file added later must
-    rebuild the report too)."""
-    path = commentary_path(data_dir, year=year, structure_id=structure_id)
+    """The file(s) a report's commentary depends on in its edition, existing or not (a file
+    added later must rebuild the report too)."""
+    path = commentary_path(data_dir, year=year, structure_id=structure_id, diffusion=diffusion)
     return () if path is None else (path,)
 
 
 def commentary_digest(
-    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
+    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None, diffusion: str
 ) -> str:
-    """A hash of the report's commentary file(s): the name and bytes of each, or "absent".
-    It changes when the file is added, edited or removed, and only for that report."""
+    """A hash of the report's commentary file(s) in its edition: the name and bytes of each, or
+    "absent". It changes when the file is added, edited or removed, and only for that report
+    and that edition."""
     digest = hashlib.sha256()
-    for path in commentary_sources(data_dir, year=year, structure_id=structure_id):
-        digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0")
+    for path in commentary_sources(data_dir, year=year, structure_id=structure_id, diffusion=diffusion):
+        relative = path.relative_to(resolve_data_dir(data_dir) / FOLDER).as_posix()
+        digest.update(relative.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"\0absent")
     return digest.hexdigest()
+
+
+# --- Small numbers quoted in a public commentary ---------------------------------------------------
+
+#: A whole number written in digits, not part of a decimal, a date, a percentage or a word.
+_NUMBER = re.compile(r"(?<![\w.,/-])(\d+)(?![\w.,/-]|\s*%)")
+
+
+@dataclass(frozen=True)
+class QuotedNumber:
+    """A number from 1 to ``min_cell − 1`` quoted in a commentary: where, and the words around."""
+
+    path: Path
+    line: int
+    number: int
+    excerpt: str
+
+    def message(self, data_dir: str | Path, min_cell: int) -> str:
+        """The warning of the batch run, in French, naming the file and the line."""
+        try:
+            shown = self.path.relative_to(resolve_data_dir(data_dir)).as_posix()
+        except ValueError:
+            shown = str(self.path)
+        return (
+            f"{shown}:line {self.line}: « {self.excerpt} » : le commentaire de la diffusion publique cite "
+            f"le nombre {self.number} (de 1 à {min_cell - 1}) ; il est publié tel quel : vérifiez qu'il "
+            "ne désigne pas un petit effectif"
+        )
+
+
+def small_numbers(path: Path, *, min_cell: int) -> list[QuotedNumber]:
+    """Every number from 1 to ``min_cell − 1`` the commentary ``path`` quotes ("4 sorties"), with
+    its line (1-based); none when the file is absent. Decimals, dates, percentages and numbers
+    inside words ("1er", "S03") are not counts and are left out."""
+    if not path.is_file():
+        return []
+    found = []
+    for number_line, text in enumerate(_read(path).splitlines(), start=1):
+        for match in _NUMBER.finditer(text):
+            number = int(match[1])
+            if 1 <= number < min_cell:
+                words = [*text[: match.start()].split()[-5:], match[1], *text[match.end() :].split()[:3]]
+                found.append(QuotedNumber(path, number_line, number, " ".join(words)))
+    return found

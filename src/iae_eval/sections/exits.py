@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import charts, fmt
+from iae_eval import charts, fmt, wording
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.sections import parts, summary
@@ -25,11 +25,14 @@ def masked_label(min_cell: int) -> str:
 def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """What a stacked-exit chart may draw for the rows of ``frame`` (suppressed form
     ``shown``): the category counts (NaN where masked) and, per row, the exits of its
-    masked categories together. Rows whose number of exits is masked or 0 are dropped."""
+    masked categories together. A row whose recorded exits are withheld (so that a small
+    "retrait" cannot be recomputed) is drawn up to its examined exits, "retrait" left out.
+    Rows whose number of exits is masked or 0 are dropped."""
     numbers = r.drawable(frame, shown)
-    numbers = numbers[numbers["exits"].fillna(0) > 0]
+    total = numbers["exits"].fillna(numbers["exits_examined"])
+    numbers, total = numbers[total.fillna(0) > 0], total[total.fillna(0) > 0]
     categories = numbers[list(EXIT_KEYS)]
-    rest = numbers["exits"] - categories.sum(axis=1, min_count=0)
+    rest = total - categories.sum(axis=1, min_count=0)
     categories.columns = [k.removeprefix("exits_") for k in categories.columns]
     return categories, rest.where(categories.isna().any(axis=1))
 
@@ -58,8 +61,9 @@ def departement(
         alt = (
             f"Barres horizontales empilées : sorties de {year} par catégorie pour {len(categories)} structures"
             + (f" ({hidden} non représentées, effectifs inférieurs à {min_cell})" if hidden else "")
-            + f" ; département : {fmt.integer(dep['exits'])} sorties dont {fmt.integer(dep['exits_emploi_durable'])} "
-            f"en emploi durable, taux de sorties dynamiques {fmt.percent(dep['dynamic_rate'])}."
+            + f" ; département : {wording.count_words('exits', dep['exits'], noun='sorties')} dont "
+            f"{wording.count_words('exits_emploi_durable', dep['exits_emploi_durable'], noun='en emploi durable')}, "
+            f"taux de sorties dynamiques {fmt.percent(dep['dynamic_rate'])}."
         )
         items.append(parts.figure(fig, alt))
     items.append(r.suppression_note(hidden, min_cell=min_cell))
@@ -67,7 +71,8 @@ def departement(
         items.append(
             parts.note(
                 "Dans une barre, les catégories masquées par le secret statistique sont regroupées en un "
-                "segment hachuré."
+                "segment hachuré ; quand le nombre de sorties constatées est masqué, la barre s'arrête aux "
+                "sorties examinées (retraits non représentés)."
             )
         )
     items.append(
@@ -162,8 +167,8 @@ def bilan(
         categories, ax=ax, horizontal=False, masked=rest, masked_label=masked_label(min_cell)
     )
     described = " ; ".join(
-        f"{y} : {fmt.integer(shown.at[y, 'exits'])} sorties dont "
-        f"{fmt.integer(shown.at[y, 'exits_emploi_durable'])} en emploi durable"
+        f"{y} : {wording.count_words('exits', shown.at[y, 'exits'], noun='sorties')} dont "
+        f"{wording.count_words('exits_emploi_durable', shown.at[y, 'exits_emploi_durable'], noun='en emploi durable')}"
         for y in frame.index
     )
     alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
@@ -172,7 +177,10 @@ def bilan(
     )
     return parts.join(
         parts.figure(fig, alt),
-        parts.note("Les catégories masquées par le secret statistique sont regroupées en un segment hachuré.")
+        parts.note(
+            "Les catégories masquées par le secret statistique sont regroupées en un segment hachuré ; quand "
+            "le nombre de sorties constatées est masqué, la barre s'arrête aux sorties examinées."
+        )
         if rest.notna().any()
         else None,
         parts.table(table, caption="Sorties par catégorie et par année"),

@@ -257,8 +257,8 @@ def _costs_note(min_cell: int, diffusion: str) -> parts.Paragraph:
         return parts.note("La médiane porte sur les structures dont le coût est défini.")
     return parts.note(
         f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
-        "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
-        "peut être publié."
+        "les coûts calculés sur eux (« non publié », avec la raison) ; la médiane porte sur les structures "
+        "dont le coût peut être publié."
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from iae_eval import fmt
+from iae_eval import fmt, wording
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.pathways import structure_name, structures_active
@@ -73,9 +73,8 @@ def departement(
     else:
         lead = parts.lead(
             f"En {year}, {r.plural(n_structures, 'structure')} d'insertion et "
-            f"{r.format_value('participants', shown.at[year, 'participants'])} personnes en parcours, dont "
-            f"{r.format_value('rsa_participants', shown.at[year, 'rsa_participants'])} "
-            "allocataires du RSA."
+            f"{wording.count_words('participants', shown.at[year, 'participants'])}, dont "
+            f"{wording.count_words('rsa_participants', shown.at[year, 'rsa_participants'])}."
         )
     return parts.join(
         lead,
@@ -100,9 +99,8 @@ def structure(
         lead = parts.note(f"{name} n'a aucun parcours actif en {year}.")
     else:
         lead = parts.lead(
-            f"En {year}, {name} compte {r.format_value('participants', shown.at[year, 'participants'])} personnes "
-            f"en parcours, dont {r.format_value('rsa_participants', shown.at[year, 'rsa_participants'])} "
-            "allocataires du RSA."
+            f"En {year}, {name} compte {wording.count_words('participants', shown.at[year, 'participants'])}, "
+            f"dont {wording.count_words('rsa_participants', shown.at[year, 'rsa_participants'])}."
         )
     return parts.join(
         lead,

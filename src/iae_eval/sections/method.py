@@ -29,9 +29,12 @@ def edition_paragraph(diffusion: str, min_cell: int) -> str:
             "définie (dénominateur nul ou donnée absente)."
         )
     return (
-        f"Édition : {chosen.banner}. Secret statistique : {small_count_rule(min_cell)} « s » signale une case "
-        "masquée pour qu'une valeur masquée ne puisse pas être retrouvée par différence avec un total, ou un "
-        f"taux calculé sur moins de {min_cell} sorties examinées ou dont on pourrait déduire un effectif masqué. "
+        f"Édition : {chosen.banner}. Secret statistique : {small_count_rule(min_cell)} Un taux est publié, avec "
+        f"son intervalle, quand il repose sur au moins {min_cell} personnes ou sorties de chaque côté (par exemple "
+        f"au moins {min_cell} sorties en emploi durable et au moins {min_cell} autres sorties examinées) ; sinon "
+        "il est remplacé par « non publié » et sa raison. « s » signale une case masquée pour qu'un petit effectif "
+        "ne puisse pas être retrouvé par différence avec un total ; une case sur laquelle repose un taux publié "
+        "n'est jamais masquée. "
         "Un sous-ensemble et son total (« dont RSA » et l'ensemble) ne sont pas publiés ensemble quand leur "
         f"différence est inférieure à {min_cell}. Les graphiques ne représentent pas les valeurs masquées et un "
         "intervalle n'est donné que pour un taux publié. « — » signale une valeur non définie (dénominateur nul "

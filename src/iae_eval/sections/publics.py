@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from iae_eval import charts, fmt
+from iae_eval import charts, fmt, wording
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import DEFAULT_MIN_CELL, EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
 from iae_eval.editions import edition
@@ -282,8 +282,8 @@ def bilan(
     alt = (
         f"Courbes de {first_year} à {last_year} : personnes en parcours, allocataires du RSA et entrées par année ; "
         + " ; ".join(
-            f"{y} : {fmt.integer(numbers.at[y, 'participants'])} personnes dont "
-            f"{fmt.integer(numbers.at[y, 'rsa_participants'])} au RSA"
+            f"{y} : {wording.count_words('participants', numbers.at[y, 'participants'], noun='personnes')} dont "
+            f"{wording.count_words('rsa_participants', numbers.at[y, 'rsa_participants'], noun='au RSA')}"
             for y in numbers.index
         )
         + "."

@@ -24,7 +24,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import editions, fmt
+from iae_eval import editions, fmt, wording
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.load import load_dataset
 from iae_eval.data.rules import DEFAULT_RULES
@@ -303,7 +303,7 @@ def target_sentence(
     label = INDICATOR_LABELS[key].lower()
     target = fmt.percent(TARGETS[key], 0)
     if isinstance(value, str):
-        return f"En {year}, le {label} {subject} n'est pas publié (secret statistique)."
+        return f"En {year}, le {label} {subject} {wording.not_published(value)}."
     if value is None or pd.isna(value):
         return f"En {year}, le {label} {subject} n'est pas calculable (aucune sortie examinée)."
     if row is None:

@@ -271,7 +271,8 @@ def _evidence_note(min_cell: int, diffusion: str) -> parts.Paragraph:
         return parts.note("Éléments de preuve : « — » : non défini.")
     return parts.note(
         f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
-        "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini."
+        f"un taux qui reposerait sur moins de {min_cell} personnes ou sorties d'un côté est « non publié », avec "
+        "sa raison ; « — » : non défini."
     )
 
 

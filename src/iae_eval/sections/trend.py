@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from iae_eval import charts, fmt
+from iae_eval import charts, wording
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.sections import parts
@@ -30,8 +30,8 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
         legend_columns=2,
     )
     described = " ; ".join(
-        f"{y} : {fmt.integer(numbers.at[y, 'participants'])} personnes dont "
-        f"{fmt.integer(numbers.at[y, 'rsa_participants'])} allocataires du RSA"
+        f"{y} : {wording.count_words('participants', numbers.at[y, 'participants'], noun='personnes')} dont "
+        f"{wording.count_words('rsa_participants', numbers.at[y, 'rsa_participants'])}"
         for y in numbers.index
     )
     alt = f"Courbes de {first} à {last} pour {name} : personnes en parcours et allocataires du RSA. {described}."
