@@ -85,6 +85,8 @@ TABLES: dict[str, Table] = {
                 _c("deld", "bool"),
                 _c("rqth", "bool"),
                 _c("hours_worked", "float"),
+                # optional: level of education at entry (infra_3, 3, 4, 5_plus; empty = not known)
+                _c("education_level"),
             ),
             required=True,
             unique=(("person_id", "structure_id", "entry_date"),),

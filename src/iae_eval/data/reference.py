@@ -10,6 +10,9 @@ import pandas as pd
 
 # --- Structure kinds -------------------------------------------------------------------
 KINDS: tuple[str, ...] = ("ACI", "AI", "EI", "ETTI", "EITI")
+#: Levels of education at entry (participants.education_level; national framework, 2019):
+#: below CAP/BEP or none, CAP/BEP, baccalauréat, bac+2 and above.
+EDUCATION_LEVELS: tuple[str, ...] = ("infra_3", "3", "4", "5_plus")
 KIND_LABELS: dict[str, str] = {
     "ACI": "Atelier et chantier d'insertion",
     "AI": "Association intermédiaire",

@@ -61,6 +61,9 @@ SAMPLE_TABLES: tuple[str, ...] = (
     "departement",
 )
 
+#: Optional columns the sample does not fill, left out of its files.
+LEFT_OUT_COLUMNS: dict[str, tuple[str, ...]] = {"participants": ("education_level",)}
+
 #: The département the sample stands for (its ``departement`` table).
 DEPARTEMENT_CODE = "05"
 DEPARTEMENT_NAME = "Hautes-Alpes"
@@ -996,8 +999,10 @@ def _participants_table(st: _Structures, p: _Pathways) -> _Table:
 
 
 def _write_table(folder: Path, table: _Table) -> Path:
-    """Write one table as CSV (UTF-8, ',', '\\n'); header in TABLES order."""
-    names = TABLES[table.name].column_names
+    """Write one table as CSV (UTF-8, ',', '\\n'); header in TABLES order, without the
+    optional columns of :data:`LEFT_OUT_COLUMNS`."""
+    left_out = LEFT_OUT_COLUMNS.get(table.name, ())
+    names = tuple(c for c in TABLES[table.name].column_names if c not in left_out)
     if tuple(table.columns) != names:
         raise ValueError(f"{table.name}: columns {tuple(table.columns)} != {names}")
     path = folder / f"{table.name}.csv"

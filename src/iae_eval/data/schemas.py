@@ -41,6 +41,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "kind": [_one_of(ref.KINDS, "kind")],
             "sex": [_one_of(("F", "M"), "sex")],
             "hours_worked": [_NON_NEGATIVE],
+            "education_level": [_one_of(ref.EDUCATION_LEVELS, "education level")],
         }
     ),
     "contracts": _schema(
