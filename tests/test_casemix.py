@@ -31,9 +31,12 @@ TRUE = {
 }
 
 
-def simulated(n: int, *, seed: int = 1, structures=("A", "B", "C"), harder: str | None = None) -> Dataset:
-    """``n`` EI exits in 2012 whose durable exit follows :data:`TRUE` (no structure effect).
-    The ``harder`` structure takes mostly RSA recipients and long-term job seekers."""
+def simulated(
+    n: int, *, seed: int = 1, structures=("A", "B", "C"), harder: str | None = None, effect_sd: float = 0.0
+) -> Dataset:
+    """``n`` EI exits in 2012 whose durable exit follows :data:`TRUE` (no structure effect
+    unless ``effect_sd``: a normal effect per structure on the logit scale). The ``harder``
+    structure takes mostly RSA recipients and long-term job seekers."""
     rng = np.random.default_rng(seed)
     unit = rng.integers(0, len(structures), size=n)
     ids = np.asarray(structures, dtype=object)[unit]
@@ -52,6 +55,7 @@ def simulated(n: int, *, seed: int = 1, structures=("A", "B", "C"), harder: str 
         + TRUE["deld"] * deld
         + TRUE["rqth"] * rqth
     )
+    eta = eta + (rng.normal(0, effect_sd, size=len(structures))[unit] if effect_sd else 0)
     durable = rng.random(n) < 1 / (1 + np.exp(-eta))
     # non-durable exits: half transitional (dynamic), half unemployed
     reason = np.where(durable, 3, np.where(rng.random(n) < 0.5, 10, 7))
