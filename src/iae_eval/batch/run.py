@@ -148,7 +148,10 @@ def _write_tables(
             continue
         try:
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
-            spreadsheet.write_xlsx(table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion)
+            funnel = spreadsheet.funnel_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
+            spreadsheet.write_xlsx(
+                table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion, funnel=funnel
+            )
             spreadsheet.write_csv(table, outputs[0])
             manifest.years[str(year)] = _headline(table)
             manifest.record(
