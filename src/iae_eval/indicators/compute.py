@@ -531,12 +531,18 @@ def output_indicators(
     dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
 ) -> pd.DataFrame:
     """:func:`compute_indicators` followed by the adjusted keys (the case-mix models of
-    :mod:`iae_eval.indicators.adjusted`): the frame of ``iae-eval indicators``."""
+    :mod:`iae_eval.indicators.adjusted`) and the follow-up keys
+    (:mod:`iae_eval.indicators.followup`; null without an ``exit_followup`` table): the frame
+    of ``iae-eval indicators``."""
     from iae_eval.indicators.adjusted import adjusted_indicators
+    from iae_eval.indicators.followup import followup_indicators
 
     frame = compute_indicators(dataset, year, by, rules=rules)
-    extra = adjusted_indicators(dataset, int(year), by, rules=rules)
-    return pd.concat([frame, extra.set_axis(frame.index)], axis=1)
+    extra = [
+        adjusted_indicators(dataset, int(year), by, rules=rules),
+        followup_indicators(dataset, int(year), by, rules=rules),  # null without the table
+    ]
+    return pd.concat([frame, *(e.set_axis(frame.index) for e in extra)], axis=1)
 
 
 def _python_values(series: pd.Series, *, integer: bool) -> list:
