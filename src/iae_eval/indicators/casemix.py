@@ -57,10 +57,10 @@ COVARIATE_LABELS: dict[str, str] = {
 }
 
 
-def covariate_label(name: str) -> str:
-    """French label of a covariate (``year_2011`` → ``Année 2011 (réf. 2009)`` is built by the caller)."""
+def covariate_label(name: str, *, first_year: int | None = None) -> str:
+    """French label of a covariate (``year_2011`` → ``Sortie en 2011 (réf. 2009)``)."""
     if name.startswith("year_"):
-        return f"Sortie en {name[5:]}"
+        return f"Sortie en {name[5:]}" + (f" (réf. {first_year})" if first_year is not None else "")
     return COVARIATE_LABELS.get(name, name)
 
 
