@@ -107,10 +107,17 @@ def _table(r: Report, outcome: str, counts, adjusted, hidden) -> pd.DataFrame:
 
 
 def _poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Funnel limits of observed / expected for an expected number E: the quantiles of
+    Poisson(E) with Spiegelhalter's interpolation ((r − α) / E, as for the rates' funnels)."""
     from scipy.stats import poisson
 
+    def limit(q: float) -> np.ndarray:
+        r = poisson.ppf(q, expected)
+        alpha = (poisson.cdf(r, expected) - q) / poisson.pmf(r, expected)
+        return np.maximum(r - alpha, 0) / expected
+
     tail = (1 - level) / 2
-    return poisson.ppf(tail, expected) / expected, poisson.ppf(1 - tail, expected) / expected
+    return limit(tail), limit(1 - tail)
 
 
 def _funnel(drawn: pd.DataFrame, title: str) -> parts.Chart:
@@ -120,7 +127,13 @@ def _funnel(drawn: pd.DataFrame, title: str) -> parts.Chart:
     outside = {}
     for level, style in ((0.95, "--"), (0.998, ":")):
         low, high = _poisson_limits(grid, level)
-        ax.plot(grid, high, style, color="#555555", label=f"Limites à {fmt.number(100 * level, 1)} %")
+        ax.plot(
+            grid,
+            high,
+            style,
+            color="#555555",
+            label=f"Limites à {fmt.number(100 * level, 1 if level > 0.99 else 0)} %",
+        )
         ax.plot(grid, low, style, color="#555555")
         lo, hi = _poisson_limits(drawn["expected"].to_numpy(), level)
         outside[level] = (int((drawn["oe"] > hi).sum()), int((drawn["oe"] < lo).sum()))

@@ -28,6 +28,9 @@ from iae_eval.sections.rates import RATES
 POOLED_COUNTS: tuple[str, ...] = tuple(dict.fromkeys(["exits_examined", *EXIT_KEYS, "exits"]))
 #: With this many structures or fewer, those outside the 95 % limits are named on the chart.
 NAMED_UP_TO = 30
+#: Size of those names, and the vertical offsets (points) tried in turn so that they do not overlap.
+LABEL_SIZE = 7
+LABEL_OFFSETS: tuple[int, ...] = (3, -12, 14, -23, 25, -34, 36, -45, 47, -56)
 READING = (
     "Chaque point est une structure : en abscisse son nombre de sorties examinées, en ordonnée son taux. "
     "Les courbes tiretées sont les limites de contrôle à 95 %, les pointillées celles à 99,8 % : une "
@@ -56,13 +59,27 @@ def _name_outliers(ax, drawn: pd.DataFrame, key: str, method) -> list[str]:
         drawn[key], drawn["exits_examined"], r.TARGETS[key], level=uncertainty.FUNNEL_LEVELS[0], method=method
     )
     names = [str(n) for n, p in positions.items() if p in (uncertainty.ABOVE, uncertainty.BELOW)]
-    for name in names:
+    right = ax.get_xlim()[1]
+    to_points = 72 / ax.figure.dpi
+    placed: list[tuple[float, float, float, float]] = []
+    for name in sorted(names, key=lambda n: -drawn.loc[n, key]):
+        x, y = drawn.loc[name, "exits_examined"], drawn.loc[name, key]
+        px, py = (v * to_points for v in ax.transData.transform((x, y)))
+        width, height = 0.55 * LABEL_SIZE * len(name), 1.3 * LABEL_SIZE
+        leftwards = x > 0.6 * right  # keep the name inside the axes
+        dx = -5 - width if leftwards else 5
+        for dy in LABEL_OFFSETS:  # the first offset where the name overlaps no other name
+            box = (px + dx, px + dx + width, py + dy, py + dy + height)
+            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                break
+        placed.append(box)
         ax.annotate(
             name,
-            (drawn.loc[name, "exits_examined"], drawn.loc[name, key]),
-            xytext=(5, 4),
+            (x, y),
+            xytext=(dx, dy),
             textcoords="offset points",
-            fontsize=7,
+            fontsize=LABEL_SIZE,
+            arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.5} if abs(dy) > 14 else None,
         )
     return names
 
