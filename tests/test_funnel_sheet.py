@@ -69,3 +69,30 @@ def test_the_public_edition_leaves_out_the_structures_whose_rate_is_hidden(tmp_p
     }
     assert published and len(published) < 14  # some rates are published, most are hidden
     assert {(r[0], r[2]) for r in rows} == published
+
+
+def test_overdispersed_structures_get_widened_limits_and_names_stay_text(tmp_path):
+    from dataclasses import replace
+
+    from test_casemix import simulated
+
+    ids = tuple(f"S{i:02d}" for i in range(40))
+    ds = simulated(40 * 80, seed=11, structures=ids, effect_sd=0.8)
+    structures = ds.structures.copy()
+    structures.loc[0, "name"] = '=HYPERLINK("http://example.org","x")'
+    ds = replace(ds, structures=structures)
+    table = exports.year_table(ds, 2012, min_cell=5, diffusion="comite")
+    funnel = exports.funnel_table(ds, 2012, min_cell=5, diffusion="comite")
+    path = exports.write_xlsx(table, tmp_path / "indicators.xlsx", year=2012, funnel=funnel)
+    ws = openpyxl.load_workbook(path)["Entonnoir"]
+    rows = list(ws.iter_rows(values_only=True))[1:]
+    assert len(rows) == 80
+    durable = [r for r in rows if r[2] == "durable_rate"]
+    dispersion, expected = overdispersion.structure_funnel(ds, 2012, "durable_rate")
+    assert dispersion.method == "multiplicative"
+    assert {r[8] for r in durable} == {"multiplicative"}
+    for row in durable:
+        assert row[5] == pytest.approx(expected.loc[row[0], "limite_basse_998"])
+        assert row[7] == expected.loc[row[0], "position"]
+    first = next(c for c in ws["B"][1:] if c.value.startswith("="))
+    assert first.data_type == "s"  # a name from the data is never a formula
