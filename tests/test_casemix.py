@@ -265,3 +265,14 @@ def test_the_fit_is_kept_per_dataset_year_and_rules(big):
     first = casemix.models(big, 2012)
     again = casemix.models(big, 2012)
     assert first["durable"] is again["durable"]
+
+
+def test_a_separation_by_several_covariates_together_stops_the_model():
+    ds = simulated(600, seed=4)
+    p = ds.participants.copy()
+    together = (p["sex"] == "F").astype(int) + p["rsa"].astype(int) + p["deld"].astype(bool).astype(int)
+    p["exit_reason"] = pd.Series(np.where(together >= 2, 3, 7), dtype="Int64")  # no single dummy separates
+    ds = Dataset(structures=ds.structures, participants=p, exit_reasons=ds.exit_reasons)
+    model = casemix.models(ds, 2012)["durable"]
+    assert not model.fitted and "séparent parfaitement" in model.reason
+    assert adjusted_indicators(ds, 2012, "structure")[list(ADJUSTED_KEYS)].isna().all(axis=None)

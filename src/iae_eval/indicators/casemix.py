@@ -200,6 +200,7 @@ def _separating(x: pd.DataFrame, y: np.ndarray) -> str | None:
 def fit(outcome: str, pop: Population, years: tuple[int, ...]) -> CaseMixModel:
     """The logistic model of ``outcome`` over ``pop`` (see the module)."""
     from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools import sm_exceptions
 
     y = pop.outcomes[outcome]
     if len(y) < MIN_EXITS:
@@ -228,10 +229,25 @@ def fit(outcome: str, pop: Population, years: tuple[int, ...]) -> CaseMixModel:
     names = ["const", *x.columns]
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error")
+            # the estimation's own alarms stop the model; numpy's overflows in exp do not
+            for alarm in (sm_exceptions.ModelWarning, sm_exceptions.ConvergenceWarning):
+                warnings.simplefilter("error", alarm)
             result = Logit(y, design).fit(method="newton", disp=0, maxiter=100)
         converged = bool(result.mle_retvals.get("converged", False))
-    except Exception:  # perfect separation, singular matrix, overflow: not fitted
+    except (sm_exceptions.PerfectSeparationWarning, sm_exceptions.PerfectSeparationError):
+        return _not_fitted(
+            outcome,
+            years,
+            pop,
+            y,
+            "les caractéristiques, prises ensemble, séparent parfaitement les issues : le modèle n'est pas estimé",
+            x.columns,
+        )
+    except (
+        sm_exceptions.ModelWarning,
+        sm_exceptions.ConvergenceWarning,
+        np.linalg.LinAlgError,
+    ):  # a singular matrix, no convergence: not fitted
         converged = False
     if not converged or not np.all(np.isfinite(result.params)) or not np.all(np.isfinite(result.bse)):
         return _not_fitted(
