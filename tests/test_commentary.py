@@ -199,7 +199,7 @@ def test_small_numbers_quoted_with_their_line(tmp_path):
     assert [(q.line, q.number) for q in found] == [(4, 4), (4, 2)]
     assert "4 sorties examinées" in found[0].excerpt
     message = found[0].message(tmp_path, 5)
-    assert message.startswith("commentaires/public/2012/S03.md:line 4: « ")
+    assert message.startswith("commentaires/public/2012/S03.md:ligne 4: « ")
     assert "le nombre 4 (de 1 à 4)" in message
     assert [q.number for q in c.small_numbers(path, min_cell=10)] == [4, 2]  # 12 is not below 10
     assert c.small_numbers(tmp_path / "absent.md", min_cell=5) == []
@@ -209,8 +209,9 @@ def test_the_run_warns_on_a_public_commentary_quoting_4_sorties(tmp_path):
     import shutil
 
     from iae_eval.batch.plan import plan_reports
-    from iae_eval.batch.run import DEFAULT_NOTEBOOKS, commentary_warnings
+    from iae_eval.batch.run import commentary_warnings
     from iae_eval.data.load import load_dataset
+    from iae_eval.workspace import NOTEBOOKS_DIR
 
     data = tmp_path / "data"
     shutil.copytree(SAMPLE, data)
@@ -225,7 +226,7 @@ def test_the_run_warns_on_a_public_commentary_quoting_4_sorties(tmp_path):
             dataset,
             years=[2012],
             structures=["S03", "S05"],
-            notebooks_dir=DEFAULT_NOTEBOOKS,
+            notebooks_dir=NOTEBOOKS_DIR,
             data_dir=data,
             min_cell=5,
             rules=dataset.rules,
@@ -236,6 +237,6 @@ def test_the_run_warns_on_a_public_commentary_quoting_4_sorties(tmp_path):
     public = warnings("public")
     assert len(public) == 1
     assert public[0].startswith(
-        "commentaires/public/2012/S03.md:line 2: « une année difficile : sur 4 sorties"
+        "commentaires/public/2012/S03.md:ligne 2: « une année difficile : sur 4 sorties"
     )
     assert warnings("comite") == []

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from iae_eval.data.reference import EXIT_CATEGORIES, builtin_exit_reasons
 from iae_eval.indicators import compute as ind
+from iae_eval.indicators.catalogue import ADJUSTED_KEYS, FOLLOWUP_KEYS
 from iae_eval.indicators.compute import (
     INDICATOR_KEYS,
     add_months,
@@ -930,11 +931,13 @@ def test_json_objects(dataset, by):
     frame = compute_indicators(dataset, 2012, by=by)
     assert len(records) == len(frame)
     for record, key in zip(records, frame.index, strict=True):
-        assert list(record) == ["year", "scope", "key", *INDICATOR_KEYS]
+        # the keys of §5 first, in order, then the adjusted and follow-up ones
+        assert list(record) == ["year", "scope", "key", *INDICATOR_KEYS, *ADJUSTED_KEYS, *FOLLOWUP_KEYS]
         assert record["year"] == 2012 and record["scope"] == by and record["key"] == key
         for name in ind.COUNT_KEYS:
             assert record[name] is None or type(record[name]) is int, name
-        for name in set(INDICATOR_KEYS) - set(ind.COUNT_KEYS):
+        assert all(record[k] is None for k in FOLLOWUP_KEYS)  # no exit_followup table
+        for name in {*INDICATOR_KEYS, *ADJUSTED_KEYS} - set(ind.COUNT_KEYS):
             assert record[name] is None or type(record[name]) is float, name
 
 

@@ -76,13 +76,12 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
             err=True,
         )
         sys.exit(1)
-    frame = ind.compute_indicators(dataset, year, by=by)
     if fmt == "json":
         click.echo(ind.indicators_json(dataset, year, by))
     elif fmt == "csv":
-        click.echo(ind.indicators_csv(frame, year, by), nl=False)
+        click.echo(ind.indicators_csv(ind.output_indicators(dataset, year, by), year, by), nl=False)
     else:
-        click.echo(ind.indicators_table(frame))
+        click.echo(ind.indicators_table(ind.output_indicators(dataset, year, by)))
 
 
 @cli.command()

@@ -188,7 +188,10 @@ def _write_tables(
             continue
         try:
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
-            spreadsheet.write_xlsx(table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion)
+            funnel = spreadsheet.funnel_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
+            spreadsheet.write_xlsx(
+                table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion, funnel=funnel
+            )
             spreadsheet.write_csv(table, outputs[0])
             manifest.years[str(year)] = _headline(table)
             manifest.record(
@@ -251,8 +254,7 @@ def run_reports(
     manifest = Manifest.load(out_dir)
     atomic.remove_leftovers(out_dir)  # a crashed run's temporary files (we hold the lock)
     sources = {p: p.read_bytes() for p in {r.notebook for r in reports}}
-    for warning in commentary_warnings(reports, min_cell=min_cell):
-        click.echo(f"Warning: {warning}", err=True)
+    warnings = commentary_warnings(reports, min_cell=min_cell)
 
     status: dict[str, str] = {}
     todo: list[tuple[Report, str]] = []
@@ -343,7 +345,7 @@ def run_reports(
         status=status,
         problems=tuple(problems),
         interrupted=interrupted,
-        warnings=(manifest.warning,) if manifest.warning else (),
+        warnings=(*warnings, *((manifest.warning,) if manifest.warning else ())),
     )
 
 

@@ -21,6 +21,8 @@ from iae_eval.charts.funnel import (
     funnel_alt_text,
     funnel_figure,
     funnel_plot,
+    label_points,
+    outside_names,
 )
 from iae_eval.charts.rates import rate_dots
 from iae_eval.charts.render import NOTHING_TO_DRAW, chart, figure_if_any, has_values, observing, png
@@ -49,6 +51,8 @@ __all__ = [
     "funnel_plot",
     "funnel_png",
     "grouped_bars",
+    "label_points",
+    "outside_names",
     "has_values",
     "legend_below",
     "observing",

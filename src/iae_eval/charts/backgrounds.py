@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from iae_eval.charts.funnel import HIGHLIGHT_COLOUR, _funnel_units, funnel_figure
 from iae_eval.charts.render import observed, prepare
 from iae_eval.charts.style import COLUMNS, DPI, row_legend
+from iae_eval.indicators import uncertainty
 
 #: How many backgrounds a process keeps (two rates × a few years and editions).
 KEPT = 8
@@ -98,6 +99,8 @@ def funnel_png(
     ylabel: str,
     highlight: Hashable | None = None,
     highlight_label: str | None = None,
+    method: object = uncertainty.BINOMIAL,
+    named: tuple[Hashable, ...] = (),
     reuse: bool = True,
 ) -> bytes:
     """The PNG of :func:`iae_eval.charts.funnel.funnel_figure` with these arguments; with a
@@ -111,6 +114,8 @@ def funnel_png(
         ylabel=ylabel,
         highlight=highlight,
         highlight_label=highlight_label,
+        method=method,
+        named=named,
     )
     units = _funnel_units(rates, examined)
     if not reuse or highlight is None or highlight not in units.index:
@@ -119,7 +124,16 @@ def funnel_png(
     (legend,) = fig.legends
     height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
     size = tuple(fig.get_size_inches())
-    key = _key(units, target=target, title=title, ylabel=ylabel, size=size, legend_height=height)
+    key = _key(
+        units,
+        target=target,
+        title=title,
+        ylabel=ylabel,
+        size=size,
+        legend_height=height,
+        method=method,
+        named=tuple(named),
+    )
     background = _backgrounds.get(key)
     if background is None:
         return _keep(key, fig, legend)

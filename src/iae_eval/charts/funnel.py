@@ -27,6 +27,10 @@ UNIT_COLOUR = PALETTE[0]  # blue
 HIGHLIGHT_COLOUR = PALETTE[3]  # reddish purple, apart from the vermillion target line
 #: Size of a funnel plot's figure (inches).
 FUNNEL_FIGSIZE: tuple[float, float] = (8.0, 4.6)
+#: Size of the names written next to points outside the limits (at least the report's minimum
+#: text size), and the vertical offsets (points) tried in turn so that they do not overlap.
+LABEL_SIZE = 9
+LABEL_OFFSETS: tuple[int, ...] = (3, -14, 16, -27, 29, -40, 42, -53, 55, -66)
 
 
 def _funnel_units(rates: pd.Series, examined: pd.Series) -> pd.DataFrame:
@@ -116,8 +120,11 @@ def funnel_figure(
     ylabel: str,
     highlight: Hashable | None = None,
     highlight_label: str | None = None,
+    method: object = uncertainty.BINOMIAL,
+    named: tuple[Hashable, ...] = (),
 ) -> Figure:
-    """A report's funnel plot: a figure of its own, :func:`funnel_plot` titled ``title``."""
+    """A report's funnel plot: a figure of its own, :func:`funnel_plot` titled ``title``, its
+    limits by ``method`` and the units ``named`` labelled next to their points."""
     fig, ax = plt.subplots(figsize=FUNNEL_FIGSIZE, layout="constrained")
     funnel_plot(
         rates,
@@ -128,9 +135,52 @@ def funnel_figure(
         highlight_label=highlight_label,
         ylabel=ylabel,
         xlabel="Sorties examinées",
+        method=method,
     )
+    label_points(ax, rates, examined, named)
     ax.set_title(title, loc="left", fontsize=10)
     return fig
+
+
+def outside_names(
+    rates: pd.Series, examined: pd.Series, *, target: float, method: object, up_to: int
+) -> list[str]:
+    """The units outside the 95 % limits (``up_to`` units drawn or fewer; none above)."""
+    units = _funnel_units(rates, examined)
+    if len(units) > up_to:
+        return []
+    positions = uncertainty.classify(
+        units["rate"], units["examined"], target, level=uncertainty.FUNNEL_LEVELS[0], method=method
+    )
+    return [str(n) for n, p in positions.items() if p in (uncertainty.ABOVE, uncertainty.BELOW)]
+
+
+def label_points(ax: Axes, rates: pd.Series, examined: pd.Series, named: tuple[Hashable, ...]) -> Axes:
+    """Write the names of the units ``named`` next to their points, moved up or down in turn
+    so that no two names overlap (and leftwards near the right edge, to stay inside the axes)."""
+    units = _funnel_units(rates, examined)
+    right = ax.get_xlim()[1]
+    to_points = 72 / ax.figure.dpi
+    placed: list[tuple[float, float, float, float]] = []
+    for name in sorted((n for n in named if n in units.index), key=lambda n: -units.loc[n, "rate"]):
+        x, y = units.loc[name, "examined"], units.loc[name, "rate"]
+        px, py = (v * to_points for v in ax.transData.transform((x, y)))
+        width, height = 0.55 * LABEL_SIZE * len(str(name)), 1.3 * LABEL_SIZE
+        dx = -5 - width if x > 0.6 * right else 5
+        for dy in LABEL_OFFSETS:  # the first offset where the name overlaps no other name
+            box = (px + dx, px + dx + width, py + dy, py + dy + height)
+            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                break
+        placed.append(box)
+        ax.annotate(
+            str(name),
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            fontsize=LABEL_SIZE,
+            arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.5} if abs(dy) > 14 else None,
+        )
+    return ax
 
 
 def funnel_alt_text(

@@ -85,6 +85,8 @@ TABLES: dict[str, Table] = {
                 _c("deld", "bool"),
                 _c("rqth", "bool"),
                 _c("hours_worked", "float"),
+                # optional: level of education at entry (infra_3, 3, 4, 5_plus; empty = not known)
+                _c("education_level"),
             ),
             required=True,
             unique=(("person_id", "structure_id", "entry_date"),),
@@ -167,6 +169,17 @@ TABLES: dict[str, Table] = {
             unique=(("person_id", "structure_id", "entry_date", "year"),),
         ),
         Table(
+            "exit_followup",
+            (
+                _c("person_id", required=True),
+                _c("structure_id", required=True),
+                _c("exit_date", "date", required=True),
+                _c("months_after", "int", required=True),
+                _c("situation", required=True),
+            ),
+            unique=(("person_id", "structure_id", "exit_date", "months_after"),),
+        ),
+        Table(
             "exit_reasons",
             (
                 _c("code", "int", required=True),
@@ -200,6 +213,8 @@ class Dataset:
     departement: pd.DataFrame | None = None
     #: Hours worked per pathway and calendar year (the ``asp`` rules profile needs it).
     yearly_hours: pd.DataFrame | None = None
+    #: Situation of people 6, 12 and 24 months after their exit (survey or DSN matching).
+    exit_followup: pd.DataFrame | None = None
     #: The minimum-stay rules profile the indicators use (:mod:`iae_eval.data.rules`).
     rules: str = DEFAULT_RULES
     source: str = ""

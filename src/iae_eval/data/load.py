@@ -400,6 +400,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
         action_plan=tables.get("action_plan"),
         departement=tables.get("departement"),
         yearly_hours=tables.get("yearly_hours"),
+        exit_followup=tables.get("exit_followup"),
         source=str(folder),
         fingerprint=fingerprint,
         warnings=tuple(problem_lines(frame[frame["severity"] == "warning"])),

@@ -10,6 +10,23 @@ import pandas as pd
 
 # --- Structure kinds -------------------------------------------------------------------
 KINDS: tuple[str, ...] = ("ACI", "AI", "EI", "ETTI", "EITI")
+#: Levels of education at entry (participants.education_level; national framework, 2019):
+#: below CAP/BEP or none, CAP/BEP, baccalauréat, bac+2 and above.
+EDUCATION_LEVELS: tuple[str, ...] = ("infra_3", "3", "4", "5_plus")
+#: Months after exit of the follow-up (the ``exit_followup`` table).
+FOLLOWUP_MONTHS: tuple[int, ...] = (6, 12, 24)
+#: Situations after exit; ``inconnu`` rows do not count as known.
+FOLLOWUP_SITUATIONS: tuple[str, ...] = (
+    "emploi_durable",
+    "emploi_autre",
+    "formation",
+    "chomage",
+    "inactif",
+    "inconnu",
+)
+FOLLOWUP_UNKNOWN = "inconnu"
+#: Situations that are employment (``employed_{h}m_rate``).
+FOLLOWUP_EMPLOYED: tuple[str, ...] = ("emploi_durable", "emploi_autre")
 KIND_LABELS: dict[str, str] = {
     "ACI": "Atelier et chantier d'insertion",
     "AI": "Association intermédiaire",

@@ -41,6 +41,7 @@ from .reference import (
     TERRITORIES,
     builtin_exit_reasons,
 )
+from .sample_followup import followup_columns
 from .siret import luhn_check_digit
 
 # --- Period ---------------------------------------------------------------------------------
@@ -59,7 +60,11 @@ SAMPLE_TABLES: tuple[str, ...] = (
     "sd_assessment",
     "action_plan",
     "departement",
+    "exit_followup",
 )
+
+#: Optional columns the sample does not fill, left out of its files.
+LEFT_OUT_COLUMNS: dict[str, tuple[str, ...]] = {"participants": ("education_level",)}
 
 #: The département the sample stands for (its ``departement`` table).
 DEPARTEMENT_CODE = "05"
@@ -995,9 +1000,32 @@ def _participants_table(st: _Structures, p: _Pathways) -> _Table:
     )
 
 
+def _followup_table(rng: np.random.Generator, participants: _Table, p: _Pathways) -> _Table:
+    """The follow-up of the 2009-2012 exits (:mod:`iae_eval.data.sample_followup`)."""
+    reasons = builtin_exit_reasons()
+    category_of = dict(zip(reasons["code"].tolist(), reasons["category"].tolist(), strict=True))
+    has_exit = p.exit != NO_EXIT
+    exit_year = np.where(
+        has_exit, p.exit.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970, 0
+    )
+    columns = followup_columns(
+        rng,
+        person_id=np.asarray(participants.columns["person_id"], dtype=object),
+        structure_id=np.asarray(participants.columns["structure_id"], dtype=object),
+        exit_date=np.asarray(participants.columns["exit_date"], dtype=object),
+        exit_year=np.where(has_exit, exit_year, 0),
+        category=np.array([category_of.get(int(r), "") for r in p.reason.tolist()], dtype=object),
+        rsa=p.rsa.astype(bool),
+        deld=p.deld == 1,
+    )
+    return _Table("exit_followup", columns)
+
+
 def _write_table(folder: Path, table: _Table) -> Path:
-    """Write one table as CSV (UTF-8, ',', '\\n'); header in TABLES order."""
-    names = TABLES[table.name].column_names
+    """Write one table as CSV (UTF-8, ',', '\\n'); header in TABLES order, without the
+    optional columns of :data:`LEFT_OUT_COLUMNS`."""
+    left_out = LEFT_OUT_COLUMNS.get(table.name, ())
+    names = tuple(c for c in TABLES[table.name].column_names if c not in left_out)
     if tuple(table.columns) != names:
         raise ValueError(f"{table.name}: columns {tuple(table.columns)} != {names}")
     path = folder / f"{table.name}.csv"
@@ -1016,15 +1044,18 @@ def _build_tables(seed: int, scale: float) -> list[_Table]:
     children = np.random.default_rng(seed).spawn(len(SAMPLE_TABLES))
     streams = dict(zip(SAMPLE_TABLES, children, strict=True))
     st = _generate_structures(streams["structures"], scale)
+    pathways = _generate_participants(streams["participants"], st)
+    participants = _participants_table(st, pathways)
     tables = [
         _structures_table(st),
-        _participants_table(st, _generate_participants(streams["participants"], st)),
+        participants,
         _generate_contracts(streams["contracts"], st, scale),
         _generate_operations(streams["operations"], st),
         _generate_funding(streams["funding"], st),
         _generate_sd_assessment(streams["sd_assessment"], st),
         _generate_action_plan(),
         _rows_table("departement", [(DEPARTEMENT_CODE, DEPARTEMENT_NAME)]),
+        _followup_table(streams["exit_followup"], participants, pathways),
     ]
     assert [t.name for t in tables] == list(SAMPLE_TABLES)
     return tables

@@ -49,6 +49,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "kind": [_one_of(ref.KINDS, "type de structure")],
             "sex": [_one_of(("F", "M"), "sexe")],
             "hours_worked": [_NON_NEGATIVE],
+            "education_level": [_one_of(ref.EDUCATION_LEVELS, "niveau de formation")],
         }
     ),
     "contracts": _schema(
@@ -86,6 +87,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         }
     ),
     "yearly_hours": _schema({"year": [_YEAR], "hours": [_NON_NEGATIVE]}),
+    "exit_followup": _schema(
+        {
+            "months_after": [_one_of(ref.FOLLOWUP_MONTHS, "nombre de mois après la sortie")],
+            "situation": [_one_of(ref.FOLLOWUP_SITUATIONS, "situation")],
+        }
+    ),
     "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "catégorie de sortie")]}),
 }
 
@@ -285,6 +292,32 @@ def _check_yearly_hours(label: str, h: pd.DataFrame, p: pd.DataFrame) -> list[Pr
     )
 
 
+def _check_exit_followup(label: str, f: pd.DataFrame, p: pd.DataFrame) -> list[Problem]:
+    """Every follow-up row names a known person and a pathway of that person in that structure
+    ending on that date."""
+    known_person = f["person_id"].isin(p["person_id"])
+    problems = _rows(
+        label,
+        f,
+        f["person_id"].notna() & ~known_person,
+        "person_id",
+        "unknown person (not in participants)",
+    )
+    keys = ["person_id", "structure_id", "exit_date"]
+    ended = pd.MultiIndex.from_frame(f[keys].astype(object)).isin(
+        pd.MultiIndex.from_frame(p[keys].astype(object))
+    )
+    complete = f[keys].notna().all(axis=1)
+    problems += _rows(
+        label,
+        f,
+        complete & known_person & f["structure_id"].isin(p["structure_id"]) & ~ended,
+        "exit_date",
+        lambda r: f"no pathway of {r['person_id']} in {r['structure_id']} ends on this date (participants)",
+    )
+    return problems
+
+
 def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
     """Every schema and cross-table problem of the typed tables (index = line numbers)."""
     problems: list[Problem] = []
@@ -300,12 +333,16 @@ def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> lis
         else set(ref.builtin_exit_reasons()["code"])
     )
     problems += _check_participants(labels["participants"], tables["participants"], s, codes)
-    for name in ("contracts", "operations", "funding", "sd_assessment", "yearly_hours"):
+    for name in ("contracts", "operations", "funding", "sd_assessment", "yearly_hours", "exit_followup"):
         if name in tables:
             problems += _check_references(labels[name], tables[name], s)
     if "yearly_hours" in tables:
         problems += _check_yearly_hours(
             labels["yearly_hours"], tables["yearly_hours"], tables["participants"]
+        )
+    if "exit_followup" in tables:
+        problems += _check_exit_followup(
+            labels["exit_followup"], tables["exit_followup"], tables["participants"]
         )
     if "contracts" in tables:
         problems += _check_contracts(labels["contracts"], tables["contracts"])

@@ -34,6 +34,7 @@ class Kind(Enum):
     PEOPLE = "people"  # distinct people
     PATHWAYS = "pathways"  # pathways (entries, exits)
     RATE = "rate"  # a fraction between 0 and 1
+    RATIO = "ratio"  # observed / expected (1 = as expected)
     MONTHS = "months"  # a mean duration in months
     COUNT = "count"  # contracts or operations, not people
     HOURS = "hours"
@@ -233,16 +234,118 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
+_OUTCOME_WORDS = {
+    "durable": ("emploi durable", "d'emploi durable", "durable"),
+    "dynamic": ("sorties dynamiques", "de sorties dynamiques", "dynamic"),
+}
+
+
+def _adjusted(outcome: str) -> tuple[Indicator, ...]:
+    words, of_words, rate = _OUTCOME_WORDS[outcome]
+    examined = ("exits_examined",)
+    return (
+        Indicator(
+            f"{outcome}_expected_rate",
+            f"Taux {of_words} attendu à publics comparables",
+            Kind.RATE,
+            f"E / n: the mean over the scope's examined exits of the probability of a {rate} exit "
+            "predicted by the case-mix model",
+            denominator=examined,
+        ),
+        Indicator(
+            f"{outcome}_oe",
+            f"Rapport observé / attendu ({words})",
+            Kind.RATIO,
+            f"O / E: observed {rate} exits over expected ones (1 at the département scope)",
+            denominator=examined,
+        ),
+        Indicator(
+            f"{outcome}_oe_low",
+            f"Rapport observé / attendu ({words}), borne basse à 95 %",
+            Kind.RATIO,
+            "exact Poisson 95 % lower bound of O (Garwood, 0 when O = 0) / E",
+            denominator=examined,
+        ),
+        Indicator(
+            f"{outcome}_oe_high",
+            f"Rapport observé / attendu ({words}), borne haute à 95 %",
+            Kind.RATIO,
+            "exact Poisson 95 % upper bound of O (Garwood) / E",
+            denominator=examined,
+        ),
+        Indicator(
+            f"{outcome}_adjusted_rate",
+            f"Taux {of_words} ajusté des publics",
+            Kind.RATE,
+            f"O / E × the département's {rate}_rate",
+            denominator=examined,
+        ),
+    )
+
+
+#: Expected outcomes given the publics (null when the model is not fitted or n = 0).
+ADJUSTED_INDICATORS: tuple[Indicator, ...] = (*_adjusted("durable"), *_adjusted("dynamic"))
+#: Months after exit of the follow-up (the ``exit_followup`` table).
+FOLLOWUP_HORIZONS: tuple[int, ...] = (6, 12, 24)
+
+
+def _followup(h: int) -> tuple[Indicator, ...]:
+    known = f"followup_{h}m_known"
+    return (
+        Indicator(
+            known,
+            f"Sorties dont la situation à {h} mois est connue",
+            Kind.PATHWAYS,
+            f"examined exits with a follow-up row at {h} months whose situation is not inconnu",
+        ),
+        Indicator(
+            f"followup_{h}m_coverage",
+            f"Couverture du suivi à {h} mois",
+            Kind.RATE,
+            f"{known} / exits_examined",
+            denominator=("exits_examined",),
+            numerator=(known,),
+        ),
+        Indicator(
+            f"employed_{h}m_rate",
+            f"En emploi {h} mois après la sortie",
+            Kind.RATE,
+            f"(emploi_durable + emploi_autre) at {h} months / {known}",
+            denominator=(known,),
+        ),
+        Indicator(
+            f"durable_employed_{h}m_rate",
+            f"En emploi durable {h} mois après la sortie",
+            Kind.RATE,
+            f"emploi_durable at {h} months / {known}",
+            denominator=(known,),
+        ),
+    )
+
+
+#: Employment after exit (null when the ``exit_followup`` table is absent).
+FOLLOWUP_INDICATORS: tuple[Indicator, ...] = tuple(i for h in FOLLOWUP_HORIZONS for i in _followup(h))
+#: Every declared indicator: those of the year's tables, then the adjusted and follow-up ones.
+ALL_INDICATORS: tuple[Indicator, ...] = (*INDICATORS, *ADJUSTED_INDICATORS, *FOLLOWUP_INDICATORS)
+
 #: Every indicator by key.
-BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
+BY_KEY: dict[str, Indicator] = {i.key: i for i in ALL_INDICATORS}
 
 
 def _keys(*kinds: Kind) -> tuple[str, ...]:
     return tuple(i.key for i in INDICATORS if i.kind in kinds)
 
 
+def _all_keys(*kinds: Kind) -> tuple[str, ...]:
+    return tuple(i.key for i in ALL_INDICATORS if i.kind in kinds)
+
+
 #: Every key, in the order of DATA_CONTRACT §5 (the columns of the frames, the json keys).
-INDICATOR_KEYS: tuple[str, ...] = tuple(BY_KEY)
+INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
+ADJUSTED_KEYS: tuple[str, ...] = tuple(i.key for i in ADJUSTED_INDICATORS)
+FOLLOWUP_KEYS: tuple[str, ...] = tuple(i.key for i in FOLLOWUP_INDICATORS)
+#: The keys of ``iae-eval indicators`` (json, csv, table): §5, then adjusted, then follow-up.
+OUTPUT_KEYS: tuple[str, ...] = (*INDICATOR_KEYS, *ADJUSTED_KEYS, *FOLLOWUP_KEYS)
 #: Counts of people or pathways (the cells small-count suppression protects).
 PEOPLE_COUNT_KEYS: tuple[str, ...] = _keys(Kind.PEOPLE, Kind.PATHWAYS)
 #: Every integer key: the people counts plus contracts and operations.
@@ -251,8 +354,11 @@ COUNT_KEYS: tuple[str, ...] = _keys(Kind.PEOPLE, Kind.PATHWAYS, Kind.COUNT)
 RATE_KEYS: tuple[str, ...] = _keys(Kind.RATE)
 HOUR_KEYS: tuple[str, ...] = _keys(Kind.HOURS)
 MONEY_KEYS: tuple[str, ...] = _keys(Kind.MONEY)
+#: Integer keys of every output key (the json's ints) and the rates among them.
+OUTPUT_COUNT_KEYS: tuple[str, ...] = _all_keys(Kind.PEOPLE, Kind.PATHWAYS, Kind.COUNT)
+OUTPUT_RATE_KEYS: tuple[str, ...] = _all_keys(Kind.RATE)
 #: French label of every key.
-LABELS: dict[str, str] = {i.key: i.label for i in INDICATORS}
+LABELS: dict[str, str] = {i.key: i.label for i in ALL_INDICATORS}
 #: The objective of each rate that has one.
 TARGETS: dict[str, float] = {i.key: i.target for i in INDICATORS if i.target is not None}
 #: The publics shown in the "Publics" sections, in this order.

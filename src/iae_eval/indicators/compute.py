@@ -44,7 +44,9 @@ from iae_eval.indicators.catalogue import (
     COUNT_KEYS,
     DURABLE_CATEGORY,
     INDICATOR_KEYS,
-    RATE_KEYS,
+    OUTPUT_COUNT_KEYS,
+    OUTPUT_KEYS,
+    OUTPUT_RATE_KEYS,
 )
 from iae_eval.indicators.pathways import active_mask
 
@@ -525,6 +527,24 @@ def compute_trends(
     return stacked[["year", "key", *INDICATOR_KEYS]]
 
 
+def output_indicators(
+    dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
+) -> pd.DataFrame:
+    """:func:`compute_indicators` followed by the adjusted keys (the case-mix models of
+    :mod:`iae_eval.indicators.adjusted`) and the follow-up keys
+    (:mod:`iae_eval.indicators.followup`; null without an ``exit_followup`` table): the frame
+    of ``iae-eval indicators``."""
+    from iae_eval.indicators.adjusted import adjusted_indicators
+    from iae_eval.indicators.followup import followup_indicators
+
+    frame = compute_indicators(dataset, year, by, rules=rules)
+    extra = [
+        adjusted_indicators(dataset, int(year), by, rules=rules),
+        followup_indicators(dataset, int(year), by, rules=rules),  # null without the table
+    ]
+    return pd.concat([frame, *(e.set_axis(frame.index) for e in extra)], axis=1)
+
+
 def _python_values(series: pd.Series, *, integer: bool) -> list:
     """A column as Python ints or floats, None for nulls."""
     missing = series.isna().to_numpy()
@@ -533,10 +553,18 @@ def _python_values(series: pd.Series, *, integer: bool) -> list:
     return [None if m else cast(v) for v, m in zip(values, missing, strict=True)]
 
 
+def _output_keys(frame: pd.DataFrame) -> list[str]:
+    """The output keys the frame has, in catalogue order (§5 first, then the others)."""
+    return [k for k in OUTPUT_KEYS if k in frame.columns]
+
+
 def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
     """The json objects of DATA_CONTRACT §6: ``year``, ``scope``, ``key`` (None for the
-    département), then every key of §5 — counts as int, others as float, None when null."""
-    columns = {name: _python_values(frame[name], integer=name in COUNT_KEYS) for name in INDICATOR_KEYS}
+    département), then every key of §5 (and the adjusted and follow-up keys the frame has) —
+    counts as int, others as float, None when null."""
+    columns = {
+        name: _python_values(frame[name], integer=name in OUTPUT_COUNT_KEYS) for name in _output_keys(frame)
+    }
     keys = [None if scope == "departement" or pd.isna(k) else str(k) for k in frame.index]
     records = []
     for position, key in enumerate(keys):
@@ -549,8 +577,9 @@ def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
 def indicators_json(
     dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
 ) -> str:
-    """The §6 json text (an array of objects, one per scope key) of ``year`` and scope ``by``."""
-    frame = compute_indicators(dataset, year, by, rules=rules)
+    """The §6 json text (an array of objects, one per scope key) of ``year`` and scope ``by``:
+    the keys of §5, then the adjusted and follow-up ones (:func:`output_indicators`)."""
+    frame = output_indicators(dataset, year, by, rules=rules)
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 
 
@@ -563,7 +592,7 @@ def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
     """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of §5;
     counts as integers, rates as fractions (decimal comma), an empty cell for null (and
     for the département's key)."""
-    table = frame[list(INDICATOR_KEYS)].reset_index(names="key")
+    table = frame[_output_keys(frame)].reset_index(names="key")
     if scope == "departement":
         table["key"] = None
     table.insert(0, "scope", scope)
@@ -575,10 +604,10 @@ def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
 
 def _formatted(name: str, column: pd.Series) -> list[str]:
     """One indicator's values as text for the terminal table ("-" for null)."""
-    values = _python_values(column, integer=name in COUNT_KEYS)
-    if name in COUNT_KEYS:
+    values = _python_values(column, integer=name in OUTPUT_COUNT_KEYS)
+    if name in OUTPUT_COUNT_KEYS:
         pattern = "{:d}"
-    elif name in RATE_KEYS:
+    elif name in OUTPUT_RATE_KEYS:
         values = [None if v is None else v * 100 for v in values]
         pattern = "{:.1f}%"
     else:
@@ -591,6 +620,7 @@ def indicators_table(frame: pd.DataFrame) -> str:
     (``departement`` for the département); rates as percentages with one decimal, amounts
     with two decimals, "-" where null."""
     labels = ["departement" if pd.isna(k) else str(k) for k in frame.index]
-    rows = [_formatted(name, frame[name]) for name in INDICATOR_KEYS]
-    table = pd.DataFrame(rows, index=list(INDICATOR_KEYS), columns=labels)
+    keys = _output_keys(frame)
+    rows = [_formatted(name, frame[name]) for name in keys]
+    table = pd.DataFrame(rows, index=keys, columns=labels)
     return table.to_string()

@@ -198,8 +198,82 @@ def readme_lines(
         *signs,
         "Cellule vide : indicateur non défini (dénominateur nul ou donnée absente).",
         "Les taux sont des fractions affichées en pourcentage ; les montants sont en euros.",
+        "Feuille « Entonnoir » : pour chaque structure et chaque taux, sa position par rapport aux "
+        "limites de contrôle à 99,8 % telles qu'elles sont tracées (binomiales exactes, ou élargies "
+        "pour la surdispersion : méthode multiplicative ou additive).",
         "Définitions : voir la méthodologie des rapports HTML et la documentation du kit.",
     ]
+
+
+#: The columns of the ``Entonnoir`` sheet, in order.
+FUNNEL_COLUMNS: tuple[str, ...] = (
+    "structure_id",
+    "structure",
+    "taux",
+    "sorties_examinees",
+    "valeur",
+    "limite_basse_998",
+    "limite_haute_998",
+    "position",
+    "methode",
+)
+FUNNEL_RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
+FUNNEL_SHEET = "Entonnoir"
+_FUNNEL_FRACTIONS = ("valeur", "limite_basse_998", "limite_haute_998")
+
+
+def funnel_table(
+    dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION
+) -> pd.DataFrame:
+    """The rows of the ``Entonnoir`` sheet: one per structure and rate (:data:`FUNNEL_RATES`)
+    with its examined exits, its rate, the 99.8 % limits as drawn at its size (widened for
+    overdispersion when it applies: :mod:`iae_eval.indicators.overdispersion`), its position and
+    the method. The limits are estimated on every structure; in the public edition a structure
+    whose rate or number of examined exits is hidden has no row."""
+    from iae_eval.editions import displayed
+    from iae_eval.indicators import overdispersion
+    from iae_eval.indicators.compute import compute_indicators
+
+    names = _labels(dataset, "structure")
+    shown = displayed(
+        compute_indicators(dataset, year, by="structure"), diffusion=diffusion, min_cell=min_cell
+    )
+    rows = []
+    for key in FUNNEL_RATES:
+        _, table = overdispersion.structure_funnel(dataset, year, key)
+        for structure_id, row in table.iterrows():
+            published = [shown.loc[structure_id, c] for c in (key, "exits_examined")]
+            if any(is_missing(v) or isinstance(v, str) for v in published):
+                continue
+            rows.append(
+                {
+                    "structure_id": str(structure_id),
+                    "structure": names.get(str(structure_id), str(structure_id)),
+                    "taux": key,
+                    "sorties_examinees": int(row["sorties_examinees"]),
+                    **{c: float(row[c]) for c in _FUNNEL_FRACTIONS},
+                    "position": row["position"],
+                    "methode": row["methode"],
+                }
+            )
+    return pd.DataFrame(rows, columns=list(FUNNEL_COLUMNS)).astype(object)
+
+
+def _funnel_sheet(wb, funnel: pd.DataFrame) -> None:
+    """Add the ``Entonnoir`` sheet: the headers of :data:`FUNNEL_COLUMNS`, numbers as numbers."""
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(FUNNEL_SHEET)
+    ws.append(list(FUNNEL_COLUMNS))
+    for record in funnel[list(FUNNEL_COLUMNS)].itertuples(index=False):
+        ws.append(list(record))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, name in enumerate(FUNNEL_COLUMNS, start=1):
+        if name in _FUNNEL_FRACTIONS:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell.number_format = "0.0%"
+    ws.freeze_panes = "C2"
 
 
 def _xlsx_value(key: str, value: object) -> object:
@@ -220,8 +294,10 @@ def write_xlsx(
     year: int,
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = DEFAULT_DIFFUSION,
+    funnel: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``indicators.xlsx`` atomically (one sheet, percent formats on rates)."""
+    """Write ``indicators.xlsx`` atomically (the indicators, percent formats on rates, then the
+    ``Entonnoir`` sheet when ``funnel`` (:func:`funnel_table`) is given, then the notes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -247,6 +323,8 @@ def write_xlsx(
             if isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
     ws.freeze_panes = "E2"
+    if funnel is not None:
+        _funnel_sheet(wb, funnel)
     notes = wb.create_sheet("Lisez-moi")
     for line in readme_lines(year, min_cell, diffusion):
         notes.append([line])

@@ -146,9 +146,13 @@ def funnel_limits(examined, target: float, *, level: float = FUNNEL_LEVELS[0], m
     ``method`` is :data:`BINOMIAL` (exact binomial quantiles with Spiegelhalter's
     interpolation, see the module) or :data:`NORMAL` (``p0 ± z·√(p0(1−p0)/n)``). Limits are
     clipped to [0, 1]; NaN where ``examined`` is 0 or missing. Shaped like ``examined``.
+    ``method`` may also be an object with a ``limits(examined, target, level=...)`` method:
+    the limits widened for overdispersion (:class:`iae_eval.indicators.overdispersion.Dispersion`).
     """
     if not 0 < target < 1:
         raise ValueError(f"target must be strictly between 0 and 1, got {target!r}")
+    if hasattr(method, "limits"):
+        return method.limits(examined, target, level=level)
     if method not in (BINOMIAL, NORMAL):
         raise ValueError(f"method must be {BINOMIAL!r} or {NORMAL!r}, got {method!r}")
     n = _floats(examined)

@@ -201,7 +201,7 @@ class QuotedNumber:
         except ValueError:
             shown = str(self.path)
         return (
-            f"{shown}:line {self.line}: « {self.excerpt} » : le commentaire de la diffusion publique cite "
+            f"{shown}:ligne {self.line}: « {self.excerpt} » : le commentaire de la diffusion publique cite "
             f"le nombre {self.number} (de 1 à {min_cell - 1}) ; il est publié tel quel : vérifiez qu'il "
             "ne désigne pas un petit effectif"
         )

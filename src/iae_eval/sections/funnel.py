@@ -15,6 +15,8 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators import overdispersion as od
+from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.sections import parts
@@ -23,6 +25,8 @@ from iae_eval.sections.rates import RATES
 
 #: The counts a pooled rate is recomputed from.
 POOLED_COUNTS: tuple[str, ...] = tuple(dict.fromkeys(["exits_examined", *EXIT_KEYS, "exits"]))
+#: With this many structures or fewer, those outside the 95 % limits are named on the chart.
+NAMED_UP_TO = 30
 READING = (
     "Chaque point est une structure : en abscisse son nombre de sorties examinées, en ordonnée son taux. "
     "Les courbes tiretées sont les limites de contrôle à 95 %, les pointillées celles à 99,8 % : une "
@@ -36,16 +40,29 @@ def _drawable(frame: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataF
     return r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)[[*RATES, "exits_examined"]]
 
 
+def dispersions(frame: pd.DataFrame) -> dict[str, od.Dispersion]:
+    """The overdispersion of each rate over every structure of ``frame`` (raw figures, before
+    any masking: the limits are the same in both editions)."""
+    return {key: od.estimate(frame[key], frame["exits_examined"], r.TARGETS[key]) for key in RATES}
+
+
 def funnel_parts(
-    numbers: pd.DataFrame, *, what: str, highlight: str | None = None, highlight_label: str | None = None
+    numbers: pd.DataFrame,
+    *,
+    what: str,
+    highlight: str | None = None,
+    highlight_label: str | None = None,
+    spread: dict[str, od.Dispersion] | None = None,
 ) -> parts.Section:
     """One funnel plot per rate for the structures of ``numbers`` (index: structure names;
     columns: the rates and ``exits_examined``), with its alt text; one sentence instead when
-    no structure can be drawn."""
+    no structure can be drawn. ``spread`` gives the limits drawn per rate (overdispersion;
+    the exact binomial limits without it)."""
     with_exits = numbers[numbers["exits_examined"].fillna(0) > 0]
     items: list = []
     hidden: dict[str, int] = {}
     for key in RATES:
+        method = (spread or {}).get(key, uncertainty.BINOMIAL)
         label = r.INDICATOR_LABELS[key]
         drawn = with_exits.dropna(subset=[key])
         hidden[key] = len(numbers) - len(drawn)
@@ -57,6 +74,9 @@ def funnel_parts(
                 )
             )
             continue
+        named = charts.outside_names(
+            drawn[key], drawn["exits_examined"], target=r.TARGETS[key], method=method, up_to=NAMED_UP_TO
+        )
         png = charts.funnel_png(
             drawn[key],
             drawn["exits_examined"],
@@ -65,6 +85,8 @@ def funnel_parts(
             ylabel=label,
             highlight=highlight,
             highlight_label=highlight_label,
+            method=method,
+            named=tuple(named),
         )
         alt = charts.funnel_alt_text(
             drawn[key],
@@ -73,8 +95,14 @@ def funnel_parts(
             rate_label=label.lower(),
             highlight=highlight,
             highlight_label=highlight_label,
+            method=method,
         )
-        items.append(parts.Chart(png, alt))
+        explanation = method.explanation if isinstance(method, od.Dispersion) else ""
+        if named:
+            alt += " Hors des limites à 95 % : " + ", ".join(named) + "."
+        items.append(parts.Chart(png, f"{alt} {explanation}".strip()))
+        if explanation:
+            items.append(parts.note(f"{label} : {explanation[0].lower()}{explanation[1:]}"))
     if (
         highlight is not None
         and highlight in numbers.index
@@ -107,7 +135,9 @@ def departement(
     frame = _with_exits(r.by_structure(dataset, year))
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
-    return funnel_parts(_drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}")
+    return funnel_parts(
+        _drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}", spread=dispersions(frame)
+    )
 
 
 def structure(
@@ -125,7 +155,13 @@ def structure(
         ("funnel", year, dataset.rules, min_cell, diffusion),
         lambda: _drawable(frame, min_cell=min_cell, diffusion=diffusion),
     )
-    return funnel_parts(numbers, what=f"en {year}", highlight=name, highlight_label=f"{name} (la structure)")
+    return funnel_parts(
+        numbers,
+        what=f"en {year}",
+        highlight=name,
+        highlight_label=f"{name} (la structure)",
+        spread=dispersions(frame),
+    )
 
 
 def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
@@ -155,5 +191,5 @@ def bilan(
             f"Sorties cumulées {period} : {fmt.integer(frame['exits_examined'].sum())} sorties examinées "
             f"dans {r.plural(len(frame), 'structure')}."
         ),
-        funnel_parts(numbers, what=f"cumulé {period}"),
+        funnel_parts(numbers, what=f"cumulé {period}", spread=dispersions(frame)),
     )

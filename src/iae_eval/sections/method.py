@@ -101,7 +101,8 @@ def _how_to_read(dataset: Dataset, *, min_cell: int, diffusion: str) -> parts.Se
         "quand tout l'intervalle est au-dessus, « n'atteint pas » quand tout l'intervalle est en dessous, et le "
         "taux est « compatible avec l'objectif » quand l'intervalle le contient. Les graphiques en entonnoir "
         "placent chaque structure selon son nombre de sorties examinées, avec les limites de contrôle à 95 % et "
-        "à 99,8 % autour de l'objectif.",
+        "à 99,8 % autour de l'objectif ; avec 20 structures ou plus, ces limites sont élargies quand les taux "
+        "varient plus que le hasard ne l'explique (surdispersion), comme le dit la note sous chaque graphique.",
         edition_paragraph(diffusion, min_cell),
     ]
     return parts.join(

@@ -1,0 +1,111 @@
+"""Employment after exit, from the optional ``exit_followup`` table (docs/indicators.md).
+
+The examined exits of the year (those of the exit rates: past the minimum stay, "retrait"
+excluded) are matched on (person_id, structure_id, exit_date) with their situation 6, 12 and
+24 months later. For each horizon h and scope:
+
+- ``followup_{h}m_known``: examined exits whose situation at h months is known (a row whose
+  situation is not ``inconnu``);
+- ``followup_{h}m_coverage``: that count over the examined exits;
+- ``employed_{h}m_rate``: exits in employment at h months (``emploi_durable`` or
+  ``emploi_autre``) over the known ones; ``durable_employed_{h}m_rate``: in durable employment.
+
+Rates are never taken over unknown situations. Without the table every key is null; a ratio
+whose denominator is 0 is null.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from iae_eval.data import reference
+from iae_eval.data.dataset import Dataset
+from iae_eval.data.rules import RulesProfile, profile_for
+from iae_eval.indicators import uncertainty
+from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, FOLLOWUP_KEYS
+
+_MATCH = ("person_id", "structure_id", "exit_date")
+
+
+def _examined(dataset: Dataset, year: int, profile: RulesProfile) -> pd.DataFrame:
+    """The examined exits of ``year``: person, structure, kind and exit date."""
+    from iae_eval.indicators.compute import _pathway_facts
+
+    facts = _pathway_facts(dataset, year, profile)
+    neutral = reference.EXIT_CATEGORIES.index(reference.NEUTRAL_CATEGORY)
+    rows = facts.rows[facts.examinable_exit & (facts.category != neutral)]
+    return rows[[*_MATCH, "kind"]].reset_index(drop=True)
+
+
+def _situations(followup: pd.DataFrame, exits: pd.DataFrame, months: int) -> np.ndarray:
+    """The situation at ``months`` of each exit (None: no row)."""
+    rows = followup[followup["months_after"].to_numpy() == months]
+    index = pd.MultiIndex.from_arrays([rows[c].to_numpy(dtype=object) for c in _MATCH])
+    wanted = pd.MultiIndex.from_arrays([exits[c].to_numpy(dtype=object) for c in _MATCH])
+    position = index.get_indexer(wanted)
+    values = np.append(rows["situation"].to_numpy(dtype=object), None)
+    return values[position]
+
+
+def followup_indicators(
+    dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
+) -> pd.DataFrame:
+    """The keys :data:`FOLLOWUP_KEYS` for each key of scope ``by`` (the index of
+    :func:`~iae_eval.indicators.compute.compute_indicators`); counts as ``Int64``."""
+    from iae_eval.indicators.compute import _grouping
+
+    grouping = _grouping(dataset.structures, by)
+    n_keys = len(grouping.keys)
+    if dataset.exit_followup is None:
+        data = {
+            k: pd.array([pd.NA] * n_keys, dtype="Int64") if k.endswith("_known") else np.full(n_keys, np.nan)
+            for k in FOLLOWUP_KEYS
+        }
+        return pd.DataFrame(data, index=grouping.keys)
+    profile = profile_for(
+        dataset.rules if rules is None else rules,
+        has_yearly_hours=dataset.yearly_hours is not None,
+        source=dataset.source,
+    )
+    exits = _examined(dataset, int(year), profile)
+    codes = grouping.codes(exits)
+    keep = codes >= 0
+    examined = np.bincount(codes[keep], minlength=n_keys)
+    data: dict[str, object] = {}
+    for h in FOLLOWUP_HORIZONS:
+        situation = _situations(dataset.exit_followup, exits, h)
+        known = (situation != None) & (situation != reference.FOLLOWUP_UNKNOWN)  # noqa: E711
+        employed = np.isin(situation, reference.FOLLOWUP_EMPLOYED)
+        durable = situation == "emploi_durable"
+        n_known = np.bincount(codes[keep & known], minlength=n_keys)
+        data[f"followup_{h}m_known"] = pd.array(n_known, dtype="Int64")
+        data[f"followup_{h}m_coverage"] = _ratio(n_known, examined)
+        data[f"employed_{h}m_rate"] = _ratio(np.bincount(codes[keep & employed], minlength=n_keys), n_known)
+        data[f"durable_employed_{h}m_rate"] = _ratio(
+            np.bincount(codes[keep & durable], minlength=n_keys), n_known
+        )
+    return pd.DataFrame({k: data[k] for k in FOLLOWUP_KEYS}, index=grouping.keys)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    out = np.full(len(numerator), np.nan)
+    np.divide(numerator, denominator, out=out, where=np.asarray(denominator) > 0)
+    return out
+
+
+def followup_rates(frame: pd.DataFrame, h: int) -> pd.DataFrame:
+    """The rates at ``h`` months of a frame of :func:`followup_indicators` (or of
+    ``output_indicators``) with their Wilson 95 % intervals: columns ``known``, ``coverage``,
+    ``employed``, ``employed_low``, ``employed_high``, ``durable``, ``durable_low``,
+    ``durable_high``; NaN where undefined."""
+    known = frame[f"followup_{h}m_known"].astype("Float64").astype(float)
+    out = pd.DataFrame({"known": known, "coverage": frame[f"followup_{h}m_coverage"].astype(float)})
+    for name, key in (("employed", f"employed_{h}m_rate"), ("durable", f"durable_employed_{h}m_rate")):
+        rate = frame[key].astype(float)
+        successes = (rate * known).round()
+        low, high = uncertainty.wilson_interval(successes.fillna(0), known.fillna(0))
+        out[name] = rate
+        out[f"{name}_low"] = low
+        out[f"{name}_high"] = high
+    return out

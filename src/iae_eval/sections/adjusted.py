@@ -1,0 +1,266 @@
+"""Outcomes at comparable publics: observed against expected given the people each structure
+takes in (docs/indicators.md, "Outcomes expected given the publics").
+
+- :func:`departement`: per outcome, a table of the structures' observed rate, expected rate,
+  observed / expected with its 95 % interval and adjusted rate, and a funnel of observed /
+  expected against the expected number (the bilan's view pools the period: same function);
+- :func:`structure`: one sentence per outcome for the report's structure;
+- :func:`method`: for "Comment lire ce rapport", the model: covariates, odds ratios with their
+  intervals, number of exits, c-statistic, and what the model cannot see.
+
+When the model is not fitted each view says so in one sentence. In the public edition a
+structure's adjusted figures are hidden whenever the rate they come from is hidden.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from iae_eval import fmt
+from iae_eval.indicators import casemix
+from iae_eval.indicators.adjusted import adjusted_indicators
+from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, label
+from iae_eval.indicators.compute import compute_indicators
+from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.indicators.suppress import MASKED_TEXT
+from iae_eval.report import Report
+from iae_eval.sections import parts
+
+#: Outcome → the rate it adjusts.
+RATES: dict[str, str] = {"durable": "durable_rate", "dynamic": "dynamic_rate"}
+CANNOT_SEE = (
+    "L'ajustement tient compte du sexe, de l'âge, du RSA, de la demande d'emploi de longue durée, "
+    "de la RQTH (et du niveau de formation quand il est connu) ; il ne voit ni la motivation, ni la "
+    "santé, ni le marché du travail local, ni l'activité de la structure. Le type de structure "
+    "(ACI, AI, EI, ETTI) n'est volontairement pas pris en compte : les types accueillent des "
+    "publics différents par choix, et les objectifs sont communs."
+)
+_DYNAMIC_EXIT_KEYS = ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive")
+
+
+def _period(r: Report) -> str:
+    if not r.is_bilan:
+        return f"en {r.year}"
+    return f"de {r.first_year} à {r.last_year}" if r.first_year != r.last_year else f"en {r.first_year}"
+
+
+def _counts(r: Report) -> pd.DataFrame:
+    """Each structure's exits over the report's years and its two rates (index: structure_id)."""
+    frames = [compute_indicators(r.dataset, y, "structure") for y in r.years]
+    keys = ["exits_examined", *EXAMINED_EXIT_KEYS]
+    counts = sum(f[keys].astype("float64") for f in frames)
+    examined = counts["exits_examined"].where(counts["exits_examined"] > 0)
+    counts["durable_rate"] = counts["exits_emploi_durable"] / examined
+    counts["dynamic_rate"] = counts[list(_DYNAMIC_EXIT_KEYS)].sum(axis=1) / examined
+    return counts
+
+
+def _hidden(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per rate: True where the edition hides the structure's rate or its examined exits."""
+    shown = r.displayed(counts)
+    exits_hidden = shown["exits_examined"].map(lambda v: isinstance(v, str))
+    return {key: shown[key].map(lambda v: isinstance(v, str)) | exits_hidden for key in RATES.values()}
+
+
+def _oe_text(oe: float, low: float, high: float) -> str:
+    return f"{fmt.number(oe, 2)} [{fmt.number(low, 2)}{fmt.NBSP}–{fmt.NBSP}{fmt.number(high, 2)}]"
+
+
+def not_fitted_sentence(model: casemix.CaseMixModel) -> str:
+    return (
+        f"Les taux à publics comparables ne sont pas calculés ({model.reason}) : seuls les taux "
+        "bruts sont présentés."
+    )
+
+
+def _table(r: Report, outcome: str, counts, adjusted, hidden) -> pd.DataFrame:
+    key = RATES[outcome]
+    names = structure_names(r.dataset)
+    shown_exits = r.displayed(counts)["exits_examined"]
+    rows = {}
+    for sid in counts.index[counts["exits_examined"] > 0]:
+        a = adjusted.loc[sid]
+        if hidden[key][sid]:
+            cells = [MASKED_TEXT] * 4
+        else:
+            cells = [
+                fmt.percent(counts.loc[sid, key]),
+                fmt.percent(a[f"{outcome}_expected_rate"]),
+                _oe_text(a[f"{outcome}_oe"], a[f"{outcome}_oe_low"], a[f"{outcome}_oe_high"]),
+                fmt.percent(a[f"{outcome}_adjusted_rate"]),
+            ]
+        exits = shown_exits[sid]
+        rows[names.get(str(sid), str(sid))] = [
+            exits if isinstance(exits, str) else fmt.integer(exits),
+            *cells,
+        ]
+    columns = [
+        "Sorties examinées",
+        "Taux observé",
+        "Taux attendu",
+        "Observé / attendu [IC 95 %]",
+        "Taux ajusté",
+    ]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+def _poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Funnel limits of observed / expected for an expected number E: the quantiles of
+    Poisson(E) with Spiegelhalter's interpolation ((r − α) / E, as for the rates' funnels)."""
+    from scipy.stats import poisson
+
+    def limit(q: float) -> np.ndarray:
+        r = poisson.ppf(q, expected)
+        alpha = (poisson.cdf(r, expected) - q) / poisson.pmf(r, expected)
+        return np.maximum(r - alpha, 0) / expected
+
+    tail = (1 - level) / 2
+    return limit(tail), limit(1 - tail)
+
+
+def _funnel(drawn: pd.DataFrame, title: str) -> parts.Chart:
+    """Observed / expected (y) against the expected number (x), Poisson 95 % and 99.8 % limits."""
+    fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
+    grid = np.linspace(0.5, max(float(drawn["expected"].max()) * 1.1, 5), 200)
+    outside = {}
+    for level, style in ((0.95, "--"), (0.998, ":")):
+        low, high = _poisson_limits(grid, level)
+        ax.plot(
+            grid,
+            high,
+            style,
+            color="#555555",
+            label=f"Limites à {fmt.number(100 * level, 1 if level > 0.99 else 0)} %",
+        )
+        ax.plot(grid, low, style, color="#555555")
+        lo, hi = _poisson_limits(drawn["expected"].to_numpy(), level)
+        outside[level] = (int((drawn["oe"] > hi).sum()), int((drawn["oe"] < lo).sum()))
+    ax.axhline(1, color="#1b7837", label="Attendu (1)")
+    ax.plot(drawn["expected"], drawn["oe"], "o", color="#2166ac", alpha=0.85, label="Structures")
+    ax.set_xlabel("Sorties attendues (somme des probabilités)")
+    ax.set_ylabel("Observé / attendu")
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
+    above, below = outside[0.998]
+    alt = (
+        f"Graphique en entonnoir : rapport observé / attendu de {len(drawn)} structures selon leur nombre "
+        f"de sorties attendues, autour de 1. Au-delà des limites à 99,8 % : {above} au-dessus, "
+        f"{below} en dessous ; au-delà des limites à 95 % : {outside[0.95][0]} au-dessus, "
+        f"{outside[0.95][1]} en dessous."
+    )
+    return parts.figure(fig, alt)
+
+
+def departement(r: Report) -> parts.Section:
+    """The structures at comparable publics over the report's year (or the bilan's period)."""
+    fitted = casemix.models(r.dataset, tuple(r.years))
+    counts = _counts(r)
+    adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
+    hidden = _hidden(r, counts)
+    items: list = [
+        parts.lead(
+            f"Taux observés et taux attendus à publics comparables {_period(r)}, structure par structure "
+            "(1 = la structure obtient ce que son public laisse attendre)."
+        )
+    ]
+    for outcome, key in RATES.items():
+        model = fitted[outcome]
+        if not model.fitted:
+            items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
+            continue
+        table = _table(r, outcome, counts, adjusted, hidden)
+        items.append(parts.table(table, caption=f"{label(key)} à publics comparables {_period(r)}"))
+        keep = (counts["exits_examined"] > 0) & ~hidden[key]
+        expected = adjusted[f"{outcome}_expected_rate"] * counts["exits_examined"]
+        drawn = pd.DataFrame({"expected": expected, "oe": adjusted[f"{outcome}_oe"]})[keep].dropna()
+        if not drawn.empty:
+            items.append(_funnel(drawn, f"{label(key)} : observé / attendu {_period(r)}"))
+    items.append(parts.note(CANNOT_SEE))
+    return parts.join(*items)
+
+
+bilan = departement
+
+
+def structure(r: Report) -> parts.Section:
+    """One sentence per outcome: expected rate, observed rate, observed / expected [interval]."""
+    if r.structure_id is None:
+        raise ValueError("structure(r) needs a structure report (structure_id)")
+    fitted = casemix.models(r.dataset, tuple(r.years))
+    counts = _counts(r)
+    hidden = _hidden(r, counts)
+    adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
+    sid, name = r.structure_id, structure_name(r.dataset, r.structure_id)
+    items: list = []
+    for outcome, key in RATES.items():
+        model, what = fitted[outcome], label(key).lower()
+        if not model.fitted:
+            items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
+        elif not counts.loc[sid, "exits_examined"] > 0:
+            items.append(parts.text(f"{name} n'a pas de sortie examinée {_period(r)} : pas de comparaison."))
+        elif hidden[key][sid]:
+            items.append(
+                parts.text(
+                    f"Le {what} de la structure n'est pas publié : sa comparaison à publics comparables non plus."
+                )
+            )
+        else:
+            a = adjusted.loc[sid]
+            items.append(
+                parts.text(
+                    f"À publics comparables, le {what} attendu est de {fmt.percent(a[f'{outcome}_expected_rate'])} ; "
+                    f"la structure obtient {fmt.percent(counts.loc[sid, key])}, soit "
+                    f"{fmt.number(a[f'{outcome}_oe'], 2)} fois l'attendu "
+                    f"[{fmt.number(a[f'{outcome}_oe_low'], 2)}{fmt.NBSP}–{fmt.NBSP}{fmt.number(a[f'{outcome}_oe_high'], 2)}]."
+                )
+            )
+    items.append(parts.note(CANNOT_SEE))
+    return parts.join(*items)
+
+
+def method(r: Report) -> parts.Section:
+    """The models behind the comparison at comparable publics."""
+    fitted = casemix.models(r.dataset, tuple(r.years))
+    items: list = [
+        parts.text(
+            "Taux attendus à publics comparables : pour chaque sortie examinée, un modèle logistique estime "
+            f"la probabilité d'une sortie en emploi durable (et, séparément, d'une sortie dynamique) "
+            f"selon les caractéristiques de la personne, sur toutes les sorties examinées du département "
+            f"{_period(r)}"
+            + (" (l'année de sortie est une caractéristique)" if r.is_bilan and len(r.years) > 1 else "")
+            + ". Le taux attendu d'une structure est la moyenne de ces probabilités sur ses sorties ; "
+            "observé / attendu compare son résultat à ce que son public laisse attendre, avec un "
+            "intervalle de Poisson exact à 95 %."
+        )
+    ]
+    for outcome, key in RATES.items():
+        model = fitted[outcome]
+        if not model.fitted:
+            items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
+            continue
+        c = model.coefficients.drop(index="const")
+        table = pd.DataFrame(
+            {
+                "Rapport de cotes [IC 95 %]": [
+                    _oe_text(row.odds_ratio, row.or_low, row.or_high) for row in c.itertuples()
+                ]
+            },
+            index=[casemix.covariate_label(n, first_year=r.first_year) for n in c.index],
+        )
+        c_stat = "" if model.c_statistic is None else f", statistique c {fmt.number(model.c_statistic, 2)}"
+        items.append(
+            parts.table(
+                table,
+                caption=f"{label(key)} : modèle estimé sur {fmt.integer(model.n)} sorties examinées{c_stat}",
+            )
+        )
+    items.append(
+        parts.note(
+            "Un rapport de cotes inférieur à 1 signale une caractéristique associée à moins de sorties "
+            "favorables. Une statistique c proche de 0,5 signifie que ces caractéristiques expliquent "
+            "peu les écarts entre personnes. " + CANNOT_SEE
+        )
+    )
+    return parts.join(*items)
