@@ -392,6 +392,8 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
         action_plan=tables.get("action_plan"),
         departement=tables.get("departement"),
         yearly_hours=tables.get("yearly_hours"),
+        context=tables.get("context"),
+        evaluation=tables.get("evaluation"),
         source=str(folder),
         fingerprint=fingerprint,
         warnings=tuple(problem_lines(frame[frame["severity"] == "warning"])),

@@ -79,6 +79,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "yearly_hours": _schema({"year": [_YEAR], "hours": [_NON_NEGATIVE]}),
     "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "exit category")]}),
+    "context": _schema(
+        {"year": [_YEAR], "key": [_one_of(tuple(ref.CONTEXT_KEYS), "context key")], "value": [_NON_NEGATIVE]}
+    ),
+    "evaluation": _schema({}),
 }
 
 
@@ -281,4 +285,8 @@ def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> lis
         problems += _check_contracts(labels["contracts"], tables["contracts"])
     if "departement" in tables:
         problems += _check_departement(labels["departement"], tables["departement"])
+    if "evaluation" in tables:
+        from iae_eval.indicators.framework import check_evaluation
+
+        problems += check_evaluation(labels["evaluation"], tables["evaluation"])
     return problems
