@@ -34,6 +34,10 @@ FOLDER = "commentaires"
 #: File names of the bilan's and of the département's commentary.
 BILAN_FILE = "bilan.md"
 DEPARTEMENT_FILE = "departement.md"
+#: The folder of the evaluative synthesis' texts, inside the commentary folder.
+SYNTHESIS_FOLDER = "synthese"
+#: The evaluator's recommendations, in that folder.
+RECOMMENDATIONS_FILE = "recommandations.md"
 #: The title of the section.
 TITLE = "Appréciation de l'évaluateur"
 #: Heading levels of the commentary are shifted by this much (``#`` becomes ``<h3>``).
@@ -122,6 +126,11 @@ def commentary_sources(
     """The file(s) a report's commentary depends on, existing or not (a file added later must
     rebuild the report too)."""
     path = commentary_path(data_dir, year=year, structure_id=structure_id)
+    if year is None:  # the bilan also shows the synthesis texts (sections.synthesis)
+        folder = path.parent / SYNTHESIS_FOLDER
+        texts = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        others = (p for p in texts if p.name != RECOMMENDATIONS_FILE)
+        return (path, folder / RECOMMENDATIONS_FILE, *others)
     return () if path is None else (path,)
 
 

@@ -1,0 +1,273 @@
+"""The evaluative synthesis on a hand-made dataset: evidence pooled over the period, trends,
+missing evidence named, the evaluator's table, the public edition, the section's parts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from iae_eval.indicators import verdicts as v
+from iae_eval.indicators.framework import CRITERIA, DEFAULT_FRAMEWORK, Question, framework
+from iae_eval.indicators.synthesis import COLUMNS, evidence_of, synthesis, synthesis_frame
+from iae_eval.indicators.uncertainty import wilson_interval
+from iae_eval.report import report
+from iae_eval.sections import synthesis as section
+from indicator_factory import make_dataset, pathway, structure, table
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+# Per year: 2009 two examined exits (one durable), 2010 three (one durable), 2011 one (durable).
+PARTICIPANTS = [
+    pathway("A", "S1", "ACI", "2009-01-01", "2009-06-30", 1, rsa=True),
+    pathway("B", "S1", "ACI", "2009-01-01", "2009-07-31", 7),
+    pathway("C", "S1", "ACI", "2010-01-01", "2010-06-30", 1, rsa=True),
+    pathway("D", "S1", "ACI", "2010-01-01", "2010-06-30", 7, rsa=True),
+    pathway("E", "S1", "ACI", "2010-01-01", "2010-06-30", 6),
+    pathway("F", "S1", "ACI", "2011-01-01", "2011-06-30", 1, rsa=True),
+]
+# Operations: 1, 2 and 4 in 2009, 2010, 2011.
+OPERATIONS = [
+    {"operation_id": f"O{i}", "year": year, "structure_id": "S1", "title": "Chantier"}
+    for i, year in enumerate([2009, 2010, 2010, 2011, 2011, 2011, 2011])
+]
+
+
+@pytest.fixture
+def dataset():
+    return make_dataset(
+        structures=[structure("S1", ["ACI"], "Gapençais")], participants=PARTICIPANTS, operations=OPERATIONS
+    )
+
+
+def _bilan(ds, diffusion="comite", min_cell=5):
+    return report(ds, first_year=2009, last_year=2011, diffusion=diffusion, min_cell=min_cell)
+
+
+def _q(indicator, rule, target=None, verdict=None, qid="Q"):
+    return Question(qid, "efficacite", "?", indicator, rule, target, verdict)
+
+
+def test_a_rate_is_pooled_over_the_period_with_its_wilson_interval(dataset):
+    e = evidence_of(_bilan(dataset), _q("durable_rate", v.TARGET_MIN, 0.25))
+    # Σ durable / Σ examined = (1 + 1 + 1) / (2 + 3 + 1): not the mean of 50 %, 33 % and 100 %
+    assert (e.numerator, e.denominator, e.value) == (3, 6, 0.5)
+    low, high = wilson_interval(3, 6)
+    assert (e.low, e.high) == pytest.approx((low, high))
+    assert low < 0.25 < high  # the interval straddles the target: compatible
+    judged = {j.question.question_id: j for j in synthesis(_bilan(dataset))}
+    assert judged["E4"].proposed == v.COMPATIBLE
+
+
+def test_a_count_is_summed_over_the_period_and_compared_alone(dataset):
+    e = evidence_of(_bilan(dataset), _q("operations", v.TARGET_MIN, 7))
+    assert e.value == 7 and e.low is None
+    assert v.target_verdict(rule=v.TARGET_MIN, target=7, value=e.value) == v.REACHED
+
+
+def test_a_years_evidence_is_that_years_value(dataset):
+    r = report(dataset, year=2010, diffusion="comite", min_cell=5)
+    e = evidence_of(r, _q("durable_rate", v.TARGET_MIN, 0.25))
+    assert (e.numerator, e.denominator) == (1, 3)
+    assert e.value == pytest.approx(1 / 3)
+
+
+def test_a_trend_is_the_ols_slope_with_its_t_interval(dataset):
+    e = evidence_of(_bilan(dataset), _q("operations", v.TREND_UP))
+    # y = 1, 2, 4 on x = −1, 0, 1: slope 1.5, residuals 1/6, −1/3, 1/6 (SSR 1/6), 1 degree of freedom
+    half = 12.7062047 * (1 / 6 / 2) ** 0.5
+    assert e.slope.slope == pytest.approx(1.5)
+    assert (e.slope.low, e.slope.high) == pytest.approx((1.5 - half, 1.5 + half))
+    assert [o.value for o in e.yearly] == [1, 2, 4]
+    assert v.trend_verdict(rule=v.TREND_UP, slope=e.slope) == v.STABLE  # three points are few
+
+
+def test_missing_evidence_names_what_is_missing(dataset):
+    bilan = _bilan(dataset)
+    unknown = evidence_of(bilan, _q("employed_6m_rate", v.TREND_UP))
+    assert "employed_6m_rate" in unknown.missing
+    assert evidence_of(bilan, _q("cost_per_participant", v.TREND_DOWN)).missing == "table « funding » absente"
+    assert "context" in evidence_of(bilan, _q("rsa_coverage_rate", v.TREND_UP)).missing
+    two_years = report(dataset, first_year=2010, last_year=2011, diffusion="comite", min_cell=5)
+    assert "moins de 3 années" in evidence_of(two_years, _q("operations", v.TREND_UP)).missing
+    empty = report(dataset, year=2013, diffusion="comite", min_cell=5)
+    assert "aucune valeur" in evidence_of(empty, _q("durable_rate", v.TARGET_MIN, 0.25)).missing
+
+
+def test_coverage_of_rsa_households_from_the_context_table(dataset):
+    context = table(
+        "context",
+        [
+            {"year": 2009, "key": "rsa_households", "value": 100.0, "source": "illustratif"},
+            {"year": 2010, "key": "rsa_households", "value": 50.0, "source": "illustratif"},
+            {"year": 2010, "key": "unemployment_rate", "value": 8.0, "source": "illustratif"},
+        ],
+    )
+    ds = replace(dataset, context=context)
+    yearly = [
+        evidence_of(
+            report(ds, year=y, diffusion="comite", min_cell=5), _q("rsa_coverage_rate", v.TARGET_MIN, 0.01)
+        )
+        for y in (2009, 2010, 2011)
+    ]
+    assert [e.value for e in yearly[:2]] == [1 / 100, 2 / 50]  # rsa_participants 1 and 2
+    assert yearly[2].missing is not None  # no households for 2011
+
+
+def test_the_evaluation_table_extends_the_default(dataset):
+    rows = [
+        {
+            "question_id": "E4",
+            "criterion": "efficacite",
+            "question": "Emploi durable ≥ 40 % ?",
+            "indicator": "durable_rate",
+            "rule": "target_min",
+            "target": 0.40,
+            "verdict": "non atteint",
+        },
+        {
+            "question_id": "X1",
+            "criterion": "pertinence",
+            "question": "Opérations ≥ 5 ?",
+            "indicator": "operations",
+            "rule": "target_min",
+            "target": 5.0,
+        },
+        {
+            "question_id": "D1",
+            "criterion": "durabilite",
+            "question": "-",
+            "rule": "judgement",
+            "active": False,
+        },
+    ]
+    ds = replace(dataset, evaluation=table("evaluation", rows))
+    questions = framework(ds)
+    ids = [q.question_id for q in questions]
+    assert "D1" not in ids and ids.count("E4") == 1
+    assert ids.index("X1") < ids.index("C1")  # pertinence comes first
+    assert len(questions) == len(DEFAULT_FRAMEWORK) - 1 + 1
+    judged = {j.question.question_id: j for j in synthesis(_bilan(ds))}
+    assert judged["E4"].question.target == 0.40
+    assert (judged["E4"].proposed, judged["E4"].evaluator, judged["E4"].retained) == (
+        v.COMPATIBLE,
+        v.NOT_REACHED,
+        v.NOT_REACHED,
+    )
+    assert judged["X1"].proposed == v.REACHED  # 7 operations over the period
+
+
+def test_the_default_asks_at_least_one_question_per_criterion_and_a_judged_one():
+    for criterion in CRITERIA:
+        mine = [q for q in DEFAULT_FRAMEWORK if q.criterion == criterion]
+        assert mine, criterion
+    assert len({q.question_id for q in DEFAULT_FRAMEWORK}) == len(DEFAULT_FRAMEWORK)
+
+
+def test_a_years_report_judges_only_the_target_rules(dataset):
+    r = report(dataset, year=2010, diffusion="comite", min_cell=5)
+    judged = synthesis(r)
+    assert judged and all(j.question.rule in v.TARGET_RULES for j in judged)
+    assert all(j.evaluator is None for j in judged)
+
+
+def test_the_public_edition_never_shows_a_verdict_built_on_a_masked_value(dataset):
+    rows = [
+        {
+            "question_id": "E4",
+            "criterion": "efficacite",
+            "question": "?",
+            "indicator": "durable_rate",
+            "rule": "target_min",
+            "target": 0.25,
+            "verdict": "atteint",
+        }
+    ]
+    ds = replace(dataset, evaluation=table("evaluation", rows))
+    # 3 durable exits over the period: under min_cell = 5, so the rate would give them back
+    public = {j.question.question_id: j for j in synthesis(_bilan(ds, "public", 5))}
+    e4 = public["E4"]
+    assert (e4.proposed, e4.evaluator, e4.retained) == (v.NOT_PUBLISHABLE,) * 3
+    assert e4.evidence.value is None
+    row = synthesis_frame(tuple(public.values())).set_index("question_id").loc["E4"]
+    assert row[["value", "low", "high"]].isna().all()
+    text = section.bilan(_bilan(ds, "public", 5)).table().data.loc["E4"]
+    assert "%" not in text["Éléments de preuve"] and v.NOT_PUBLISHABLE in text["Verdict retenu"]
+    # the committee sees it, and so does a public edition whose threshold the counts pass
+    assert {j.question.question_id: j for j in synthesis(_bilan(ds))}["E4"].proposed == v.COMPATIBLE
+    assert {j.question.question_id: j for j in synthesis(_bilan(ds, "public", 2))}[
+        "E4"
+    ].proposed == v.COMPATIBLE
+
+
+def test_the_csv_columns_are_the_contracts():
+    assert COLUMNS == (
+        "question_id",
+        "criterion",
+        "question",
+        "indicator",
+        "value",
+        "low",
+        "high",
+        "target",
+        "slope",
+        "slope_low",
+        "slope_high",
+        "proposed_verdict",
+        "evaluator_verdict",
+        "retained_verdict",
+    )
+
+
+def test_the_bilan_section_has_one_line_per_question_and_a_summary_per_criterion(dataset, tmp_path):
+    folder = tmp_path / "commentaires" / "synthese"
+    folder.mkdir(parents=True)
+    (folder / "recommandations.md").write_text(
+        "Renforcer le suivi <script>alert(1)</script>", encoding="utf-8"
+    )
+    (folder / "C1.md").write_text("Les liens avec le **PDI** sont établis.", encoding="utf-8")
+    ds = replace(dataset, source=str(tmp_path))
+    s = section.bilan(_bilan(ds))
+    lines = s.table().data
+    assert list(lines.index) == [q.question_id for q in DEFAULT_FRAMEWORK]
+    assert list(lines.columns) == list(section.COLUMNS)
+    trends = [j for j in synthesis(_bilan(ds)) if j.evidence.slope is not None]
+    assert len(s.table().sparklines) == len(trends) >= 1
+    assert all(alt.startswith("Évolution de") for _, _, alt in s.table().sparklines)
+    summary = s.table(1).data
+    assert list(summary["Critère"]) == list(CRITERIA.values())
+    assert sum(int(n) for n in summary["Questions"]) == len(DEFAULT_FRAMEWORK)
+    texts = s.texts.parts
+    assert [t.source.name for t in texts] == ["recommandations.md", "C1.md"]
+    assert "<script>" not in s.html and "&lt;script&gt;" in s.html
+    assert 'href="#Taux-de-sortie-et-objectifs"' in s.html
+
+
+def test_the_departement_section_keeps_the_years_questions(dataset):
+    s = section.departement(report(dataset, year=2010, diffusion="comite", min_cell=5))
+    data = s.table().data
+    assert list(data.index) == [q.question_id for q in DEFAULT_FRAMEWORK if q.rule in v.TARGET_RULES]
+    assert "Verdict de l'évaluateur" not in data.columns
+
+
+@pytest.mark.parametrize("kind", ["bilan", "departement"])
+def test_every_linked_heading_is_a_heading_of_its_notebook(kind):
+    cells = json.loads((NOTEBOOKS / f"{kind}.ipynb").read_text(encoding="utf-8"))["cells"]
+    headings = {
+        line[3:].strip()
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+        for line in "".join(cell["source"]).splitlines()
+        if line.startswith("## ")
+    }
+    for key, titles in section.HEADINGS.items():
+        assert titles[kind] in headings, (key, titles[kind])
+
+
+def test_heading_anchor_is_nbconverts():
+    from nbconvert.filters.strings import add_anchor
+
+    for title in ("Taux de sortie et objectifs", "Supports d'activité (action A3)", "Plan d'actions"):
+        assert f'id="{section.heading_anchor(title)}"' in add_anchor(f"<h2>{title}</h2>")
