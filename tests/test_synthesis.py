@@ -271,3 +271,63 @@ def test_heading_anchor_is_nbconverts():
 
     for title in ("Taux de sortie et objectifs", "Supports d'activité (action A3)", "Plan d'actions"):
         assert f'id="{section.heading_anchor(title)}"' in add_anchor(f"<h2>{title}</h2>")
+
+
+# --- Exports -------------------------------------------------------------------------------------
+def test_synthese_csv_has_the_contract_headers_and_the_kits_convention(dataset, tmp_path):
+    from iae_eval.indicators import synthesis_exports as out
+
+    frame = out.synthesis_table(_bilan(dataset))
+    path = out.write_csv(frame, tmp_path / "synthese.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0].split(";") == list(COLUMNS)
+    assert len([line for line in lines[1:] if line]) == len(DEFAULT_FRAMEWORK)
+    e4 = next(line.split(";") for line in lines if line.startswith("E4;"))
+    cells = dict(zip(COLUMNS, e4, strict=True))
+    assert cells["value"] == "0,5" and cells["target"] == "0,25"
+    assert cells["slope"] == "" and cells["proposed_verdict"] == v.COMPATIBLE
+    c2 = next(dict(zip(COLUMNS, line.split(";"), strict=True)) for line in lines if line.startswith("C2;"))
+    assert c2["slope"] == "1,5" and c2["value"] == ""
+
+
+def test_public_synthese_csv_leaves_masked_figures_empty(dataset, tmp_path):
+    from iae_eval.indicators import synthesis_exports as out
+
+    frame = out.synthesis_table(_bilan(dataset, "public", 5))
+    text = out.csv_text(frame)
+    e4 = next(
+        dict(zip(COLUMNS, line.split(";"), strict=True))
+        for line in text.split("\r\n")
+        if line.startswith("E4;")
+    )
+    assert (e4["value"], e4["low"], e4["high"]) == ("", "", "")
+    assert e4["proposed_verdict"] == e4["retained_verdict"] == v.NOT_PUBLISHABLE
+
+
+def test_the_synthesis_is_a_sheet_of_the_years_and_the_bilans_workbooks(dataset, tmp_path):
+    from openpyxl import load_workbook
+
+    from iae_eval.indicators import exports
+    from iae_eval.indicators import synthesis_exports as out
+
+    year = report(dataset, year=2010, diffusion="comite", min_cell=5)
+    table = exports.year_table(dataset, 2010, min_cell=5, diffusion="comite")
+    path = exports.write_xlsx(
+        table, tmp_path / "indicators.xlsx", year=2010, synthesis=out.synthesis_table(year)
+    )
+    book = load_workbook(path)
+    assert book.sheetnames == ["Indicateurs 2010", "Synthèse 2010", "Lisez-moi"]
+    sheet = book["Synthèse 2010"]
+    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    assert sheet.max_row == 1 + sum(q.rule in v.TARGET_RULES for q in DEFAULT_FRAMEWORK)
+    bilan = out.write_bilan_xlsx(
+        out.synthesis_table(_bilan(dataset)),
+        tmp_path / "bilan-2009-2011.xlsx",
+        banner="x",
+        period="2009-2011",
+    )
+    book = load_workbook(bilan)
+    assert book.sheetnames == ["Synthèse 2009-2011", "Lisez-moi"]
+    assert book["Synthèse 2009-2011"].max_row == 1 + len(DEFAULT_FRAMEWORK)

@@ -181,8 +181,11 @@ def write_xlsx(
     year: int,
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = DEFAULT_DIFFUSION,
+    synthesis: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``indicators.xlsx`` atomically (one sheet, percent formats on rates)."""
+    """Write ``indicators.xlsx`` atomically (percent formats on rates), with the year's
+    evaluative synthesis as a second sheet when ``synthesis`` is given
+    (:mod:`iae_eval.indicators.synthesis_exports`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -208,6 +211,10 @@ def write_xlsx(
             if isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
     ws.freeze_panes = "E2"
+    if synthesis is not None:
+        from iae_eval.indicators.synthesis_exports import SHEET_TITLE, add_sheet
+
+        add_sheet(wb, synthesis, title=f"{SHEET_TITLE} {year}")
     notes = wb.create_sheet("Lisez-moi")
     for line in readme_lines(year, min_cell, diffusion):
         notes.append([line])
