@@ -331,3 +331,30 @@ def test_the_synthesis_is_a_sheet_of_the_years_and_the_bilans_workbooks(dataset,
     book = load_workbook(bilan)
     assert book.sheetnames == ["Synthèse 2009-2011", "Lisez-moi"]
     assert book["Synthèse 2009-2011"].max_row == 1 + len(DEFAULT_FRAMEWORK)
+
+
+def test_the_sample_shows_every_verdict_kind_with_two_evaluator_verdicts():
+    from iae_eval.data.load import load_dataset
+
+    ds = load_dataset(Path(__file__).resolve().parents[1] / "data" / "sample")
+    judged = synthesis(report(ds, first_year=2009, last_year=2013, diffusion="comite", min_cell=5))
+    proposed = {j.proposed for j in judged}
+    assert {*v.VERDICTS, v.TO_ASSESS} - {v.NOT_ASSESSABLE} <= proposed | {j.retained for j in judged}
+    assert {
+        v.REACHED,
+        v.NOT_REACHED,
+        v.COMPATIBLE,
+        v.PROGRESS,
+        v.DECLINE,
+        v.STABLE,
+        v.NOT_ASSESSABLE,
+    } <= proposed
+    given = {j.question.question_id: j.evaluator for j in judged if j.evaluator}
+    assert given == {"C1": v.PROGRESS, "D1": v.REACHED}
+    for criterion in CRITERIA:  # one judged question per criterion at least
+        assert any(
+            j.question.criterion == criterion and j.retained not in (v.TO_ASSESS, v.NOT_ASSESSABLE)
+            for j in judged
+        ), criterion
+    coverage = next(j for j in judged if j.question.indicator == "rsa_coverage_rate")
+    assert coverage.evidence.yearly[0].value == pytest.approx(167 / 1700)
