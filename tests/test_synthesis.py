@@ -358,3 +358,22 @@ def test_the_sample_shows_every_verdict_kind_with_two_evaluator_verdicts():
         ), criterion
     coverage = next(j for j in judged if j.question.indicator == "rsa_coverage_rate")
     assert coverage.evidence.yearly[0].value == pytest.approx(167 / 1700)
+
+
+def test_the_user_doc_lists_the_default_framework():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    for q in DEFAULT_FRAMEWORK:
+        assert f"| {q.question_id} | {CRITERIA[q.criterion]} | {q.question} |" in text, q.question_id
+
+
+def test_the_docs_example_framework_is_valid(tmp_path):
+    import shutil
+
+    from iae_eval.data.load import load_dataset
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    example = text.split("```\n", 2)[1].split("```")[0]
+    shutil.copytree(Path(__file__).parent / "data" / "good", tmp_path / "data")
+    (tmp_path / "data" / "evaluation.csv").write_text(example, encoding="utf-8")
+    ids = [q.question_id for q in framework(load_dataset(tmp_path / "data"))]
+    assert "X2" in ids and "I4" not in ids
