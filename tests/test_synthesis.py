@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from iae_eval.indicators import verdicts as v
+from iae_eval.indicators.evidence import evidence_of
 from iae_eval.indicators.framework import CRITERIA, DEFAULT_FRAMEWORK, Question, framework
-from iae_eval.indicators.synthesis import COLUMNS, evidence_of, synthesis, synthesis_frame
+from iae_eval.indicators.synthesis import COLUMNS, synthesis, synthesis_frame
 from iae_eval.indicators.uncertainty import wilson_interval
 from iae_eval.report import report
 from iae_eval.sections import synthesis as section

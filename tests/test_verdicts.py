@@ -7,8 +7,9 @@ import math
 import pytest
 
 from iae_eval.indicators import verdicts as v
+from iae_eval.indicators.evidence import Evidence
 from iae_eval.indicators.framework import Question
-from iae_eval.indicators.synthesis import Evidence, judge
+from iae_eval.indicators.synthesis import judge
 from iae_eval.indicators.uncertainty import wilson_interval
 
 
