@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,76 @@ def test_the_docs_example_framework_is_valid(tmp_path):
     (tmp_path / "data" / "evaluation.csv").write_text(example, encoding="utf-8")
     ids = [q.question_id for q in framework(load_dataset(tmp_path / "data"))]
     assert "X2" in ids and "I4" not in ids
+
+
+def test_a_catalogue_key_the_yearly_frame_lacks_is_not_assessable(dataset, monkeypatch):
+    from iae_eval.indicators import catalogue
+    from iae_eval.indicators.catalogue import Indicator, Kind
+
+    extra = Indicator("employed_6m_rate", "Emploi à 6 mois", Kind.RATE, "test")
+    monkeypatch.setitem(catalogue.BY_KEY, "employed_6m_rate", extra)
+    e = evidence_of(_bilan(dataset), _q("employed_6m_rate", v.TREND_UP))
+    assert "employed_6m_rate" in e.missing and "tableau annuel" in e.missing
+
+
+def test_text_from_the_evaluation_table_is_never_a_formula_nor_a_script(dataset, tmp_path):
+    from openpyxl import load_workbook
+
+    from iae_eval.indicators import synthesis_exports as out
+
+    rows = [
+        {"question_id": "X9", "criterion": "impact", "question": "=HYPERLINK(\"http://x\")<script>alert(1)</script>",
+         "rule": "judgement"},
+    ]  # fmt: skip
+    ds = replace(dataset, evaluation=table("evaluation", rows))
+    frame = out.synthesis_table(_bilan(ds))
+    text = out.csv_text(frame)
+    import csv
+    import io
+
+    parsed = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")}
+    assert parsed["X9"][2].startswith("'=HYPERLINK")
+    path = out.write_bilan_xlsx(frame, tmp_path / "b.xlsx", banner="x", period="2009-2011")
+    cell = next(r for r in load_workbook(path).worksheets[0].iter_rows() if r[0].value == "X9")[2]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    page = section.bilan(_bilan(ds)).html
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_bilan_is_rebuilt_when_a_synthesis_text_changes(tmp_path):
+    from iae_eval.sections.commentary import commentary_digest
+
+    (tmp_path / "commentaires").mkdir()
+    before = commentary_digest(tmp_path)
+    folder = tmp_path / "commentaires" / "synthese"
+    folder.mkdir()
+    (folder / "E4.md").write_text("Objectif tenu.", encoding="utf-8")
+    added = commentary_digest(tmp_path)
+    (folder / "E4.md").write_text("Objectif tenu de justesse.", encoding="utf-8")
+    assert len({before, added, commentary_digest(tmp_path)}) == 3
+    assert commentary_digest(tmp_path, year=2012) == commentary_digest(tmp_path, year=2012)
+
+
+def test_the_portal_links_the_synthesis_files(tmp_path):
+    from iae_eval.batch.manifest import Manifest
+    from iae_eval.batch.portal import portal_html
+
+    (tmp_path / "2012").mkdir()
+    for name in ("2012/synthese.csv", "synthese-2009-2013.csv", "bilan-2009-2013.xlsx"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    manifest = Manifest.load(tmp_path)
+    manifest.years["2012"] = {"participants": 452}
+    manifest.record(
+        "bilan-2009-2013.html",
+        {
+            "type": "report",
+            "kind": "bilan",
+            "first_year": 2009,
+            "last_year": 2013,
+            "status": "ok",
+            "label": "Bilan",
+        },
+    )
+    page = portal_html(tmp_path, manifest, {}, fingerprint="f" * 64, generated=datetime(2026, 11, 30))
+    for name in ("2012/synthese.csv", "synthese-2009-2013.csv", "bilan-2009-2013.xlsx"):
+        assert f'href="{name}"' in page
