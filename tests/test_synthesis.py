@@ -452,3 +452,20 @@ def test_the_portal_links_the_synthesis_files(tmp_path):
     page = portal_html(tmp_path, manifest, {}, fingerprint="f" * 64, generated=datetime(2026, 11, 30))
     for name in ("2012/synthese.csv", "synthese-2009-2013.csv", "bilan-2009-2013.xlsx"):
         assert f'href="{name}"' in page
+
+
+def test_a_judgement_on_actions_shows_their_progress_at_the_end_of_the_period(dataset):
+    rows = [
+        {"action_id": "A6", "semester": "2009S1", "status": "en_cours"},
+        {"action_id": "A6", "semester": "2010S1", "status": "en_retard"},
+        {"action_id": "A6", "semester": "2010S2", "status": "en_cours"},
+        {"action_id": "A6", "semester": "2011S1", "status": "en_cours"},
+        {"action_id": "A7", "semester": "2009S2", "status": "realise"},
+        {"action_id": "A8", "semester": "2012S1", "status": "realise"},  # after the period
+    ]
+    ds = replace(dataset, action_plan=table("action_plan", rows))
+    c1 = {j.question.question_id: j for j in synthesis(_bilan(ds))}["C1"]
+    assert c1.evidence.progress == (("A6", "en_cours", "2010S2"), ("A7", "realise", "2009S2"))
+    assert c1.proposed == v.TO_ASSESS
+    text = section.bilan(_bilan(ds)).table().data.loc["C1", "Éléments de preuve"]
+    assert text == "A6 : en cours depuis 2010S2 ; A7 : réalisé depuis 2009S2"

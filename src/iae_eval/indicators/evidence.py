@@ -72,6 +72,9 @@ class Evidence:
     slope: v.Slope | None = None
     missing: str | None = None
     masked: bool = False
+    #: For a judgement: each action's status at the end of the period and since when
+    #: ``(action_id, status, since semester)``.
+    progress: tuple[tuple[str, str, str], ...] = ()
 
 
 def _number(value: object) -> float | None:
@@ -209,10 +212,30 @@ def _trend(report, question: Question, years: list[int]) -> Evidence:
     return Evidence(yearly=yearly, slope=slope, masked=any(o.masked for o in points))
 
 
+def _progress(report, actions: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """Each action's last status up to the report's last semester, and since when it holds."""
+    plan = report.dataset.action_plan
+    if plan is None or not actions:
+        return ()
+    plan = plan[plan["semester"].astype(str) <= f"{report.last_year}S2"].sort_values("semester")
+    found = []
+    for action in actions:
+        history = plan[plan["action_id"] == action]
+        if history.empty:
+            continue
+        statuses = list(history["status"].astype(str))
+        semesters = list(history["semester"].astype(str))
+        start = len(statuses) - 1
+        while start > 0 and statuses[start - 1] == statuses[-1]:
+            start -= 1
+        found.append((action, statuses[-1], semesters[start]))
+    return tuple(found)
+
+
 def evidence_of(report, question: Question) -> Evidence:
     """The evidence of ``question`` in ``report`` (its year, or the bilan's period)."""
     if question.rule == v.JUDGEMENT or question.indicator is None:
-        return Evidence()
+        return Evidence(progress=_progress(report, question.actions))
     absent = _absent(report, question.indicator)
     if absent is not None:
         return Evidence(missing=absent)

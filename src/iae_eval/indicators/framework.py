@@ -59,14 +59,19 @@ class Question:
     objective: str = ""
     #: The report section that holds the detail (a key of the synthesis section's headings).
     section: str | None = None
+    #: The sheet's actions whose progress a judgement rests on (the ``action_plan`` table).
+    actions: tuple[str, ...] = ()
 
     @property
     def is_trend(self) -> bool:
         return self.rule in v.TREND_RULES
 
 
+#: The actions of the sheet each judgement of the default looks at.
+_ACTIONS: dict[str, tuple[str, ...]] = {"C1": ("A6", "A7", "A8"), "D2": ("A1", "A2")}
+
 DEFAULT_FRAMEWORK: tuple[Question, ...] = tuple(
-    Question(qid, criterion, question, indicator, rule, target, None, objective, section)
+    Question(qid, criterion, question, indicator, rule, target, None, objective, section, _ACTIONS.get(qid, ()))
     for qid, criterion, question, indicator, rule, target, objective, section in (
         ("P1", "pertinence", "Les allocataires du RSA sont-ils une part croissante des personnes en parcours ?",
          "rsa_share", v.TREND_UP, None, OBJ_RETURN, "publics"),
@@ -129,6 +134,7 @@ def _question(row: pd.Series, default: Question | None) -> Question:
         verdict=None if verdict is None else v.verdict_word(verdict),
         objective=_text(row["objective"]) or (default.objective if default else ""),
         section=default.section if default and default.indicator == _text(row["indicator"]) else None,
+        actions=default.actions if default else (),
     )
 
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from iae_eval import fmt
+from iae_eval.data.reference import ACTION_STATUSES
 from iae_eval.indicators import catalogue
 from iae_eval.indicators import verdicts as v
 from iae_eval.indicators.catalogue import Kind
@@ -134,6 +135,11 @@ def _evidence_text(judged: Judged) -> str:
     if judged.proposed == v.NOT_PUBLISHABLE:
         return "valeur masquée (secret statistique)"
     if q.rule == v.JUDGEMENT:
+        if e.progress:
+            return " ; ".join(
+                f"{action} : {ACTION_STATUSES.get(status, status).lower()} depuis {since}"
+                for action, status, since in e.progress
+            )
         return "appréciation de l'évaluateur"
     if e.missing:
         return f"manque : {e.missing}"
