@@ -126,7 +126,10 @@ def _target_text(judged: Judged) -> str:
     q = judged.question
     if q.rule in v.TARGET_RULES:
         sign = "≥" if q.rule == v.TARGET_MIN else "≤"
-        return f"cible {sign} {value_text(q.indicator, q.target)}" if q.indicator else ""
+        shown = value_text(q.indicator, q.target)
+        if shown.endswith("%") and float(q.target * 100).is_integer():
+            shown = fmt.percent(q.target, 0)  # 25 %, not 25,0 %
+        return f"cible {sign} {shown}" if q.indicator else ""
     return v.RULES[q.rule]
 
 
