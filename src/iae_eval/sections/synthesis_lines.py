@@ -127,7 +127,7 @@ def _target_text(judged: Judged) -> str:
     if q.rule in v.TARGET_RULES:
         sign = "≥" if q.rule == v.TARGET_MIN else "≤"
         shown = value_text(q.indicator, q.target)
-        if shown.endswith("%") and float(q.target * 100).is_integer():
+        if shown.endswith("%") and abs(q.target * 100 - round(q.target * 100)) < 1e-9:
             shown = fmt.percent(q.target, 0)  # 25 %, not 25,0 %
         return f"cible {sign} {shown}" if q.indicator else ""
     return v.RULES[q.rule]
