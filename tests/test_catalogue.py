@@ -31,8 +31,8 @@ def _doc_rows() -> dict[str, list[str]]:
 
 def test_every_key_is_declared_once_in_contract_order():
     keys = [i.key for i in INDICATORS]
-    assert len(keys) == len(set(keys)) == 30
-    assert keys[0] == "participants" and keys[-1] == "cost_per_dynamic_exit"
+    assert len(keys) == len(set(keys)) == 33
+    assert keys[0] == "participants" and keys[-1] == "rsa_coverage_rate"
     assert catalogue.INDICATOR_KEYS == compute.INDICATOR_KEYS == tuple(keys)
 
 
@@ -67,10 +67,14 @@ def test_suppression_reads_its_ratios_from_the_catalogue():
         "mean_duration_months": ("exits_examined",),
         "cost_per_participant": ("participants",),
         "cost_per_dynamic_exit": ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive"),
+        "rsa_share": ("participants",),
+        "cost_per_durable_exit": ("exits_emploi_durable",),
     }
     assert suppress.default_rate_numerators() == {
         "durable_rate": ("exits_emploi_durable",),
         "dynamic_rate": ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive"),
+        "rsa_share": ("rsa_participants",),
+        "rsa_coverage_rate": ("rsa_participants",),
     }
 
 

@@ -41,7 +41,7 @@ def test_sample_command_writes_a_valid_dataset(tmp_path):
     out = tmp_path / "small"
     result = CliRunner().invoke(cli, ["sample", "--out", str(out), "--scale", "0.5", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    assert len(list(out.glob("*.csv"))) == 9 and "9 fichiers écrits" in result.output
+    assert len(list(out.glob("*.csv"))) == 11 and "11 fichiers écrits" in result.output
     assert CliRunner().invoke(cli, ["validate", "--data", str(out)]).exit_code == 0
 
 

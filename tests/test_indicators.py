@@ -201,6 +201,9 @@ DEPARTEMENT_2012 = {
     "funding_total": 18000.0,
     "cost_per_participant": 18000 / 7,
     "cost_per_dynamic_exit": 18000 / 4,
+    "rsa_share": 4 / 7,
+    "cost_per_durable_exit": 18000.0,  # one durable exit
+    "rsa_coverage_rate": NULL,  # no context table
 }
 S1_2012 = {
     "participants": 5,
@@ -233,6 +236,9 @@ S1_2012 = {
     "funding_total": 15000.0,
     "cost_per_participant": 3000.0,
     "cost_per_dynamic_exit": 5000.0,
+    "rsa_share": 4 / 5,
+    "cost_per_durable_exit": 15000.0,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 S2_2012 = {
     "participants": 2,
@@ -265,6 +271,9 @@ S2_2012 = {
     "funding_total": 3000.0,
     "cost_per_participant": 1500.0,
     "cost_per_dynamic_exit": NULL,
+    "rsa_share": 0.0,
+    "cost_per_durable_exit": NULL,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 S3_2012 = {
     "participants": 1,
@@ -298,6 +307,9 @@ S3_2012 = {
     "funding_total": 0.0,
     "cost_per_participant": 0.0,
     "cost_per_dynamic_exit": 0.0,
+    "rsa_share": 0.0,
+    "cost_per_durable_exit": NULL,  # no durable exit
+    "rsa_coverage_rate": NULL,  # no context table
 }
 S4_2012 = {
     "participants": 0,
@@ -330,6 +342,9 @@ S4_2012 = {
     "funding_total": 0.0,
     "cost_per_participant": NULL,
     "cost_per_dynamic_exit": NULL,
+    "rsa_share": NULL,
+    "cost_per_durable_exit": NULL,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 GAPENCAIS_2012 = {  # S1 + S2: P1 is in both and counts once
     "participants": 6,
@@ -362,6 +377,9 @@ GAPENCAIS_2012 = {  # S1 + S2: P1 is in both and counts once
     "funding_total": 18000.0,
     "cost_per_participant": 3000.0,
     "cost_per_dynamic_exit": 6000.0,
+    "rsa_share": 4 / 6,
+    "cost_per_durable_exit": 18000.0,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 NO_CONTRACT_KEYS = {  # kind scope: contract, operation and funding keys are null
     "contracts_total": NULL,
@@ -373,6 +391,7 @@ NO_CONTRACT_KEYS = {  # kind scope: contract, operation and funding keys are nul
     "funding_total": NULL,
     "cost_per_participant": NULL,
     "cost_per_dynamic_exit": NULL,
+    "cost_per_durable_exit": NULL,
 }
 ACI_2012 = {  # r1, r3, r4 (S4 is ACI but has no pathway)
     "participants": 3,
@@ -397,6 +416,8 @@ ACI_2012 = {  # r1, r3, r4 (S4 is ACI but has no pathway)
     "mean_duration_months": (365 + 90) / 2 / D,
     "rsa_durable_or_training": 1,
     **NO_CONTRACT_KEYS,
+    "rsa_share": 1.0,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 AI_2012 = {  # r5, r6
     "participants": 2,
@@ -421,6 +442,8 @@ AI_2012 = {  # r5, r6
     "mean_duration_months": 306 / D,
     "rsa_durable_or_training": 1,
     **NO_CONTRACT_KEYS,
+    "rsa_share": 1 / 2,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 EI_2012 = {  # r2, r7, r8
     "participants": 2,
@@ -445,6 +468,8 @@ EI_2012 = {  # r2, r7, r8
     "mean_duration_months": 152 / D,
     "rsa_durable_or_training": 0,
     **NO_CONTRACT_KEYS,
+    "rsa_share": 0.0,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 ETTI_2012 = {  # r11 (r9 and r10 are not active in 2012)
     "participants": 1,
@@ -469,6 +494,8 @@ ETTI_2012 = {  # r11 (r9 and r10 are not active in 2012)
     "mean_duration_months": 123 / D,
     "rsa_durable_or_training": 0,
     **NO_CONTRACT_KEYS,
+    "rsa_share": 0.0,
+    "rsa_coverage_rate": NULL,  # no context table
 }
 
 
@@ -527,6 +554,9 @@ def test_indicator_keys_follow_the_contract_table():
         "funding_total",
         "cost_per_participant",
         "cost_per_dynamic_exit",
+        "rsa_share",
+        "cost_per_durable_exit",
+        "rsa_coverage_rate",
     )
 
 

@@ -130,7 +130,12 @@ def naive(ds, year: int, scope: str, key) -> dict:
         durable_rate=_ratio(by_category[DURABLE], examined),
         dynamic_rate=_ratio(dynamic, examined),
         mean_duration_months=sum(durations) / len(durations) if durations else None,
+        rsa_share=_ratio(result["rsa_participants"], result["participants"]),
+        rsa_coverage_rate=None,
     )
+    if scope == "departement":  # the RSA households of the context table, that year
+        households = ds.context[(ds.context["year"] == year) & (ds.context["key"] == "rsa_households")]
+        result["rsa_coverage_rate"] = _ratio(result["rsa_participants"], float(households["value"].iloc[0]))
     if scope == "kind":
         for k in (
             "contracts_total",
@@ -142,6 +147,7 @@ def naive(ds, year: int, scope: str, key) -> dict:
             "funding_total",
             "cost_per_participant",
             "cost_per_dynamic_exit",
+            "cost_per_durable_exit",
         ):
             result[k] = None
         return result
@@ -162,6 +168,7 @@ def naive(ds, year: int, scope: str, key) -> dict:
         funding_total=funding,
         cost_per_participant=_ratio(funding, result["participants"]),
         cost_per_dynamic_exit=_ratio(funding, dynamic),
+        cost_per_durable_exit=_ratio(funding, by_category[DURABLE]),
     )
     return result
 

@@ -13,10 +13,10 @@ Output tree (relative to ``--out``)::
     index.html                            the portal
     <year>/departement.html
     <year>/structures/<structure_id>.html
-    <year>/indicators.xlsx, <year>/indicators.csv
+    <year>/indicators.xlsx, <year>/indicators.csv, <year>/synthese.csv
     <year>/notebooks/departement.ipynb    executed notebooks (kept on failure)
     <year>/notebooks/structure-<structure_id>.ipynb
-    bilan-<first>-<last>.html
+    bilan-<first>-<last>.html, synthese-<first>-<last>.csv, bilan-<first>-<last>.xlsx
     notebooks/bilan-<first>-<last>.ipynb  (the bilan spans years: top-level folder)
 """
 

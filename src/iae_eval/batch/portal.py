@@ -24,6 +24,7 @@ from iae_eval.batch.manifest import Manifest
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.indicators.catalogue import RATE_KEYS, label
 from iae_eval.indicators.exports import FILE_NAMES
+from iae_eval.indicators.synthesis_exports import YEAR_CSV, bilan_csv_name, bilan_xlsx_name
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ok": ("à jour", "iae-status-ok"),
@@ -175,7 +176,10 @@ def portal_html(
         values = manifest.years.get(str(year), {})
         cells = "".join(f"<td>{_e(v)}</td>" for v in _headline(values))
         tables = " · ".join(
-            _link(out_dir, f"{year}/{name}", name.rsplit(".", 1)[1].upper()) for name in FILE_NAMES
+            [
+                *(_link(out_dir, f"{year}/{name}", name.rsplit(".", 1)[1].upper()) for name in FILE_NAMES),
+                _link(out_dir, f"{year}/{YEAR_CSV}", "Synthèse (CSV)"),
+            ]
         )
         parts.append(f'<tr><td><a href="#annee-{year}">{year}</a></td>{cells}<td>{tables}</td></tr>')
     parts.append("</tbody></table>\n")
@@ -202,6 +206,21 @@ def portal_html(
         )
         parts.extend(_report_row(out_dir, k, e, run_status, chosen.diffusion) for k, e in bilans)
         parts.append("</tbody></table>\n")
+        periods = sorted(
+            {(e.get("first_year"), e.get("last_year")) for _, e in bilans if e.get("first_year")}
+        )
+        links = [
+            f"{first}-{last} : "
+            + " · ".join(
+                (
+                    _link(out_dir, bilan_csv_name(first, last), "synthèse évaluative (CSV)"),
+                    _link(out_dir, bilan_xlsx_name(first, last), "classeur du bilan (XLSX)"),
+                )
+            )
+            for first, last in periods
+        ]
+        if links:
+            parts.append(f'<p class="iae-note">Synthèse évaluative : {" ; ".join(links)}</p>\n')
     if older_bilans:
         parts.append(
             '<h3 id="bilans-anterieurs">Bilans d’autres périodes (exécutions précédentes)</h3>\n'

@@ -175,24 +175,36 @@ def _plain(value: object) -> object:
 def _write_tables(
     dataset, years, out_dir, manifest, *, fingerprint, force, min_cell, diffusion
 ) -> list[Problem]:
-    """Each year's indicators.xlsx/csv and headline figures; the failures, if any."""
+    """Each year's indicators.xlsx/csv, synthese.csv and headline figures; the failures, if any."""
     from iae_eval.indicators import exports as spreadsheet
+    from iae_eval.indicators import synthesis_exports as evaluation
+    from iae_eval.report import report as settings
 
     problems = []
     xlsx_name, csv_name = spreadsheet.FILE_NAMES
     for year in years:
         key = f"{year}/{csv_name}"
         digest = _tables_hash(year, fingerprint, min_cell, dataset.rules, diffusion)
-        outputs = (out_dir / key, out_dir / f"{year}/{xlsx_name}")
+        outputs = (out_dir / key, out_dir / f"{year}/{xlsx_name}", out_dir / f"{year}/{evaluation.YEAR_CSV}")
         if not force and manifest.is_current(key, digest, *outputs) and str(year) in manifest.years:
             continue
         try:
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
             funnel = spreadsheet.funnel_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
+            judged = evaluation.synthesis_table(
+                settings(dataset, year=year, diffusion=diffusion, min_cell=min_cell)
+            )
             spreadsheet.write_xlsx(
-                table, outputs[1], year=year, min_cell=min_cell, diffusion=diffusion, funnel=funnel
+                table,
+                outputs[1],
+                year=year,
+                min_cell=min_cell,
+                diffusion=diffusion,
+                funnel=funnel,
+                synthesis=judged,
             )
             spreadsheet.write_csv(table, outputs[0])
+            evaluation.write_csv(judged, outputs[2])
             manifest.years[str(year)] = _headline(table)
             manifest.record(
                 key, {"type": "tables", "year": year, "hash": digest, "status": "ok", "diffusion": diffusion}
@@ -200,6 +212,37 @@ def _write_tables(
         except Exception as exc:  # noqa: BLE001 - reported in the summary, exit 1
             manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "failed"})
             problems.append(Problem(f"{year} · tableaux d'indicateurs", f"{type(exc).__name__}: {exc}", None))
+    return problems
+
+
+def _write_bilan_tables(
+    dataset, periods, out_dir, manifest, *, fingerprint, force, min_cell, diffusion
+) -> list[Problem]:
+    """Each bilan's synthese-<first>-<last>.csv and bilan-<first>-<last>.xlsx; the failures."""
+    from iae_eval.editions import edition
+    from iae_eval.indicators import synthesis_exports as evaluation
+    from iae_eval.report import report as settings
+
+    problems = []
+    for first, last in periods:
+        key = evaluation.bilan_csv_name(first, last)
+        digest = input_hash(
+            "synthesis", first, last, fingerprint, min_cell, dataset.rules, diffusion, kit_digest()
+        )
+        outputs = (out_dir / key, out_dir / evaluation.bilan_xlsx_name(first, last))
+        if not force and manifest.is_current(key, digest, *outputs):
+            continue
+        try:
+            r = settings(dataset, first_year=first, last_year=last, diffusion=diffusion, min_cell=min_cell)
+            judged = evaluation.synthesis_table(r)
+            evaluation.write_csv(judged, outputs[0])
+            evaluation.write_bilan_xlsx(
+                judged, outputs[1], banner=edition(diffusion).banner, period=f"{first}-{last}"
+            )
+            manifest.record(key, {"type": "tables", "hash": digest, "status": "ok", "diffusion": diffusion})
+        except Exception as exc:  # noqa: BLE001 - reported in the summary, exit 1
+            manifest.record(key, {"type": "tables", "hash": digest, "status": "failed"})
+            problems.append(Problem(f"{first}-{last} · synthèse", f"{type(exc).__name__}: {exc}", None))
     return problems
 
 
@@ -279,6 +322,16 @@ def run_reports(
         problems += _write_tables(
             dataset,
             years,
+            out_dir,
+            manifest,
+            fingerprint=fingerprint,
+            force=force,
+            min_cell=min_cell,
+            diffusion=diffusion,
+        )
+        problems += _write_bilan_tables(
+            dataset,
+            sorted({(r.first_year, r.last_year) for r in reports if r.kind == "bilan"}),
             out_dir,
             manifest,
             fingerprint=fingerprint,

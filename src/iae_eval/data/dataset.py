@@ -188,6 +188,31 @@ TABLES: dict[str, Table] = {
             ),
             unique=(("code",),),
         ),
+        Table(
+            "context",
+            (
+                _c("year", "int", required=True),
+                _c("key", required=True),
+                _c("value", "float", required=True),
+                _c("source"),
+            ),
+            unique=(("year", "key"),),
+        ),
+        Table(
+            "evaluation",
+            (
+                _c("question_id", required=True),
+                _c("criterion", required=True),
+                _c("question", required=True),
+                _c("indicator"),
+                _c("rule", required=True),
+                _c("target", "float"),
+                _c("verdict"),
+                _c("objective"),
+                _c("active", "bool"),
+            ),
+            unique=(("question_id",),),
+        ),
     )
 }
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if t.required)
@@ -215,6 +240,10 @@ class Dataset:
     yearly_hours: pd.DataFrame | None = None
     #: Situation of people 6, 12 and 24 months after their exit (survey or DSN matching).
     exit_followup: pd.DataFrame | None = None
+    #: Figures about the département (RSA households, job seekers…) for the evaluative synthesis.
+    context: pd.DataFrame | None = None
+    #: The département's evaluative framework (docs/evaluation.md); None: the built-in one.
+    evaluation: pd.DataFrame | None = None
     #: The minimum-stay rules profile the indicators use (:mod:`iae_eval.data.rules`).
     rules: str = DEFAULT_RULES
     source: str = ""

@@ -401,6 +401,8 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
         departement=tables.get("departement"),
         yearly_hours=tables.get("yearly_hours"),
         exit_followup=tables.get("exit_followup"),
+        context=tables.get("context"),
+        evaluation=tables.get("evaluation"),
         source=str(folder),
         fingerprint=fingerprint,
         warnings=tuple(problem_lines(frame[frame["severity"] == "warning"])),

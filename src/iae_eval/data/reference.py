@@ -217,3 +217,13 @@ ACTION_STATUSES: dict[str, str] = {
     "en_retard": "En retard",
     "abandonne": "Abandonné",
 }
+
+#: Keys of the ``context`` table (figures about the département, for the evaluative synthesis).
+CONTEXT_KEYS: dict[str, str] = {
+    "rsa_households": "Foyers allocataires du RSA (CAF + MSA, au 31 décembre)",
+    "rsa_soumis_droits_devoirs": "Allocataires du RSA soumis aux droits et devoirs",
+    "defm_long_term": "Demandeurs d'emploi inscrits depuis un an ou plus (catégories A, B, C)",
+    "unemployment_rate": "Taux de chômage localisé (%)",
+    "national_durable_rate": "Taux d'emploi durable national (référence)",
+    "national_dynamic_rate": "Taux de sorties dynamiques national (référence)",
+}

@@ -61,6 +61,8 @@ SAMPLE_TABLES: tuple[str, ...] = (
     "action_plan",
     "departement",
     "exit_followup",
+    "context",
+    "evaluation",
 )
 
 #: Optional columns the sample does not fill, left out of its files.
@@ -934,6 +936,51 @@ def _generate_action_plan() -> _Table:
     return _rows_table("action_plan", rows)
 
 
+# --- Context and evaluative framework (literal values, no randomness) ----------------------------
+#: Figures about the département, 2009-2013: illustrative orders of magnitude (DOMAIN §3: RSA
+#: households from about 1,700 to 2,400), not official statistics.
+_CONTEXT: dict[str, tuple[tuple[float, ...], str]] = {
+    "rsa_households": ((1700, 1850, 2000, 2200, 2400), "CAF et MSA, foyers au 31 décembre (illustratif)"),
+    "rsa_soumis_droits_devoirs": ((1450, 1580, 1700, 1870, 2040), "Conseil général (illustratif)"),
+    "defm_long_term": ((2100, 2500, 2700, 2950, 3300), "Pôle emploi, catégories A, B, C (illustratif)"),
+    "unemployment_rate": ((7.1, 7.9, 7.8, 8.4, 8.9), "INSEE, taux de chômage localisé (illustratif)"),
+    "national_durable_rate": ((0.25, 0.24, 0.24, 0.23, 0.23), "DGEFP, référence nationale (illustratif)"),
+    "national_dynamic_rate": ((0.60, 0.58, 0.59, 0.58, 0.57), "DGEFP, référence nationale (illustratif)"),
+}  # fmt: skip
+#: The evaluator's verdicts on two questions of the built-in framework (their texts are in
+#: ``commentaires/synthese/``), and two questions of the département's own.
+_EVALUATOR_VERDICTS: dict[str, str] = {"C1": "en progrès", "D1": "atteint"}
+_OWN_QUESTIONS: tuple[tuple[str, ...], ...] = (
+    ("X1", "pertinence", "Les allocataires du RSA représentent-ils au moins 35 % des personnes en parcours ?",
+     "rsa_share", "target_min", "0.35", "", "Le retour durable à l'emploi des personnes en difficulté", ""),
+    ("X2", "efficience", "Le coût par personne en parcours reste-t-il sous la référence départementale de 2 000 € ?",
+     "cost_per_participant", "target_max", "2000", "", "Un projet IAE renforcé", ""),
+)  # fmt: skip
+
+
+def _generate_context() -> _Table:
+    rows = [
+        (str(year), key, _format_number(value), source)
+        for key, (values, source) in _CONTEXT.items()
+        for year, value in zip(YEARS, values, strict=True)
+    ]
+    return _rows_table("context", rows)
+
+
+def _generate_evaluation() -> _Table:
+    """The évaluation table: the built-in framework extended by the evaluator's verdicts and
+    the département's own questions."""
+    from iae_eval.indicators.framework import DEFAULT_FRAMEWORK
+
+    rows = [
+        (q.question_id, q.criterion, q.question, q.indicator or "", q.rule,
+         "" if q.target is None else _format_number(q.target), _EVALUATOR_VERDICTS[q.question_id], q.objective, "")
+        for q in DEFAULT_FRAMEWORK
+        if q.question_id in _EVALUATOR_VERDICTS
+    ]  # fmt: skip
+    return _rows_table("evaluation", [*rows, *_OWN_QUESTIONS])
+
+
 # --- Formatting and writing ---------------------------------------------------------------------
 def _bool(value: bool) -> str:
     return "oui" if value else "non"
@@ -1056,6 +1103,8 @@ def _build_tables(seed: int, scale: float) -> list[_Table]:
         _generate_action_plan(),
         _rows_table("departement", [(DEPARTEMENT_CODE, DEPARTEMENT_NAME)]),
         _followup_table(streams["exit_followup"], participants, pathways),
+        _generate_context(),
+        _generate_evaluation(),
     ]
     assert [t.name for t in tables] == list(SAMPLE_TABLES)
     return tables

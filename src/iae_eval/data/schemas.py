@@ -94,6 +94,14 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         }
     ),
     "exit_reasons": _schema({"category": [_one_of(ref.EXIT_CATEGORIES, "catégorie de sortie")]}),
+    "context": _schema(
+        {
+            "year": [_YEAR],
+            "key": [_one_of(tuple(ref.CONTEXT_KEYS), "clé de contexte")],
+            "value": [_NON_NEGATIVE],
+        }
+    ),
+    "evaluation": _schema({}),
 }
 
 
@@ -301,7 +309,7 @@ def _check_exit_followup(label: str, f: pd.DataFrame, p: pd.DataFrame) -> list[P
         f,
         f["person_id"].notna() & ~known_person,
         "person_id",
-        "unknown person (not in participants)",
+        "personne inconnue (absente de participants)",
     )
     keys = ["person_id", "structure_id", "exit_date"]
     ended = pd.MultiIndex.from_frame(f[keys].astype(object)).isin(
@@ -313,7 +321,9 @@ def _check_exit_followup(label: str, f: pd.DataFrame, p: pd.DataFrame) -> list[P
         f,
         complete & known_person & f["structure_id"].isin(p["structure_id"]) & ~ended,
         "exit_date",
-        lambda r: f"no pathway of {r['person_id']} in {r['structure_id']} ends on this date (participants)",
+        lambda r: (
+            f"aucun parcours de {r['person_id']} dans {r['structure_id']} ne se termine à cette date (participants)"
+        ),
     )
     return problems
 
@@ -348,4 +358,8 @@ def check_tables(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> lis
         problems += _check_contracts(labels["contracts"], tables["contracts"])
     if "departement" in tables:
         problems += _check_departement(labels["departement"], tables["departement"])
+    if "evaluation" in tables:
+        from iae_eval.indicators.framework import check_evaluation
+
+        problems += check_evaluation(labels["evaluation"], tables["evaluation"])
     return problems

@@ -232,6 +232,28 @@ INDICATORS: tuple[Indicator, ...] = (
         # with funding_total it gives the dynamic exits back (its denominator is published)
         denominator=DYNAMIC_EXIT_KEYS,
     ),
+    Indicator(
+        "rsa_share",
+        "Part des allocataires du RSA parmi les personnes en parcours",
+        Kind.RATE,
+        "rsa_participants / participants",
+        denominator=("participants",),
+        numerator=("rsa_participants",),
+    ),
+    Indicator(
+        "cost_per_durable_exit",
+        "Coût par sortie en emploi durable",
+        Kind.MONEY,
+        "funding_total / exits_emploi_durable",
+        denominator=(_exit_key(DURABLE_CATEGORY),),
+    ),
+    Indicator(
+        "rsa_coverage_rate",
+        "Couverture des foyers allocataires du RSA du département",
+        Kind.RATE,
+        "rsa_participants / rsa_households of the context table (département scope only, else null)",
+        numerator=("rsa_participants",),
+    ),
 )
 
 _OUTCOME_WORDS = {

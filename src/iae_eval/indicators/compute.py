@@ -67,7 +67,7 @@ _CONTRACT_KEYS = (
     "insertion_hours_planned",
     "insertion_hours_done",
 )
-_FUNDING_KEYS = ("funding_total", "cost_per_participant", "cost_per_dynamic_exit")
+_FUNDING_KEYS = ("funding_total", "cost_per_participant", "cost_per_dynamic_exit", "cost_per_durable_exit")
 
 
 # ----------------------------------------------------------------------------------------
@@ -376,6 +376,7 @@ def _pathway_indicators(facts: _Pathways, codes: np.ndarray, n: int) -> dict[str
     out["dynamic_rate"] = _ratio(dynamic, out["exits_examined"])
     total_days = _sum(codes, facts.duration_days, examined, n)
     out["mean_duration_months"] = _ratio(total_days / DAYS_PER_MONTH, out["exits_examined"])
+    out["rsa_share"] = _ratio(out["rsa_participants"], out["participants"])
     return out
 
 
@@ -419,9 +420,9 @@ def _operation_indicators(operations, year: int, grouping: _Grouping, n: int) ->
 
 
 def _funding_indicators(
-    funding, year: int, grouping: _Grouping, n: int, *, participants, dynamic_exits
+    funding, year: int, grouping: _Grouping, n: int, *, participants, dynamic_exits, durable_exits
 ) -> dict:
-    """funding_total and the two costs."""
+    """funding_total and the three costs."""
     found = _year_rows(funding, year, grouping)
     if found is None:
         return dict.fromkeys(_FUNDING_KEYS)
@@ -431,7 +432,21 @@ def _funding_indicators(
         "funding_total": total,
         "cost_per_participant": _ratio(total, participants),
         "cost_per_dynamic_exit": _ratio(total, dynamic_exits),
+        "cost_per_durable_exit": _ratio(total, durable_exits),
     }
+
+
+def _coverage_indicators(context, year: int, by: str, rsa_participants) -> dict:
+    """rsa_coverage_rate: the département's RSA participants over its RSA households of the
+    ``context`` table (null without the figure for ``year``, and in every other scope)."""
+    if context is None or by != "departement":
+        return {"rsa_coverage_rate": None}
+    households = _floats(
+        context.loc[_bool((context["year"] == year) & (context["key"] == "rsa_households")), "value"]
+    )
+    if len(households) == 0:
+        return {"rsa_coverage_rate": None}
+    return {"rsa_coverage_rate": _ratio(rsa_participants, households[:1])}
 
 
 def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataFrame:
@@ -503,8 +518,10 @@ def _compute(dataset: Dataset, year: int, by: str, profile: RulesProfile) -> pd.
             n,
             participants=columns["participants"],
             dynamic_exits=columns["dynamic_exits"],
+            durable_exits=columns[f"exits_{DURABLE_CATEGORY}"],
         )
     )
+    columns.update(_coverage_indicators(dataset.context, year, by, columns["rsa_participants"]))
     return _frame(columns, grouping.keys)
 
 

@@ -295,9 +295,12 @@ def write_xlsx(
     min_cell: int = DEFAULT_MIN_CELL,
     diffusion: str = DEFAULT_DIFFUSION,
     funnel: pd.DataFrame | None = None,
+    synthesis: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``indicators.xlsx`` atomically (the indicators, percent formats on rates, then the
-    ``Entonnoir`` sheet when ``funnel`` (:func:`funnel_table`) is given, then the notes)."""
+    ``Entonnoir`` sheet when ``funnel`` (:func:`funnel_table`) is given, the year's evaluative
+    synthesis when ``synthesis`` is given (:mod:`iae_eval.indicators.synthesis_exports`), then
+    the notes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -325,6 +328,10 @@ def write_xlsx(
     ws.freeze_panes = "E2"
     if funnel is not None:
         _funnel_sheet(wb, funnel)
+    if synthesis is not None:
+        from iae_eval.indicators.synthesis_exports import SHEET_TITLE, add_sheet
+
+        add_sheet(wb, synthesis, title=f"{SHEET_TITLE} {year}")
     notes = wb.create_sheet("Lisez-moi")
     for line in readme_lines(year, min_cell, diffusion):
         notes.append([line])

@@ -2,7 +2,8 @@
 ``departement(ds, year=…, min_cell=…)``, ``structure(ds, year=…, structure_id=…, min_cell=…)``
 and ``bilan(ds, first_year=…, last_year=…, min_cell=…)`` (a theme offers the views it has).
 
-Themes: :mod:`key_figures`, :mod:`publics`, :mod:`exits`, :mod:`rates`, :mod:`territories`
+Themes: :mod:`synthesis` (the evaluative synthesis, opening the bilan and each year's report),
+:mod:`key_figures`, :mod:`publics`, :mod:`exits`, :mod:`rates`, :mod:`territories`
 (and kinds of structure), :mod:`clauses`, :mod:`operations`, :mod:`supports`, :mod:`funding`,
 :mod:`sustainable_development`, :mod:`action_plan`, :mod:`method` ("Comment lire ce
 rapport"); for the structure report :mod:`card`, :mod:`compare` and :mod:`trend`; the

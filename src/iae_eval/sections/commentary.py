@@ -49,6 +49,10 @@ PUBLIC_FOLDER = "public"
 #: File names of the bilan's and of the département's commentary.
 BILAN_FILE = "bilan.md"
 DEPARTEMENT_FILE = "departement.md"
+#: The folder of the evaluative synthesis' texts, inside the commentary folder.
+SYNTHESIS_FOLDER = "synthese"
+#: The evaluator's recommendations, in that folder.
+RECOMMENDATIONS_FILE = "recommandations.md"
 #: The title of the section.
 TITLE = "Appréciation de l'évaluateur"
 #: Heading levels of the commentary are shifted by this much (``#`` becomes ``<h3>``).
@@ -160,8 +164,14 @@ def commentary_sources(
     data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None, diffusion: str
 ) -> tuple[Path, ...]:
     """The file(s) a report's commentary depends on in its edition, existing or not (a file
-    added later must rebuild the report too)."""
+    added later must rebuild the report too); the bilan's also include the edition's synthesis
+    texts (:mod:`iae_eval.sections.synthesis`)."""
     path = commentary_path(data_dir, year=year, structure_id=structure_id, diffusion=diffusion)
+    if year is None:
+        folder = path.parent / SYNTHESIS_FOLDER
+        texts = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        others = (p for p in texts if p.name != RECOMMENDATIONS_FILE)
+        return (path, folder / RECOMMENDATIONS_FILE, *others)
     return () if path is None else (path,)
 
 

@@ -1,0 +1,244 @@
+"""The evidence of an evaluative question: its indicator's value for the département
+(docs/evaluation.md).
+
+For a year's report, the year's value; for the bilan, the value over the period — a ratio
+pooled over the years (Σ numerators / Σ denominators: a rate over the period's examined exits,
+a cost over the period's people), a count or an amount summed, and the yearly values when the
+rule is a trend (with the OLS slope and its t interval). A rate carries its Wilson 95 %
+interval. What is missing (a key this version does not compute, a table, a figure of the
+``context`` table, a null denominator, fewer than three years) is named. ``masked``: the
+report's edition masks a value the evidence is built on (the rate, or a count it gives back).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iae_eval.indicators import catalogue
+from iae_eval.indicators import verdicts as v
+from iae_eval.indicators.catalogue import Kind
+from iae_eval.indicators.framework import Question
+from iae_eval.indicators.uncertainty import wilson_interval
+
+#: Ratios whose parts the catalogue does not declare as a denominator (a share of contracts
+#: is never masked, so it has none): key → (numerator key, denominator key).
+EXTRA_PARTS: dict[str, tuple[str, str]] = {"clause_share": ("contracts_with_clause", "contracts_total")}
+#: The optional table each key needs, to name it when it is missing.
+SOURCE_TABLES: dict[str, str] = {
+    **dict.fromkeys(
+        ("contracts_total", "contracts_with_clause", "clause_share", "insertion_hours_planned"), "contracts"
+    ),
+    "insertion_hours_done": "contracts",
+    "operations": "operations",
+    **dict.fromkeys(
+        ("funding_total", "cost_per_participant", "cost_per_dynamic_exit", "cost_per_durable_exit"), "funding"
+    ),
+    "rsa_coverage_rate": "context",
+    **{
+        f"{p}_{h}m_{s}": "exit_followup"
+        for p in ("followup",)
+        for h in (6, 12, 24)
+        for s in ("known", "coverage")
+    },
+    **{f"{p}_{h}m_rate": "exit_followup" for p in ("employed", "durable_employed") for h in (6, 12, 24)},
+}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """An indicator's value in one year, with its ratio's parts when it is a ratio."""
+
+    year: int
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a verdict rests on. ``missing`` names what is missing (then the verdict is
+    ``non évaluable``); ``masked``: the public edition masks a value it is built on."""
+
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    yearly: tuple[Observation, ...] = ()
+    slope: v.Slope | None = None
+    missing: str | None = None
+    masked: bool = False
+    #: For a judgement: each action's status at the end of the period and since when
+    #: ``(action_id, status, since semester)``.
+    progress: tuple[tuple[str, str, str], ...] = ()
+
+
+def _number(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _parts_keys(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(numerator keys, denominator keys) of a ratio from the frame; ((), ()) otherwise."""
+    if key in EXTRA_PARTS:
+        numerator, denominator = EXTRA_PARTS[key]
+        return (numerator,), (denominator,)
+    indicator = catalogue.BY_KEY.get(key)
+    return ((), indicator.denominator) if indicator and indicator.denominator else ((), ())
+
+
+def _households(dataset, year: int) -> float | None:
+    context = dataset.context
+    if context is None:
+        return None
+    rows = context[(context["year"] == year) & (context["key"] == "rsa_households")]
+    return None if rows.empty else _number(rows["value"].iloc[0])
+
+
+def _masked(report, frame: pd.DataFrame, key: str) -> pd.Series:
+    """Per row of ``frame`` (indicator frames), whether the report's edition masks ``key`` or
+    a count it gives back."""
+    if not report.edition.suppresses:
+        return pd.Series(False, index=frame.index)
+    shown = report.displayed(frame)
+    watched = [k for k in (key, *catalogue.BY_KEY[key].numerator) if k in shown.columns]
+    return shown[watched].map(lambda x: isinstance(x, str)).any(axis=1)
+
+
+def observations(report, key: str, years: list[int]) -> tuple[tuple[Observation, ...], pd.DataFrame]:
+    """The yearly observations of ``key`` for the département, and the yearly frames (one row
+    per year, index = year) they come from."""
+    from iae_eval.indicators.compute import compute_indicators
+
+    dataset = report.dataset
+    frame = pd.concat([compute_indicators(dataset, y).set_axis([y]) for y in years])
+    masked = _masked(report, frame, key)
+    numerators, denominators = _parts_keys(key)
+    found = []
+    for year, row in frame.iterrows():
+        value = _number(row[key])
+        numerator = denominator = None
+        if key == "rsa_coverage_rate":
+            numerator, denominator = _number(row["rsa_participants"]), _households(dataset, int(year))
+        elif denominators:
+            denominator = sum(_number(row[d]) or 0.0 for d in denominators)
+            numerator = (
+                sum(_number(row[n]) or 0.0 for n in numerators)
+                if numerators
+                else (None if value is None else value * denominator)
+            )
+        if value is None:
+            numerator = None
+        found.append(Observation(int(year), value, numerator, denominator, bool(masked.loc[year])))
+    return tuple(found), frame
+
+
+def _rate_interval(key: str, numerator: float | None, denominator: float | None):
+    if catalogue.BY_KEY[key].kind is not Kind.RATE or numerator is None or not denominator:
+        return None, None
+    k, n = round(numerator), round(denominator)
+    if n <= 0 or not 0 <= k <= n:
+        return None, None
+    low, high = wilson_interval(k, n)
+    return float(low), float(high)
+
+
+def _period(years: list[int]) -> str:
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def _absent(report, key: str) -> str | None:
+    """What is missing before any value can exist: the key itself, its table, its figure."""
+    from iae_eval.indicators.compute import compute_indicators
+
+    if key not in catalogue.BY_KEY:
+        return f"indicateur « {key} » non calculé par cette version du kit"
+    if key not in compute_indicators(report.dataset, report.years[0]).columns:
+        return f"indicateur « {key} » absent du tableau annuel des indicateurs du département"
+    table = SOURCE_TABLES.get(key)
+    if table is not None and getattr(report.dataset, table, None) is None:
+        return f"table « {table} » absente"
+    return None
+
+
+def _pooled(report, question: Question, years: list[int]) -> Evidence:
+    """A target rule's evidence over ``years`` (one year: that year's value)."""
+    key = question.indicator
+    yearly, frame = observations(report, key, years)
+    label = catalogue.label(key)
+    defined = [o for o in yearly if o.value is not None]
+    if not defined:
+        why = " (rsa_households absent de la table context)" if key == "rsa_coverage_rate" else ""
+        return Evidence(yearly=yearly, missing=f"aucune valeur de « {label} » en {_period(years)}{why}")
+    if defined[0].denominator is not None:
+        numerator = sum(o.numerator for o in defined)
+        denominator = sum(o.denominator for o in defined)
+        if not denominator:
+            return Evidence(yearly=yearly, missing=f"dénominateur nul pour « {label} » en {_period(years)}")
+        value = numerator / denominator
+    else:
+        numerator = denominator = None
+        value = sum(o.value for o in defined)
+    low, high = _rate_interval(key, numerator, denominator)
+    if len(years) == 1:
+        masked = yearly[0].masked
+    else:
+        pooled = frame.sum(numeric_only=True).to_frame().T
+        pooled[key] = value
+        masked = bool(_masked(report, pooled, key).iloc[0])
+    return Evidence(value, low, high, numerator, denominator, yearly, masked=masked)
+
+
+def _trend(report, question: Question, years: list[int]) -> Evidence:
+    key = question.indicator
+    yearly, _ = observations(report, key, years)
+    points = [o for o in yearly if o.value is not None]
+    if len(points) < v.MIN_TREND_YEARS:
+        return Evidence(
+            yearly=yearly,
+            missing=f"moins de {v.MIN_TREND_YEARS} années avec une valeur de « {catalogue.label(key)} » "
+            f"({len(points)} sur {_period(years)})",
+        )
+    slope = v.ols_slope([o.year for o in points], [o.value for o in points])
+    return Evidence(yearly=yearly, slope=slope, masked=any(o.masked for o in points))
+
+
+def _progress(report, actions: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """Each action's last status up to the report's last semester, and since when it holds."""
+    plan = report.dataset.action_plan
+    if plan is None or not actions:
+        return ()
+    plan = plan[plan["semester"].astype(str) <= f"{report.last_year}S2"].sort_values("semester")
+    found = []
+    for action in actions:
+        history = plan[plan["action_id"] == action]
+        if history.empty:
+            continue
+        statuses = list(history["status"].astype(str))
+        semesters = list(history["semester"].astype(str))
+        start = len(statuses) - 1
+        while start > 0 and statuses[start - 1] == statuses[-1]:
+            start -= 1
+        found.append((action, statuses[-1], semesters[start]))
+    return tuple(found)
+
+
+def evidence_of(report, question: Question) -> Evidence:
+    """The evidence of ``question`` in ``report`` (its year, or the bilan's period)."""
+    if question.rule == v.JUDGEMENT or question.indicator is None:
+        return Evidence(progress=_progress(report, question.actions))
+    absent = _absent(report, question.indicator)
+    if absent is not None:
+        return Evidence(missing=absent)
+    if question.is_trend:
+        return _trend(report, question, report.years)
+    return _pooled(report, question, report.years)

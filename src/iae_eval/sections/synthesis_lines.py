@@ -1,0 +1,257 @@
+"""The lines of the evaluative synthesis: each question's evidence, rule and verdicts as French
+text, the link to the report section holding its detail, and the table part that shows them
+(with the sparklines of the judged trends) — for :mod:`iae_eval.sections.synthesis`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+
+from iae_eval import fmt
+from iae_eval.data.reference import ACTION_STATUSES
+from iae_eval.indicators import catalogue
+from iae_eval.indicators import verdicts as v
+from iae_eval.indicators.catalogue import Kind
+from iae_eval.indicators.framework import CRITERIA
+from iae_eval.indicators.synthesis import Judged
+from iae_eval.sections import parts
+from iae_eval.sections.commentary import (
+    render_markdown,
+)
+
+#: The heading of each report section a question links to, in the bilan and in a year's
+#: département report (the notebooks' ``##`` headings; a test checks they are there).
+HEADINGS: dict[str, dict[str, str]] = {
+    "publics": {"bilan": "Personnes en parcours et publics", "departement": "Publics accueillis"},
+    "rates": {"bilan": "Taux de sortie et objectifs", "departement": "Taux de sortie et objectifs"},
+    "clauses": {
+        "bilan": "Clauses sociales (indicateur 3a)",
+        "departement": "Clauses sociales (indicateur 3a)",
+    },
+    "operations": {
+        "bilan": "Opérations (indicateur 3b)",
+        "departement": "Opérations avec les structures (indicateur 3b)",
+    },
+    "supports": {
+        "bilan": "Supports d'activité (action A3)",
+        "departement": "Supports d'activité (action A3)",
+    },
+    "funding": {"bilan": "Financements", "departement": "Financements"},
+    "action_plan": {"bilan": "Plan d'actions", "departement": "Plan d'actions"},
+}
+_PUBLIC_KEYS = {
+    *catalogue.PUBLIC_KEYS,
+    "participants",
+    "entries",
+    "rsa_entries",
+    "rsa_share",
+    "rsa_coverage_rate",
+}
+
+
+def section_of(key: str | None) -> str | None:
+    """The section that details indicator ``key`` (a question of a département's own table)."""
+    if key is None:
+        return None
+    if key in _PUBLIC_KEYS:
+        return "publics"
+    if key.startswith(("contracts", "clause", "insertion_hours")):
+        return "clauses"
+    if key == "operations":
+        return "operations"
+    if key.startswith(("funding", "cost_")):
+        return "funding"
+    return "rates"
+
+
+def heading_anchor(title: str) -> str:
+    """The id the HTML report gives the heading ``title`` (nbconvert's: spaces become ``-``,
+    the rest URL-encoded), as :mod:`iae_eval.batch.htmlexport` keeps it."""
+    return quote(title.replace(" ", "-"), safe="?/:@!$&'()*+,;=")
+
+
+# --- Formats -----------------------------------------------------------------------------------
+
+
+def value_text(key: str, value: object) -> str:
+    kind = catalogue.BY_KEY[key].kind if key in catalogue.BY_KEY else None
+    if kind is Kind.MONEY:
+        return fmt.euros(value)
+    if kind is Kind.HOURS:
+        return fmt.hours(value)
+    if kind is Kind.MONTHS:
+        return fmt.number(value, 1)
+    if kind is Kind.RATE or (kind is None and key.endswith("_rate")):
+        return fmt.percent(value)
+    if kind is None:  # a key this version of the kit does not know: its number as written
+        return fmt.number(value, 2).rstrip("0").rstrip(",") if not fmt.is_missing(value) else fmt.MISSING
+    return fmt.integer(value) if kind.is_integer else fmt.number(value, 1)
+
+
+def _signed(text: str, value: float) -> str:
+    return text if value < 0 or text.startswith("-") else f"+{text}"
+
+
+def _slope_text(key: str, slope: v.Slope) -> str:
+    """``+1,4 point par an [0,9 – 1,8]``: the slope per year in the indicator's unit."""
+    kind = catalogue.BY_KEY[key].kind
+    if kind is Kind.RATE:
+
+        def show(x: float) -> str:
+            return fmt.number(100 * x, 1)
+
+        unit = "point par an"
+    elif kind is Kind.MONEY:
+
+        def show(x: float) -> str:
+            return fmt.number(x, 0)
+
+        unit = "€ par an"
+    else:
+
+        def show(x: float) -> str:
+            return fmt.number(x, 1)
+
+        unit = "par an"
+    bounds = f"[{show(slope.low)}{fmt.NBSP}–{fmt.NBSP}{show(slope.high)}]"
+    return f"pente {_signed(show(slope.slope), slope.slope)} {unit} {bounds}"
+
+
+def _target_text(judged: Judged) -> str:
+    q = judged.question
+    if q.rule in v.TARGET_RULES:
+        sign = "≥" if q.rule == v.TARGET_MIN else "≤"
+        shown = value_text(q.indicator, q.target)
+        if shown.endswith("%") and abs(q.target * 100 - round(q.target * 100)) < 1e-9:
+            shown = fmt.percent(q.target, 0)  # 25 %, not 25,0 %
+        return f"cible {sign} {shown}" if q.indicator else ""
+    return v.RULES[q.rule]
+
+
+def _evidence_text(judged: Judged) -> str:
+    q, e = judged.question, judged.evidence
+    if judged.proposed == v.NOT_PUBLISHABLE:
+        return "valeur masquée (secret statistique)"
+    if q.rule == v.JUDGEMENT:
+        if e.progress:
+            return " ; ".join(
+                f"{action} : {ACTION_STATUSES.get(status, status).lower()} depuis {since}"
+                for action, status, since in e.progress
+            )
+        return "appréciation de l'évaluateur"
+    if e.missing:
+        return f"manque : {e.missing}"
+    if e.slope is not None:
+        values = " ; ".join(
+            f"{o.year} : {value_text(q.indicator, o.value)}" for o in e.yearly if o.value is not None
+        )
+        return f"{_slope_text(q.indicator, e.slope)} ({values})"
+    shown = value_text(q.indicator, e.value)
+    if e.low is not None and e.high is not None:
+        shown += f" [{fmt.number(100 * e.low, 1)}{fmt.NBSP}–{fmt.NBSP}{fmt.number(100 * e.high, 1)}]"
+    return shown
+
+
+COLUMNS: tuple[str, ...] = (
+    "Critère",
+    "Question",
+    "Indicateur",
+    "Éléments de preuve",
+    "Règle",
+    "Verdict proposé",
+    "Verdict de l'évaluateur",
+    "Verdict retenu",
+    "Détail",
+)
+
+
+def detail_link(judged: Judged, kind: str) -> tuple[str, str | None]:
+    key = judged.question.section or section_of(judged.question.indicator)
+    if key is None or key not in HEADINGS:
+        return "", None
+    title = HEADINGS[key][kind]
+    return title, heading_anchor(title)
+
+
+def synthesis_table(judged: tuple[Judged, ...], *, kind: str) -> pd.DataFrame:
+    """The lines of the synthesis as text (index: question ids)."""
+    rows = []
+    for j in judged:
+        q = j.question
+        rows.append(
+            {
+                "Critère": CRITERIA[q.criterion],
+                "Question": q.question,
+                "Indicateur": catalogue.label(q.indicator) if q.indicator else "—",
+                "Éléments de preuve": _evidence_text(j),
+                "Règle": _target_text(j),
+                "Verdict proposé": v.symbol_text(j.proposed),
+                "Verdict de l'évaluateur": v.symbol_text(j.evaluator) or "—",
+                "Verdict retenu": v.symbol_text(j.retained),
+                "Détail": detail_link(j, kind)[0] or "—",
+            }
+        )
+    return pd.DataFrame(rows, columns=list(COLUMNS), index=pd.Index([j.question.question_id for j in judged]))
+
+
+# --- Parts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SynthesisTable(parts.Table):
+    """The synthesis lines: a table of text whose HTML adds a link to each question's section
+    and a sparkline beside each judged trend (``sparklines``: question id → (png, alt))."""
+
+    links: tuple[tuple[str, str], ...] = ()
+    sparklines: tuple[tuple[str, bytes, str], ...] = ()
+
+    def _repr_html_(self) -> str:
+        import base64
+
+        links, pictures = dict(self.links), {q: (png, alt) for q, png, alt in self.sparklines}
+        columns = list(self.frame.columns)
+        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in ["", *columns])
+        body = []
+        for qid, row in self.frame.iterrows():
+            cells = [f'<th scope="row">{html.escape(str(qid))}</th>']
+            for column in columns:
+                text = html.escape(str(row[column]))
+                if column == "Détail" and qid in links:
+                    text = f'<a href="#{html.escape(links[qid], quote=True)}">{text}</a>'
+                if column == "Éléments de preuve" and qid in pictures:
+                    png, alt = pictures[qid]
+                    data = base64.b64encode(png).decode("ascii")
+                    text += (
+                        f'<br><img class="iae-sparkline" src="data:image/png;base64,{data}" '
+                        f'alt="{html.escape(alt, quote=True)}">'
+                    )
+                cells.append(f"<td>{text}</td>")
+            body.append(f"<tr>{''.join(cells)}</tr>")
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return (
+            f'<table class="iae-table iae-synthesis">{caption}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>"
+        )
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """The evaluator's text (markdown, rendered safely), under an optional title."""
+
+    markdown: str
+    title: str | None = None
+    source: Path | None = None
+    role = "text"
+    kind = "text"
+
+    def _repr_html_(self) -> str:
+        heading = f"<h3>{html.escape(self.title)}</h3>" if self.title else ""
+        return f'<div class="iae-commentary">{heading}{render_markdown(self.markdown)}</div>'
+
+    def __str__(self) -> str:
+        return self.markdown
