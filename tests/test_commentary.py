@@ -37,14 +37,14 @@ def test_paths_of_the_three_kinds_of_report(tmp_path):
 def test_a_structure_id_that_is_no_file_name_has_no_commentary(tmp_path, structure_id):
     write(tmp_path, "2012/S03.md", "Texte")
     assert c.commentary_path(tmp_path, year=2012, structure_id=structure_id) is None
-    assert c.commentary(tmp_path, year=2012, structure_id=structure_id) is None
+    assert c.commentary_file(tmp_path, year=2012, structure_id=structure_id) is None
     assert c.commentary_sources(tmp_path, year=2012, structure_id=structure_id) == ()
 
 
 def test_no_file_or_a_blank_file_gives_nothing(tmp_path):
-    assert c.commentary(tmp_path, year=2012) is None
+    assert c.commentary_file(tmp_path, year=2012) is None
     write(tmp_path, "2012/departement.md", " \n\n")
-    assert c.commentary(tmp_path, year=2012) is None
+    assert c.commentary_file(tmp_path, year=2012) is None
 
 
 def test_markdown_rendered_under_the_section_title(tmp_path):
@@ -53,10 +53,12 @@ def test_markdown_rendered_under_the_section_title(tmp_path):
         "bilan.md",
         "# Bilan\n\nUn taux **compatible** avec l'objectif.\n\n- premier point\n- second point\n",
     )
-    found = c.commentary(tmp_path)
+    found = c.commentary_file(tmp_path)
     assert found is not None and found.source.name == "bilan.md"
     shown = found._repr_html_()
-    assert shown.startswith('<section class="iae-commentary"><h2>Appréciation de l&#x27;évaluateur</h2>')
+    assert shown.startswith(
+        '<section class="iae-commentary"><h2 id="appreciation-de-l-evaluateur">Appréciation de l&#x27;évaluateur</h2>'
+    )
     assert "<h3>Bilan</h3>" in shown  # headings demoted under the section's h2
     assert "<strong>compatible</strong>" in shown and "<li>second point</li>" in shown
 
@@ -76,9 +78,12 @@ def test_raw_html_and_scripts_are_shown_as_text():
 
 def test_windows_1252_and_bom(tmp_path):
     write(tmp_path, "2012/S01.md", "Évaluation : très satisfaisant".encode("cp1252"))
-    assert c.commentary(tmp_path, year=2012, structure_id="S01").markdown == "Évaluation : très satisfaisant"
+    assert (
+        c.commentary_file(tmp_path, year=2012, structure_id="S01").markdown
+        == "Évaluation : très satisfaisant"
+    )
     write(tmp_path, "2012/S02.md", "\ufeffÉté".encode())
-    assert c.commentary(tmp_path, year=2012, structure_id="S02").markdown == "Été"
+    assert c.commentary_file(tmp_path, year=2012, structure_id="S02").markdown == "Été"
 
 
 def test_digest_changes_with_that_report_only(tmp_path):
@@ -104,10 +109,10 @@ def test_digest_changes_with_that_report_only(tmp_path):
 
 
 def test_the_sample_carries_two_commentaries():
-    departement = c.commentary(SAMPLE, year=2012)
-    structure = c.commentary(SAMPLE, year=2012, structure_id="S03")
+    departement = c.commentary_file(SAMPLE, year=2012)
+    structure = c.commentary_file(SAMPLE, year=2012, structure_id="S03")
     assert departement is not None and structure is not None
     assert "28,8 %" in departement.markdown and "Tremplin Gapençais" in structure.markdown
-    assert c.commentary(SAMPLE, year=2012, structure_id="S01") is None
-    assert c.commentary(SAMPLE) is None
+    assert c.commentary_file(SAMPLE, year=2012, structure_id="S01") is None
+    assert c.commentary_file(SAMPLE) is None
     assert "<h3>" in structure._repr_html_()

@@ -10,6 +10,7 @@ import pytest
 
 from iae_eval.data import load
 from iae_eval.data.load import data_fingerprint, load_dataset
+from iae_eval.report import report
 from test_batch import PARTICIPANTS_CSV, run, write_data, write_notebooks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -183,9 +184,11 @@ def test_a_structure_report_reuses_the_years_funnel_numbers(monkeypatch):
     monkeypatch.setattr(funnel, "_drawable", lambda frame, **kw: calls.append(kw) or real(frame, **kw))
     ds = load_dataset(SAMPLE)
     ds.memo.pop(("funnel", 2012, ds.rules, 5, "comite"), None)
-    first = funnel.structure(ds, year=2012, structure_id="S01", min_cell=5)
-    second = funnel.structure(load_dataset(SAMPLE), year=2012, structure_id="S03", min_cell=5)
+    first = funnel.structure(report(ds, year=2012, structure_id="S01", min_cell=5, diffusion="comite"))
+    second = funnel.structure(
+        report(load_dataset(SAMPLE), year=2012, structure_id="S03", min_cell=5, diffusion="comite")
+    )
     assert calls == [{"min_cell": 5, "diffusion": "comite"}]
     assert first._repr_html_() != second._repr_html_()  # each highlights its own structure
-    funnel.structure(ds, year=2012, structure_id="S03", min_cell=5, diffusion="public")
+    funnel.structure(report(ds, year=2012, structure_id="S03", min_cell=5, diffusion="public"))
     assert len(calls) == 2

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iae_eval.report import report
 from iae_eval.sections import publics
 from indicator_factory import make_dataset, pathway, structure
 
@@ -91,7 +92,7 @@ def test_exit_shares_chart():
 
 
 def test_public_shares_departement():
-    shares = publics.public_shares(_dataset(), 2012, diffusion="public")
+    shares = publics.public_shares(_dataset(), 2012, min_cell=5, diffusion="public")
     assert list(shares.index) == [
         "rsa_participants",
         "deld",
@@ -108,11 +109,11 @@ def test_public_shares_departement():
 
 
 def test_public_shares_structure_small_denominator():
-    shares = publics.public_shares(_dataset(), 2012, structure_id="S2", diffusion="public")
+    shares = publics.public_shares(_dataset(), 2012, structure_id="S2", min_cell=5, diffusion="public")
     assert shares["structure_total"].iloc[0] == "< 5"
     assert shares.at["rsa_participants", "structure_count"] == "< 5"
     assert set(shares["structure_share"]) == {"s"}  # every share over 2 people is masked
-    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", diffusion="public")
+    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", min_cell=5, diffusion="public")
     assert s1.at["rsa_participants", "structure_share"] == pytest.approx(9 / 20)
 
 
@@ -130,7 +131,7 @@ def test_shares_chart():
 
 
 def test_section_departement():
-    html = publics.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
+    html = publics.departement(report(_dataset(), year=2012, min_cell=5, diffusion="public")).html
     assert html.count("<img") == 2
     assert "45,5\u00a0%" in html  # RSA: 10 of 22
     assert "Total des sorties examinées" in html and "dont RSA" in html
@@ -139,22 +140,26 @@ def test_section_departement():
 
 
 def test_section_structure():
-    html = publics.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public").html
+    html = publics.structure(
+        report(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public")
+    ).html
     assert html.count("<img") == 2
     assert "Alpha : part" in html and "Département : part" in html
     assert "45,0\u00a0%" in html  # RSA in S1: 9 of 20
-    small = publics.structure(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public").html
+    small = publics.structure(
+        report(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public")
+    ).html
     assert "<td>s</td>" in small and "<td>&lt; 5</td>" in small
 
 
 def test_empty_year_and_no_exit_say_so():
-    assert publics.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
+    assert publics.departement(report(_dataset(), year=2010, min_cell=5, diffusion="public")).html == (
         '<p class="iae-note">Aucun parcours actif en 2010 : pas de public à décrire.</p>'
     )
     assert publics.structure(
-        _dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public"
+        report(_dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public")
     ).html == ('<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>')
     html = publics.departement(
-        _dataset(), year=2013, min_cell=5, diffusion="public"
+        report(_dataset(), year=2013, min_cell=5, diffusion="public")
     ).html  # I0, I1 still in, no exit
     assert "Aucune sortie examinée en 2013 (département)." in html

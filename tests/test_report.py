@@ -25,6 +25,7 @@ import pytest
 
 from iae_eval import charts, fmt
 from iae_eval.data.reference import EXIT_CATEGORY_LABELS
+from iae_eval.report import report
 from iae_eval.sections import (
     card,
     clauses,
@@ -175,7 +176,7 @@ def P(text: str) -> str:
 
 
 def test_key_figures_show_indicators_targets_and_previous_year(ds):
-    html = text(key_figures.departement(ds, year=2012, min_cell=5, diffusion="public"))
+    html = text(key_figures.departement(report(ds, year=2012, min_cell=5, diffusion="public")))
     assert (
         "indicateur 1" in html
         and "indicateur 2" in html
@@ -191,7 +192,7 @@ def test_key_figures_show_indicators_targets_and_previous_year(ds):
 
 
 def test_exits_stacked_bars_and_suppressed_table(ds):
-    block = exits.departement(ds, year=2012, min_cell=5, diffusion="public")
+    block = exits.departement(report(ds, year=2012, min_cell=5, diffusion="public"))
     assert_chart(block, "Barres horizontales empilées", "2 structures", "40 sorties")
     table = cells(block)
     assert "< 5" in table
@@ -201,13 +202,13 @@ def test_exits_stacked_bars_and_suppressed_table(ds):
 
 
 def test_exits_with_a_higher_threshold_hide_more(ds):
-    block = exits.departement(ds, year=2012, min_cell=11, diffusion="public")
+    block = exits.departement(report(ds, year=2012, min_cell=11, diffusion="public"))
     assert "< 11" in cells(block)
     assert "5" not in cells(block)
 
 
 def test_rates_against_targets(ds):
-    block = rates.departement(ds, year=2012, min_cell=5, diffusion="public")
+    block = rates.departement(report(ds, year=2012, min_cell=5, diffusion="public"))
     assert_chart(block, "Points", P("25 %"), P("60 %"))
     assert P("12,5 %") in text(block) and P("50,0 %") in text(block)
     # each structure's rates would give back its masked counts: masked, said so, not drawn
@@ -216,7 +217,7 @@ def test_rates_against_targets(ds):
 
 
 def test_territories_and_kinds(ds):
-    block = territories.departement(ds, year=2012, min_cell=5)
+    block = territories.departement(report(ds, year=2012, min_cell=5, diffusion="comite"))
     assert "Gapençais" in text(block) and "Briançonnais" in text(block)
     assert "ACI — Atelier et chantier d'insertion" in text(block)
     assert "EITI" not in text(block)  # kinds without anyone are left out
@@ -224,7 +225,7 @@ def test_territories_and_kinds(ds):
 
 
 def test_clauses_hours_and_share(ds):
-    block = clauses.departement(ds, year=2012, min_cell=5)
+    block = clauses.departement(report(ds, year=2012, min_cell=5, diffusion="comite"))
     assert_chart(block, "heures d'insertion prévues et réalisées", f"1{THIN}734{NBSP}h")
     assert P("66,7 %") in text(block)  # 2 contracts with a clause out of 3
     assert f"1{THIN}250{NBSP}h" in text(block)
@@ -232,7 +233,7 @@ def test_clauses_hours_and_share(ds):
 
 
 def test_operations(ds):
-    block = operations.departement(ds, year=2012, min_cell=5)
+    block = operations.departement(report(ds, year=2012, min_cell=5, diffusion="comite"))
     assert "2 opérations" in text(block) and f"3{THIN}500{NBSP}€" in text(block)
     assert "Commune de Gap" in text(block)
 
@@ -240,7 +241,7 @@ def test_operations(ds):
 @pytest.mark.parametrize("section", [clauses.departement, operations.departement])
 def test_missing_optional_table_says_no_data(bare, ds, section):
     for dataset, year in ((bare, 2012), (ds, 2010)):
-        block = section(dataset, year=year, min_cell=5)
+        block = section(report(dataset, year=year, min_cell=5, diffusion="comite"))
         assert NO_DATA in text(block)
         assert_no_chart(block)
         assert "<table" not in text(block)
@@ -258,7 +259,7 @@ def test_missing_optional_table_says_no_data(bare, ds, section):
     ],
 )
 def test_a_year_without_rows(ds, section, sentence):
-    block = section(ds, year=2005, min_cell=5)
+    block = section(report(ds, year=2005, min_cell=5, diffusion="comite"))
     assert sentence in text(block)
     assert_no_chart(block)
 
@@ -267,7 +268,7 @@ def test_a_year_without_rows(ds, section, sentence):
 
 
 def test_card(ds):
-    block = card.structure(ds, structure_id="S1")
+    block = card.structure(report(ds, structure_id="S1", year=2012, diffusion="comite", min_cell=5))
     for expected in (
         "Atelier du Drac",
         "ACI — Atelier et chantier d'insertion",
@@ -281,57 +282,67 @@ def test_card(ds):
 
 def test_unknown_structure_names_the_known_ones(ds):
     with pytest.raises(ValueError, match="S1, S2, S3"):
-        card.structure(ds, structure_id="S9")
+        card.structure(report(ds, structure_id="S9", year=2012, diffusion="comite", min_cell=5))
     with pytest.raises(ValueError, match="S9"):
-        key_figures.structure(ds, year=2012, structure_id="S9", min_cell=5)
+        key_figures.structure(report(ds, year=2012, structure_id="S9", min_cell=5, diffusion="comite"))
 
 
 def test_structure_key_figures_and_comparison(ds):
-    block = key_figures.structure(ds, year=2012, structure_id="S1", min_cell=5)
+    block = key_figures.structure(report(ds, year=2012, structure_id="S1", min_cell=5, diffusion="comite"))
     assert "Atelier du Drac compte 32 personnes" in text(block)
-    compared = compare.structure(ds, year=2012, structure_id="S1", min_cell=5, diffusion="public")
+    compared = compare.structure(report(ds, year=2012, structure_id="S1", min_cell=5, diffusion="public"))
     assert "Territoire (Gapençais)" in text(compared) and "Département" in text(compared)
     assert "< 5" in cells(compared)  # the structure's 3 RSA recipients in durable employment
     assert "3" not in cells(compared)
 
 
 def test_structure_exits_and_rates_beside_the_departement(ds):
-    block = exits.structure(ds, year=2012, structure_id="S1", min_cell=5, diffusion="public")
+    block = exits.structure(report(ds, year=2012, structure_id="S1", min_cell=5, diffusion="public"))
     assert_chart(block, "de la structure et du département")
     assert "< 5" in cells(block) and "2" not in cells(block)
     assert P("12,5 %") in text(block)  # the département's durable rate
 
 
 def test_structure_trend(ds):
-    block = trend.structure(ds, structure_id="S1", min_cell=5)
+    block = trend.structure(report(ds, structure_id="S1", min_cell=5, year=2012, diffusion="comite"))
     assert_chart(block, "Courbes de 2011 à 2012", "Atelier du Drac")
     assert "<th>2011</th>" in text(block) and "<th>2012</th>" in text(block)
 
 
 def test_structure_clauses_and_operations(ds, bare):
-    assert "Entretien des berges" in text(clauses.structure(ds, year=2012, structure_id="S1", min_cell=5))
-    assert "aucun marché" in text(clauses.structure(ds, year=2012, structure_id="S2", min_cell=5))
-    assert "Murets" in text(operations.structure(ds, year=2012, structure_id="S1", min_cell=5))
+    assert "Entretien des berges" in text(
+        clauses.structure(report(ds, year=2012, structure_id="S1", min_cell=5, diffusion="comite"))
+    )
+    assert "aucun marché" in text(
+        clauses.structure(report(ds, year=2012, structure_id="S2", min_cell=5, diffusion="comite"))
+    )
+    assert "Murets" in text(
+        operations.structure(report(ds, year=2012, structure_id="S1", min_cell=5, diffusion="comite"))
+    )
     for section in (clauses.structure, operations.structure):
-        assert NO_DATA in text(section(bare, year=2012, structure_id="S1", min_cell=5))
+        assert NO_DATA in text(
+            section(report(bare, year=2012, structure_id="S1", min_cell=5, diffusion="comite"))
+        )
 
 
 def test_structure_without_pathway(ds):
-    kwargs = {"year": 2012, "structure_id": "S3", "min_cell": 5}
-    assert "n'a aucun parcours actif en 2012" in text(key_figures.structure(ds, **kwargs))
-    assert "Aucune sortie en 2012" in text(exits.structure(ds, **kwargs))
-    assert "n'a aucun parcours" in text(trend.structure(ds, structure_id="S3", min_cell=5))
-    assert "<table" in text(compare.structure(ds, **kwargs))
-    assert "Aucune opération" in text(operations.structure(ds, **kwargs))
+    kwargs = {"year": 2012, "structure_id": "S3", "min_cell": 5, "diffusion": "comite"}
+    assert "n'a aucun parcours actif en 2012" in text(key_figures.structure(report(ds, **kwargs)))
+    assert "Aucune sortie en 2012" in text(exits.structure(report(ds, **kwargs)))
+    assert "n'a aucun parcours" in text(
+        trend.structure(report(ds, structure_id="S3", min_cell=5, year=2012, diffusion="comite"))
+    )
+    assert "<table" in text(compare.structure(report(ds, **kwargs)))
+    assert "Aucune opération" in text(operations.structure(report(ds, **kwargs)))
 
 
 # --- Bilan ---------------------------------------------------------------------------------------
 
-PERIOD = {"first_year": 2011, "last_year": 2012, "min_cell": 5}
+PERIOD = {"first_year": 2011, "last_year": 2012, "min_cell": 5, "diffusion": "comite"}
 
 
 def test_bilan_key_figures(ds):
-    block = key_figures.bilan(ds, **PERIOD)
+    block = key_figures.bilan(report(ds, **PERIOD))
     assert "<th>2011</th>" in text(block) and "<th>2012</th>" in text(block)
     assert P("12,5 %") in text(block)
     # 2011: 100,0 % [56,6 – 100,0] lies above 25 %; 2012: 12,5 % [5,5 – 26,1] contains it
@@ -351,11 +362,11 @@ def test_bilan_key_figures(ds):
     ],
 )
 def test_bilan_charts(ds, section, words):
-    assert_chart(section(ds, **PERIOD), *words)
+    assert_chart(section(report(ds, **PERIOD)), *words)
 
 
 def test_bilan_operations(ds):
-    assert "2 opérations" in text(operations.bilan(ds, **PERIOD))
+    assert "2 opérations" in text(operations.bilan(report(ds, **PERIOD)))
 
 
 @pytest.mark.parametrize(
@@ -371,23 +382,23 @@ def test_bilan_operations(ds):
     ],
 )
 def test_bilan_period_without_data(ds, bare, section):
-    block = section(ds, first_year=2005, last_year=2006, min_cell=5)
+    block = section(report(ds, first_year=2005, last_year=2006, min_cell=5, diffusion="comite"))
     assert "Pas de données pour la période." in text(block)
     assert_no_chart(block)
     if section in (clauses.bilan, operations.bilan):
-        assert "Pas de données pour la période." in text(section(bare, **PERIOD))
+        assert "Pas de données pour la période." in text(section(report(bare, **PERIOD)))
 
 
 def test_bilan_rejects_a_reversed_period(ds):
     with pytest.raises(ValueError, match="first_year"):
-        rates.bilan(ds, first_year=2013, last_year=2009, min_cell=5)
+        rates.bilan(report(ds, first_year=2013, last_year=2009, min_cell=5, diffusion="comite"))
 
 
 # --- Comment lire ce rapport -----------------------------------------------------------------------
 
 
 def test_how_to_read(ds):
-    html = text(method.departement(ds, min_cell=10, diffusion="public"))
+    html = text(method.departement(report(ds, min_cell=10, diffusion="public", year=2012)))
     for expected in (
         "au moins 3 mois",
         "au moins 150 heures travaillées",
@@ -405,7 +416,7 @@ def test_how_to_read(ds):
 def test_every_chart_of_every_section_has_alt_text(ds):
     blocks = [
         *(
-            f(ds, year=2012, min_cell=5)
+            f(report(ds, year=2012, min_cell=5, diffusion="comite"))
             for f in (
                 key_figures.departement,
                 exits.departement,
@@ -416,7 +427,7 @@ def test_every_chart_of_every_section_has_alt_text(ds):
             )
         ),
         *(
-            f(ds, year=2012, structure_id="S1", min_cell=5)
+            f(report(ds, year=2012, structure_id="S1", min_cell=5, diffusion="comite"))
             for f in (
                 key_figures.structure,
                 compare.structure,
@@ -425,9 +436,9 @@ def test_every_chart_of_every_section_has_alt_text(ds):
                 operations.structure,
             )
         ),
-        trend.structure(ds, structure_id="S1", min_cell=5),
+        trend.structure(report(ds, structure_id="S1", min_cell=5, year=2012, diffusion="comite")),
         *(
-            f(ds, **PERIOD)
+            f(report(ds, **PERIOD))
             for f in (
                 key_figures.bilan,
                 publics.bilan,

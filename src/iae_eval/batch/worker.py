@@ -79,7 +79,9 @@ for _name in {WARM_UP_MODULES!r}:
         pass
 """
 
-#: Installs ``_iae_batch_kernel``: the state snapshot and ``prepare(cwd)`` of isolation.
+#: Installs ``_iae_batch_kernel``: the state snapshot and ``prepare(cwd, settings)`` of isolation;
+#: ``settings`` (the report's ``diffusion``, ``min_cell``, ``rules``) bind the kernel to its run
+#: (:func:`iae_eval.report.bind_run`): a notebook cannot build a less protected report.
 STATE_CODE = """
 def _iae_install_state():
     import os, sys, types, warnings
@@ -90,8 +92,10 @@ def _iae_install_state():
     state.environ = dict(os.environ)
     state.filters = list(warnings.filters)
 
-    def prepare(cwd):
+    def prepare(cwd, settings):
         get_ipython().reset(new_session=True)
+        import iae_eval.report
+        iae_eval.report.bind_run(**settings)
         import matplotlib.pyplot as plt
         plt.close("all")
         dict.update(matplotlib.rcParams, state.rc)
@@ -207,8 +211,8 @@ class _KernelSlot:
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
 
-    def prepare(self, cwd: Path) -> None:
-        self.run(f"__import__('_iae_batch_kernel').prepare({str(cwd)!r})")
+    def prepare(self, cwd: Path, settings: dict[str, object]) -> None:
+        self.run(f"__import__('_iae_batch_kernel').prepare({str(cwd)!r}, {settings!r})")
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -361,6 +365,21 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     return notebook_title(nb)
 
 
+def _run_settings(report: Report) -> dict[str, object]:
+    """What the report's run fixes (:func:`iae_eval.report.bind_run`): its edition, its minimum
+    cell size and its rules profile, from the parameters the batch gives the notebook."""
+    from iae_eval.data.reference import DEFAULT_MIN_CELL
+    from iae_eval.editions import DEFAULT_DIFFUSION
+
+    params = dict(report.parameters)
+    rules = params.get("rules")
+    return {
+        "diffusion": str(params.get("diffusion", DEFAULT_DIFFUSION)),
+        "min_cell": int(params.get("min_cell", DEFAULT_MIN_CELL)),
+        "rules": None if rules is None else str(rules),
+    }
+
+
 def _failure_from_cell(nb: nbformat.NotebookNode | None, index: object, exc: BaseException) -> Failure:
     cell = None
     if nb is not None and isinstance(index, int) and 0 <= index < len(nb.cells):
@@ -408,11 +427,11 @@ def _run_report(job: Job, started: float) -> Outcome:
     try:
         try:
             slot = _kernel()
-            slot.prepare(report.notebook.parent)
+            slot.prepare(report.notebook.parent, _run_settings(report))
         except Exception:
             _discard_kernel()  # one retry on a fresh kernel
             slot = _kernel()
-            slot.prepare(report.notebook.parent)
+            slot.prepare(report.notebook.parent, _run_settings(report))
         nb = papermill.execute_notebook(
             str(report.notebook),
             str(tmp),

@@ -14,6 +14,7 @@ from matplotlib.patches import Patch, Rectangle
 from iae_eval import display
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTION_STATUSES, ACTIONS
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections.shared import no_data
 
@@ -215,8 +216,9 @@ def _missing(dataset: Dataset, first_year: int, last_year: int) -> parts.Section
     return None
 
 
-def departement(dataset: Dataset, *, year: int) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Département report: timeline up to ``year``, state at ``year``, late/abandoned actions."""
+    dataset, year = rep.dataset, rep.year
     missing = _missing(dataset, year, year)
     if missing is not None:
         return missing
@@ -226,8 +228,9 @@ def departement(dataset: Dataset, *, year: int) -> parts.Section:
     return _section(dataset, first, year, alerts, f"Aucune action en retard ni abandonnée fin {year}.")
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Bilan: timeline of the period, final state, every late/abandoned semester with comments."""
+    dataset, first_year, last_year = rep.dataset, rep.first_year, rep.last_year
     missing = _missing(dataset, first_year, last_year)
     if missing is not None:
         return missing

@@ -28,6 +28,7 @@ from pathlib import Path
 import mistune
 
 from iae_eval.data.load import resolve_data_dir
+from iae_eval.report import Report
 
 #: The folder of commentary files, inside the data folder.
 FOLDER = "commentaires"
@@ -36,6 +37,8 @@ BILAN_FILE = "bilan.md"
 DEPARTEMENT_FILE = "departement.md"
 #: The title of the section.
 TITLE = "Appréciation de l'évaluateur"
+#: The id of its heading (the HTML export lists headings with an id in the table of contents).
+ANCHOR = "appreciation-de-l-evaluateur"
 #: Heading levels of the commentary are shifted by this much (``#`` becomes ``<h3>``).
 HEADING_SHIFT = 2
 
@@ -71,7 +74,10 @@ class Commentary:
         return render_markdown(self.markdown)
 
     def _repr_html_(self) -> str:
-        return f'<section class="iae-commentary"><h2>{html.escape(TITLE)}</h2>{self.body_html}</section>'
+        return (
+            f'<section class="iae-commentary"><h2 id="{ANCHOR}">{html.escape(TITLE)}</h2>'
+            f"{self.body_html}</section>"
+        )
 
 
 def _is_file_name(name: str) -> bool:
@@ -104,11 +110,17 @@ def _read(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def commentary(
+def commentary(rep: Report) -> Commentary | None:
+    """The commentary of the report ``rep`` (the bilan's, the département's of its year, or
+    its structure's of its year), or None when there is no file or it holds only blank lines."""
+    return commentary_file(rep.data_dir, year=rep.year, structure_id=rep.structure_id)
+
+
+def commentary_file(
     data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None
 ) -> Commentary | None:
-    """The commentary of a report (see :func:`commentary_path`), or None when there is no
-    file or it holds only blank lines."""
+    """The commentary of a report given by its folder (see :func:`commentary_path`), or None
+    when there is no file or it holds only blank lines."""
     path = commentary_path(data_dir, year=year, structure_id=structure_id)
     if path is None or not path.is_file():
         return None

@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import rates_parts
@@ -34,10 +34,9 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     return categories, rest.where(categories.isna().any(axis=1))
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Exits of the year by category, per structure: stacked bars and table."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     frame = r.by_structure(dataset, year)
     frame = frame[(frame["exits"] > 0) | (frame["short_exits"] > 0)]
     if frame.empty:
@@ -123,10 +122,15 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
     return summary.summarised(*items, count=len(structures), year=year)
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """The structure's exits by category and its exit rates against the targets, beside the département."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     own = r.structure_row(dataset, year, structure_id)
     if not own["exits"] and not own["short_exits"]:
         return r.no_data(f"Aucune sortie en {year} dans cette structure.")
@@ -147,10 +151,15 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Exits by category per year (stacked bars)."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)

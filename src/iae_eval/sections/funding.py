@@ -19,6 +19,7 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
 from iae_eval.editions import edition
 from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
 
@@ -126,9 +127,7 @@ def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd
     )
 
 
-def suppressed_costs(
-    costs: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def suppressed_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """``costs`` as the edition shows them: in the public edition, counts below ``min_cell``
     shown as ``< {min_cell}`` and the cost computed over a masked or small count masked
     (``s``): it would give the count back."""
@@ -144,9 +143,7 @@ def suppressed_costs(
     )
 
 
-def shown_costs(
-    costs: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def shown_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
     shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
     return costs.astype(float).where(~report.masked(shown), np.nan)
@@ -342,11 +339,10 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
     return [fig], [parts.table(table, caption="Subventions d'investissement par année (action A5)")]
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Département report: funding by funder and nature up to ``year``, European and State
     share, cost per participant per structure, investment subsidies (A5)."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
         return missing
@@ -378,15 +374,15 @@ def departement(
     )
 
 
-def structure(
-    dataset: Dataset,
-    *,
-    year: int,
-    structure_id: str,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1), structure_id=structure_id)
     if missing is not None:
@@ -408,16 +404,16 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     years = range(first_year, last_year + 1)
     missing = _missing(dataset, years)
     if missing is not None:

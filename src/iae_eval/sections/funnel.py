@@ -18,6 +18,7 @@ from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
@@ -104,20 +105,24 @@ def _with_exits(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["exits"].fillna(0) > 0]
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     frame = _with_exits(r.by_structure(dataset, year))
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
     return funnel_parts(_drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}")
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``, the structure highlighted."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     frame = _with_exits(r.by_structure(dataset, year))
     if name not in frame.index:
@@ -145,10 +150,15 @@ def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     return sums
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates pooled over the period."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = _with_exits(pooled(dataset, first_year, last_year))
     if frame.empty:
         return r.no_data(r.NO_DATA_PERIOD)

@@ -15,11 +15,12 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import DEFAULT_MIN_CELL, EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
+from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
 from iae_eval.editions import edition
 from iae_eval.indicators.compute import is_examinable
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.indicators.suppress import masked_legend
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
 
@@ -62,9 +63,7 @@ def _shown_exits(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.Da
     return report.suppressed(exits.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
 
 
-def exits_table(
-    exits: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def exits_table(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """``exits`` as the edition shows it, formatted, with the national report's row and column labels."""
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
     table = pd.DataFrame({COLUMNS[c]: [fmt.integer(v) for v in shown[c]] for c in COLUMNS})
@@ -72,9 +71,7 @@ def exits_table(
     return table
 
 
-def exit_shares(
-    exits: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def exit_shares(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """Share of each non-neutral category among examined exits, all and RSA; NaN when the
     count or the total is masked (or the total is 0)."""
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
@@ -91,8 +88,8 @@ def public_shares(
     year: int,
     *,
     structure_id: str | None = None,
-    min_cell: int = DEFAULT_MIN_CELL,
-    diffusion: str = report.DEFAULT_DIFFUSION,
+    min_cell: int,
+    diffusion: str,
 ) -> pd.DataFrame:
     """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
     pathway, for the département and (with ``structure_id``) the structure, ready to publish:
@@ -230,26 +227,25 @@ def _section(
     )
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Département report: share of each public, and the exits of RSA recipients by category
     next to all exits (national "dont RSA" view)."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     if not report.indicators(dataset, year).iloc[0]["participants"]:
         return report.no_data(f"Aucun parcours actif en {year} : pas de public à décrire.")
     return _section(dataset, year, min_cell, None, "département", diffusion)
 
 
-def structure(
-    dataset: Dataset,
-    *,
-    year: int,
-    structure_id: str,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     if not report.indicators(dataset, year, by="structure").at[structure_id, "participants"]:
         return report.no_data(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
@@ -264,15 +260,15 @@ BILAN_LINES: dict[str, str] = {
 }
 
 
-def bilan(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = report.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return report.no_data(report.NO_DATA_PERIOD)

@@ -41,9 +41,6 @@ from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.sections import parts
 
-#: The edition a section shows when none is given (the committee's: every value).
-DEFAULT_DIFFUSION = editions.DEFAULT_DIFFUSION
-
 NO_DATA = "Pas de données pour cette année."
 #: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
 MASKED = "s"
@@ -125,9 +122,7 @@ def masked(shown: pd.DataFrame) -> pd.DataFrame:
     return shown.map(lambda v: isinstance(v, str))
 
 
-def suppressed(
-    frame: pd.DataFrame, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION, **options
-) -> pd.DataFrame:
+def suppressed(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
     """``frame`` (indicator keys as columns) as the edition ``diffusion`` shows it
     (:func:`iae_eval.editions.displayed`): numbers where a value may be shown, text where it is
     masked (public edition only). ``options`` go to :func:`iae_eval.indicators.suppress.suppress`
@@ -144,9 +139,7 @@ def drawable(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(float).where(~masked(shown.reindex_like(frame)), float("nan"))
 
 
-def shown_numbers(
-    frame: pd.DataFrame, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION, **options
-) -> pd.DataFrame:
+def shown_numbers(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
     """The numbers of ``frame`` that may be drawn in the edition: masked cells become NaN."""
     return drawable(frame, suppressed(frame, min_cell=min_cell, diffusion=diffusion, **options))
 
@@ -217,7 +210,7 @@ def formatted(
     *,
     min_cell: int,
     columns: list[str] | None = None,
-    diffusion: str = DEFAULT_DIFFUSION,
+    diffusion: str,
     **options,
 ) -> pd.DataFrame:
     """``frame`` as the edition shows it, formatted in French, exit rates with their interval
@@ -351,9 +344,7 @@ def by_year(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     return frame.drop(columns=["key", "scope"], errors="ignore")
 
 
-def columns_by_year(
-    frame: pd.DataFrame, keys: list[str], *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def columns_by_year(frame: pd.DataFrame, keys: list[str], *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """Indicators as rows, years as columns, as the edition shows them, formatted."""
     table = formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion).T
     table.columns = [str(y) for y in frame.index]

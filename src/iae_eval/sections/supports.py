@@ -18,6 +18,7 @@ from iae_eval import display, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
 from iae_eval.indicators.pathways import people_active, structures_active
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.shared import no_data
@@ -192,11 +193,10 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
     return blocks
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Département report: supports present in ``year``, people by support, the sheet's
     potential supports present or still missing."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
         return missing
@@ -216,11 +216,16 @@ def departement(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Bilan: supports present each year, potential supports at the start and the end of the
     period, people by support in the last year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     years = range(first_year, last_year + 1)
     missing = _missing(dataset, years)
     if missing is not None:

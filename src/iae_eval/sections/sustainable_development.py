@@ -21,7 +21,6 @@ from iae_eval.data.reference import (
     ACTION_STATUSES,
     ACTIONS,
     ACTIVITY_SUPPORTS,
-    DEFAULT_MIN_CELL,
     ENVIRONMENTAL_SUPPORTS,
     SD_CRITERIA,
     SD_PILLARS,
@@ -37,6 +36,7 @@ from iae_eval.indicators.pathways import (
     structures_with_supports,
 )
 from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
 from iae_eval.sections.action_plan import plan_state
@@ -263,8 +263,8 @@ def sd_evidence(
     year: int,
     *,
     structure_id: str | None = None,
-    min_cell: int = DEFAULT_MIN_CELL,
-    diffusion: str = report.DEFAULT_DIFFUSION,
+    min_cell: int,
+    diffusion: str,
 ) -> pd.DataFrame:
     """The figures that back each pillar's scores in ``year`` (suppressed, formatted in French).
 
@@ -358,10 +358,9 @@ def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
         return missing
@@ -414,15 +413,15 @@ def _distribution_figure(
     return parts.figure(fig, alt=alt)
 
 
-def structure(
-    dataset: Dataset,
-    *,
-    year: int,
-    structure_id: str,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
@@ -464,15 +463,15 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     missing = _missing(dataset, range(first_year, last_year + 1))
     if missing is not None:
         return missing

@@ -6,17 +6,16 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, display, fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import KIND_LABELS
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Participants and exit rates by territory (bassin) and by kind of structure."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     dep = r.departement_row(dataset, year)
     if not dep["participants"]:
         return r.no_data(f"Aucun parcours actif en {year}.")
@@ -80,10 +79,15 @@ def departement(
     return parts.join(*items)
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """People in pathway and exit rates per territory and year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     keys = ["participants", *RATES]
     shown, numbers, texts = {}, {}, {}
     for year in r.period_years(first_year, last_year):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from iae_eval import charts, fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES, interval_chart, year_intervals
@@ -38,11 +38,10 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
     return parts.figure(fig, alt)
 
 
-def structure(
-    dataset: Dataset, *, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """The structure's participants and exit rates over every year of the data; the rates
     with their intervals next to the département's."""
+    dataset, structure_id, min_cell, diffusion = rep.dataset, rep.structure_id, rep.min_cell, rep.diffusion
     name = structure_name(dataset, structure_id)
     years = r.observed_years(dataset)
     frame = r.structure_years(dataset, structure_id, years)
