@@ -11,15 +11,15 @@ import re
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from iae_eval.batch.htmlexport import methodology_html, notebook_title, report_html  # noqa: E402
-from iae_eval.data.load import load_dataset  # noqa: E402
+from iae_eval.batch.htmlexport import methodology_html, notebook_title, report_html
+from iae_eval.data.load import load_dataset
 from iae_eval.report import report
-from iae_eval.sections import (  # noqa: E402
+from iae_eval.sections import (
     Section,
     action_plan,
     card,
@@ -40,7 +40,9 @@ from iae_eval.sections import (  # noqa: E402
     title,
     trend,
 )
-from indicator_factory import make_dataset, pathway, structure  # noqa: E402
+from iae_eval.sections.parts import Paragraph
+from iae_eval.sections.shared import SECRET
+from indicator_factory import make_dataset, pathway, structure
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -178,10 +180,17 @@ def test_a_section_is_frozen_and_its_parts_can_be_reordered_restyled_or_dropped(
     assert two.columns == ["Sorties constatées", "Sorties examinées"]
     assert two.frame.index.tolist() == s.table().frame.index.tolist()
     assert s.table(caption="Autre titre").caption == "Autre titre"
-    with pytest.raises(KeyError, match="colonne"):
-        s.table(columns=["Pas une colonne"])
-    with pytest.raises(IndexError, match="graphique"):
-        s.chart(3)
+    unknown = s.table(columns=["Pas une colonne"])
+    assert (
+        isinstance(unknown, Paragraph)
+        and "Pas une colonne" in unknown.text
+        and "Sorties examinées" in unknown.text
+    )
+    absent = s.chart(3)  # numbered from 1 in the message, counted in it
+    assert (
+        isinstance(absent, Paragraph)
+        and absent.text == f"Pas de graphique n° 4 dans cette section (1 en tout) : {SECRET}."
+    )
     with pytest.raises(ValueError, match="type de partie"):
         s.without("tableau")
 

@@ -16,6 +16,7 @@ COMPARED_KEYS: tuple[str, ...] = tuple(
 )
 
 
+@r.view
 def structure(rep: Report) -> parts.Section:
     """The structure's indicators beside its territory's and the département's."""
     dataset, year, structure_id, min_cell, diffusion = (

@@ -34,6 +34,7 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     return categories, rest.where(categories.isna().any(axis=1))
 
 
+@r.view
 def departement(rep: Report) -> parts.Section:
     """Exits of the year by category, per structure: stacked bars and table."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
@@ -122,6 +123,7 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
     return summary.summarised(*items, count=len(structures), year=year)
 
 
+@r.view
 def structure(rep: Report) -> parts.Section:
     """The structure's exits by category and its exit rates against the targets, beside the département."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -151,6 +153,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
+@r.view
 def bilan(rep: Report) -> parts.Section:
     """Exits by category per year (stacked bars)."""
     dataset, first_year, last_year, min_cell, diffusion = (

@@ -339,6 +339,7 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
     return [fig], [parts.table(table, caption="Subventions d'investissement par année (action A5)")]
 
 
+@report.view
 def departement(rep: Report) -> parts.Section:
     """Département report: funding by funder and nature up to ``year``, European and State
     share, cost per participant per structure, investment subsidies (A5)."""
@@ -374,6 +375,7 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
+@report.view
 def structure(rep: Report) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -404,6 +406,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
+@report.view
 def bilan(rep: Report) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""

@@ -105,6 +105,7 @@ def _with_exits(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["exits"].fillna(0) > 0]
 
 
+@r.view
 def departement(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
@@ -114,6 +115,7 @@ def departement(rep: Report) -> parts.Section:
     return funnel_parts(_drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}")
 
 
+@r.view
 def structure(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``, the structure highlighted."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -150,6 +152,7 @@ def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     return sums
 
 
+@r.view
 def bilan(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates pooled over the period."""
     dataset, first_year, last_year, min_cell, diffusion = (

@@ -56,6 +56,7 @@ def _verdicts(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> str:
     )
 
 
+@r.view
 def departement(rep: Report) -> parts.Section:
     """Indicators 1-3, participants and the two exit rates against their targets, with the
     previous year beside them (when the data covers it)."""
@@ -84,6 +85,7 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
+@r.view
 def structure(rep: Report) -> parts.Section:
     """The structure's headline figures (indicators 1-3, exit rates) with the previous year."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -118,6 +120,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
+@r.view
 def bilan(rep: Report) -> parts.Section:
     """Indicators 1-3 and the exit rates for each year of the period, against the targets."""
     dataset, first_year, last_year, min_cell, diffusion = (

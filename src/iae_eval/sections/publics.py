@@ -227,6 +227,7 @@ def _section(
     )
 
 
+@report.view
 def departement(rep: Report) -> parts.Section:
     """Département report: share of each public, and the exits of RSA recipients by category
     next to all exits (national "dont RSA" view)."""
@@ -236,6 +237,7 @@ def departement(rep: Report) -> parts.Section:
     return _section(dataset, year, min_cell, None, "département", diffusion)
 
 
+@report.view
 def structure(rep: Report) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
@@ -260,6 +262,7 @@ BILAN_LINES: dict[str, str] = {
 }
 
 
+@report.view
 def bilan(rep: Report) -> parts.Section:
     """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
     dataset, first_year, last_year, min_cell, diffusion = (

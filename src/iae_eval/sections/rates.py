@@ -70,6 +70,7 @@ def rates_parts(
     return parts.join(*items)
 
 
+@r.view
 def departement(rep: Report) -> parts.Section:
     """Durable and dynamic exit rates per structure, against the 25 % and 60 % targets."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
@@ -167,6 +168,7 @@ def interval_chart(series: dict[str, dict[str, pd.DataFrame]], *, what: str) -> 
     return parts.figure(fig, alt)
 
 
+@r.view
 def bilan(rep: Report) -> parts.Section:
     """Durable and dynamic exit rates per year with their intervals, against the 25 % and
     60 % targets."""

@@ -19,6 +19,9 @@ interval.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -39,12 +42,15 @@ from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
 from iae_eval.indicators.compute import compute_indicators, compute_trends
 from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.report import Report
 from iae_eval.sections import parts
 
 NO_DATA = "Pas de données pour cette année."
 #: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
 MASKED = "s"
 NO_DATA_PERIOD = "Pas de données pour la période."
+#: Why a chart is not drawn when the edition masks every value it would show.
+SECRET = "non publié : secret statistique"
 
 #: The publics shown in the "Publics" sections, with their short labels.
 PUBLIC_LABELS: dict[str, str] = {k: catalogue.short_label(k) for k in PUBLIC_KEYS}
@@ -257,7 +263,22 @@ def plural(count: int, word: str, plural_word: str | None = None) -> str:
 
 def no_data(sentence: str = NO_DATA) -> parts.Section:
     """The section that is one sentence: its table is missing or empty."""
-    return parts.Section.of(parts.note(sentence))
+    return parts.Section.of(parts.note(sentence), reason=sentence)
+
+
+def view(build: Callable[[Report], parts.Section]) -> Callable[[Report], parts.Section]:
+    """A section view: in an edition that masks small counts, the section it returns says
+    that a missing part was not published (:data:`SECRET`), unless it already says why (a
+    year without data)."""
+
+    @functools.wraps(build)
+    def wrapped(rep: Report) -> parts.Section:
+        section = build(rep)
+        if section.reason is None and rep.edition.suppresses:
+            return dataclasses.replace(section, reason=SECRET)
+        return section
+
+    return wrapped
 
 
 def edition_legend(diffusion: str, min_cell: int) -> parts.Paragraph | None:

@@ -193,6 +193,7 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
     return blocks
 
 
+@r.view
 def departement(rep: Report) -> parts.Section:
     """Département report: supports present in ``year``, people by support, the sheet's
     potential supports present or still missing."""
@@ -216,6 +217,7 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
+@r.view
 def bilan(rep: Report) -> parts.Section:
     """Bilan: supports present each year, potential supports at the start and the end of the
     period, people by support in the last year."""

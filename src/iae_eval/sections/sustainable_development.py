@@ -358,6 +358,7 @@ def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@report.view
 def departement(rep: Report) -> parts.Section:
     """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
@@ -413,6 +414,7 @@ def _distribution_figure(
     return parts.figure(fig, alt=alt)
 
 
+@report.view
 def structure(rep: Report) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -463,6 +465,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
+@report.view
 def bilan(rep: Report) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
     dataset, first_year, last_year, min_cell, diffusion = (

@@ -13,6 +13,7 @@ from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
 
 
+@r.view
 def departement(rep: Report) -> parts.Section:
     """Participants and exit rates by territory (bassin) and by kind of structure."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
@@ -79,6 +80,7 @@ def departement(rep: Report) -> parts.Section:
     return parts.join(*items)
 
 
+@r.view
 def bilan(rep: Report) -> parts.Section:
     """People in pathway and exit rates per territory and year."""
     dataset, first_year, last_year, min_cell, diffusion = (

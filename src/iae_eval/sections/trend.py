@@ -38,6 +38,7 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
     return parts.figure(fig, alt)
 
 
+@r.view
 def structure(rep: Report) -> parts.Section:
     """The structure's participants and exit rates over every year of the data; the rates
     with their intervals next to the département's."""
