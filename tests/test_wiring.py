@@ -177,7 +177,7 @@ def test_public_funnel_draws_only_published_rates(sample):
 def test_bilan_pools_the_exits_of_the_period(sample):
     pooled = funnel.pooled(sample, 2009, 2013)
     by_year = r.structure_years(sample, "S03", list(range(2009, 2014)))
-    s03 = pooled.loc["Association Tremplin Gapençais"]
+    s03 = pooled.loc["S03"]  # keyed by id
     assert s03["exits_examined"] == by_year["exits_examined"].sum()
     assert s03["durable_rate"] == pytest.approx(
         by_year["exits_emploi_durable"].sum() / by_year["exits_examined"].sum()

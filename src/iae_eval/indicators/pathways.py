@@ -68,6 +68,27 @@ def structure_names(dataset: Dataset) -> dict[str, str]:
     return dict(dataset.memo["structure_names"])
 
 
+def structure_labels(dataset: Dataset) -> dict[str, str]:
+    """``structure_id`` → the label that names it in a table or a chart: its name, followed by
+    its id when another structure has the same name ("Régie de quartier (S07)"), so that no
+    two structures share a label. Frames stay keyed by ``structure_id``; labels are added
+    when a table or a chart is drawn."""
+    if "structure_labels" not in dataset.memo:
+        names = structure_names(dataset)
+        counts = pd.Series(list(names.values()), dtype=object).value_counts()
+        dataset.memo["structure_labels"] = {
+            sid: f"{name} ({sid})" if counts[name] > 1 else name for sid, name in names.items()
+        }
+    return dict(dataset.memo["structure_labels"])
+
+
+def structure_label(dataset: Dataset, structure_id: str) -> str:
+    """The label of ``structure_id`` (:func:`structure_labels`); ``ValueError`` naming the
+    known ids if absent."""
+    structure_name(dataset, structure_id)
+    return structure_labels(dataset)[structure_id]
+
+
 def structure_name(dataset: Dataset, structure_id: str) -> str:
     """The name of ``structure_id``; raises ``ValueError`` naming the known ids if absent."""
     names = structure_names(dataset)

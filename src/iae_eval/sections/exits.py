@@ -42,7 +42,7 @@ def departement(rep: Report) -> parts.Section:
     frame = frame[(frame["exits"] > 0) | (frame["short_exits"] > 0)]
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year}.")
-    frame = frame.sort_values(["exits", "short_exits"], ascending=False)
+    frame = r.with_labels(frame.sort_values(["exits", "short_exits"], ascending=False), dataset)
     full = r.with_total(frame, r.departement_row(dataset, year))
     shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
     columns = list(COLUMNS)

@@ -18,7 +18,7 @@ from iae_eval import display, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import DYNAMIC_CATEGORIES, FUNDERS, FUNDING_NATURES
 from iae_eval.editions import edition
-from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.indicators.pathways import structure_labels, structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
@@ -244,9 +244,9 @@ def _costs_blocks(
     costs = structure_costs(dataset, year)
     costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
     shown = shown_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    names = structure_names(dataset)
+    names = structure_labels(dataset)
     if highlight is not None:  # its row and the median only: no need to format every structure's
-        rows = costs[[names.get(s, s) == names[highlight] for s in costs.index]]
+        rows = costs.loc[[s for s in costs.index if s == highlight]]
         table = _costs_table(rows, shown, names, min_cell, diffusion)
         return [], [
             parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),

@@ -17,7 +17,7 @@ import pandas as pd
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS
-from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.indicators.pathways import structure_label, structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
@@ -112,7 +112,8 @@ def departement(rep: Report) -> parts.Section:
     frame = _with_exits(r.by_structure(dataset, year))
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
-    return funnel_parts(_drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}")
+    numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    return funnel_parts(r.with_labels(numbers, dataset), what=f"en {year}")
 
 
 @r.view
@@ -127,7 +128,7 @@ def structure(rep: Report) -> parts.Section:
     )
     name = structure_name(dataset, structure_id)
     frame = _with_exits(r.by_structure(dataset, year))
-    if name not in frame.index:
+    if structure_id not in frame.index:
         return r.no_data(
             f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir."
         )
@@ -136,19 +137,23 @@ def structure(rep: Report) -> parts.Section:
         ("funnel", year, dataset.rules, min_cell, diffusion),
         lambda: _drawable(frame, min_cell=min_cell, diffusion=diffusion),
     )
-    return funnel_parts(numbers, what=f"en {year}", highlight=name, highlight_label=f"{name} (la structure)")
+    label = structure_label(dataset, structure_id)
+    return funnel_parts(
+        r.with_labels(numbers, dataset),
+        what=f"en {year}",
+        highlight=label,
+        highlight_label=f"{label} (la structure)",
+    )
 
 
 def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     """Every structure's exits summed over the period, with its rates recomputed from the
-    sums (index: the structures' names)."""
+    sums (index: ``structure_id``)."""
     long = r.trends(dataset, r.period_years(first_year, last_year), by="structure")
     sums = long.groupby(long["key"].astype(str))[list(POOLED_COUNTS)].sum(min_count=1)
     examined = sums["exits_examined"].where(sums["exits_examined"] > 0)
     for key in RATES:
         sums[key] = r.successes(sums, key) / examined
-    names = structure_names(dataset)
-    sums.index = [names.get(k, k) for k in sums.index]
     return sums
 
 
@@ -172,5 +177,5 @@ def bilan(rep: Report) -> parts.Section:
             f"Sorties cumulées {period} : {fmt.integer(frame['exits_examined'].sum())} sorties examinées "
             f"dans {r.plural(len(frame), 'structure')}."
         ),
-        funnel_parts(numbers, what=f"cumulé {period}"),
+        funnel_parts(r.with_labels(numbers, dataset), what=f"cumulé {period}"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval import fmt
-from iae_eval.indicators.pathways import structure_names
+from iae_eval.indicators.pathways import structure_labels
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
@@ -17,7 +17,7 @@ def departement(rep: Report) -> parts.Section:
     if not r.has_rows(dataset.operations, year):
         return r.no_data()
     ops = dataset.operations[dataset.operations["year"] == year]
-    names = structure_names(dataset)
+    names = structure_labels(dataset)
     grouped = (
         ops.groupby("structure_id")
         .agg(

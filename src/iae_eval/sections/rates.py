@@ -78,7 +78,7 @@ def departement(rep: Report) -> parts.Section:
     if not dep["exits_examined"]:
         return r.no_data(f"Aucune sortie examinée en {year} : les taux ne sont pas calculables.")
     frame = r.by_structure(dataset, year)
-    frame = frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False)
+    frame = r.with_labels(frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False), dataset)
     full = r.with_total(frame, dep)
     shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
     many = summary.is_many(len(frame))

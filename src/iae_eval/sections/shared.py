@@ -41,7 +41,7 @@ from iae_eval.indicators.catalogue import (
 from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
 from iae_eval.indicators.compute import compute_indicators, compute_trends
-from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.indicators.pathways import structure_labels, structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
 
@@ -345,11 +345,17 @@ def with_total(frame: pd.DataFrame, total: pd.Series) -> pd.DataFrame:
 
 
 def by_structure(dataset: Dataset, year: int) -> pd.DataFrame:
-    """The indicators of ``year`` per structure, indexed by the structures' names."""
-    frame = indicators(dataset, year, by="structure")
-    names = structure_names(dataset)
-    frame.index = [names.get(k, k) for k in frame.index]
-    return frame
+    """The indicators of ``year`` per structure, indexed by ``structure_id``."""
+    return indicators(dataset, year, by="structure")
+
+
+def with_labels(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """``frame`` (indexed by ``structure_id``, maybe with a :data:`TOTAL` row) indexed by the
+    structures' labels instead, as a table or a chart names them
+    (:func:`iae_eval.indicators.pathways.structure_labels`: unique, even for two structures
+    with one name)."""
+    labels = structure_labels(dataset)
+    return frame.set_axis([labels.get(str(k), k) for k in frame.index])
 
 
 def period_years(first_year: int, last_year: int) -> list[int]:

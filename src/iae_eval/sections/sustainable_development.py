@@ -31,8 +31,9 @@ from iae_eval.editions import edition
 from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import (
     people_active,
+    structure_label,
+    structure_labels,
     structure_name,
-    structure_names,
     structures_with_supports,
 )
 from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
@@ -70,7 +71,7 @@ def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
 
 def _sd_scores(dataset: Dataset, table: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = table[(table["year"] == year) & table["criterion"].isin(list(SD_CRITERIA))].copy()
-    names = structure_names(dataset)
+    names = structure_labels(dataset)
     ids = rows["structure_id"]
     rows["structure"] = ids.map(names).fillna(ids).where(ids.notna(), ACTION_LEVEL)
     rows["group"] = rows["criterion"].map({c: group for c, (group, _) in SD_CRITERIA.items()})
@@ -197,7 +198,7 @@ def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
     own = scores[scores["structure_id"] == structure_id].set_index("criterion")["score"]
     criteria = [c for c in SD_CRITERIA if c in median.index]
     positions = np.arange(len(criteria))[::-1]
-    name = structure_names(dataset).get(structure_id, structure_id)
+    name = structure_label(dataset, structure_id)
     ax.plot(
         median.reindex(criteria).to_numpy(float),
         positions,
