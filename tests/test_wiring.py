@@ -117,6 +117,8 @@ def _exits(every: int, rsa: int) -> pd.DataFrame:
     }
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["all", "rsa"])
     frame.loc[publics.EXAMINED] = frame.iloc[:4].sum()
+    frame.loc["exits"] = frame.loc[publics.EXAMINED] + frame.loc["exits_retrait"]
+    frame.loc["short_exits"] = (10, 6)
     return frame
 
 

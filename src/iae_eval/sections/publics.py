@@ -1,10 +1,11 @@
 """Publics: exits of RSA recipients next to all exits, and the share of each public.
 
-The exit table is the "dont RSA" view of the national yearly report: one row per exit
-category and a "Total des sorties examinées" row (exits − retrait), with the columns
-"Toutes sorties" and "dont RSA". Exits are counted as the indicators count them
-(DATA_CONTRACT §5): pathways leaving in the year that pass the minimum stay of their kind
-(:func:`iae_eval.indicators.compute.is_examinable`). Counts below ``min_cell`` are suppressed.
+The exit table is the "dont RSA" view of the national yearly report: the examined exits by
+category, their total (the "Sorties examinées" the rates divide by), then apart the retrait
+and the exits before the minimum stay, with the
+columns "Toutes sorties" and "dont RSA". Every count comes from the indicators' engine under
+the dataset's rules profile (:func:`iae_eval.indicators.exits_by_public.exits_by_category`);
+the chart's shares divide by the examined exits, as the rates do (docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
 from iae_eval.editions import edition
-from iae_eval.indicators.compute import is_examinable
+from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, LABELS
+from iae_eval.indicators.exits_by_public import exits_by_category
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.indicators.suppress import masked_legend
 from iae_eval.report import Report
@@ -25,49 +26,25 @@ from iae_eval.sections import parts
 from iae_eval.sections import shared as report
 
 EXAMINED = "exits_examined"
-EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)
-ROW_LABELS: dict[str, str] = {
-    **{f"exits_{c}": EXIT_CATEGORY_LABELS[c] for c in EXIT_CATEGORIES},
-    EXAMINED: "Total des sorties examinées",
-}
+#: The rows of the exit table: the examined categories adding up to their total, then apart
+#: (no share) the retrait and the exits before the minimum stay.
+TABLE_ROWS: tuple[str, ...] = (*EXAMINED_EXIT_KEYS, EXAMINED, "exits_retrait", "short_exits")
 COLUMNS: dict[str, str] = {"all": "Toutes sorties", "rsa": "dont RSA"}
-
-
-def exits_by_category(dataset: Dataset, year: int, *, structure_id: str | None = None) -> pd.DataFrame:
-    """Examinable exits of ``year`` by category (rows :data:`EXIT_ROWS`), all and RSA (columns).
-
-    Pathways are counted, as for the indicator ``exits``; the total row leaves out retrait.
-    """
-    p = dataset.participants
-    if structure_id is not None:
-        p = p[p["structure_id"] == structure_id]
-    leaving = p[p["exit_date"].dt.year == year]
-    leaving = leaving[is_examinable(leaving)] if len(leaving) else leaving
-    category = leaving["exit_reason"].map(dataset.exit_reasons.set_index("code")["category"])
-    rsa = leaving["rsa"].astype(bool).to_numpy()
-    counts = {
-        f"exits_{c}": {
-            "all": int((category == c).sum()),
-            "rsa": int(((category == c).to_numpy() & rsa).sum()),
-        }
-        for c in EXIT_CATEGORIES
-    }
-    kept = category.isin([c for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]).to_numpy()
-    counts[EXAMINED] = {"all": int(kept.sum()), "rsa": int((kept & rsa).sum())}
-    return pd.DataFrame.from_dict(counts, orient="index").reindex(list(EXIT_ROWS))
 
 
 def _shown_exits(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """``exits`` as the edition shows it; in the public edition the "dont RSA" column is a
     subset of "all": it is masked when their difference is a small count (7 − 5 = 2)."""
-    return report.suppressed(exits.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
+    rows = exits.loc[list(TABLE_ROWS)]
+    return report.suppressed(rows.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
 
 
 def exits_table(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """``exits`` as the edition shows it, formatted, with the national report's row and column labels."""
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
+    shown = shown.loc[list(TABLE_ROWS)]
     table = pd.DataFrame({COLUMNS[c]: [fmt.integer(v) for v in shown[c]] for c in COLUMNS})
-    table.index = [ROW_LABELS[r] for r in exits.index]
+    table.index = [LABELS[r] for r in TABLE_ROWS]
     return table
 
 
@@ -75,10 +52,10 @@ def exit_shares(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.Dat
     """Share of each non-neutral category among examined exits, all and RSA; NaN when the
     count or the total is masked (or the total is 0)."""
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
-    rows = [f"exits_{c}" for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]
+    rows = list(EXAMINED_EXIT_KEYS)
     frame = pd.DataFrame(
         {c: [report.share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
-        index=[ROW_LABELS[r] for r in rows],
+        index=[LABELS[r] for r in rows],
     )
     return frame.astype(float)
 
@@ -161,7 +138,7 @@ def _exits_blocks(
 ) -> tuple[list, list]:
     """(figures, tables) of the "dont RSA" exit view."""
     exits = exits_by_category(dataset, year, structure_id=structure_id)
-    if exits.loc[list(EXIT_ROWS[:-1]), "all"].sum() == 0:
+    if not exits.at["exits", "all"] and not exits.at["short_exits", "all"]:
         return [], [parts.text(f"Aucune sortie examinée en {year} ({whose}).")]
     shares = exit_shares(exits, min_cell=min_cell, diffusion=diffusion)
     alt = (
@@ -175,8 +152,9 @@ def _exits_blocks(
             caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})",
         ),
         parts.note(
-            "Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
-            "des sorties constatées »."
+            f"{LABELS[EXAMINED]} = sorties ayant atteint la durée minimale de parcours, hors « "
+            f"{LABELS['exits_retrait'].lower()} » ; les parts du graphique sont rapportées aux "
+            f"{LABELS[EXAMINED].lower()}, comme les taux de sortie."
             + (
                 f" {masked_legend(min_cell)} Les valeurs masquées ne sont pas tracées."
                 if edition(diffusion).suppresses
