@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.indicators.catalogue import EXIT_KEYS
+from iae_eval.data.reference import NEUTRAL_CATEGORY
+from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, EXIT_KEYS
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
@@ -15,6 +16,16 @@ from iae_eval.sections.rates import rates_parts
 
 #: The columns of the tables of exits by category.
 COLUMNS: tuple[str, ...] = (*EXIT_KEYS, "exits", "exits_examined", "short_exits")
+#: The rows of a structure's exits beside the département's: the examined categories, with
+#: their share of the examined exits (the denominator of the rates beside them), adding up to
+#: their total; then apart, without a share, the retrait, the recorded exits and the short exits.
+STRUCTURE_ROWS: tuple[str, ...] = (
+    *EXAMINED_EXIT_KEYS,
+    "exits_examined",
+    f"exits_{NEUTRAL_CATEGORY}",
+    "exits",
+    "short_exits",
+)
 
 
 def masked_label(min_cell: int) -> str:
@@ -139,12 +150,15 @@ def structure(rep: Report) -> parts.Section:
     dep = r.departement_row(dataset, year)
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
     shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
-    keys = [*EXIT_KEYS, "exits_examined", "short_exits"]
+    keys = list(STRUCTURE_ROWS)
     columns = {}
     for scope in ("Structure", "Département"):
         columns[scope] = [r.format_value(k, shown.at[scope, k]) for k in keys]
         columns[f"Part ({scope.lower()})"] = [
-            r.share_text(shown.at[scope, k], shown.at[scope, "exits"]) if k in EXIT_KEYS else "" for k in keys
+            r.share_text(shown.at[scope, k], shown.at[scope, "exits_examined"])
+            if k in EXAMINED_EXIT_KEYS
+            else ""
+            for k in keys
         ]
     table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
     return parts.join(

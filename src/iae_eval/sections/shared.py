@@ -85,19 +85,6 @@ def trends(dataset: Dataset, years: list[int], *, by: str = "departement") -> pd
     return compute_trends(dataset, years, by=by)
 
 
-def observed_years(dataset: Dataset) -> list[int]:
-    """The years the data observes: those of :meth:`Dataset.years` in which at least one
-    pathway ends (a first year holding only pathways that go on into the next one, like
-    2008 in the sample, is left out). All of ``Dataset.years()`` when nothing ends. Computed
-    once per dataset (``Dataset.memo``)."""
-    if "observed_years" not in dataset.memo:
-        ends = dataset.participants["exit_date"].dropna()
-        years = dataset.years()
-        first_end = int(ends.min().year) if len(ends) else None
-        dataset.memo["observed_years"] = years if first_end is None else [y for y in years if first_end <= y]
-    return list(dataset.memo["observed_years"])
-
-
 def has_rows(table: pd.DataFrame | None, year: int | None = None) -> bool:
     """Whether an optional table is present and (with ``year``) has rows for that year."""
     if table is None or table.empty:

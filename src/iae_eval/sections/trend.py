@@ -44,13 +44,16 @@ def structure(rep: Report) -> parts.Section:
     with their intervals next to the département's."""
     dataset, structure_id, min_cell, diffusion = rep.dataset, rep.structure_id, rep.min_cell, rep.diffusion
     name = structure_name(dataset, structure_id)
-    years = r.observed_years(dataset)
-    frame = r.structure_years(dataset, structure_id, years)
-    frame = frame[frame["participants"] > 0] if not frame.empty else frame
-    if frame.empty:
+    frame = r.structure_years(dataset, structure_id, dataset.years())
+    active = [] if frame.empty else [int(y) for y in frame.index[frame["participants"] > 0]]
+    if not active:
         return r.no_data(f"{name} n'a aucun parcours dans les données.")
+    # every year from the first to the last with people in pathway, those without exits
+    # included (their rates are undefined, NaN: the charts and the table show them as such)
+    first, last = min(active), max(active)
+    frame = frame.loc[first:last]
+    without_exits = [str(y) for y in frame.index if not frame.at[y, "exits_examined"]]
     numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
-    first, last = int(frame.index.min()), int(frame.index.max())
     dep = r.by_year(dataset, first, last)
     dep_numbers = r.shown_numbers(dep, min_cell=min_cell, diffusion=diffusion)
     rates_chart = interval_chart(
@@ -76,6 +79,11 @@ def structure(rep: Report) -> parts.Section:
         else None,
         parts.note(f"Les valeurs masquées par le secret statistique ({hidden}) ne sont pas tracées.")
         if hidden
+        else None,
+        parts.note(
+            f"Aucune sortie examinée en {', '.join(without_exits)} : les taux de sortie n'y sont pas calculables."
+        )
+        if without_exits
         else None,
         parts.table(table, caption=f"Évolution de {first} à {last}"),
     )
