@@ -22,7 +22,7 @@ def departement(rep: Report) -> parts.Section:
     done_rate = r.share(dep["insertion_hours_done"], dep["insertion_hours_planned"])
     figures = parts.key_figures(
         [
-            ("Marchés notifiés", fmt.integer(dep["contracts_total"]), None),
+            (r.INDICATOR_LABELS["contracts_total"], fmt.integer(dep["contracts_total"]), None),
             (
                 r.INDICATOR_LABELS["contracts_with_clause"],
                 fmt.integer(dep["contracts_with_clause"]),

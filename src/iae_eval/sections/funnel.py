@@ -68,7 +68,7 @@ def funnel_parts(
             highlight=highlight,
             highlight_label=highlight_label,
             ylabel=label,
-            xlabel="Sorties examinées",
+            xlabel=r.INDICATOR_LABELS["exits_examined"],
         )
         ax.set_title(f"{label} {what}", loc="left", fontsize=10)
         alt = charts.funnel_alt_text(

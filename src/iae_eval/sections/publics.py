@@ -235,8 +235,8 @@ def structure(rep: Report) -> parts.Section:
 #: Lines of the people chart of the bilan (indicator keys → legend).
 BILAN_LINES: dict[str, str] = {
     "participants": report.INDICATOR_LABELS["participants"],
-    "rsa_participants": "Allocataires du RSA (indicateur 1)",
-    "entries": "Entrées dans l'année",
+    "rsa_participants": report.INDICATOR_LABELS["rsa_participants"],
+    "entries": report.INDICATOR_LABELS["entries"],
 }
 
 

@@ -91,7 +91,7 @@ def people_chart(people: pd.Series, *, ax=None):
     bars = ax.barh(positions[drawn], values.to_numpy()[drawn], color=np.array(colours)[drawn], height=0.7)
     ax.bar_label(bars, labels=[fmt.integer(v) for v in values.to_numpy()[drawn]], padding=3, fontsize=8)
     ax.set_yticks(positions, [support_label(c) for c in values.index])
-    ax.set_xlabel("Personnes en parcours")
+    ax.set_xlabel(r.INDICATOR_LABELS["participants"])
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _pos: fmt.integer(v)))
     ax.margins(x=0.15)
     ax.legend(
@@ -185,7 +185,7 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
         {
             "Support d'activité": [support_label(c) for c in people.index],
             "Structures actives": [fmt.integer(v) for v in people["structures"]],
-            "Personnes en parcours": [fmt.integer(v) for v in masked],
+            r.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in masked],
         }
     )
     blocks.append(parts.table(table, index=False, caption=f"Supports d'activité en {year}"))

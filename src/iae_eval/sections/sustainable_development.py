@@ -302,13 +302,13 @@ def sd_evidence(
             f"Personnes en parcours dans une structure à support environnemental ({supports})",
             fmt.integer(shown["env_people"]),
         ),
-        ("Social", "Taux de sorties dynamiques", fmt.percent(shown["dynamic_rate"])),
+        ("Social", report.INDICATOR_LABELS["dynamic_rate"], fmt.percent(shown["dynamic_rate"])),
         (
             "Social",
             "Part des allocataires du RSA parmi les personnes en parcours",
             fmt.percent(shown["rsa_share"]),
         ),
-        ("Économie", "Taux d'emploi durable", fmt.percent(shown["durable_rate"])),
+        ("Économie", report.INDICATOR_LABELS["durable_rate"], fmt.percent(shown["durable_rate"])),
     ]
     for action in ("A1", "A2"):
         status = state.at[action, "status"] if dataset.action_plan is not None else pd.NA

@@ -112,9 +112,9 @@ def bilan(rep: Report) -> parts.Section:
         r.TOTAL: display.PALETTE[8]
     }
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-    charts.trend_lines(people, ax=left, ylabel="Personnes en parcours", colours=colours)
+    charts.trend_lines(people, ax=left, ylabel=r.INDICATOR_LABELS["participants"], colours=colours)
     charts.trend_lines(
-        rates, ax=right, value_kind="percent", ylabel="Taux de sorties dynamiques", colours=colours
+        rates, ax=right, value_kind="percent", ylabel=r.INDICATOR_LABELS["dynamic_rate"], colours=colours
     )
     right.axhline(
         r.TARGETS["dynamic_rate"],
@@ -142,10 +142,8 @@ def bilan(rep: Report) -> parts.Section:
         items.append(
             parts.note(f"Les taux masqués par le secret statistique ({masked_rates}) ne sont pas tracés.")
         )
-    for key, caption in (
-        ("participants", "Personnes en parcours"),
-        ("dynamic_rate", "Taux de sorties dynamiques"),
-    ):
+    for key in ("participants", "dynamic_rate"):
+        caption = r.INDICATOR_LABELS[key]
         if key in RATES:
             table = pd.DataFrame(texts)
         else:

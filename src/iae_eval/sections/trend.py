@@ -24,7 +24,8 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
         ax=ax,
         labels={
             "participants": r.INDICATOR_LABELS["participants"],
-            "rsa_participants": "dont allocataires du RSA",
+            "rsa_participants": "dont "
+            + r.PUBLIC_LABELS["rsa_participants"].replace("Allocataires", "allocataires"),
         },
         ylabel="Personnes",
         legend_columns=2,
