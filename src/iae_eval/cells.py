@@ -1,4 +1,4 @@
-"""Spreadsheet cells hold data, never formulas (issue 12).
+"""Spreadsheet cells hold data, never formulas.
 
 Any text that comes from the data (a structure's name, a contract's title, a partner, a
 comment) could start with ``=`` and be run by Excel or LibreOffice as a formula when a CSV

@@ -1,4 +1,4 @@
-"""Command line of the kit (DATA_CONTRACT §6): a thin click layer over the Python API.
+"""Command line of the kit (docs/reports.md, docs/indicators.md): a thin click layer over the Python API.
 
 Exit codes: 0 success, 1 invalid data or a failed report, 2 usage error.
 """
@@ -106,7 +106,7 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
 )
 @rules_option
 def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None:
-    """Compute the indicators of DATA_CONTRACT §5 for one year and one scope."""
+    """Compute the indicators of docs/indicators.md for one year and one scope."""
     from iae_eval.data.validate import load_or_exit
     from iae_eval.indicators import compute as ind
 

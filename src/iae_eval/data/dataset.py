@@ -1,6 +1,6 @@
 """The validated dataset passed between the kit's steps, and the shape of its tables.
 
-``TABLES`` is the one description of the input tables (DATA_CONTRACT §1): the loader
+``TABLES`` is the one description of the input tables (docs/data.md): the loader
 parses with it, the validator checks with it, the sample generator writes with it.
 
 Types of the columns in the frames a :class:`Dataset` holds:

@@ -1,4 +1,4 @@
-"""The indicators of DATA_CONTRACT §5 for one year and one scope, and their json/csv/table forms.
+"""The indicators of docs/indicators.md for one year and one scope, and their json/csv/table forms.
 
 How it works: the pathways active in the year are selected once and every per-pathway
 fact (entered in Y, exits in Y, examinable, exit category, age, RSA…) is computed as a
@@ -8,7 +8,7 @@ département, the structure's position for ``structure``, the structure's territ
 (pathway counts, sums) or a count of distinct (key, person) pairs over those codes. The
 contracts, operations and funding tables go through the same key codes.
 
-Rules, all from DATA_CONTRACT §5:
+Rules, all from docs/indicators.md:
 
 - counts of people are distinct ``person_id`` within a scope key: a person with pathways
   in two structures counts once in the département and once in each structure;
@@ -104,7 +104,7 @@ def is_examinable(
     rules: str | RulesProfile | None = None,
     exit_year_hours: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Whether each pathway's exit passes the minimum stay of its kind (DATA_CONTRACT §5).
+    """Whether each pathway's exit passes the minimum stay of its kind (docs/indicators.md).
 
     ``rules`` is a profile of :mod:`iae_eval.data.rules` (default ``fiche-h5``); each
     condition its :class:`~iae_eval.data.rules.StayRule` sets must hold: ``months`` —
@@ -433,7 +433,7 @@ def _funding_indicators(
 
 
 def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataFrame:
-    """The indicator frame: one row per key, the keys of §5 as columns (None = all null)."""
+    """The indicator frame: one row per key, the keys of docs/indicators.md as columns (None = all null)."""
     n = len(keys)
     data = {}
     for name in INDICATOR_KEYS:
@@ -454,7 +454,7 @@ def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataF
 def compute_indicators(
     dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
 ) -> pd.DataFrame:
-    """The indicators of DATA_CONTRACT §5 for ``year``, one row per key of scope ``by``.
+    """The indicators of docs/indicators.md for ``year``, one row per key of scope ``by``.
 
     Scopes: ``departement`` (one row, key None); ``structure`` (every structure of the
     structures table, in its order, even without pathways); ``territory`` (every territory
@@ -534,8 +534,8 @@ def _python_values(series: pd.Series, *, integer: bool) -> list:
 
 
 def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
-    """The json objects of DATA_CONTRACT §6: ``year``, ``scope``, ``key`` (None for the
-    département), then every key of §5 — counts as int, others as float, None when null."""
+    """The json objects of docs/indicators.md: ``year``, ``scope``, ``key`` (None for the
+    département), then every key of docs/indicators.md — counts as int, others as float, None when null."""
     columns = {name: _python_values(frame[name], integer=name in COUNT_KEYS) for name in INDICATOR_KEYS}
     keys = [None if scope == "departement" or pd.isna(k) else str(k) for k in frame.index]
     records = []
@@ -549,7 +549,7 @@ def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
 def indicators_json(
     dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
 ) -> str:
-    """The §6 json text (an array of objects, one per scope key) of ``year`` and scope ``by``."""
+    """The json text (docs/indicators.md) (an array of objects, one per scope key) of ``year`` and scope ``by``."""
     frame = compute_indicators(dataset, year, by, rules=rules)
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 
@@ -560,7 +560,7 @@ CSV_BOM, CSV_SEPARATOR, CSV_DECIMAL = "\ufeff", ";", ","
 
 
 def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
-    """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of §5;
+    """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of docs/indicators.md;
     counts as integers, rates as fractions (decimal comma), an empty cell for null (and
     for the département's key)."""
     table = frame[list(INDICATOR_KEYS)].reset_index(names="key")

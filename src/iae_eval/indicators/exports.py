@@ -1,7 +1,7 @@
-"""A year's indicators as ``indicators.xlsx`` and ``indicators.csv`` (issue 4).
+"""A year's indicators as ``indicators.xlsx`` and ``indicators.csv``.
 
 One row per scope of the year: the département, each territory, each kind of structure,
-each structure active that year (DATA_CONTRACT §5), as the edition shows it
+each structure active that year (docs/indicators.md), as the edition shows it
 (:func:`iae_eval.editions.displayed`: every value in the committee's edition; in the public
 one, counts under ``min_cell`` become ``< 5`` and cells that would give them back ``s``).
 French column headers.

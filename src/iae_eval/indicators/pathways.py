@@ -1,4 +1,4 @@
-"""Which pathways, people and structures are active in a year (DATA_CONTRACT §5).
+"""Which pathways, people and structures are active in a year (docs/indicators.md).
 
 A pathway is *active in Y* when ``entry_date <= 31 Dec Y`` and its ``exit_date`` is empty
 or on or after 1 Jan Y. These helpers are the one place the evaluation sections (sd,

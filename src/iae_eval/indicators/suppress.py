@@ -1,6 +1,6 @@
 """Small-count suppression of the tables the reports publish (secret statistique).
 
-Person-level data must not let a reader single anyone out (DOMAIN §6). A table goes
+Person-level data must not let a reader single anyone out (docs/editions.md). A table goes
 through :func:`suppress` before it is published; the rule, applied to a copy:
 
 1. **Small counts.** A count of people or pathways from 1 to ``min_cell - 1`` is shown as

@@ -1,6 +1,6 @@
 """Progress of the sheet's action plan (A1-A9) by semester: timeline, state, alerts.
 
-The ``action_plan`` table gives one status per action and semester (DATA_CONTRACT §4).
+The ``action_plan`` table gives one status per action and semester (docs/data.md).
 The *state at year Y* of an action is its status at ``YS2``, or else the last status
 known before it. Sections return :class:`iae_eval.sections.parts.Section` values in French.
 """

@@ -114,7 +114,7 @@ def europe_state_share(dataset: Dataset, year: int, *, structure_id: str | None 
 
 def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd.DataFrame:
     """Per structure (index: id; ``by="departement"``: one row): ``participants``, dynamic
-    exits (``exits_dynamic``), ``funding_total`` and the two costs of DATA_CONTRACT §5, raw."""
+    exits (``exits_dynamic``), ``funding_total`` and the two costs of docs/indicators.md, raw."""
     ind = report.indicators(dataset, year, by=by)
     dynamic = ind[[f"exits_{c}" for c in DYNAMIC_CATEGORIES]].sum(axis=1, min_count=1)
     return pd.DataFrame(

@@ -1,6 +1,6 @@
 """Funnel plots: the durable and dynamic rates of every structure against its number of
 examined exits, around the targets, with the 95 % and 99.8 % control limits
-(:func:`iae_eval.charts.funnel_plot`, Spiegelhalter 2005; DOMAIN §7).
+(:func:`iae_eval.charts.funnel_plot`, Spiegelhalter 2005; docs/editions.md).
 
 Three views: the département's year (:func:`departement`), a structure's year with the
 structure highlighted among the others (:func:`structure`) and the period of the bilan with

@@ -68,7 +68,7 @@ def load(data_dir: str | Path, *, rules: str = DEFAULT_RULES) -> Dataset:
 
 def indicators(dataset: Dataset, year: int, *, by: str = "departement") -> pd.DataFrame:
     """The indicators of ``year``, one row per scope key (index, as text), one column per key
-    of DATA_CONTRACT §5."""
+    of docs/indicators.md."""
     frame = compute_indicators(dataset, year, by=by)
     frame.index = [str(k) for k in frame.index]
     return frame
@@ -81,7 +81,7 @@ def departement_row(dataset: Dataset, year: int) -> pd.Series:
 
 def trends(dataset: Dataset, years: list[int], *, by: str = "departement") -> pd.DataFrame:
     """The indicators of each of ``years``: a long frame with the columns ``year``, ``key``
-    (None for the département) and the keys of §5."""
+    (None for the département) and the keys of docs/indicators.md."""
     return compute_trends(dataset, years, by=by)
 
 

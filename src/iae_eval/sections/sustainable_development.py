@@ -1,4 +1,4 @@
-"""Sustainable-development grid (DATA_CONTRACT §3): scores, charts and evidence.
+"""Sustainable-development grid (docs/data.md): scores, charts and evidence.
 
 The grid has the sheet's four pillars (environment, social, economy, governance), the five
 national orientations numbered as on the sheet (``fin.1`` … ``fin.5``) and the Conseil

@@ -1,4 +1,4 @@
-"""Build the kit's tables (DATA_CONTRACT §1) from the fluxIAE views of one département.
+"""Build the kit's tables (docs/data.md) from the fluxIAE views of one département.
 
 The steps, each a function below:
 
@@ -562,7 +562,7 @@ def _monthly_hours(c: Collector, view: ViewFrame, chain_of_contract: pd.Series) 
 
 
 def _drop_invalid(c: Collector, p: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index]:
-    """Drop (and count) the pathways the kit would refuse (DATA_CONTRACT §1)."""
+    """Drop (and count) the pathways the kit would refuse (docs/data.md)."""
     age = p["entry_date"].dt.year - p["birth_year"]
     rules = {
         f"pathways with an age at entry outside {MIN_AGE}-{MAX_AGE}": (age < MIN_AGE) | (age > MAX_AGE),
