@@ -149,7 +149,7 @@ def test_what_every_structure_report_needs_is_computed_once_per_dataset(monkeypa
     import dataclasses
 
     from iae_eval.indicators.pathways import structure_names
-    from iae_eval.sections import sustainable_development as sd
+    from iae_eval.indicators import sustainable_development as sd
 
     calls = []
     real = sd._sd_scores

@@ -1,4 +1,5 @@
-"""Sustainable-development grid (docs/data.md): scores, charts and evidence.
+"""Sustainable-development grid (docs/data.md): charts, evidence and the sections (the figures
+are computed by :mod:`iae_eval.indicators.sustainable_development`).
 
 The grid has the sheet's four pillars (environment, social, economy, governance), the five
 national orientations numbered as on the sheet (``fin.1`` … ``fin.5``) and the Conseil
@@ -32,67 +33,27 @@ from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import (
     people_active,
     structure_label,
-    structure_labels,
     structure_name,
     structures_with_supports,
 )
 from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
+from iae_eval.indicators.sustainable_development import (  # noqa: F401 - the grid's figures, used by the charts
+    ACTION_LEVEL,
+    SCORE_COLUMNS,
+    SD_GROUPS,
+    score_counts,
+    score_matrix,
+    sd_group_evolution,
+    sd_scores,
+    structure_medians,
+)
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
 from iae_eval.sections.action_plan import plan_state
 
-#: Label of the action-level column / series (rows without structure_id).
-ACTION_LEVEL = "Action (ensemble)"
-#: Groups of the grid in the sheet's order.
-SD_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(group for group, _ in SD_CRITERIA.values()))
-SCORE_COLUMNS = ["year", "structure_id", "structure", "criterion", "group", "label", "score"]
 #: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
 SCORE_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
-
-
-def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
-    """Tidy scores of ``year``: one row per (structure or action, criterion).
-
-    Columns ``year``, ``structure_id`` (NaN for the action as a whole), ``structure``
-    (name, or :data:`ACTION_LEVEL`), ``criterion``, ``group``, ``label``, ``score``;
-    rows in the grid's order, then by structure name. Empty when there is nothing to show.
-    Computed once per dataset and year (kept in ``Dataset.memo``: a structure report of a
-    batch kernel reuses it).
-    """
-    table = dataset.sd_assessment
-    if table is None or table.empty:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    key = ("sd_scores", int(year))
-    if key not in dataset.memo:
-        dataset.memo[key] = _sd_scores(dataset, table, year)
-    return dataset.memo[key].copy(deep=False)
-
-
-def _sd_scores(dataset: Dataset, table: pd.DataFrame, year: int) -> pd.DataFrame:
-    rows = table[(table["year"] == year) & table["criterion"].isin(list(SD_CRITERIA))].copy()
-    names = structure_labels(dataset)
-    ids = rows["structure_id"]
-    rows["structure"] = ids.map(names).fillna(ids).where(ids.notna(), ACTION_LEVEL)
-    rows["group"] = rows["criterion"].map({c: group for c, (group, _) in SD_CRITERIA.items()})
-    rows["label"] = rows["criterion"].map({c: label for c, (_, label) in SD_CRITERIA.items()})
-    rows["order"] = rows["criterion"].map({c: i for i, c in enumerate(SD_CRITERIA)})
-    rows["is_action"] = ids.isna()
-    rows = rows.sort_values(["order", "is_action", "structure"])
-    rows["score"] = rows["score"].astype("int64")
-    return rows[SCORE_COLUMNS].reset_index(drop=True)
-
-
-def score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
-    """Criteria (labels, grid order) × structures (by name, the action level last)."""
-    wide = scores.pivot_table(index="criterion", columns="structure", values="score", aggfunc="first")
-    criteria = [c for c in SD_CRITERIA if c in wide.index]
-    structures = sorted(c for c in wide.columns if c != ACTION_LEVEL)
-    if ACTION_LEVEL in wide.columns:
-        structures.append(ACTION_LEVEL)
-    wide = wide.reindex(index=criteria, columns=structures)
-    wide.index = [SD_CRITERIA[c][1] for c in criteria]
-    return wide.astype(float)
 
 
 def _score_colorbar(ax, mappable) -> None:
@@ -141,27 +102,6 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
     year = scores["year"].iloc[0] if len(scores) else ""
     ax.set_title(f"Grille de développement durable {year} : scores par critère (0 à 3)")
     return ax
-
-
-def structure_medians(dataset: Dataset, year: int) -> pd.Series:
-    """The median over the structures (the action level left out) of each criterion's score in
-    ``year`` (index: criterion code); computed once per dataset and year (``Dataset.memo``)."""
-    key = ("sd_structure_medians", int(year))
-    if key not in dataset.memo:
-        scores = sd_scores(dataset, year)
-        dataset.memo[key] = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
-    return dataset.memo[key].copy()
-
-
-def score_counts(scores: pd.DataFrame) -> pd.DataFrame:
-    """Criteria (labels, grid order) × score 0-3: how many structures have that score (the
-    action-level rows are left out)."""
-    own = scores[scores["structure_id"].notna()]
-    counts = pd.crosstab(own["criterion"], own["score"])
-    criteria = [c for c in SD_CRITERIA if c in counts.index]
-    counts = counts.reindex(index=criteria, columns=list(SD_SCORES), fill_value=0)
-    counts.index = [SD_CRITERIA[c][1] for c in criteria]
-    return counts
 
 
 def sd_distribution_chart(scores: pd.DataFrame, ax=None):
@@ -218,23 +158,6 @@ def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
-
-
-def sd_group_evolution(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
-    """Mean score per group (columns, grid order) and year (index).
-
-    A year with action-level scores uses them; otherwise the mean over the structures'
-    scores. Column ``source`` says which (``action`` or ``structures``); NaN when unscored.
-    """
-    rows = []
-    for year in range(first_year, last_year + 1):
-        scores = sd_scores(dataset, year)
-        action = scores[scores["structure_id"].isna()]
-        used, source = (action, "action") if len(action) else (scores, "structures")
-        means = used.groupby("group")["score"].mean()
-        rows.append({"year": year, **means.to_dict(), "source": source if len(used) else pd.NA})
-    frame = pd.DataFrame(rows).set_index("year")
-    return frame.reindex(columns=[*SD_GROUPS, "source"]).astype({g: float for g in SD_GROUPS})
 
 
 def sd_evolution(
