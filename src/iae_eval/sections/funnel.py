@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.data.dataset import Dataset
+from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.indicators.pathways import structure_label, structure_name
 from iae_eval.report import Report
@@ -105,6 +105,14 @@ def _with_exits(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["exits"].fillna(0) > 0]
 
 
+@per_dataset
+def _year_numbers(dataset: Dataset, year: int, min_cell: int, diffusion: str) -> pd.DataFrame:
+    """The drawable rates of the structures with exits in ``year`` (index: ``structure_id``):
+    every structure report of the year draws the same ones, computed once per dataset."""
+    frame = _with_exits(r.by_structure(dataset, year))
+    return _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+
+
 @r.view
 def departement(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``."""
@@ -132,11 +140,7 @@ def structure(rep: Report) -> parts.Section:
         return r.no_data(
             f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir."
         )
-    # every structure report of the year draws the same structures: computed once per dataset
-    numbers = dataset.memoised(
-        ("funnel", year, dataset.rules, min_cell, diffusion),
-        lambda: _drawable(frame, min_cell=min_cell, diffusion=diffusion),
-    )
+    numbers = _year_numbers(dataset, year, min_cell, diffusion)
     label = structure_label(dataset, structure_id)
     return funnel_parts(
         r.with_labels(numbers, dataset),

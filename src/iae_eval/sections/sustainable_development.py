@@ -29,6 +29,7 @@ from iae_eval.data.reference import (
 )
 from iae_eval.display import PALETTE
 from iae_eval.editions import edition
+from iae_eval.indicators.action_plan import plan_state
 from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import (
     people_active,
@@ -50,7 +51,6 @@ from iae_eval.indicators.sustainable_development import (  # noqa: F401 - the gr
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
-from iae_eval.sections.action_plan import plan_state
 
 #: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
 SCORE_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
