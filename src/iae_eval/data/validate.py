@@ -13,7 +13,7 @@ import click
 import pandas as pd
 
 from iae_eval.atomic import write_text
-from iae_eval.cells import csv_cell
+from iae_eval.cells import CSV_ENCODING, csv_text
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.load import inspect_dataset, load_dataset, resolve_data_dir
 from iae_eval.data.rules import DEFAULT_RULES
@@ -39,8 +39,7 @@ def echo_problems(problems: pd.DataFrame, *, max_shown: int = 50, hint: str = ""
 def write_problems_csv(problems: pd.DataFrame, target: Path) -> None:
     """Write the problem table atomically (UTF-8 with BOM, `;`: opens in a French Excel);
     the values quoted from the data are never formulas (:func:`iae_eval.cells.csv_cell`)."""
-    safe = problems.astype(object).map(csv_cell)
-    write_text(target, safe.to_csv(sep=";", index=False), encoding="utf-8-sig")
+    write_text(target, csv_text(problems), encoding=CSV_ENCODING)
 
 
 def run_validate_command(data_dir: Path, *, max_shown: int = 50, problems_csv: Path | None = None) -> int:

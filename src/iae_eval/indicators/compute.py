@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from iae_eval.cells import csv_cell
+from iae_eval.cells import CSV_BOM, csv_text
 from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.rules import RulesProfile, StayRule, get_profile, profile_for
@@ -554,11 +554,6 @@ def indicators_json(
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 
 
-#: CSV as a French Excel opens it with a double-click: UTF-8 with a byte-order mark,
-#: ``;`` between cells, ``,`` as the decimal mark.
-CSV_BOM, CSV_SEPARATOR, CSV_DECIMAL = "\ufeff", ";", ","
-
-
 def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
     """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of docs/indicators.md;
     counts as integers, rates as fractions (decimal comma), an empty cell for null (and
@@ -568,9 +563,7 @@ def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
         table["key"] = None
     table.insert(0, "scope", scope)
     table.insert(0, "year", int(year))
-    table["key"] = table["key"].map(csv_cell)
-    text = table.to_csv(index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, lineterminator="\r\n")
-    return CSV_BOM + text
+    return CSV_BOM + csv_text(table)
 
 
 def _formatted(name: str, column: pd.Series) -> list[str]:

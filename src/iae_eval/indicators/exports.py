@@ -19,14 +19,12 @@ Text from the data is never a formula in either file (:mod:`iae_eval.cells`).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
-from iae_eval import atomic
+from iae_eval import atomic, cells
 from iae_eval.cells import csv_cell, store_as_text
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
@@ -116,22 +114,21 @@ def _csv_value(key: str, value: object) -> str:
 
 
 def csv_text(table: pd.DataFrame) -> str:
-    """The CSV text (without the BOM): ``;``-separated, French headers and numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    """The CSV text (without the BOM) in the kit's convention (:func:`iae_eval.cells.csv_text`),
+    French headers and numbers."""
     keys = [c for c in table.columns if c not in LEAD_COLUMNS]
-    writer.writerow([*LEAD_COLUMNS, *(catalogue.header(k) for k in keys)])
-    for row in table.itertuples(index=False):
-        record = dict(zip(table.columns, row, strict=True))
-        writer.writerow(
-            [*(csv_cell(str(record[c])) for c in LEAD_COLUMNS), *(_csv_value(k, record[k]) for k in keys)]
-        )
-    return buffer.getvalue()
+    shown = pd.DataFrame(
+        {
+            **{c: [str(v) for v in table[c]] for c in LEAD_COLUMNS},
+            **{catalogue.header(k): [_csv_value(k, v) for v in table[k]] for k in keys},
+        }
+    )
+    return cells.csv_text(shown, formatted=[catalogue.header(k) for k in keys])
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
-    """Write ``indicators.csv`` atomically (UTF-8 with BOM)."""
-    return atomic.write_bytes(path, csv_text(table).encode("utf-8-sig"))
+    """Write ``indicators.csv`` atomically (the kit's CSV convention: UTF-8 with BOM)."""
+    return atomic.write_bytes(path, csv_text(table).encode(cells.CSV_ENCODING))
 
 
 def readme_lines(
