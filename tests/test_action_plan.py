@@ -9,7 +9,6 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 
 from iae_eval.report import report
-from iae_eval.sections import Section
 from iae_eval.sections import action_plan as ap
 from indicator_factory import make_dataset, pathway, structure, table
 
@@ -94,10 +93,10 @@ def test_alerts_of_a_period():
 
 def test_section_lists_state_and_late_actions():
     block = ap.departement(report(_dataset(), year=2010, diffusion="comite", min_cell=5))
-    assert isinstance(block, Section)
-    assert block.html.count("<img") == 1
-    assert 'alt="Chronologie du plan d&#x27;actions A1 à A9' in block.html
-    assert "<td>Réalisé</td>" in block.html  # A1 in the state table
+    assert len(block.charts.parts) == 1
+    assert block.chart().alt.startswith("Chronologie du plan d'actions A1 à A9")
+    state = block.table().data.set_index("Action")
+    assert state.at["A1", "Statut"] == "Réalisé"
     assert "Faute de porteur" in block.html  # A3 abandoned at the state of 2010
     assert "Report après les élections" not in block.html  # A2 no longer late in 2010
     assert "Non renseigné" in block.html

@@ -148,8 +148,8 @@ def test_what_every_structure_report_needs_is_computed_once_per_dataset(monkeypa
     a caller changing what it gets changes nothing for the next report."""
     import dataclasses
 
-    from iae_eval.indicators.pathways import structure_names
     from iae_eval.indicators import sustainable_development as sd
+    from iae_eval.indicators.pathways import structure_names
 
     calls = []
     real = sd._sd_scores

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from iae_eval.report import report
-from iae_eval.sections import Section
 from iae_eval.sections import sustainable_development as sd
 from indicator_factory import make_dataset, pathway, structure, table
 
@@ -213,10 +212,10 @@ def test_evidence_without_plan_or_operations():
 
 def test_section_departement():
     block = sd.departement(report(_dataset(), year=2012, min_cell=5, diffusion="public"))
-    assert isinstance(block, Section)
-    assert block.html.count("<img") == 1
-    assert "Carte de chaleur de la grille de développement durable 2012" in block.html
-    assert "4 critères et 3 structures" in block.html
+    assert len(block.charts.parts) == 1
+    alt = block.chart().alt
+    assert alt.startswith("Carte de chaleur de la grille de développement durable 2012")
+    assert "4 critères et 3 structures" in alt
     assert block.html.index("<img") < block.html.index("<table")
     assert "Finalités nationales" in block.html
 

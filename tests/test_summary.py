@@ -8,19 +8,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from iae_eval import charts, display  # noqa: E402
-from iae_eval.data.load import load_dataset  # noqa: E402
-from iae_eval.data.sample import generate_sample  # noqa: E402
-from iae_eval.indicators.catalogue import LABELS  # noqa: E402
-from iae_eval.indicators.exports import FILE_NAMES  # noqa: E402
-from iae_eval.indicators.pathways import structures_active  # noqa: E402
+from iae_eval import charts, display
+from iae_eval.data.load import load_dataset
+from iae_eval.data.sample import generate_sample
+from iae_eval.indicators.catalogue import LABELS
+from iae_eval.indicators.exports import FILE_NAMES
+from iae_eval.indicators.pathways import structures_active
 from iae_eval.report import report
-from iae_eval.sections import (  # noqa: E402
+from iae_eval.sections import (
     exits,
     funding,
     operations,

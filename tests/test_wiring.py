@@ -12,16 +12,16 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from iae_eval.batch.manifest import Manifest  # noqa: E402
-from iae_eval.batch.portal import portal_html  # noqa: E402
-from iae_eval.data.load import load_dataset  # noqa: E402
+from iae_eval.batch.manifest import Manifest
+from iae_eval.batch.portal import portal_html
+from iae_eval.data.load import load_dataset
 from iae_eval.report import report
-from iae_eval.sections import funnel, parts, publics, trend  # noqa: E402
-from iae_eval.sections import shared as r  # noqa: E402
-from indicator_factory import make_dataset, pathway, structure  # noqa: E402
+from iae_eval.sections import funnel, parts, publics, trend
+from iae_eval.sections import shared as r
+from indicator_factory import make_dataset, pathway, structure
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
