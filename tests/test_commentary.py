@@ -116,3 +116,28 @@ def test_the_sample_carries_two_commentaries():
     assert c.commentary_file(SAMPLE, year=2012, structure_id="S01") is None
     assert c.commentary_file(SAMPLE) is None
     assert "<h3>" in structure._repr_html_()
+
+
+def test_the_commentary_heading_is_in_the_table_of_contents(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from iae_eval.batch.htmlexport import report_html
+
+    write(tmp_path, "bilan.md", "Un avis.\n")
+    shown = c.commentary_file(tmp_path)._repr_html_()
+    params = new_code_cell("first_year = 2009")
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(
+        cells=[
+            params,
+            new_markdown_cell("## Chiffres clés"),
+            new_code_cell(
+                "commentary.commentary(r)",
+                outputs=[new_output("display_data", data={"text/html": shown, "text/plain": "Commentary"})],
+            ),
+        ]
+    )
+    page = report_html(nb, kicker="Bilan", meta=[], fingerprint="0", min_cell=5, diffusion="comite")
+    toc = page[page.index('<nav class="iae-toc"') : page.index("</nav>")]
+    assert f'<a href="#{c.ANCHOR}">{c.TITLE.replace(chr(39), "&#x27;")}</a>' in toc
+    assert f'<h2 id="{c.ANCHOR}">' in page
