@@ -32,6 +32,7 @@ from iae_eval.editions import DEFAULT_DIFFUSION, edition
 from iae_eval.fmt import is_missing
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import Kind
+from iae_eval.indicators.pathways import structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT
 
 #: The year's spreadsheets, written side by side in ``<out>/<year>/`` (the département report's folder).
@@ -54,9 +55,8 @@ LEAD_COLUMNS = ("Année", "Périmètre", "Code", "Libellé")
 
 
 def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
-    if scope == "structure":
-        s = dataset.structures
-        return {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+    if scope == "structure":  # the "Code" column tells two structures of one name apart
+        return structure_names(dataset)
     if scope == "kind":
         return dict(KIND_LABELS)
     return {}
