@@ -23,6 +23,7 @@ from iae_eval.report import report
 from iae_eval.sections import (
     exits,
     funding,
+    funding_costs,
     operations,
     parts,
     rates,
@@ -79,7 +80,7 @@ def test_the_threshold_is_declared_once():
         p.name for p in SRC.rglob("*.py") if re.search(r"^MANY_STRUCTURES\s*[:=]", p.read_text(), re.M)
     ]
     assert declared == ["summary.py"]
-    for module in (exits, rates, funding, operations, sustainable_development):
+    for module in (exits, rates, funding_costs, operations, sustainable_development):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "summary.is_many(" in source, module.__name__
         assert not re.search(r"[<>]=?\s*30\b", source), f"{module.__name__} compares with 30 itself"

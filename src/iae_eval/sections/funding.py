@@ -16,7 +16,6 @@ from matplotlib.ticker import FuncFormatter
 
 from iae_eval import display, fmt
 from iae_eval.data.dataset import Dataset
-from iae_eval.editions import edition
 from iae_eval.indicators.funding import (  # noqa: F401 - the funding figures, used by the charts
     CATEGORY_LABELS,
     COST_KEYS,
@@ -27,10 +26,11 @@ from iae_eval.indicators.funding import (  # noqa: F401 - the funding figures, u
     shares,
     structure_costs,
 )
-from iae_eval.indicators.pathways import structure_labels, structure_name
+from iae_eval.indicators.pathways import structure_name
 from iae_eval.report import Report
-from iae_eval.sections import parts, summary
+from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections.funding_costs import costs_blocks, shown_costs, suppressed_costs  # noqa: F401
 
 _EURO_TICKS = FuncFormatter(lambda v, _pos: fmt.euros(v))
 
@@ -67,28 +67,6 @@ def funding_chart(amounts: pd.DataFrame, *, by: str = "funder", title: str | Non
     )
     ax.spines[["top", "right"]].set_visible(False)
     return ax
-
-
-def suppressed_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """``costs`` as the edition shows them: in the public edition, counts below ``min_cell``
-    shown as ``< {min_cell}`` and the cost computed over a masked or small count masked
-    (``s``): it would give the count back."""
-    return report.suppressed(
-        costs,
-        min_cell=min_cell,
-        diffusion=diffusion,
-        count_columns=["participants", "exits_dynamic"],
-        rate_columns=list(COST_KEYS),
-        rate_denominators={"cost_per_participant": "participants", "cost_per_dynamic_exit": "exits_dynamic"},
-        rate_numerators={},
-        total_column={},
-    )
-
-
-def shown_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
-    shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    return costs.astype(float).where(~report.masked(shown), np.nan)
 
 
 def cost_chart(
@@ -161,101 +139,6 @@ def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> parts.Tabl
     return parts.table(shown, index=False, caption=caption)
 
 
-def _costs_table(
-    costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int, diffusion: str
-) -> pd.DataFrame:
-    published = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    table = pd.DataFrame(
-        {
-            report.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
-            "Sorties dynamiques": [fmt.integer(v) for v in published["exits_dynamic"]],
-            report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in published["funding_total"]],
-            **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in published[k]] for k in COST_KEYS},
-        },
-        index=[names.get(s, s) for s in costs.index],
-    )
-    median = shown.median()
-    table.loc["Médiane des structures"] = ["", "", "", *(fmt.euros(median[k]) for k in COST_KEYS)]
-    return table
-
-
-def _costs_blocks(
-    dataset: Dataset, year: int, min_cell: int, diffusion: str, highlight: str | None = None
-) -> tuple[list, list]:
-    """(figures, tables) of the costs per participant and per dynamic exit, by structure."""
-    costs = structure_costs(dataset, year)
-    costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
-    shown = shown_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    names = structure_labels(dataset)
-    if highlight is not None:  # its row and the median only: no need to format every structure's
-        rows = costs.loc[[s for s in costs.index if s == highlight]]
-        table = _costs_table(rows, shown, names, min_cell, diffusion)
-        return [], [
-            parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-            _costs_note(min_cell, diffusion),
-        ]
-    table = _costs_table(costs, shown, names, min_cell, diffusion)
-    drawn = shown["cost_per_participant"].dropna()
-    figures = []
-    if summary.is_many(len(costs)):
-        return _summarised_costs(table, shown, year=year, min_cell=min_cell, diffusion=diffusion)
-    if len(drawn):
-        fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
-        cost_chart(shown["cost_per_participant"], names=names, ax=ax)
-        alt = (
-            f"Points : coût par personne en parcours de {len(drawn)} structure(s) en {year}, de "
-            f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}."
-        )
-        figures += [
-            parts.figure(fig, alt=alt),
-            report.suppression_note(len(costs) - len(drawn), min_cell=min_cell),
-        ]
-    tables = [
-        parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-        _costs_note(min_cell, diffusion),
-    ]
-    return figures, tables
-
-
-def _summarised_costs(
-    table: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell: int, diffusion: str
-) -> tuple[list, list]:
-    """:func:`_costs_blocks` for many structures (:mod:`~iae_eval.sections.summary`): the
-    distribution of the cost per participant, the structures with the highest and lowest
-    costs, the link to the year's spreadsheets. ``table`` ends with the median row."""
-    cost = shown["cost_per_participant"]
-    figures = [
-        summary.distribution(
-            cost,
-            what=f"leur coût par personne en parcours en {year}",
-            xlabel=report.INDICATOR_LABELS["cost_per_participant"],
-            value_kind="euros",
-        ),
-        report.suppression_note(int(cost.isna().sum()), min_cell=min_cell),
-    ]
-    structures, median = table.iloc[:-1], table.iloc[[-1]]
-    tables = summary.extreme_tables(
-        structures,
-        cost,
-        highest=f"Les {summary.EXTREMES} structures au coût par personne le plus élevé, {year}",
-        lowest=f"Les {summary.EXTREMES} structures au coût par personne le plus bas, {year}",
-        total=median,
-    )
-    return figures, [
-        summary.summarised(*tables, _costs_note(min_cell, diffusion), count=len(structures), year=year)
-    ]
-
-
-def _costs_note(min_cell: int, diffusion: str) -> parts.Paragraph:
-    if not edition(diffusion).suppresses:
-        return parts.note("La médiane porte sur les structures dont le coût est défini.")
-    return parts.note(
-        f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
-        "les coûts calculés sur eux (« s ») ; la médiane porte sur les structures dont le coût "
-        "peut être publié."
-    )
-
-
 def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tuple[list, list]:
     """(figures, tables) of the investment subsidies (action A5)."""
     invest = funding_amounts(dataset, first_year=first_year, last_year=last_year, nature="investissement")
@@ -302,7 +185,7 @@ def departement(rep: Report) -> parts.Section:
             *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
         ]
     )
-    cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell, diffusion)
+    cost_figures, cost_tables = costs_blocks(dataset, year, min_cell, diffusion)
     invest_figures, invest_tables = _investment_blocks(dataset, first, year)
     return parts.join(
         figures,
@@ -344,7 +227,7 @@ def structure(rep: Report) -> parts.Section:
         _amounts_table(
             shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"
         ),
-        *_costs_blocks(dataset, year, min_cell, diffusion, highlight=structure_id)[1],
+        *costs_blocks(dataset, year, min_cell, diffusion, highlight=structure_id)[1],
     )
 
 

@@ -19,25 +19,15 @@ from matplotlib.colors import ListedColormap
 from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import (
-    ACTION_STATUSES,
-    ACTIONS,
-    ACTIVITY_SUPPORTS,
-    ENVIRONMENTAL_SUPPORTS,
     SD_CRITERIA,
     SD_PILLARS,
     SD_SCORES,
 )
 from iae_eval.display import PALETTE
-from iae_eval.editions import edition
-from iae_eval.indicators.action_plan import plan_state
-from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import (
-    people_active,
     structure_label,
     structure_name,
-    structures_with_supports,
 )
-from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
 from iae_eval.indicators.sustainable_development import (  # noqa: F401 - the grid's figures, used by the charts
     ACTION_LEVEL,
     SCORE_COLUMNS,
@@ -51,6 +41,7 @@ from iae_eval.indicators.sustainable_development import (  # noqa: F401 - the gr
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
+from iae_eval.sections.sd_evidence import evidence_note, sd_evidence
 
 #: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
 SCORE_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
@@ -182,72 +173,6 @@ def sd_evolution(
 # --- Evidence beside each pillar ---------------------------------------------------------------
 
 
-def sd_evidence(
-    dataset: Dataset,
-    year: int,
-    *,
-    structure_id: str | None = None,
-    min_cell: int,
-    diffusion: str,
-) -> pd.DataFrame:
-    """The figures that back each pillar's scores in ``year`` (suppressed, formatted in French).
-
-    Environment: people active in structures with an environmental support
-    (reference.ENVIRONMENTAL_SUPPORTS); social: dynamic-exit rate and share of RSA recipients;
-    economy: durable-employment rate; governance: state of A1 and A2 and operations carried
-    out with the structures. With ``structure_id`` the figures are the structure's (A1/A2
-    stay département-wide). Columns ``Pilier``, ``Élément de preuve``, ``Valeur``.
-    """
-    by = "departement" if structure_id is None else "structure"
-    ind = report.indicators(dataset, year, by=by)
-    row = (ind.iloc[[0]] if structure_id is None else ind.loc[[structure_id]]).copy()
-    env_ids = [
-        s
-        for s in structures_with_supports(dataset.structures, ENVIRONMENTAL_SUPPORTS)
-        if structure_id is None or s == structure_id
-    ]
-    row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
-    row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
-    shown = report.suppressed(
-        row,
-        min_cell=min_cell,
-        diffusion=diffusion,
-        count_columns=[*(k for k in PEOPLE_COUNT_KEYS if k in row.columns), "env_people"],
-        rate_columns=["durable_rate", "dynamic_rate", "rsa_share"],
-        rate_denominators={**default_rate_denominators(), "rsa_share": "participants"},
-        rate_numerators={**default_rate_numerators(), "rsa_share": ("rsa_participants",)},
-    ).iloc[0]
-    state = plan_state(dataset, year=year).set_index("action_id")
-    supports = ", ".join(ACTIVITY_SUPPORTS[s].lower() for s in ENVIRONMENTAL_SUPPORTS)
-    rows = [
-        (
-            "Environnement",
-            f"Personnes en parcours dans une structure à support environnemental ({supports})",
-            fmt.integer(shown["env_people"]),
-        ),
-        ("Social", report.INDICATOR_LABELS["dynamic_rate"], fmt.percent(shown["dynamic_rate"])),
-        (
-            "Social",
-            "Part des allocataires du RSA parmi les personnes en parcours",
-            fmt.percent(shown["rsa_share"]),
-        ),
-        ("Économie", report.INDICATOR_LABELS["durable_rate"], fmt.percent(shown["durable_rate"])),
-    ]
-    for action in ("A1", "A2"):
-        status = state.at[action, "status"] if dataset.action_plan is not None else pd.NA
-        rows.append(
-            (
-                "Gouvernance",
-                f"{action} — {ACTIONS[action]} : état en fin d'année",
-                "Non renseigné" if pd.isna(status) else ACTION_STATUSES[status],
-            )
-        )
-    rows.append(
-        ("Gouvernance", "Opérations menées avec les structures d'insertion", fmt.integer(shown["operations"]))
-    )
-    return pd.DataFrame(rows, columns=["Pilier", "Élément de preuve", "Valeur"])
-
-
 # --- Sections ------------------------------------------------------------------------------------
 
 
@@ -258,15 +183,6 @@ def _missing(dataset: Dataset, years: range) -> parts.Section | None:
         period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
         return report.no_data(f"Pas d'évaluation de développement durable pour {period}.")
     return None
-
-
-def _evidence_note(min_cell: int, diffusion: str) -> parts.Paragraph:
-    if not edition(diffusion).suppresses:
-        return parts.note("Éléments de preuve : « — » : non défini.")
-    return parts.note(
-        f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
-        "un taux qui permettrait de le retrouver « s » (secret statistique) ; « — » : non défini."
-    )
 
 
 def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
@@ -317,7 +233,7 @@ def departement(rep: Report) -> parts.Section:
             index=False,
             caption=f"Éléments de preuve par pilier, {year}",
         ),
-        _evidence_note(min_cell, diffusion),
+        evidence_note(min_cell, diffusion),
     )
 
 
@@ -385,7 +301,7 @@ def structure(rep: Report) -> parts.Section:
             index=False,
             caption=f"Éléments de preuve par pilier, {name}, {year}",
         ),
-        _evidence_note(min_cell, diffusion),
+        evidence_note(min_cell, diffusion),
     )
 
 
@@ -447,5 +363,5 @@ def bilan(rep: Report) -> parts.Section:
         parts.table(
             evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"
         ),
-        _evidence_note(min_cell, diffusion),
+        evidence_note(min_cell, diffusion),
     )
