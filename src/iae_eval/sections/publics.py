@@ -24,6 +24,7 @@ from iae_eval.indicators.suppress import masked_legend
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections.public_shares import public_shares, shares_table
 
 EXAMINED = "exits_examined"
 #: The rows of the exit table: the examined categories adding up to their total, then apart
@@ -58,43 +59,6 @@ def exit_shares(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.Dat
         index=[LABELS[r] for r in rows],
     )
     return frame.astype(float)
-
-
-def public_shares(
-    dataset: Dataset,
-    year: int,
-    *,
-    structure_id: str | None = None,
-    min_cell: int,
-    diffusion: str,
-) -> pd.DataFrame:
-    """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
-    pathway, for the département and (with ``structure_id``) the structure, ready to publish:
-    columns ``{scope}_count``, ``{scope}_share``, ``{scope}_total`` (scope ``structure``,
-    ``departement``); a small count is ``< {min_cell}`` and a share that would give it back is ``s``."""
-    scopes = {"departement": report.indicators(dataset, year).iloc[[0]]}
-    if structure_id is not None:
-        scopes = {"structure": report.indicators(dataset, year, by="structure").loc[[structure_id]], **scopes}
-    keys = list(report.PUBLIC_KEYS)
-    columns = {}
-    for scope, row in scopes.items():
-        frame = row[["participants", *keys]].copy()
-        for k in keys:
-            frame[f"share_{k}"] = report.share(frame[k].iloc[0], frame["participants"].iloc[0])
-        shown = report.suppressed(
-            frame,
-            min_cell=min_cell,
-            diffusion=diffusion,
-            count_columns=["participants", *keys],
-            total_column={},
-            rate_columns=[f"share_{k}" for k in keys],
-            rate_denominators={f"share_{k}": "participants" for k in keys},
-            rate_numerators={f"share_{k}": (k,) for k in keys},
-        ).iloc[0]
-        columns[f"{scope}_count"] = [shown[k] for k in keys]
-        columns[f"{scope}_share"] = [shown[f"share_{k}"] for k in keys]
-        columns[f"{scope}_total"] = [shown["participants"]] * len(keys)
-    return pd.DataFrame(columns, index=keys)
 
 
 def _numbers(values: pd.Series) -> pd.Series:
@@ -165,21 +129,6 @@ def _exits_blocks(
     return [_figure(exit_shares_chart, shares, alt)], tables
 
 
-def _shares_table(shares: pd.DataFrame, scopes: dict[str, str]) -> pd.DataFrame:
-    table = pd.DataFrame(index=[report.PUBLIC_LABELS[k] for k in shares.index])
-    for scope, name in scopes.items():
-        table[f"{name} : personnes"] = [fmt.integer(v) for v in shares[f"{scope}_count"]]
-        table[f"{name} : part"] = [fmt.percent(v) for v in shares[f"{scope}_share"]]
-    total = {
-        f"{name} : personnes": fmt.integer(shares[f"{scope}_total"].iloc[0]) for scope, name in scopes.items()
-    }
-    table.loc["Ensemble des personnes en parcours"] = {
-        **total,
-        **{f"{n} : part": fmt.percent(1.0) for n in scopes.values()},
-    }
-    return table
-
-
 def _section(
     dataset: Dataset, year: int, min_cell: int, structure_id: str | None, name: str, diffusion: str
 ) -> parts.Section:
@@ -200,7 +149,7 @@ def _section(
     return parts.join(
         _figure(shares_chart, values, alt, labels=scopes),
         *figures,
-        parts.table(_shares_table(shares, scopes), caption=caption),
+        parts.table(shares_table(shares, scopes), caption=caption),
         *tables,
     )
 
