@@ -62,3 +62,19 @@ def test_a_bound_kernel_refuses_less_protection(ds, public_run):
         report(ds, year=2012, min_cell=2)
     with pytest.raises(ReportSettingsError, match="construit avec les règles « fiche-h5 »"):
         report(ds.shallow_copy(rules="asp"), year=2012)
+
+
+def test_a_report_made_by_hand_cannot_protect_less_than_its_run(ds, public_run):
+    """``Report(...)`` or ``dataclasses.replace`` in a notebook: checked as ``report()`` is."""
+    import dataclasses
+
+    from iae_eval.report import Report
+
+    with pytest.raises(ReportSettingsError, match="construit pour la diffusion publique"):
+        Report(dataset=ds, edition=COMITE, min_cell=5, year=2012, first_year=2012, last_year=2012)
+    r = report(ds, year=2012)
+    with pytest.raises(ReportSettingsError, match="construit pour la diffusion publique"):
+        dataclasses.replace(r, edition=COMITE)
+    with pytest.raises(ReportSettingsError, match="l'abaisser à 1"):
+        dataclasses.replace(r, min_cell=1)
+    assert r.for_structure("S03").structure_id == "S03"  # the same settings: fine
