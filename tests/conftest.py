@@ -4,12 +4,11 @@ each test, and a seeded random generator."""
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+matplotlib.use("Agg")  # before any figure is made: pyplot switches backend until then
 
 
 @pytest.fixture(autouse=True)

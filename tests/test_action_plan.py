@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from iae_eval.sections import Section
+from iae_eval.report import report
 from iae_eval.sections import action_plan as ap
 from indicator_factory import make_dataset, pathway, structure, table
 
@@ -92,11 +92,11 @@ def test_alerts_of_a_period():
 
 
 def test_section_lists_state_and_late_actions():
-    block = ap.departement(_dataset(), year=2010)
-    assert isinstance(block, Section)
-    assert block.html.count("<img") == 1
-    assert 'alt="Chronologie du plan d&#x27;actions A1 à A9' in block.html
-    assert '<td class="iae-text">Réalisé</td>' in block.html  # A1 in the state table
+    block = ap.departement(report(_dataset(), year=2010, diffusion="comite", min_cell=5))
+    assert len(block.charts.parts) == 1
+    assert block.chart().alt.startswith("Chronologie du plan d'actions A1 à A9")
+    state = block.table().data.set_index("Action")
+    assert state.at["A1", "Statut"] == "Réalisé"
     assert "Faute de porteur" in block.html  # A3 abandoned at the state of 2010
     assert "Report après les élections" not in block.html  # A2 no longer late in 2010
     assert "Non renseigné" in block.html
@@ -104,29 +104,32 @@ def test_section_lists_state_and_late_actions():
 
 
 def test_bilan_lists_every_late_semester():
-    block = ap.bilan(_dataset(), first_year=2009, last_year=2011)
+    block = ap.bilan(report(_dataset(), first_year=2009, last_year=2011, diffusion="comite", min_cell=5))
     assert "Report après les élections" in block.html
     assert "Faute de porteur" in block.html
     assert block.html.count("<img") == 1
 
 
 def test_missing_table_and_empty_year_say_so():
-    assert ap.departement(_dataset(None), year=2010).html == (
+    assert ap.departement(report(_dataset(None), year=2010, diffusion="comite", min_cell=5)).html == (
         '<p class="iae-note">Pas de données de suivi du plan d&#x27;actions.</p>'
     )
-    assert "pour 2013." in ap.departement(_dataset(), year=2013).html
-    assert "<img" not in ap.departement(_dataset(), year=2013).html
-    assert "pour 2012-2013." in ap.bilan(_dataset(), first_year=2012, last_year=2013).html
+    assert "pour 2013." in ap.departement(report(_dataset(), year=2013, diffusion="comite", min_cell=5)).html
+    assert "<img" not in ap.departement(report(_dataset(), year=2013, diffusion="comite", min_cell=5)).html
+    assert (
+        "pour 2012-2013."
+        in ap.bilan(report(_dataset(), first_year=2012, last_year=2013, diffusion="comite", min_cell=5)).html
+    )
 
 
 def test_no_alert_sentence():
     plan = [dict(action_id="A1", semester="2012S2", status="realise")]
-    block = ap.departement(_dataset(plan), year=2012)
+    block = ap.departement(report(_dataset(plan), year=2012, diffusion="comite", min_cell=5))
     assert "Aucune action en retard ni abandonnée fin 2012." in block.html
 
 
 def test_summary_sentence_counts_the_state():
-    html = ap.departement(_dataset(), year=2010).html
+    html = ap.departement(report(_dataset(), year=2010, diffusion="comite", min_cell=5)).html
     assert html.startswith(
         "<p>État fin 2010 des actions A1 à A9 : 1 « en cours », 1 « réalisé », "
         "1 « abandonné », 6 « non renseigné ».</p>"
@@ -138,5 +141,7 @@ def test_bilan_without_alert():
         dict(action_id="A1", semester="2012S1", status="en_cours"),
         dict(action_id="A1", semester="2013S2", status="realise"),
     ]
-    html = ap.bilan(_dataset(plan), first_year=2012, last_year=2013).html
+    html = ap.bilan(
+        report(_dataset(plan), first_year=2012, last_year=2013, diffusion="comite", min_cell=5)
+    ).html
     assert "Aucune action en retard ni abandonnée de 2012 à 2013." in html

@@ -40,14 +40,14 @@ def test_paths_of_the_three_kinds_of_report(tmp_path):
 def test_a_structure_id_that_is_no_file_name_has_no_commentary(tmp_path, structure_id):
     write(tmp_path, "2012/S03.md", "Texte")
     assert c.commentary_path(tmp_path, year=2012, structure_id=structure_id, diffusion="comite") is None
-    assert c.commentary(tmp_path, year=2012, structure_id=structure_id, diffusion="comite") is None
+    assert c.commentary_file(tmp_path, year=2012, structure_id=structure_id, diffusion="comite") is None
     assert c.commentary_sources(tmp_path, year=2012, structure_id=structure_id, diffusion="comite") == ()
 
 
 def test_no_file_or_a_blank_file_gives_nothing(tmp_path):
-    assert c.commentary(tmp_path, year=2012, diffusion="comite") is None
+    assert c.commentary_file(tmp_path, year=2012, diffusion="comite") is None
     write(tmp_path, "2012/departement.md", " \n\n")
-    assert c.commentary(tmp_path, year=2012, diffusion="comite") is None
+    assert c.commentary_file(tmp_path, year=2012, diffusion="comite") is None
 
 
 def test_markdown_rendered_under_the_section_title(tmp_path):
@@ -56,10 +56,12 @@ def test_markdown_rendered_under_the_section_title(tmp_path):
         "bilan.md",
         "# Bilan\n\nUn taux **compatible** avec l'objectif.\n\n- premier point\n- second point\n",
     )
-    found = c.commentary(tmp_path, diffusion="comite")
+    found = c.commentary_file(tmp_path, diffusion="comite")
     assert found is not None and found.source.name == "bilan.md"
     shown = found._repr_html_()
-    assert shown.startswith('<section class="iae-commentary"><h2>Appréciation de l&#x27;évaluateur</h2>')
+    assert shown.startswith(
+        '<section class="iae-commentary"><h2 id="appreciation-de-l-evaluateur">Appréciation de l&#x27;évaluateur</h2>'
+    )
     assert "<h3>Bilan</h3>" in shown  # headings demoted under the section's h2
     assert "<strong>compatible</strong>" in shown and "<li>second point</li>" in shown
 
@@ -80,11 +82,11 @@ def test_raw_html_and_scripts_are_shown_as_text():
 def test_windows_1252_and_bom(tmp_path):
     write(tmp_path, "2012/S01.md", "Évaluation : très satisfaisant".encode("cp1252"))
     assert (
-        c.commentary(tmp_path, year=2012, structure_id="S01", diffusion="comite").markdown
+        c.commentary_file(tmp_path, year=2012, structure_id="S01", diffusion="comite").markdown
         == "Évaluation : très satisfaisant"
     )
     write(tmp_path, "2012/S02.md", "\ufeffÉté".encode())
-    assert c.commentary(tmp_path, year=2012, structure_id="S02", diffusion="comite").markdown == "Été"
+    assert c.commentary_file(tmp_path, year=2012, structure_id="S02", diffusion="comite").markdown == "Été"
 
 
 def test_digest_changes_with_that_report_only(tmp_path):
@@ -112,12 +114,12 @@ def test_digest_changes_with_that_report_only(tmp_path):
 
 
 def test_the_sample_carries_two_commentaries():
-    departement = c.commentary(SAMPLE, year=2012, diffusion="comite")
-    structure = c.commentary(SAMPLE, year=2012, structure_id="S03", diffusion="comite")
+    departement = c.commentary_file(SAMPLE, year=2012, diffusion="comite")
+    structure = c.commentary_file(SAMPLE, year=2012, structure_id="S03", diffusion="comite")
     assert departement is not None and structure is not None
     assert "28,8 %" in departement.markdown and "Tremplin Gapençais" in structure.markdown
-    assert c.commentary(SAMPLE, year=2012, structure_id="S01", diffusion="comite") is None
-    assert c.commentary(SAMPLE, diffusion="comite") is None
+    assert c.commentary_file(SAMPLE, year=2012, structure_id="S01", diffusion="comite") is None
+    assert c.commentary_file(SAMPLE, diffusion="comite") is None
     assert "<h3>" in structure._repr_html_()
 
 
@@ -127,7 +129,7 @@ def test_the_sample_carries_two_commentaries():
 def test_the_public_edition_reads_only_the_public_folder(tmp_path):
     folder = tmp_path.resolve() / "commentaires"
     write(tmp_path, "2012/S03.md", "Texte du comité : sur 4 sorties examinées")
-    assert c.commentary(tmp_path, year=2012, structure_id="S03", diffusion="public") is None
+    assert c.commentary_file(tmp_path, year=2012, structure_id="S03", diffusion="public") is None
     assert c.commentary_path(tmp_path, year=2012, structure_id="S03", diffusion="public") == (
         folder / "public" / "2012" / "S03.md"
     )
@@ -138,17 +140,18 @@ def test_the_public_edition_reads_only_the_public_folder(tmp_path):
     )
     write(tmp_path, "public/2012/S03.md", "Texte public")
     assert (
-        c.commentary(tmp_path, year=2012, structure_id="S03", diffusion="public").markdown == "Texte public"
+        c.commentary_file(tmp_path, year=2012, structure_id="S03", diffusion="public").markdown
+        == "Texte public"
     )
-    assert "comité" in c.commentary(tmp_path, year=2012, structure_id="S03", diffusion="comite").markdown
+    assert "comité" in c.commentary_file(tmp_path, year=2012, structure_id="S03", diffusion="comite").markdown
 
 
 def test_the_edition_must_be_given_and_a_report_gives_it(tmp_path):
     from iae_eval.data.load import load_dataset
     from iae_eval.report import report
 
-    with pytest.raises(ValueError, match="diffusion"):
-        c.commentary(SAMPLE, year=2012)
+    with pytest.raises(TypeError, match="diffusion"):
+        c.commentary_file(SAMPLE, year=2012)
     dataset = load_dataset(SAMPLE)
     committee = c.commentary(report(dataset, year=2012, structure_id="S03", diffusion="comite", min_cell=5))
     assert committee is not None and "Tremplin Gapençais" in committee.markdown
@@ -177,12 +180,12 @@ def test_each_edition_digests_its_own_file(tmp_path):
 
 
 def test_the_sample_carries_one_public_commentary():
-    public = c.commentary(SAMPLE, year=2012, diffusion="public")
-    committee = c.commentary(SAMPLE, year=2012, diffusion="comite")
+    public = c.commentary_file(SAMPLE, year=2012, diffusion="public")
+    committee = c.commentary_file(SAMPLE, year=2012, diffusion="comite")
     assert public is not None and public.markdown != committee.markdown
     assert "comité de pilotage" not in public.markdown
     assert c.small_numbers(public.source, min_cell=5) == []
-    assert c.commentary(SAMPLE, year=2012, structure_id="S03", diffusion="public") is None
+    assert c.commentary_file(SAMPLE, year=2012, structure_id="S03", diffusion="public") is None
 
 
 # --- Small numbers quoted in a public commentary -----------------------------------------------------

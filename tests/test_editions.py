@@ -9,10 +9,13 @@ from iae_eval import editions
 from iae_eval.editions import displayed
 
 
-def test_the_two_editions_and_the_default():
+def test_the_two_editions_and_the_cli_default():
     assert editions.DIFFUSIONS == ("comite", "public")
     assert editions.DEFAULT_DIFFUSION == "comite"
-    assert editions.edition().banner == "Diffusion restreinte — document de travail du comité de pilotage"
+    assert (
+        editions.edition("comite").banner
+        == "Diffusion restreinte — document de travail du comité de pilotage"
+    )
     assert editions.edition("public").banner == "Diffusion publique"
     assert editions.edition(editions.PUBLIC) is editions.PUBLIC
 
@@ -39,15 +42,16 @@ def frame() -> pd.DataFrame:
 
 
 def test_committee_edition_shows_every_count_and_rate(frame):
-    shown = displayed(frame, diffusion="comite")
+    shown = displayed(frame, diffusion="comite", min_cell=5)
     assert shown.loc["S1"].tolist() == [30, 12, 7, 5, 1, 2, 3, pytest.approx(1 / 3)]
     assert not any(isinstance(v, str) for v in shown.to_numpy().ravel())
     assert shown.dtypes.eq(object).all()
-    assert displayed(frame).equals(shown)  # comite is the default
+    with pytest.raises(TypeError):  # no default edition
+        displayed(frame, min_cell=5)  # type: ignore[call-arg]
 
 
 def test_public_edition_suppresses_and_applies_the_subset_rule(frame):
-    shown = displayed(frame, diffusion="public")
+    shown = displayed(frame, diffusion="public", min_cell=5)
     s1 = shown.loc["S1"].to_dict()
     assert s1["rsa_entries"] == "s"  # 7 − 5 = 2: the subset is masked
     assert s1["entries"] == 7
@@ -67,20 +71,22 @@ def test_public_edition_dont_rsa_rows(frame):
     exits = pd.DataFrame(
         {"exits_emploi_durable": [7, 5], "exits_autre_sortie": [20, 9]}, index=["all", "rsa"]
     )
-    shown = displayed(exits, diffusion="public", subset_rows={"rsa": "all"})
+    shown = displayed(exits, diffusion="public", min_cell=5, subset_rows={"rsa": "all"})
     assert shown.loc["rsa"].tolist() == ["s", 9]
-    assert displayed(exits, diffusion="comite", subset_rows={"rsa": "all"}).loc["rsa"].tolist() == [5, 9]
+    assert displayed(exits, diffusion="comite", min_cell=5, subset_rows={"rsa": "all"}).loc[
+        "rsa"
+    ].tolist() == [5, 9]
 
 
 def test_legend_is_built_from_min_cell():
-    assert editions.legend("comite") is None
-    assert editions.legend("public").startswith("« < 5 » : effectif de 1 à 4, masqué")
+    assert editions.legend("comite", 5) is None
+    assert editions.legend("public", 5).startswith("« < 5 » : effectif de 1 à 4, masqué")
     text = editions.legend("public", min_cell=10)
     assert "« < 10 » : effectif de 1 à 9" in text and "« s » : valeur masquée" in text
 
 
 def test_banner_block():
-    html = editions.banner().html
+    html = editions.banner("comite").html
     assert 'class="iae-diffusion iae-diffusion-comite"' in html and 'role="note"' in html
     assert "Diffusion restreinte — document de travail du comité de pilotage</div>" in html
     assert ">Diffusion publique</div>" in editions.banner("public")._repr_html_()

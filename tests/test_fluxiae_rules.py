@@ -21,6 +21,7 @@ from iae_eval.data.load import load_dataset
 from iae_eval.data.rules import DEFAULT_RULES, PROFILES, StayRule, get_profile
 from iae_eval.errors import RulesError
 from iae_eval.indicators.compute import compute_indicators, is_examinable
+from iae_eval.report import report
 from iae_eval.sections import method
 from iae_eval.workspace import NOTEBOOKS_DIR
 from indicator_factory import make_dataset, pathway, structure, table
@@ -229,11 +230,13 @@ def test_plan_passes_the_profile_to_every_notebook_and_the_hashes_depend_on_it(t
 
 def test_how_to_read_states_the_profile_and_its_rules():
     ds = dataset([pathway("A", "S", "ACI", "2012-01-01")], [hours("A", "S", "2012-01-01", 2012, 5)])
-    h5 = method.departement(ds, min_cell=5)._repr_html_()
+    h5 = method.departement(report(ds, min_cell=5, year=2012, diffusion="comite"))._repr_html_()
     assert "Règles de durée minimale appliquées : « fiche-h5 »" in h5
     assert "au moins 3 mois entre l'entrée et la sortie" in h5
     assert "au moins 150 heures travaillées" in h5
-    asp = method.departement(dataclasses.replace(ds, rules="asp"), min_cell=5)._repr_html_()
+    asp = method.departement(
+        report(dataclasses.replace(ds, rules="asp"), min_cell=5, year=2012, diffusion="comite")
+    )._repr_html_()
     assert "Règles de durée minimale appliquées : « asp »" in asp
     assert (
         "plus de 80,6 jours entre l'entrée et la sortie et au moins 1 heure travaillée dans l'année de sortie"

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from iae_eval.report import report
 from iae_eval.sections import funding
 from indicator_factory import make_dataset, pathway, structure
 
@@ -123,7 +124,7 @@ def test_cost_chart_points_and_median():
 
 
 def test_section_departement():
-    html = funding.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
+    html = funding.departement(report(_dataset(), year=2012, min_cell=5, diffusion="public")).html
     assert html.count("<img") == 4  # funder, nature, cost per participant, investment
     assert eur("97 000") in html
     assert "46,4\u00a0%" in html  # Europe + State
@@ -140,7 +141,9 @@ def test_section_departement():
 
 
 def test_section_structure():
-    html = funding.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public").html
+    html = funding.structure(
+        report(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public")
+    ).html
     assert html.count("<img") == 1
     assert eur("10 500") in html and eur("9 000") in html
     assert "Médiane des structures" in html
@@ -148,7 +151,9 @@ def test_section_structure():
 
 
 def test_section_bilan():
-    html = funding.bilan(_dataset(), first_year=2011, last_year=2012, min_cell=5, diffusion="public").html
+    html = funding.bilan(
+        report(_dataset(), first_year=2011, last_year=2012, min_cell=5, diffusion="public")
+    ).html
     assert html.count("<img") == 3
     assert "<th>2011</th>" in html and "<th>2012</th>" in html
     assert "46,4\u00a0%" in html and "0,0\u00a0%" in html
@@ -156,7 +161,7 @@ def test_section_bilan():
 
 def test_no_investment_sentence():
     rows = [r for r in FUNDING if r["nature"] != "investissement"]
-    html = funding.departement(_dataset(rows), year=2012, min_cell=5, diffusion="public").html
+    html = funding.departement(report(_dataset(rows), year=2012, min_cell=5, diffusion="public")).html
     assert "Aucune subvention d&#x27;investissement de 2011 à 2012 (action A5)." in html
     assert html.count("<img") == 3
 
@@ -164,16 +169,24 @@ def test_no_investment_sentence():
 def test_missing_table_and_empty_year_say_so():
     none = dataclasses.replace(_dataset(), funding=None)
     note = '<p class="iae-note">Pas de données de financement.</p>'
-    assert funding.departement(none, year=2012, min_cell=5, diffusion="public").html == note
-    assert funding.structure(none, year=2012, structure_id="S1", min_cell=5, diffusion="public").html == note
-    assert funding.bilan(none, first_year=2011, last_year=2012, min_cell=5, diffusion="public").html == note
-    assert funding.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
+    assert funding.departement(report(none, year=2012, min_cell=5, diffusion="public")).html == note
+    assert (
+        funding.structure(report(none, year=2012, structure_id="S1", min_cell=5, diffusion="public")).html
+        == note
+    )
+    assert (
+        funding.bilan(report(none, first_year=2011, last_year=2012, min_cell=5, diffusion="public")).html
+        == note
+    )
+    assert funding.departement(report(_dataset(), year=2010, min_cell=5, diffusion="public")).html == (
         '<p class="iae-note">Pas de données de financement pour 2010.</p>'
     )
     assert funding.structure(
-        _dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public"
+        report(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public")
     ).html == ('<p class="iae-note">Pas de données de financement de Gamma pour 2011.</p>')
     assert (
         "pour 2008-2010."
-        in funding.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html
+        in funding.bilan(
+            report(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public")
+        ).html
     )

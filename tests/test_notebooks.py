@@ -138,15 +138,18 @@ def test_thin_notebook(path):
     assert len(imports) == 1, "one import cell"
     assert is_import(ast.parse(imports[0].source))
     assert all(
-        node.module == "iae_eval.sections"
+        node.module in ("iae_eval.sections", "iae_eval.report")
         for node in ast.walk(ast.parse(imports[0].source))
         if isinstance(node, (ast.ImportFrom, ast.Import))
-    ), "import the sections: from iae_eval.sections import ..."
-    # set-up: the parameters, the import, the load, then the title built from the data
+    ), "import the sections and the report: from iae_eval.sections import ..."
+    # set-up: the parameters, the import, the load and the report's settings bound once from the
+    # parameters, then the title built from the data
     setup = code_cells(nb)[:4]
     assert is_parameters(setup[0]) and setup[1] is imports[0]
-    assert setup[2].source == "ds = load(data_dir, rules=rules)"
-    assert re.fullmatch(r"title\.\w+\(ds\)", setup[3].source), "the title comes from the data"
+    load, bind = setup[2].source.splitlines()
+    assert load == "ds = load(data_dir, rules=rules)"
+    assert re.fullmatch(r"r = report\(ds, .*diffusion=diffusion, min_cell=min_cell\)", bind), bind
+    assert re.fullmatch(r"title\.\w+\(r\)", setup[3].source), "the title comes from the data"
     assert not [c for c in nb.cells if c.cell_type == "markdown" and re.match(r"#\s", c.source)], (
         "no hard-coded '# ' title: the title cell builds it from the data"
     )
@@ -163,8 +166,8 @@ def test_thin_notebook(path):
 def test_the_thin_rule_allows_commentary_and_parts():
     """A markdown commentary between two sections and a section shown part by part are allowed;
     logic is not."""
-    assert is_call(ast.parse("exits.departement(ds, year=year, min_cell=min_cell)"))
-    assert is_call(ast.parse("s = exits.departement(ds, year=year, min_cell=min_cell)"))
+    assert is_call(ast.parse("exits.departement(r)"))
+    assert is_call(ast.parse("s = exits.departement(r)"))
     assert is_call(ast.parse("s.notes")) and is_call(ast.parse('s.table(columns=["Sorties constatées"])'))
     assert not is_call(ast.parse("x = 1")) and not is_call(ast.parse("a = f()\nb = g()"))
     nb = read(NOTEBOOK_DIR / "departement.ipynb")

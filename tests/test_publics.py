@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iae_eval.indicators.exits_by_public import EXIT_ROWS, exits_by_category
+from iae_eval.report import report
 from iae_eval.sections import publics
+from iae_eval.sections.shared import SECRET
 from indicator_factory import make_dataset, pathway, structure
 
 STRUCTURES = [
@@ -39,33 +42,45 @@ def _dataset():
 
 
 def test_exits_by_category_all_and_rsa():
-    exits = publics.exits_by_category(_dataset(), 2012)
-    assert list(exits.index) == list(publics.EXIT_ROWS)
-    assert exits["all"].tolist() == [6, 5, 1, 5, 1, 17]  # positive: Y1 (AI, 200 h); total without retrait
-    assert exits["rsa"].tolist() == [5, 0, 1, 2, 1, 8]
-    s2 = publics.exits_by_category(_dataset(), 2012, structure_id="S2")
-    assert s2["all"].tolist() == [0, 0, 1, 0, 0, 1]  # Y0's 100 hours fail the minimum stay
+    exits = exits_by_category(_dataset(), 2012)
+    assert list(exits.index) == list(EXIT_ROWS)
+    # durable, transition, positive (Y1: AI, 200 h), autre, retrait; examined; recorded; short
+    assert exits["all"].tolist() == [6, 5, 1, 5, 1, 17, 18, 2]
+    assert exits["rsa"].tolist() == [5, 0, 1, 2, 1, 8, 9, 1]
+    s2 = exits_by_category(_dataset(), 2012, structure_id="S2")
+    assert s2["all"].tolist() == [0, 0, 1, 0, 0, 1, 1, 1]  # Y0's 100 hours fail the minimum stay
 
 
-def test_exits_table_labels_and_suppression():
-    table = publics.exits_table(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
+def test_exits_table_rows_add_up_to_their_totals():
+    """The examined categories add up to "Sorties examinées"; retrait and short exits come after
+    it, apart (the rates divide by the examined exits)."""
+    table = publics.exits_table(exits_by_category(_dataset(), 2012), min_cell=5, diffusion="comite")
     assert list(table.columns) == ["Toutes sorties", "dont RSA"]
     assert list(table.index) == [
         "Emploi durable",
         "Emploi de transition",
         "Sorties positives",
         "Autres sorties",
+        "Sorties examinées",
         "Retrait des sorties constatées",
-        "Total des sorties examinées",
+        "Sorties avant la durée minimale",
     ]
-    assert table["Toutes sorties"].tolist() == ["6", "s", "< 5", "5", "< 5", "17"]
-    # secondary: the lone "< 5" of the examined line (positive) takes the smallest other cell;
-    # subset rule (public edition): 6 durable exits "dont RSA" 5 would reveal 1 exit without RSA
-    assert table["dont RSA"].tolist() == ["s", "0", "< 5", "< 5", "< 5", "8"]
+    for column in table.columns:
+        values = [int(v) for v in table[column]]
+        assert sum(values[:4]) == values[4]  # the categories add up to the examined exits
 
 
-def test_exit_shares_leave_masked_cells_out():
-    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
+def test_exits_table_public_suppression():
+    table = publics.exits_table(exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
+    # the lone "< 5" of the examined line (positive) takes the smallest other cell (transition)
+    assert table["Toutes sorties"].tolist() == ["6", "s", "< 5", "5", "17", "< 5", "< 5"]
+    # subset rule: 6 durable exits "dont RSA" 5 would reveal 1 exit without RSA
+    assert table["dont RSA"].tolist() == ["s", "0", "< 5", "< 5", "8", "< 5", "< 5"]
+
+
+def test_exit_shares_divide_by_the_examined_exits():
+    exits = exits_by_category(_dataset(), 2012)
+    shares = publics.exit_shares(exits, min_cell=5, diffusion="comite")
     assert list(shares.index) == [
         "Emploi durable",
         "Emploi de transition",
@@ -73,25 +88,30 @@ def test_exit_shares_leave_masked_cells_out():
         "Autres sorties",
     ]
     assert shares.at["Emploi durable", "all"] == pytest.approx(6 / 17)
-    assert np.isnan(shares.at["Emploi durable", "rsa"])  # 6 − 5 = 1: the subset is masked
-    assert shares.at["Emploi de transition", "rsa"] == 0.0
-    assert np.isnan(shares.at["Emploi de transition", "all"])
-    assert np.isnan(shares.at["Autres sorties", "rsa"])
+    assert shares.at["Emploi durable", "rsa"] == pytest.approx(5 / 8)
+    assert shares["all"].sum() == pytest.approx(1.0)
+    public = publics.exit_shares(exits, min_cell=5, diffusion="public")
+    assert public.at["Emploi durable", "all"] == pytest.approx(6 / 17)
+    assert np.isnan(public.at["Emploi durable", "rsa"])  # 6 − 5 = 1: the subset is masked
+    assert (
+        np.isnan(public.at["Emploi de transition", "all"]) and public.at["Emploi de transition", "rsa"] == 0
+    )
 
 
 def test_exit_shares_chart():
-    shares = publics.exit_shares(publics.exits_by_category(_dataset(), 2012), min_cell=5, diffusion="public")
+    shares = publics.exit_shares(exits_by_category(_dataset(), 2012), min_cell=5, diffusion="comite")
+    shares.loc["Emploi durable", "rsa"] = np.nan  # a masked share draws no bar
     fig, ax = plt.subplots()
     out = publics.exit_shares_chart(shares, ax=ax)
     assert out is ax
-    assert len(ax.patches) == 3  # 8 cells, 5 masked (one by the subset rule)
+    assert len(ax.patches) == 7
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Toutes sorties", "dont RSA"]
     assert ax.get_xlabel() == "Part des sorties examinées"
     assert ax.xaxis.get_major_formatter()(0.25, 0) == "25\u00a0%"
 
 
 def test_public_shares_departement():
-    shares = publics.public_shares(_dataset(), 2012, diffusion="public")
+    shares = publics.public_shares(_dataset(), 2012, min_cell=5, diffusion="public")
     assert list(shares.index) == [
         "rsa_participants",
         "deld",
@@ -111,12 +131,11 @@ def test_public_shares_departement():
 
 
 def test_public_shares_structure_small_denominator():
-    shares = publics.public_shares(_dataset(), 2012, structure_id="S2", diffusion="public")
+    shares = publics.public_shares(_dataset(), 2012, structure_id="S2", min_cell=5, diffusion="public")
     assert shares["structure_total"].iloc[0] == "< 5"
     assert shares.at["rsa_participants", "structure_count"] == "< 5"
-    # every share over 2 people is withheld, saying why
-    assert set(shares["structure_share"]) == {"non publié : moins de 5 personnes en parcours"}
-    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", diffusion="public")
+    assert set(shares["structure_share"]) == {"s"}  # every share over 2 people is masked
+    s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", min_cell=5, diffusion="public")
     assert s1.at["rsa_participants", "structure_share"] == pytest.approx(9 / 20)
 
 
@@ -134,31 +153,39 @@ def test_shares_chart():
 
 
 def test_section_departement():
-    html = publics.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
-    assert html.count("<img") == 2
-    assert "45,5\u00a0%" in html  # RSA: 10 of 22
-    assert "Total des sorties examinées" in html and "dont RSA" in html
-    assert "Allocataires du RSA 45\u00a0%" in html  # alt text of the shares chart
-    assert html.rindex("<img") < html.index("<table")  # charts first
+    comite = publics.departement(report(_dataset(), year=2012, min_cell=5, diffusion="comite"))
+    assert len(comite.charts.parts) == 2
+    assert "Allocataires du RSA 45\u00a0%" in comite.chart(0).alt  # RSA: 10 of 22
+    assert comite.table(0).data.at["Allocataires du RSA", "Département : part"] == "45,5\u00a0%"
+    assert comite.table(1).data.at["Sorties examinées", "dont RSA"] == "8"
+    kinds = [p.kind for p in comite.parts]
+    assert kinds.index("table") > max(i for i, k in enumerate(kinds) if k == "chart")  # charts first
+    public = publics.departement(report(_dataset(), year=2012, min_cell=5, diffusion="public"))
+    assert len(public.charts.parts) == 2
+    assert public.chart(2).text.endswith(f"{SECRET}.")  # no third chart: says why, never fails
 
 
 def test_section_structure():
-    html = publics.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public").html
-    assert html.count("<img") == 2
-    assert "Alpha : part" in html and "Département : part" in html
-    assert "45,0\u00a0%" in html  # RSA in S1: 9 of 20
-    small = publics.structure(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public").html
-    assert "<td>non publié : moins de 5 personnes en parcours</td>" in small and "<td>&lt; 5</td>" in small
+    s1 = publics.structure(report(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="comite"))
+    assert len(s1.charts.parts) == 2
+    shares = s1.table(0).data
+    assert shares.at["Allocataires du RSA", "Alpha : part"] == "45,0\u00a0%"  # 9 of 20
+    assert "Département : part" in shares.columns
+    small = publics.structure(
+        report(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public")
+    )
+    cells = set(small.table(0).data.to_numpy().ravel())
+    assert "s" in cells and "< 5" in cells
 
 
 def test_empty_year_and_no_exit_say_so():
-    assert publics.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
+    assert publics.departement(report(_dataset(), year=2010, min_cell=5, diffusion="public")).html == (
         '<p class="iae-note">Aucun parcours actif en 2010 : pas de public à décrire.</p>'
     )
     assert publics.structure(
-        _dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public"
+        report(_dataset(), year=2011, structure_id="S2", min_cell=5, diffusion="public")
     ).html == ('<p class="iae-note">Aucun parcours actif chez Beta en 2011 : pas de public à décrire.</p>')
     html = publics.departement(
-        _dataset(), year=2013, min_cell=5, diffusion="public"
+        report(_dataset(), year=2013, min_cell=5, diffusion="public")
     ).html  # I0, I1 still in, no exit
     assert "Aucune sortie examinée en 2013 (département)." in html

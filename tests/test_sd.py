@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from iae_eval.sections import Section
+from iae_eval.report import report
 from iae_eval.sections import sustainable_development as sd
 from indicator_factory import make_dataset, pathway, structure, table
 
@@ -179,7 +179,7 @@ def test_evolution_chart_of_chosen_groups():
 
 
 def test_evidence_departement():
-    evidence = sd.sd_evidence(_dataset(), 2012, diffusion="public")
+    evidence = sd.sd_evidence(_dataset(), 2012, min_cell=5, diffusion="public")
     assert list(evidence["Valeur"]) == [
         "19",  # S1 (11, espaces naturels) + S2 (6, recyclage) + S4 (2, patrimoine bâti)
         "66,7\u00a0%",  # dynamic: 10 of 15 examined exits
@@ -193,54 +193,50 @@ def test_evidence_departement():
 
 
 def test_evidence_structure_suppresses_small_counts():
-    s4 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S4", diffusion="public")["Valeur"])
+    s4 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S4", min_cell=5, diffusion="public")["Valeur"])
     assert s4[0] == "< 5"  # two people in S4
     assert s4[1] == "—"  # no exit: rate undefined
-    assert s4[2] == "non publié : moins de 5 personnes en parcours"  # share over two people
-    s3 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S3", diffusion="public")["Valeur"])
+    assert s4[2] == "s"  # share over two people is masked
+    s3 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S3", min_cell=5, diffusion="public")["Valeur"])
     assert s3[0] == "0"  # no environmental support
-    s2 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S2", diffusion="public")["Valeur"])
-    # 0 of 6: a rate is published when k ≥ 5 and n − k ≥ 5, so these say why they are not
-    assert s2[:4] == [
-        "6",
-        "non publié : moins de 5 sorties dynamiques",
-        "non publié : moins de 5 allocataires du RSA",
-        "non publié : moins de 5 sorties en emploi durable",
-    ]
+    s2 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S2", min_cell=5, diffusion="public")["Valeur"])
+    assert s2[:4] == ["6", "0,0\u00a0%", "0,0\u00a0%", "0,0\u00a0%"]
     assert s2[6] == "0"  # no operation with S2
 
 
 def test_evidence_without_plan_or_operations():
-    values = list(sd.sd_evidence(_dataset(plan=None, operations=None), 2012, diffusion="public")["Valeur"])
+    values = list(
+        sd.sd_evidence(_dataset(plan=None, operations=None), 2012, min_cell=5, diffusion="public")["Valeur"]
+    )
     assert values[4:] == ["Non renseigné", "Non renseigné", "—"]
 
 
 def test_section_departement():
-    block = sd.departement(_dataset(), year=2012, min_cell=5, diffusion="public")
-    assert isinstance(block, Section)
-    assert block.html.count("<img") == 1
-    assert "Carte de chaleur de la grille de développement durable 2012" in block.html
-    assert "4 critères et 3 structures" in block.html
+    block = sd.departement(report(_dataset(), year=2012, min_cell=5, diffusion="public"))
+    assert len(block.charts.parts) == 1
+    alt = block.chart().alt
+    assert alt.startswith("Carte de chaleur de la grille de développement durable 2012")
+    assert "4 critères et 3 structures" in alt
     assert block.html.index("<img") < block.html.index("<table")
     assert "Finalités nationales" in block.html
 
 
 def test_section_structure():
-    block = sd.structure(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public")
+    block = sd.structure(report(_dataset(), year=2012, structure_id="S1", min_cell=5, diffusion="public"))
     assert block.html.count("<img") == 1
     assert "Murets restaurés" in block.html
-    assert "1 critère au-dessus de la médiane" in block.html  # env.patrimoine 3 > 2
-    absent = sd.structure(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public")
+    assert "1 critère(s) au-dessus de la médiane" in block.html  # env.patrimoine 3 > 2
+    absent = sd.structure(report(_dataset(), year=2011, structure_id="S3", min_cell=5, diffusion="public"))
     assert (
         absent.html
         == '<p class="iae-note">Pas d&#x27;évaluation de développement durable de Gamma pour 2011.</p>'
     )
     with pytest.raises(ValueError, match="S9"):
-        sd.structure(_dataset(), year=2012, structure_id="S9", min_cell=5, diffusion="public")
+        sd.structure(report(_dataset(), year=2012, structure_id="S9", min_cell=5, diffusion="public"))
 
 
 def test_section_bilan():
-    block = sd.bilan(_dataset(), first_year=2011, last_year=2012, min_cell=5, diffusion="public")
+    block = sd.bilan(report(_dataset(), first_year=2011, last_year=2012, min_cell=5, diffusion="public"))
     assert block.html.count("<img") == 1
     assert "Environnement 2,0 → 2,0" in block.html
     assert "<th>2011</th>" in block.html and "<th>2012</th>" in block.html
@@ -249,9 +245,9 @@ def test_section_bilan():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda d: sd.departement(d, year=2012, min_cell=5, diffusion="public"),
-        lambda d: sd.structure(d, year=2012, structure_id="S1", min_cell=5, diffusion="public"),
-        lambda d: sd.bilan(d, first_year=2011, last_year=2012, min_cell=5, diffusion="public"),
+        lambda d: sd.departement(report(d, year=2012, min_cell=5, diffusion="public")),
+        lambda d: sd.structure(report(d, year=2012, structure_id="S1", min_cell=5, diffusion="public")),
+        lambda d: sd.bilan(report(d, first_year=2011, last_year=2012, min_cell=5, diffusion="public")),
     ],
 )
 def test_missing_table_says_so(call):
@@ -260,8 +256,8 @@ def test_missing_table_says_so(call):
 
 
 def test_year_without_scores_says_so():
-    assert "pour 2013." in sd.departement(_dataset(), year=2013, min_cell=5, diffusion="public").html
+    assert "pour 2013." in sd.departement(report(_dataset(), year=2013, min_cell=5, diffusion="public")).html
     assert (
         "pour 2013-2014."
-        in sd.bilan(_dataset(), first_year=2013, last_year=2014, min_cell=5, diffusion="public").html
+        in sd.bilan(report(_dataset(), first_year=2013, last_year=2014, min_cell=5, diffusion="public")).html
     )

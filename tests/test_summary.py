@@ -8,20 +8,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from iae_eval import charts, display  # noqa: E402
-from iae_eval.data.load import load_dataset  # noqa: E402
-from iae_eval.data.sample import generate_sample  # noqa: E402
-from iae_eval.indicators.catalogue import LABELS  # noqa: E402
-from iae_eval.indicators.exports import FILE_NAMES  # noqa: E402
-from iae_eval.indicators.pathways import structures_active  # noqa: E402
-from iae_eval.sections import (  # noqa: E402
+from iae_eval import charts, display
+from iae_eval.data.load import load_dataset
+from iae_eval.data.sample import generate_sample
+from iae_eval.indicators.catalogue import LABELS
+from iae_eval.indicators.exports import FILE_NAMES
+from iae_eval.indicators.pathways import structures_active
+from iae_eval.report import report
+from iae_eval.sections import (
     exits,
     funding,
+    funding_costs,
     operations,
     parts,
     rates,
@@ -78,7 +80,7 @@ def test_the_threshold_is_declared_once():
         p.name for p in SRC.rglob("*.py") if re.search(r"^MANY_STRUCTURES\s*[:=]", p.read_text(), re.M)
     ]
     assert declared == ["summary.py"]
-    for module in (exits, rates, funding, operations, sustainable_development):
+    for module in (exits, rates, funding_costs, operations, sustainable_development):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "summary.is_many(" in source, module.__name__
         assert not re.search(r"[<>]=?\s*30\b", source), f"{module.__name__} compares with 30 itself"
@@ -182,7 +184,7 @@ def test_score_counts_count_structures_per_score_without_the_action_level():
 
 @pytest.mark.parametrize("module", LISTING_VIEWS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_the_sample_keeps_its_full_tables(sample, module):
-    section = module.departement(sample, year=YEAR, min_cell=5)
+    section = module.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))
     assert _linked_notes(section) == []
     assert "Histogramme" not in section.html
     longest = max(len(t.frame) for t in _tables(section))
@@ -190,7 +192,7 @@ def test_the_sample_keeps_its_full_tables(sample, module):
 
 
 def test_the_sample_exits_table_lists_every_structure_with_an_exit(sample):
-    section = exits.departement(sample, year=YEAR, min_cell=5)
+    section = exits.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))
     frame = section.table().frame
     by = sample.participants
     exited = by[by["exit_date"].dt.year == YEAR]["structure_id"].nunique()
@@ -201,7 +203,7 @@ def test_the_sample_exits_table_lists_every_structure_with_an_exit(sample):
 @pytest.mark.parametrize("module", LISTING_VIEWS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_many_structures_are_summarised(scaled, module):
     assert len(structures_active(scaled.participants, YEAR)) > summary.MANY_STRUCTURES
-    section = module.departement(scaled, year=YEAR, min_cell=5)
+    section = module.departement(report(scaled, year=YEAR, min_cell=5, diffusion="comite"))
     tables = _tables(section)
     assert all(len(t.frame) <= summary.EXTREMES + 1 for t in tables if t.caption and "Les 10" in t.caption)
     assert all(len(t.frame) <= summary.MANY_STRUCTURES for t in tables)
@@ -212,7 +214,7 @@ def test_many_structures_are_summarised(scaled, module):
 
 
 def test_exits_summary_ranks_by_number_of_exits(scaled):
-    section = exits.departement(scaled, year=YEAR, min_cell=5)
+    section = exits.departement(report(scaled, year=YEAR, min_cell=5, diffusion="comite"))
     top, bottom = _tables(section)
     column = LABELS["exits"]
     most = [int(_plain(v).replace(" ", "")) for v in top.frame[column].iloc[:-1]]
@@ -225,8 +227,8 @@ def test_exits_summary_ranks_by_number_of_exits(scaled):
 
 
 def test_the_grid_of_many_structures_is_a_distribution_not_a_column_each(scaled, sample):
-    many = sustainable_development.departement(scaled, year=YEAR, min_cell=5)
-    few = sustainable_development.departement(sample, year=YEAR, min_cell=5)
+    many = sustainable_development.departement(report(scaled, year=YEAR, min_cell=5, diffusion="comite"))
+    few = sustainable_development.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))
     assert many.chart().alt.startswith("Barres empilées de la grille")
     assert few.chart().alt.startswith("Carte de chaleur")
 
@@ -234,4 +236,7 @@ def test_the_grid_of_many_structures_is_a_distribution_not_a_column_each(scaled,
 def test_the_views_read_the_threshold_when_called(sample, monkeypatch):
     monkeypatch.setattr(summary, "MANY_STRUCTURES", 5)
     for module in LISTING_VIEWS:
-        assert len(_linked_notes(module.departement(sample, year=YEAR, min_cell=5))) == 1, module.__name__
+        assert (
+            len(_linked_notes(module.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))))
+            == 1
+        ), module.__name__

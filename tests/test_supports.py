@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from iae_eval.report import report
 from iae_eval.sections import supports
 from indicator_factory import make_dataset, pathway, structure
 
@@ -101,7 +102,7 @@ def test_presence_chart_grid():
 
 
 def test_section_suppresses_small_counts_and_lists_missing_supports():
-    html = supports.departement(_dataset(), year=2012, min_cell=5, diffusion="public").html
+    html = supports.departement(report(_dataset(), year=2012, min_cell=5, diffusion="public")).html
     assert html.count("<img") == 1
     assert (
         "En 2012, 2 des 7 supports visés par l&#x27;action A3 sont présents ; encore absents : "
@@ -115,7 +116,9 @@ def test_section_suppresses_small_counts_and_lists_missing_supports():
 
 
 def test_section_bilan():
-    html = supports.bilan(_dataset(), first_year=2011, last_year=2013, min_cell=5, diffusion="public").html
+    html = supports.bilan(
+        report(_dataset(), first_year=2011, last_year=2013, min_cell=5, diffusion="public")
+    ).html
     assert html.count("<img") == 2  # presence grid, people by support in 2013
     assert "2 supports présents en 2011, 5 en 2013" in html
     assert "nouveaux : Récupération et recyclage, Services à la personne (A3), Déchets (A3)" in html
@@ -123,14 +126,16 @@ def test_section_bilan():
 
 
 def test_empty_year_and_missing_supports_say_so():
-    assert supports.departement(_dataset(), year=2010, min_cell=5, diffusion="public").html == (
+    assert supports.departement(report(_dataset(), year=2010, min_cell=5, diffusion="public")).html == (
         '<p class="iae-note">Aucune structure active en 2010.</p>'
     )
     bare = [{**s, "activity_supports": ()} for s in STRUCTURES]
-    assert supports.departement(_dataset(bare), year=2012, min_cell=5, diffusion="public").html == (
+    assert supports.departement(report(_dataset(bare), year=2012, min_cell=5, diffusion="public")).html == (
         '<p class="iae-note">Pas de supports d&#x27;activité renseignés pour les structures actives en 2012.</p>'
     )
     assert (
         "en 2008-2010."
-        in supports.bilan(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public").html
+        in supports.bilan(
+            report(_dataset(), first_year=2008, last_year=2010, min_cell=5, diffusion="public")
+        ).html
     )

@@ -12,15 +12,16 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from iae_eval.batch.manifest import Manifest  # noqa: E402
-from iae_eval.batch.portal import portal_html  # noqa: E402
-from iae_eval.data.load import load_dataset  # noqa: E402
-from iae_eval.sections import funnel, parts, publics, trend  # noqa: E402
-from iae_eval.sections import shared as r  # noqa: E402
-from indicator_factory import make_dataset, pathway, structure  # noqa: E402
+from iae_eval.batch.manifest import Manifest
+from iae_eval.batch.portal import portal_html
+from iae_eval.data.load import load_dataset
+from iae_eval.report import report
+from iae_eval.sections import funnel, parts, publics, trend
+from iae_eval.sections import shared as r
+from indicator_factory import make_dataset, pathway, structure
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -116,6 +117,8 @@ def _exits(every: int, rsa: int) -> pd.DataFrame:
     }
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["all", "rsa"])
     frame.loc[publics.EXAMINED] = frame.iloc[:4].sum()
+    frame.loc["exits"] = frame.loc[publics.EXAMINED] + frame.loc["exits_retrait"]
+    frame.loc["short_exits"] = (10, 6)
     return frame
 
 
@@ -139,7 +142,7 @@ def test_suppression_notes_and_legends_only_in_the_public_edition():
     legend = r.edition_legend("public", 8).text
     assert "« < 8 »" in legend and "de 1 à 7" in legend
     frame = exits_frame({"A": (1, 0, 0, 1), "B": (10, 10, 10, 10)})
-    assert not r.masked(r.suppressed(frame, min_cell=5)).to_numpy().any()  # comite by default
+    assert not r.masked(r.suppressed(frame, min_cell=5, diffusion="comite")).to_numpy().any()
     assert r.masked(r.suppressed(frame, min_cell=5, diffusion="public")).to_numpy().any()
     with pytest.raises(ValueError, match="comite or public"):
         r.suppressed(frame, min_cell=5, diffusion="interne")
@@ -149,7 +152,7 @@ def test_suppression_notes_and_legends_only_in_the_public_edition():
 
 
 def test_departement_funnels_draw_every_structure_with_an_alt_text(sample):
-    section = funnel.departement(sample, year=2012, min_cell=5)
+    section = funnel.departement(report(sample, year=2012, min_cell=5, diffusion="comite"))
     charts = section.charts.parts
     assert len(charts) == 2
     durable, dynamic = (plain(c.alt) for c in charts)
@@ -159,13 +162,13 @@ def test_departement_funnels_draw_every_structure_with_an_alt_text(sample):
 
 
 def test_structure_funnel_highlights_the_structure(sample):
-    section = funnel.structure(sample, year=2012, structure_id="S03", min_cell=5)
+    section = funnel.structure(report(sample, year=2012, structure_id="S03", min_cell=5, diffusion="comite"))
     alt = plain(section.chart(0).alt)
     assert "Association Tremplin Gapençais (la structure) : 11,8 % sur 34 sorties examinées" in alt
 
 
 def test_public_funnel_draws_only_published_rates(sample):
-    section = funnel.structure(sample, year=2012, structure_id="S03", min_cell=5, diffusion="public")
+    section = funnel.structure(report(sample, year=2012, structure_id="S03", min_cell=5, diffusion="public"))
     notes = " ".join(p.text for p in section.notes.parts)
     assert "n'est pas publié" in notes  # S03's durable rate: 4 durable exits of 34
     durable, dynamic = section.charts.parts
@@ -177,12 +180,12 @@ def test_public_funnel_draws_only_published_rates(sample):
 def test_bilan_pools_the_exits_of_the_period(sample):
     pooled = funnel.pooled(sample, 2009, 2013)
     by_year = r.structure_years(sample, "S03", list(range(2009, 2014)))
-    s03 = pooled.loc["Association Tremplin Gapençais"]
+    s03 = pooled.loc["S03"]  # keyed by id
     assert s03["exits_examined"] == by_year["exits_examined"].sum()
     assert s03["durable_rate"] == pytest.approx(
         by_year["exits_emploi_durable"].sum() / by_year["exits_examined"].sum()
     )
-    section = funnel.bilan(sample, first_year=2009, last_year=2013, min_cell=5)
+    section = funnel.bilan(report(sample, first_year=2009, last_year=2013, min_cell=5, diffusion="comite"))
     assert len(section.charts.parts) == 2
     assert "Sorties cumulées de 2009 à 2013" in plain(section.lead.html)
 
@@ -191,7 +194,7 @@ def test_bilan_pools_the_exits_of_the_period(sample):
 
 
 def test_evolution_draws_rates_with_intervals_beside_the_departement(sample):
-    section = trend.structure(sample, structure_id="S03", min_cell=5)
+    section = trend.structure(report(sample, structure_id="S03", min_cell=5, year=2012, diffusion="comite"))
     charts = section.charts.parts
     assert len(charts) == 2
     alt = plain(charts[1].alt)
@@ -202,7 +205,7 @@ def test_evolution_draws_rates_with_intervals_beside_the_departement(sample):
 def test_evolution_without_any_rate_says_so_in_one_sentence():
     people = [pathway(f"P{i:06d}", "S1", "ACI", "2012-01-01", None, None) for i in range(12)]
     ds = make_dataset(structures=[structure("S1", ["ACI"], "Gapençais")], participants=people)
-    section = trend.structure(ds, structure_id="S1", min_cell=5)
+    section = trend.structure(report(ds, structure_id="S1", min_cell=5, year=2012, diffusion="comite"))
     assert len(section.charts.parts) == 1  # people only: the rate chart is not drawn empty
     assert any("Aucun taux de sortie à représenter" in p.text for p in section.notes.parts)
 
@@ -214,13 +217,13 @@ def test_evolution_without_any_rate_says_so_in_one_sentence():
 def test_notebooks_pass_the_edition_and_show_funnels_and_commentary(name):
     cells = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    calls = [c for c in code if "min_cell=min_cell" in c]
-    assert len(calls) >= 10
-    assert all("diffusion=diffusion" in c for c in calls), [
-        c for c in calls if "diffusion=diffusion" not in c
-    ]
+    built = [c for c in code if "r = report(ds, " in c]
+    assert len(built) == 1 and "diffusion=diffusion" in built[0] and "min_cell=min_cell" in built[0]
+    views = [c for c in code if re.fullmatch(r"(\w+ = )?\w+\.\w+\(r\)", c.strip())]
+    assert len(views) >= 10  # every section takes the report, nothing else
+    assert not [c for c in code if "min_cell=" in c or "diffusion=" in c if c not in built]
     assert sum(c.startswith("funnel.") for c in code) == 1
-    assert sum(c.startswith("commentary.commentary(data_dir") for c in code) == 1
+    assert sum(c.startswith("commentary.commentary(r)") for c in code) == 1
 
 
 @pytest.mark.parametrize(

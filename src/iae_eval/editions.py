@@ -1,6 +1,6 @@
-"""The two editions of the reports, chosen by the ``diffusion`` parameter (DOMAIN §7).
+"""The two editions of the reports, chosen by the ``diffusion`` parameter (docs/editions.md).
 
-- ``comite`` (the default): the steering committee's working documents. Every count and
+- ``comite``: the steering committee's working documents. Every count and
   rate is shown, small ones included, and every page carries the banner "Diffusion
   restreinte — document de travail du comité de pilotage". Still no person identifier and
   no person-level row.
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from iae_eval import display
-from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.indicators import suppress as suppression
 
 
@@ -59,11 +58,11 @@ PUBLIC = Edition("public", "Diffusion publique", True, display.PALETTE[0], "diff
 #: Every edition by its ``diffusion`` value (the choices of ``--diffusion``).
 EDITIONS: dict[str, Edition] = {e.diffusion: e for e in (COMITE, PUBLIC)}
 DIFFUSIONS: tuple[str, ...] = tuple(EDITIONS)
-#: The edition built when none is asked for.
+#: The default of the CLI's ``--diffusion`` (a report built by hand must name its edition).
 DEFAULT_DIFFUSION: str = COMITE.diffusion
 
 
-def edition(diffusion: str | Edition = DEFAULT_DIFFUSION) -> Edition:
+def edition(diffusion: str | Edition) -> Edition:
     """The edition named ``diffusion``; ``ValueError`` naming the valid values otherwise."""
     if isinstance(diffusion, Edition):
         return diffusion
@@ -88,8 +87,8 @@ def _default_subsets(frame: pd.DataFrame, count_columns: Iterable[str] | None) -
 def displayed(
     frame: pd.DataFrame,
     *,
-    diffusion: str | Edition = DEFAULT_DIFFUSION,
-    min_cell: int = DEFAULT_MIN_CELL,
+    diffusion: str | Edition,
+    min_cell: int,
     subsets: suppression.Subsets | None = None,
     subset_rows: Mapping[Hashable, Hashable] | None = None,
     **options,
@@ -115,7 +114,7 @@ def displayed(
     return suppression.suppress(frame, min_cell, subsets=subsets, subset_rows=subset_rows, **options)
 
 
-def legend(diffusion: str | Edition, min_cell: int = DEFAULT_MIN_CELL) -> str | None:
+def legend(diffusion: str | Edition, min_cell: int) -> str | None:
     """The legend of the signs of suppression in the ``public`` edition (built from
     ``min_cell``); None in an edition that masks nothing."""
     if not edition(diffusion).suppresses:
@@ -127,7 +126,7 @@ def legend(diffusion: str | Edition, min_cell: int = DEFAULT_MIN_CELL) -> str | 
     )
 
 
-def banner(diffusion: str | Edition = DEFAULT_DIFFUSION) -> display.Block:
+def banner(diffusion: str | Edition) -> display.Block:
     """The banner every page of the edition carries (inline style: visible without the
     report's stylesheet, and on paper)."""
     chosen = edition(diffusion)

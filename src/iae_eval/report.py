@@ -80,6 +80,11 @@ class Report:
     last_year: int | None = None
     structure_id: str | None = None
 
+    def __post_init__(self) -> None:
+        # however it is made (report(), Report(...), dataclasses.replace), a report of a bound
+        # kernel never protects less than its run
+        _check_against_run(self.edition, self.min_cell, self.dataset.rules)
+
     @property
     def diffusion(self) -> str:
         return self.edition.diffusion
@@ -117,6 +122,31 @@ class Report:
         return replace(self, structure_id=str(structure_id))
 
 
+def _check_against_run(chosen: Edition, min_cell: int, rules: str) -> None:
+    """``ReportSettingsError`` (in French) when these settings protect less than the run's."""
+    from iae_eval.editions import edition, is_less_protective
+
+    if int(min_cell) < 1:
+        raise ReportSettingsError(f"min_cell doit être au moins 1, pas {min_cell}")
+    run = _run
+    if run is None:
+        return
+    if is_less_protective(chosen, edition(run.diffusion)):
+        raise ReportSettingsError(
+            f"ce rapport est construit pour la {edition(run.diffusion).label} : "
+            f"le notebook ne peut pas demander l'édition « {edition(chosen).diffusion} »"
+        )
+    if int(min_cell) < run.min_cell:
+        raise ReportSettingsError(
+            f"ce rapport est construit avec un seuil de secret statistique de {run.min_cell} : "
+            f"le notebook ne peut pas l'abaisser à {min_cell}"
+        )
+    if run.rules is not None and rules != run.rules:
+        raise ReportSettingsError(
+            f"ce rapport est construit avec les règles « {run.rules} », pas « {rules} »"
+        )
+
+
 def report(
     dataset: Dataset,
     *,
@@ -133,7 +163,7 @@ def report(
     ``first_year`` and ``last_year`` for the bilan. ``diffusion`` and ``min_cell`` default to
     the run's in a batch run and are required outside one.
     """
-    from iae_eval.editions import edition, is_less_protective
+    from iae_eval.editions import edition
 
     if year is None and (first_year is None or last_year is None):
         raise ReportSettingsError("précisez l'année (year=…) ou la période (first_year=…, last_year=…)")
@@ -150,31 +180,14 @@ def report(
             )
         diffusion = run.diffusion
     chosen = edition(diffusion)
-    if run is not None and is_less_protective(chosen, edition(run.diffusion)):
-        raise ReportSettingsError(
-            f"ce rapport est construit pour la {edition(run.diffusion).label} : "
-            f"le notebook ne peut pas demander l'édition « {chosen.diffusion} »"
-        )
     if min_cell is None:
         if run is None:
             raise ReportSettingsError("précisez le seuil de secret statistique : min_cell=…")
         min_cell = run.min_cell
-    min_cell = int(min_cell)
-    if min_cell < 1:
-        raise ReportSettingsError(f"min_cell doit être au moins 1, pas {min_cell}")
-    if run is not None and min_cell < run.min_cell:
-        raise ReportSettingsError(
-            f"ce rapport est construit avec un seuil de secret statistique de {run.min_cell} : "
-            f"le notebook ne peut pas l'abaisser à {min_cell}"
-        )
-    if run is not None and run.rules is not None and dataset.rules != run.rules:
-        raise ReportSettingsError(
-            f"ce rapport est construit avec les règles « {run.rules} », pas « {dataset.rules} »"
-        )
     return Report(
         dataset=dataset,
         edition=chosen,
-        min_cell=min_cell,
+        min_cell=int(min_cell),
         year=year,
         first_year=int(first_year),
         last_year=int(last_year),

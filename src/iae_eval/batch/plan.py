@@ -1,8 +1,7 @@
-"""Which reports a batch builds, and where each one goes (issue 4).
+"""Which reports a batch builds, and where each one goes.
 
 For each year asked: the ``departement`` report and one ``structure`` report per structure
-active that year (a structure with at least one pathway active in the year, DATA_CONTRACT
-§5), or only the structures named with ``--structure``; plus one ``bilan`` report over the
+active that year (a structure with at least one pathway active in the year, docs/indicators.md), or only the structures named with ``--structure``; plus one ``bilan`` report over the
 first..last year when more than one year is asked.
 
 Every parameter is checked here, against the loaded dataset, before any kernel starts:

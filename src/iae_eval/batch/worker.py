@@ -282,16 +282,13 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
 
 def _run_settings(report: Report) -> dict[str, object]:
     """What the report's run fixes (:func:`iae_eval.report.bind_run`): its edition, its minimum
-    cell size and its rules profile, from the parameters the batch gives the notebook."""
-    from iae_eval.data.reference import DEFAULT_MIN_CELL
-    from iae_eval.editions import DEFAULT_DIFFUSION
-
+    cell size and its rules profile, from the parameters the batch gives the notebook (the
+    plan gives every report all three: no default, so a missing one fails rather than opens)."""
     params = dict(report.parameters)
-    rules = params.get("rules")
     return {
-        "diffusion": str(params.get("diffusion", DEFAULT_DIFFUSION)),
-        "min_cell": int(params.get("min_cell", DEFAULT_MIN_CELL)),
-        "rules": None if rules is None else str(rules),
+        "diffusion": str(params["diffusion"]),
+        "min_cell": int(params["min_cell"]),
+        "rules": str(params["rules"]),
     }
 
 

@@ -29,6 +29,7 @@ from iae_eval.charts.style import (
     value_formatter,
 )
 from iae_eval.data.reference import EXIT_CATEGORIES, EXIT_CATEGORY_LABELS
+from iae_eval.indicators.catalogue import LABELS
 
 
 def stacked_exits(
@@ -197,7 +198,7 @@ def people_by_support(
         bars, labels=[fmt.integer(v) for v in values.to_numpy()[drawn]], padding=3, fontsize=ANNOTATION_PT
     )
     ax.set_yticks(positions, [labels.get(c, c) for c in values.index])
-    ax.set_xlabel("Personnes en parcours")
+    ax.set_xlabel(LABELS["participants"])
     ax.xaxis.set_major_formatter(INTEGER_TICKS)
     ax.margins(x=0.15)
     legend_below(

@@ -9,12 +9,10 @@ import pandas as pd
 
 from iae_eval import fmt
 from iae_eval.charts.style import EURO_TICKS, PALETTE, axis, finish, legend_below
-from iae_eval.data.reference import FUNDERS, FUNDING_NATURES
+from iae_eval.indicators.funding import CATEGORY_LABELS
+
 
 #: Labels of the funders and of the natures: the order gives each code its colour.
-CATEGORY_LABELS: dict[str, dict[str, str]] = {"funder": FUNDERS, "nature": FUNDING_NATURES}
-
-
 def category_colour(code: str, *, by: str) -> str:
     """The colour of a funder or nature code, the same in every chart (black if unknown)."""
     labels = list(CATEGORY_LABELS[by])

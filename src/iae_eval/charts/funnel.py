@@ -16,6 +16,7 @@ from iae_eval import fmt
 from iae_eval.charts.rates import level_text
 from iae_eval.charts.style import INTEGER_TICKS, PALETTE, PERCENT_TICKS, TARGET_COLOUR, axis, finish
 from iae_eval.indicators import uncertainty
+from iae_eval.indicators.catalogue import LABELS
 
 #: Look of the funnel's control limits, by level.
 FUNNEL_LIMIT_STYLES: dict[float, dict[str, object]] = {
@@ -50,7 +51,7 @@ def funnel_plot(
     highlight: Hashable | None = None,
     highlight_label: str | None = None,
     ylabel: str = "Taux",
-    xlabel: str = "Sorties examinées",
+    xlabel: str = LABELS["exits_examined"],
     target_label: str | None = None,
     units_label: str = "Structures",
     method: str = uncertainty.BINOMIAL,
@@ -134,7 +135,7 @@ def funnel_figure(
         highlight=highlight,
         highlight_label=highlight_label,
         ylabel=ylabel,
-        xlabel="Sorties examinées",
+        xlabel=LABELS["exits_examined"],
         method=method,
     )
     label_points(ax, rates, examined, named)

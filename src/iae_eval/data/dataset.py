@@ -1,6 +1,6 @@
 """The validated dataset passed between the kit's steps, and the shape of its tables.
 
-``TABLES`` is the one description of the input tables (DATA_CONTRACT §1): the loader
+``TABLES`` is the one description of the input tables (docs/data.md): the loader
 parses with it, the validator checks with it, the sample generator writes with it.
 
 Types of the columns in the frames a :class:`Dataset` holds:
@@ -15,6 +15,7 @@ Types of the columns in the frames a :class:`Dataset` holds:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import TypeVar
@@ -299,3 +300,25 @@ class Dataset:
         last_dates = [p["entry_date"].max(), p["exit_date"].max()]
         last = max(int(d.year) for d in last_dates if pd.notna(d))
         return list(range(first, last + 1))
+
+
+def per_dataset(function: Callable[..., T]) -> Callable[..., T]:
+    """Decorator: ``function(dataset, *args, **kwargs)`` computed once per dataset (and its
+    shallow copies) for the same arguments and the same rules profile, kept in
+    :attr:`Dataset.memo` through :meth:`Dataset.memoised`. The key is made from the call
+    itself (the function's qualified name, ``dataset.rules``, the arguments: they must be
+    hashable), so no caller writes a key by hand. See docs/architecture.md ("Caches").
+    """
+
+    @functools.wraps(function)
+    def wrapped(dataset: Dataset, *args, **kwargs) -> T:
+        key = (
+            function.__module__,
+            function.__qualname__,
+            dataset.rules,
+            args,
+            tuple(sorted(kwargs.items())),
+        )
+        return dataset.memoised(key, lambda: function(dataset, *args, **kwargs))
+
+    return wrapped

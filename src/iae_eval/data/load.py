@@ -411,7 +411,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
 
 
 #: The last dataset this process validated, by folder and data hash. A batch worker's kernel
-#: builds many reports from one dataset: it reads and checks the data once (issue 11), and
+#: builds many reports from one dataset: it reads and checks the data once, and
 #: again only when a data file changes. One dataset is kept, so memory stays bounded.
 _validated: dict[tuple[str, str], Dataset] = {}
 

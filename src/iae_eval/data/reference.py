@@ -1,7 +1,7 @@
 """Reference data built into the kit: nomenclatures, grid, actions, rules and targets.
 
 Everything here is a plain constant: importing the module does no work. Codes and
-rules follow DATA_CONTRACT §2-§5 (the minimum stays are in :mod:`iae_eval.data.rules`); French labels are the ones shown in reports.
+rules follow docs/data.md and docs/indicators.md (the minimum stays are in :mod:`iae_eval.data.rules`); French labels are the ones shown in reports.
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ KIND_LABELS: dict[str, str] = {
     "EITI": "Entreprise d'insertion par le travail indépendant",
 }
 
-#: Targets of the period (DOMAIN §1).
+#: Targets of the period (docs/indicators.md).
 DURABLE_TARGET = 0.25
 DYNAMIC_TARGET = 0.60
 
 #: Minimum count shown in published tables (smaller counts are suppressed).
 DEFAULT_MIN_CELL = 5
 
-# --- Exit nomenclature (DATA_CONTRACT §2) ------------------------------------------------
+# --- Exit nomenclature (docs/data.md) ------------------------------------------------
 EXIT_CATEGORIES: tuple[str, ...] = (
     "emploi_durable",
     "emploi_transition",
@@ -155,7 +155,7 @@ FUNDING_NATURES: dict[str, str] = {
     "aide_au_poste": "Aide au poste",
 }
 
-# --- Sustainable-development grid (DATA_CONTRACT §3) -----------------------------------------
+# --- Sustainable-development grid (docs/data.md) -----------------------------------------
 #: code -> (group, French label). Groups: the sheet's pillars, national orientations
 #: (finalités, numbered as on the sheet) and the Conseil général's orientations.
 SD_CRITERIA: dict[str, tuple[str, str]] = {
@@ -197,7 +197,7 @@ SD_PILLARS: dict[str, str] = {
 }
 SD_SCORES: dict[int, str] = {0: "Aucune", 1: "Faible", 2: "Moyenne", 3: "Forte"}
 
-# --- Action plan (DATA_CONTRACT §4) ---------------------------------------------------------
+# --- Action plan (docs/data.md) ---------------------------------------------------------
 ACTIONS: dict[str, str] = {
     "A1": "Instance collaborative avec les associations d'insertion pour la convention 2011-2013",
     "A2": "Comité de pilotage permanent",

@@ -1,4 +1,4 @@
-"""Minimum-stay rules as data: the profiles ``--rules`` chooses (DATA_CONTRACT §5, FLUXIAE.md).
+"""Minimum-stay rules as data: the profiles ``--rules`` chooses (docs/indicators.md, docs/data.md).
 
 A profile says, for each kind, when an exit is *examinable* (a :class:`StayRule`: every
 condition it sets must hold, none set = always), and whether a participant of a year must

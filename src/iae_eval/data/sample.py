@@ -1,7 +1,7 @@
 """The deterministic synthetic Hautes-Alpes dataset (2009-2013).
 
-:func:`generate_sample` writes one CSV per table (DATA_CONTRACT §1) that looks like the
-IAE of the Hautes-Alpes during the Agenda 21 sheet H5 (DOMAIN §0, §2-§4): at scale 1,
+:func:`generate_sample` writes one CSV per table (docs/data.md) that looks like the
+IAE of the Hautes-Alpes during the Agenda 21 sheet H5 (docs/data.md, "The sample dataset"): at scale 1,
 14 fictitious structures carrying 15 conventionnements (9 ACI, 2 AI, 3 EI, 1 ETTI, one
 structure holding an ACI and an AI), about 450 people in a pathway each year, an RSA
 share around 40 %, Conseil général contracts whose social-clause share rises from a few
@@ -73,7 +73,7 @@ DEPARTEMENT_CODE = "05"
 DEPARTEMENT_NAME = "Hautes-Alpes"
 
 # --- Publics (shares among entrants) ----------------------------------------------------------
-#: RSA share at entry: base in 2009, rising a little each year (DOMAIN §3: 1,700 → 2,400).
+#: RSA share at entry: base in 2009, rising a little each year (docs/data.md, "The sample dataset": 1,700 → 2,400).
 RSA_SHARE_2009 = 0.37
 RSA_SHARE_RISE_PER_YEAR = 0.015
 #: RSA share multiplier by kind (ACI take the furthest from work, ETTI the closest).
@@ -522,7 +522,7 @@ def _generate_participants(rng: np.random.Generator, st: _Structures) -> _Pathwa
 
 
 # --- Contracts --------------------------------------------------------------------------------
-#: Contracts notified a year at scale 1 (DOMAIN §4) and the share with a social clause.
+#: Contracts notified a year at scale 1 (docs/data.md, "The sample dataset") and the share with a social clause.
 CONTRACTS_PER_YEAR: dict[int, tuple[int, int]] = {
     2009: (44, 60), 2010: (48, 64), 2011: (52, 70), 2012: (55, 74), 2013: (58, 78),
 }  # fmt: skip
@@ -708,7 +708,7 @@ def _generate_operations(rng: np.random.Generator, st: _Structures) -> _Table:
 
 
 # --- Funding ----------------------------------------------------------------------------------
-#: Aide au poste per full-time post before 2014 (DOMAIN §2): EI 9,681 €; ETTI assumed 4,250 €.
+#: Aide au poste per full-time post before 2014 (docs/data.md, "The sample dataset"): EI 9,681 €; ETTI assumed 4,250 €.
 AID_PER_POST: dict[str, float] = {"EI": 9_681.0, "ETTI": 4_250.0}
 POSTS: dict[str, tuple[float, float]] = {"EI": (5.0, 11.0), "ETTI": (6.0, 14.0)}
 #: Probability of a Conseil général investment subsidy, before/after the A5 review (2012).

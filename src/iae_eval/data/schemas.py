@@ -1,4 +1,4 @@
-"""The rules a dataset must follow (DATA_CONTRACT §1): pandera schemas per table, then the
+"""The rules a dataset must follow (docs/data.md): pandera schemas per table, then the
 cross-table rules. Frames come typed from :mod:`iae_eval.data.load`, indexed by line number,
 so every failure is reported where a spreadsheet user will find it.
 """

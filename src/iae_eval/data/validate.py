@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from iae_eval.atomic import write_text
-from iae_eval.cells import csv_cell
+from iae_eval.cells import CSV_ENCODING, csv_text
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.load import inspect_dataset, resolve_data_dir
 from iae_eval.errors import IaeEvalError
@@ -43,8 +43,7 @@ class ValidationResult:
 def write_problems_csv(problems: pd.DataFrame, target: Path) -> None:
     """Write the problem table atomically (UTF-8 with BOM, `;`: opens in a French Excel);
     the values quoted from the data are never formulas (:func:`iae_eval.cells.csv_cell`)."""
-    safe = problems.astype(object).map(csv_cell)
-    write_text(target, safe.to_csv(sep=";", index=False), encoding="utf-8-sig")
+    write_text(target, csv_text(problems), encoding=CSV_ENCODING)
 
 
 def validate_folder(data_dir: Path | str, *, problems_csv: Path | None = None) -> ValidationResult:

@@ -1,4 +1,4 @@
-"""The indicator catalogue: every indicator of DATA_CONTRACT §5 declared once.
+"""The indicator catalogue: every indicator of docs/indicators.md declared once.
 
 Each :class:`Indicator` carries its key, its French label (the same in the HTML reports,
 ``indicators.xlsx`` and ``indicators.csv``), its kind (what it counts or measures, which
@@ -60,7 +60,7 @@ class Protection(Enum):
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator of DATA_CONTRACT §5."""
+    """One indicator of docs/indicators.md."""
 
     key: str
     label: str
@@ -362,7 +362,7 @@ def _all_keys(*kinds: Kind) -> tuple[str, ...]:
     return tuple(i.key for i in ALL_INDICATORS if i.kind in kinds)
 
 
-#: Every key, in the order of DATA_CONTRACT §5 (the columns of the frames, the json keys).
+#: Every key of the year's tables, in the order of docs/indicators.md (the columns of the frames, the json keys).
 INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
 ADJUSTED_KEYS: tuple[str, ...] = tuple(i.key for i in ADJUSTED_INDICATORS)
 FOLLOWUP_KEYS: tuple[str, ...] = tuple(i.key for i in FOLLOWUP_INDICATORS)

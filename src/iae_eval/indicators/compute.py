@@ -1,4 +1,4 @@
-"""The indicators of DATA_CONTRACT §5 for one year and one scope, and their json/csv/table forms.
+"""The indicators of docs/indicators.md for one year and one scope, and their json/csv/table forms.
 
 How it works: the pathways active in the year are selected once and every per-pathway
 fact (entered in Y, exits in Y, examinable, exit category, age, RSA…) is computed as a
@@ -8,7 +8,7 @@ département, the structure's position for ``structure``, the structure's territ
 (pathway counts, sums) or a count of distinct (key, person) pairs over those codes. The
 contracts, operations and funding tables go through the same key codes.
 
-Rules, all from DATA_CONTRACT §5:
+Rules, all from docs/indicators.md:
 
 - counts of people are distinct ``person_id`` within a scope key: a person with pathways
   in two structures counts once in the département and once in each structure;
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from iae_eval.cells import csv_cell
+from iae_eval.cells import CSV_BOM, csv_text
 from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.rules import RulesProfile, StayRule, get_profile, profile_for
@@ -106,7 +106,7 @@ def is_examinable(
     rules: str | RulesProfile | None = None,
     exit_year_hours: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Whether each pathway's exit passes the minimum stay of its kind (DATA_CONTRACT §5).
+    """Whether each pathway's exit passes the minimum stay of its kind (docs/indicators.md).
 
     ``rules`` is a profile of :mod:`iae_eval.data.rules` (default ``fiche-h5``); each
     condition its :class:`~iae_eval.data.rules.StayRule` sets must hold: ``months`` —
@@ -450,7 +450,7 @@ def _coverage_indicators(context, year: int, by: str, rsa_participants) -> dict:
 
 
 def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataFrame:
-    """The indicator frame: one row per key, the keys of §5 as columns (None = all null)."""
+    """The indicator frame: one row per key, the keys of docs/indicators.md as columns (None = all null)."""
     n = len(keys)
     data = {}
     for name in INDICATOR_KEYS:
@@ -471,7 +471,7 @@ def _frame(columns: Mapping[str, np.ndarray | None], keys: pd.Index) -> pd.DataF
 def compute_indicators(
     dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
 ) -> pd.DataFrame:
-    """The indicators of DATA_CONTRACT §5 for ``year``, one row per key of scope ``by``.
+    """The indicators of docs/indicators.md for ``year``, one row per key of scope ``by``.
 
     Scopes: ``departement`` (one row, key None); ``structure`` (every structure of the
     structures table, in its order, even without pathways); ``territory`` (every territory
@@ -600,13 +600,8 @@ def indicators_json(
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 
 
-#: CSV as a French Excel opens it with a double-click: UTF-8 with a byte-order mark,
-#: ``;`` between cells, ``,`` as the decimal mark.
-CSV_BOM, CSV_SEPARATOR, CSV_DECIMAL = "\ufeff", ";", ","
-
-
 def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
-    """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of §5;
+    """CSV text for Excel: columns ``year``, ``scope``, ``key``, then every key of docs/indicators.md;
     counts as integers, rates as fractions (decimal comma), an empty cell for null (and
     for the département's key)."""
     table = frame[_output_keys(frame)].reset_index(names="key")
@@ -614,9 +609,7 @@ def indicators_csv(frame: pd.DataFrame, year: int, scope: str) -> str:
         table["key"] = None
     table.insert(0, "scope", scope)
     table.insert(0, "year", int(year))
-    table["key"] = table["key"].map(csv_cell)
-    text = table.to_csv(index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, lineterminator="\r\n")
-    return CSV_BOM + text
+    return CSV_BOM + csv_text(table)
 
 
 def _formatted(name: str, column: pd.Series) -> list[str]:

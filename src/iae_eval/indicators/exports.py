@@ -1,7 +1,7 @@
-"""A year's indicators as ``indicators.xlsx`` and ``indicators.csv`` (issue 4).
+"""A year's indicators as ``indicators.xlsx`` and ``indicators.csv``.
 
 One row per scope of the year: the département, each territory, each kind of structure,
-each structure active that year (DATA_CONTRACT §5), as the edition shows it
+each structure active that year (docs/indicators.md), as the edition shows it
 (:func:`iae_eval.editions.displayed`: every value in the committee's edition; in the public
 one, counts under ``min_cell`` become ``< 5`` and cells that would give them back ``s``).
 French column headers.
@@ -19,14 +19,12 @@ Text from the data is never a formula in either file (:mod:`iae_eval.cells`).
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
-from iae_eval import atomic
+from iae_eval import atomic, cells
 from iae_eval.cells import csv_cell, store_as_text
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
@@ -34,6 +32,7 @@ from iae_eval.editions import DEFAULT_DIFFUSION, edition
 from iae_eval.fmt import is_missing
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import Kind
+from iae_eval.indicators.pathways import structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT, NOT_PUBLISHED
 
 #: The year's spreadsheets, written side by side in ``<out>/<year>/`` (the département report's folder).
@@ -56,9 +55,8 @@ LEAD_COLUMNS = ("Année", "Périmètre", "Code", "Libellé")
 
 
 def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
-    if scope == "structure":
-        s = dataset.structures
-        return {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+    if scope == "structure":  # the "Code" column tells two structures of one name apart
+        return structure_names(dataset)
     if scope == "kind":
         return dict(KIND_LABELS)
     return {}
@@ -151,22 +149,21 @@ def _csv_value(key: str, value: object) -> str:
 
 
 def csv_text(table: pd.DataFrame) -> str:
-    """The CSV text (without the BOM): ``;``-separated, French headers and numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    """The CSV text (without the BOM) in the kit's convention (:func:`iae_eval.cells.csv_text`),
+    French headers and numbers."""
     keys = [c for c in table.columns if c not in LEAD_COLUMNS]
-    writer.writerow([*LEAD_COLUMNS, *(catalogue.header(k) for k in keys)])
-    for row in table.itertuples(index=False):
-        record = dict(zip(table.columns, row, strict=True))
-        writer.writerow(
-            [*(csv_cell(str(record[c])) for c in LEAD_COLUMNS), *(_csv_value(k, record[k]) for k in keys)]
-        )
-    return buffer.getvalue()
+    shown = pd.DataFrame(
+        {
+            **{c: [str(v) for v in table[c]] for c in LEAD_COLUMNS},
+            **{catalogue.header(k): [_csv_value(k, v) for v in table[k]] for k in keys},
+        }
+    )
+    return cells.csv_text(shown, formatted=[catalogue.header(k) for k in keys])
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
-    """Write ``indicators.csv`` atomically (UTF-8 with BOM)."""
-    return atomic.write_bytes(path, csv_text(table).encode("utf-8-sig"))
+    """Write ``indicators.csv`` atomically (the kit's CSV convention: UTF-8 with BOM)."""
+    return atomic.write_bytes(path, csv_text(table).encode(cells.CSV_ENCODING))
 
 
 def readme_lines(

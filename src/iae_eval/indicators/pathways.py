@@ -1,4 +1,4 @@
-"""Which pathways, people and structures are active in a year (DATA_CONTRACT §5).
+"""Which pathways, people and structures are active in a year (docs/indicators.md).
 
 A pathway is *active in Y* when ``entry_date <= 31 Dec Y`` and its ``exit_date`` is empty
 or on or after 1 Jan Y. These helpers are the one place the evaluation sections (sd,
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from iae_eval.data.dataset import Dataset
+from iae_eval.data.dataset import Dataset, per_dataset
 
 
 def active_mask(participants: pd.DataFrame, year: int) -> pd.Series:
@@ -57,15 +57,29 @@ def structures_with_supports(structures: pd.DataFrame, supports: Iterable[str]) 
     return sorted(str(i) for i in structures.loc[mask.astype(bool), "structure_id"])
 
 
+@per_dataset
 def structure_names(dataset: Dataset) -> dict[str, str]:
-    """``structure_id`` → name, for labels of charts and tables (built once per dataset, kept
-    in ``Dataset.memo``; each call returns its own copy)."""
-    if "structure_names" not in dataset.memo:
-        s = dataset.structures
-        dataset.memo["structure_names"] = {
-            str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)
-        }
-    return dict(dataset.memo["structure_names"])
+    """``structure_id`` → name (built once per dataset; each call returns its own copy)."""
+    s = dataset.structures
+    return {str(k): str(v) for k, v in zip(s["structure_id"], s["name"], strict=True)}
+
+
+@per_dataset
+def structure_labels(dataset: Dataset) -> dict[str, str]:
+    """``structure_id`` → the label that names it in a table or a chart: its name, followed by
+    its id when another structure has the same name ("Régie de quartier (S07)"), so that no
+    two structures share a label. Frames stay keyed by ``structure_id``; labels are added
+    when a table or a chart is drawn."""
+    names = structure_names(dataset)
+    counts = pd.Series(list(names.values()), dtype=object).value_counts()
+    return {sid: f"{name} ({sid})" if counts[name] > 1 else name for sid, name in names.items()}
+
+
+def structure_label(dataset: Dataset, structure_id: str) -> str:
+    """The label of ``structure_id`` (:func:`structure_labels`); ``ValueError`` naming the
+    known ids if absent."""
+    structure_name(dataset, structure_id)
+    return structure_labels(dataset)[structure_id]
 
 
 def structure_name(dataset: Dataset, structure_id: str) -> str:

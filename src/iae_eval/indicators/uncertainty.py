@@ -1,6 +1,6 @@
 """How sure a rate is: Wilson score intervals, funnel-plot control limits, verdicts on targets.
 
-A rate on few exits is fragile (DOMAIN §7): 3 durable exits out of 8 is 38 %, but its 95 %
+A rate on few exits is fragile (docs/editions.md): 3 durable exits out of 8 is 38 %, but its 95 %
 interval runs from about 14 % to 69 %. This module gives the reports the numbers and words
 to say so:
 

@@ -1,15 +1,18 @@
-"""Report sections, one module per theme, each offering its views with one naming scheme:
-``departement(ds, year=…, min_cell=…)``, ``structure(ds, year=…, structure_id=…, min_cell=…)``
-and ``bilan(ds, first_year=…, last_year=…, min_cell=…)`` (a theme offers the views it has).
+"""Report sections, one module per theme, each offering its views with one naming scheme, each
+taking one :class:`~iae_eval.report.Report` (``r = report(ds, year=…, diffusion=…, min_cell=…)``):
+``departement(r)``, ``structure(r)`` and ``bilan(r)`` (a theme offers the views it has).
 
 Themes: :mod:`synthesis` (the evaluative synthesis, opening the bilan and each year's report),
-:mod:`key_figures`, :mod:`publics`, :mod:`exits`, :mod:`rates`, :mod:`territories`
-(and kinds of structure), :mod:`clauses`, :mod:`operations`, :mod:`supports`, :mod:`funding`,
-:mod:`sustainable_development`, :mod:`action_plan`, :mod:`method` ("Comment lire ce
-rapport"); for the structure report :mod:`card`, :mod:`compare` and :mod:`trend`; the
-report's title in :mod:`title`. Every view returns a :class:`~iae_eval.sections.parts.Section`
-(see :mod:`iae_eval.sections.parts` for showing its parts one by one); :mod:`shared` holds
-what the sections share (loading, suppression-aware formatting).
+:mod:`key_figures`, :mod:`publics` (with :mod:`public_shares`), :mod:`exits`, :mod:`rates`,
+:mod:`funnel`, :mod:`adjusted` (outcomes expected given the publics), :mod:`followup`
+(employment after exit), :mod:`territories` (and kinds of structure), :mod:`clauses`,
+:mod:`operations`, :mod:`supports`, :mod:`funding` (with :mod:`funding_costs`),
+:mod:`sustainable_development` (with :mod:`sd_evidence`), :mod:`action_plan`, :mod:`method`
+("Comment lire ce rapport"), :mod:`commentary`; for the structure report :mod:`card`,
+:mod:`compare` and :mod:`trend`; the report's title in :mod:`title`. Every view returns a
+:class:`~iae_eval.sections.parts.Section` (see :mod:`iae_eval.sections.parts` for showing its
+parts one by one); :mod:`shared` gathers what the sections share (:mod:`frames`,
+:mod:`formats`, :mod:`rate_texts`, :mod:`notes`). See docs/architecture.md.
 """
 
 from iae_eval.sections.parts import Section

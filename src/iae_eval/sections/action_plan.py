@@ -1,8 +1,7 @@
 """Progress of the sheet's action plan (A1-A9) by semester: timeline, state, alerts.
 
-The ``action_plan`` table gives one status per action and semester (DATA_CONTRACT §4).
-The *state at year Y* of an action is its status at ``YS2``, or else the last status
-known before it. Sections return :class:`iae_eval.sections.parts.Section` values in French.
+The ``action_plan`` table gives one status per action and semester (docs/data.md); its state
+is computed by :mod:`iae_eval.indicators.action_plan`. Sections return :class:`iae_eval.sections.parts.Section` values in French.
 """
 
 from __future__ import annotations
@@ -12,7 +11,16 @@ import pandas as pd
 
 from iae_eval.charts import grids
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import ACTION_STATUSES, ACTIONS
+from iae_eval.data.reference import ACTION_STATUSES
+from iae_eval.indicators.action_plan import (  # noqa: F401 - the plan's state, used by the charts
+    ALERT_STATUSES,
+    plan_alerts,
+    plan_grid,
+    plan_state,
+    plan_years,
+    semesters,
+)
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections.shared import no_data
 
@@ -28,33 +36,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "A8": "Co-construire le PTI",
     "A9": "Clauses sociales",
 }
-ALERT_STATUSES: tuple[str, ...] = ("en_retard", "abandonne")
 UNKNOWN = "Non renseigné"
-
-
-def semesters(first_year: int, last_year: int) -> list[str]:
-    """``2009S1``, ``2009S2`` … ``{last_year}S2``."""
-    return [f"{y}S{s}" for y in range(first_year, last_year + 1) for s in (1, 2)]
-
-
-def _plan(dataset: Dataset) -> pd.DataFrame:
-    plan = dataset.action_plan
-    if plan is None:
-        return pd.DataFrame(columns=["action_id", "semester", "status", "comment"])
-    return plan
-
-
-def plan_years(dataset: Dataset) -> list[int]:
-    """Years that have at least one row in ``action_plan`` (empty when the table is absent)."""
-    return sorted({int(str(s)[:4]) for s in _plan(dataset)["semester"].dropna()})
-
-
-def plan_grid(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
-    """Actions (A1-A9, rows) × semesters (columns) → status code, NaN when not given."""
-    plan = _plan(dataset)
-    cols = semesters(first_year, last_year)
-    grid = plan.pivot_table(index="action_id", columns="semester", values="status", aggfunc="first")
-    return grid.reindex(index=list(ACTIONS), columns=cols)
 
 
 def plan_timeline(dataset: Dataset, *, first_year: int, last_year: int, ax=None):
@@ -64,49 +46,6 @@ def plan_timeline(dataset: Dataset, *, first_year: int, last_year: int, ax=None)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 0.55 * grid.shape[1] + 3.5), 4.2))
     return grids.plan_timeline(grid, labels=ACTION_SHORT_LABELS, ax=ax)
-
-
-def plan_state(dataset: Dataset, *, year: int) -> pd.DataFrame:
-    """État d'avancement at ``year``: one row per action (A1-A9).
-
-    Columns ``action_id``, ``label``, ``status`` (code or NaN), ``semester`` (of the status
-    used: ``{year}S2`` or the last one known before), ``since`` (first semester of the
-    current run of that status) and ``comment`` (the last one given during that run).
-    """
-    plan = _plan(dataset)
-    plan = plan[plan["semester"].astype(str) <= f"{year}S2"].sort_values("semester")
-    rows = []
-    for action, label in ACTIONS.items():
-        history = plan[plan["action_id"] == action]
-        row = {
-            "action_id": action,
-            "label": label,
-            "status": pd.NA,
-            "semester": pd.NA,
-            "since": pd.NA,
-            "comment": pd.NA,
-        }
-        if len(history):
-            status = history["status"].iloc[-1]
-            changed = history["status"].ne(status)
-            run = history[~changed & (changed.cumsum() == changed.sum())]  # the last run of that status
-            comments = run["comment"].dropna()
-            row.update(
-                status=status,
-                semester=history["semester"].iloc[-1],
-                since=run["semester"].iloc[0],
-                comment=comments.iloc[-1] if len(comments) else pd.NA,
-            )
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def plan_alerts(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
-    """Late or abandoned (action, semester) rows of the period, with their comments."""
-    plan = _plan(dataset)
-    period = plan["semester"].astype(str).isin(semesters(first_year, last_year))
-    alerts = plan[period & plan["status"].isin(ALERT_STATUSES)]
-    return alerts.sort_values(["action_id", "semester"]).reset_index(drop=True)
 
 
 def _status_label(status) -> str:
@@ -173,8 +112,9 @@ def _missing(dataset: Dataset, first_year: int, last_year: int) -> parts.Section
     return None
 
 
-def departement(dataset: Dataset, *, year: int) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Département report: timeline up to ``year``, state at ``year``, late/abandoned actions."""
+    dataset, year = rep.dataset, rep.year
     missing = _missing(dataset, year, year)
     if missing is not None:
         return missing
@@ -184,8 +124,9 @@ def departement(dataset: Dataset, *, year: int) -> parts.Section:
     return _section(dataset, first, year, alerts, f"Aucune action en retard ni abandonnée fin {year}.")
 
 
-def bilan(dataset: Dataset, *, first_year: int, last_year: int) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Bilan: timeline of the period, final state, every late/abandoned semester with comments."""
+    dataset, first_year, last_year = rep.dataset, rep.first_year, rep.last_year
     missing = _missing(dataset, first_year, last_year)
     if missing is not None:
         return missing

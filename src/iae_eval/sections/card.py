@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval import fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, KIND_LABELS
 from iae_eval.indicators.pathways import structure_name
+from iae_eval.report import Report
 from iae_eval.sections import parts
 
 
@@ -19,8 +19,9 @@ def siret_text(siret: object) -> str:
     return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}" if len(s) == 14 else s
 
 
-def structure(dataset: Dataset, *, structure_id: str) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """The structure's card; an unknown ``structure_id`` raises ``ValueError`` naming the known ones."""
+    dataset, structure_id = rep.dataset, rep.structure_id
     name = structure_name(dataset, structure_id)
     row = dataset.structures.set_index("structure_id").loc[structure_id]
     supports = [ACTIVITY_SUPPORTS.get(code, code) for code in (row.get("activity_supports") or ())]

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import CLAUSE_TYPES
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Contracts of the year with a social clause (indicator 3a), their share and insertion hours."""
+    dataset, year = rep.dataset, rep.year
     if not r.has_rows(dataset.contracts, year):
         return r.no_data()
     dep = r.departement_row(dataset, year)
@@ -23,7 +22,7 @@ def departement(
     done_rate = r.share(dep["insertion_hours_done"], dep["insertion_hours_planned"])
     figures = parts.key_figures(
         [
-            ("Marchés notifiés", fmt.integer(dep["contracts_total"]), None),
+            (r.INDICATOR_LABELS["contracts_total"], fmt.integer(dep["contracts_total"]), None),
             (
                 r.INDICATOR_LABELS["contracts_with_clause"],
                 fmt.integer(dep["contracts_with_clause"]),
@@ -80,10 +79,9 @@ def departement(
     return parts.join(*items)
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """Contracts with a social clause whose insertion the structure carried in the year."""
+    dataset, year, structure_id = rep.dataset, rep.year, rep.structure_id
     if not r.has_rows(dataset.contracts, year):
         return r.no_data()
     contracts = dataset.contracts
@@ -114,10 +112,15 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Contracts with a social clause (indicator 3a), their share and insertion hours, per year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     contracts = dataset.contracts
     if contracts is None or not contracts["year"].between(first_year, last_year).any():
         return r.no_data(r.NO_DATA_PERIOD)

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import mistune
 
 from iae_eval.data.load import resolve_data_dir
+from iae_eval.report import Report
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from iae_eval.report import Report
@@ -55,6 +56,8 @@ SYNTHESIS_FOLDER = "synthese"
 RECOMMENDATIONS_FILE = "recommandations.md"
 #: The title of the section.
 TITLE = "Appréciation de l'évaluateur"
+#: The id of its heading (the HTML export lists headings with an id in the table of contents).
+ANCHOR = "appreciation-de-l-evaluateur"
 #: Heading levels of the commentary are shifted by this much (``#`` becomes ``<h3>``).
 HEADING_SHIFT = 2
 
@@ -90,7 +93,10 @@ class Commentary:
         return render_markdown(self.markdown)
 
     def _repr_html_(self) -> str:
-        return f'<section class="iae-commentary"><h2>{html.escape(TITLE)}</h2>{self.body_html}</section>'
+        return (
+            f'<section class="iae-commentary"><h2 id="{ANCHOR}">{html.escape(TITLE)}</h2>'
+            f"{self.body_html}</section>"
+        )
 
 
 def _is_file_name(name: str) -> bool:
@@ -131,28 +137,21 @@ def _read(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _settings(source, year, structure_id, diffusion) -> tuple:
-    """(data folder, year, structure_id, diffusion) from a :class:`~iae_eval.report.Report` or
-    from a data folder and the keywords."""
-    if hasattr(source, "edition") and hasattr(source, "dataset"):
-        return source.data_dir, source.year, source.structure_id, source.diffusion
-    if diffusion is None:
-        raise ValueError('précisez l\'édition du commentaire : diffusion="comite" ou diffusion="public"')
-    return source, year, structure_id, diffusion
+def commentary(rep: Report) -> Commentary | None:
+    """The commentary of the report ``rep`` in its edition (the bilan's, the département's of
+    its year, or its structure's of its year), or None when there is no file or it holds only
+    blank lines."""
+    return commentary_file(
+        rep.data_dir, year=rep.year, structure_id=rep.structure_id, diffusion=rep.diffusion
+    )
 
 
-def commentary(
-    source: str | Path | Report,
-    *,
-    year: int | None = None,
-    structure_id: str | None = None,
-    diffusion: str | None = None,
+def commentary_file(
+    data_dir: str | Path, *, year: int | None = None, structure_id: str | None = None, diffusion: str
 ) -> Commentary | None:
-    """The commentary of a report in its edition (see :func:`commentary_path`), or None when
-    there is no file or it holds only blank lines. ``source`` is the report
-    (``commentary.commentary(r)``) or the data folder with ``year``, ``structure_id`` and
-    ``diffusion`` (required: the public edition reads only ``commentaires/public/``)."""
-    data_dir, year, structure_id, diffusion = _settings(source, year, structure_id, diffusion)
+    """The commentary of a report given by its folder, in the edition ``diffusion`` (see
+    :func:`commentary_path`; the public edition reads only ``commentaires/public/``), or None
+    when there is no file or it holds only blank lines."""
     path = commentary_path(data_dir, year=year, structure_id=structure_id, diffusion=diffusion)
     if path is None or not path.is_file():
         return None

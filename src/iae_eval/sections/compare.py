@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.catalogue import EXIT_KEYS, INDICATOR_KEYS
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 
@@ -16,10 +16,16 @@ COMPARED_KEYS: tuple[str, ...] = tuple(
 )
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def structure(rep: Report) -> parts.Section:
     """The structure's indicators beside its territory's and the département's."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     own = r.structure_row(dataset, year, structure_id)
     territory_name = str(dataset.structures.set_index("structure_id").at[structure_id, "territory"])
     territory = r.indicators(dataset, year, by="territory").loc[territory_name]

@@ -7,14 +7,25 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt, wording
-from iae_eval.data.dataset import Dataset
-from iae_eval.indicators.catalogue import EXIT_KEYS
+from iae_eval.data.reference import NEUTRAL_CATEGORY
+from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, EXIT_KEYS
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import rates_parts
 
 #: The columns of the tables of exits by category.
 COLUMNS: tuple[str, ...] = (*EXIT_KEYS, "exits", "exits_examined", "short_exits")
+#: The rows of a structure's exits beside the département's: the examined categories, with
+#: their share of the examined exits (the denominator of the rates beside them), adding up to
+#: their total; then apart, without a share, the retrait, the recorded exits and the short exits.
+STRUCTURE_ROWS: tuple[str, ...] = (
+    *EXAMINED_EXIT_KEYS,
+    "exits_examined",
+    f"exits_{NEUTRAL_CATEGORY}",
+    "exits",
+    "short_exits",
+)
 
 
 def masked_label(min_cell: int) -> str:
@@ -37,15 +48,15 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     return categories, rest.where(categories.isna().any(axis=1))
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def departement(rep: Report) -> parts.Section:
     """Exits of the year by category, per structure: stacked bars and table."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     frame = r.by_structure(dataset, year)
     frame = frame[(frame["exits"] > 0) | (frame["short_exits"] > 0)]
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year}.")
-    frame = frame.sort_values(["exits", "short_exits"], ascending=False)
+    frame = r.with_labels(frame.sort_values(["exits", "short_exits"], ascending=False), dataset)
     full = r.with_total(frame, r.departement_row(dataset, year))
     shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
     columns = list(COLUMNS)
@@ -128,22 +139,31 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
     return summary.summarised(*items, count=len(structures), year=year)
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def structure(rep: Report) -> parts.Section:
     """The structure's exits by category and its exit rates against the targets, beside the département."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     own = r.structure_row(dataset, year, structure_id)
     if not own["exits"] and not own["short_exits"]:
         return r.no_data(f"Aucune sortie en {year} dans cette structure.")
     dep = r.departement_row(dataset, year)
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
     shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
-    keys = [*EXIT_KEYS, "exits_examined", "short_exits"]
+    keys = list(STRUCTURE_ROWS)
     columns = {}
     for scope in ("Structure", "Département"):
         columns[scope] = [r.format_value(k, shown.at[scope, k]) for k in keys]
         columns[f"Part ({scope.lower()})"] = [
-            r.share_text(shown.at[scope, k], shown.at[scope, "exits"]) if k in EXIT_KEYS else "" for k in keys
+            r.share_text(shown.at[scope, k], shown.at[scope, "exits_examined"])
+            if k in EXAMINED_EXIT_KEYS
+            else ""
+            for k in keys
         ]
     table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
     return parts.join(
@@ -152,10 +172,16 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def bilan(rep: Report) -> parts.Section:
     """Exits by category per year (stacked bars)."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)

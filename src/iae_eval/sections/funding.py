@@ -10,111 +10,27 @@ tables, not drawn in charts.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from iae_eval import fmt
 from iae_eval.charts import funding as charts_funding
-from iae_eval.charts.funding import CATEGORY_LABELS, funding_chart
+from iae_eval.charts.funding import funding_chart
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import DYNAMIC_CATEGORIES
-from iae_eval.editions import edition
-from iae_eval.indicators.pathways import structure_name, structure_names
-from iae_eval.sections import parts, summary
+from iae_eval.indicators.funding import (  # noqa: F401 - the funding figures, used by the charts
+    CATEGORY_LABELS,
+    COST_KEYS,
+    EUROPE_STATE,
+    _rows,
+    europe_state_share,
+    funding_amounts,
+    shares,
+    structure_costs,
+)
+from iae_eval.indicators.pathways import structure_name
+from iae_eval.report import Report
+from iae_eval.sections import parts
 from iae_eval.sections import shared as report
-
-#: Funders whose aid the sheet expects to mobilise (Europe and the State).
-EUROPE_STATE: tuple[str, ...] = ("europe_fse", "etat")
-COST_KEYS: tuple[str, ...] = ("cost_per_participant", "cost_per_dynamic_exit")
-
-
-def _rows(dataset: Dataset, structure_id: str | None = None, nature: str | None = None) -> pd.DataFrame:
-    funding = dataset.funding
-    if funding is None:
-        return pd.DataFrame(columns=["year", "structure_id", "funder", "nature", "amount_eur"])
-    if structure_id is not None:
-        funding = funding[funding["structure_id"] == structure_id]
-    if nature is not None:
-        funding = funding[funding["nature"] == nature]
-    return funding
-
-
-def funding_amounts(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    by: str = "funder",
-    structure_id: str | None = None,
-    nature: str | None = None,
-) -> pd.DataFrame:
-    """Euros per year (index, every year of the period) and funder or nature (columns).
-
-    ``by`` is ``"funder"`` or ``"nature"``; columns follow reference.FUNDERS /
-    FUNDING_NATURES and only those with money in the period are kept.
-    """
-    rows = _rows(dataset, structure_id, nature)
-    rows = rows[rows["year"].between(first_year, last_year)]
-    wide = rows.pivot_table(index="year", columns=by, values="amount_eur", aggfunc="sum", fill_value=0.0)
-    codes = [c for c in CATEGORY_LABELS[by] if c in wide.columns and wide[c].sum() > 0]
-    return wide.reindex(index=range(first_year, last_year + 1), columns=codes).fillna(0.0).astype(float)
-
-
-def shares(amounts: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Amount and share of each column of ``amounts`` (from :func:`funding_amounts`) in ``year``."""
-    row = amounts.loc[year]
-    total = float(row.sum())
-    return pd.DataFrame({"amount": row, "share": row / total if total else np.nan})
-
-
-def europe_state_share(dataset: Dataset, year: int, *, structure_id: str | None = None) -> float:
-    """Share of Europe (FSE) and the State in the funding of ``year``; NaN without funding."""
-    amounts = funding_amounts(dataset, first_year=year, last_year=year, structure_id=structure_id)
-    total = float(amounts.loc[year].sum())
-    if not total:
-        return float("nan")
-    return float(amounts.loc[year].reindex(list(EUROPE_STATE)).fillna(0).sum()) / total
-
-
-def structure_costs(dataset: Dataset, year: int, *, by: str = "structure") -> pd.DataFrame:
-    """Per structure (index: id; ``by="departement"``: one row): ``participants``, dynamic
-    exits (``exits_dynamic``), ``funding_total`` and the two costs of DATA_CONTRACT §5, raw."""
-    ind = report.indicators(dataset, year, by=by)
-    dynamic = ind[[f"exits_{c}" for c in DYNAMIC_CATEGORIES]].sum(axis=1, min_count=1)
-    return pd.DataFrame(
-        {
-            "participants": ind["participants"],
-            "exits_dynamic": dynamic,
-            "funding_total": ind["funding_total"],
-            **{k: ind[k] for k in COST_KEYS},
-        }
-    )
-
-
-def suppressed_costs(
-    costs: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
-    """``costs`` as the edition shows them: in the public edition, counts below ``min_cell``
-    shown as ``< {min_cell}`` and the cost computed over a masked or small count masked
-    (``s``): it would give the count back."""
-    return report.suppressed(
-        costs,
-        min_cell=min_cell,
-        diffusion=diffusion,
-        count_columns=["participants", "exits_dynamic"],
-        rate_columns=list(COST_KEYS),
-        rate_denominators={"cost_per_participant": "participants", "cost_per_dynamic_exit": "exits_dynamic"},
-        rate_numerators={},
-        total_column={},
-    )
-
-
-def shown_costs(
-    costs: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
-    """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
-    shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    return costs.astype(float).where(~report.masked(shown), np.nan)
+from iae_eval.sections.funding_costs import costs_blocks, shown_costs, suppressed_costs  # noqa: F401
 
 
 def cost_chart(
@@ -166,102 +82,6 @@ def _amounts_table(shares: pd.DataFrame, *, by: str, caption: str) -> parts.Tabl
     return parts.table(shown, index=False, caption=caption)
 
 
-def _costs_table(
-    costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int, diffusion: str
-) -> pd.DataFrame:
-    published = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    table = pd.DataFrame(
-        {
-            report.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
-            "Sorties dynamiques": [fmt.integer(v) for v in published["exits_dynamic"]],
-            report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in published["funding_total"]],
-            **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in published[k]] for k in COST_KEYS},
-        },
-        index=[names.get(s, s) for s in costs.index],
-    )
-    median = shown.median()
-    table.loc["Médiane des structures"] = ["", "", "", *(fmt.euros(median[k]) for k in COST_KEYS)]
-    return table
-
-
-def _costs_blocks(
-    dataset: Dataset, year: int, min_cell: int, diffusion: str, highlight: str | None = None
-) -> tuple[list, list]:
-    """(figures, tables) of the costs per participant and per dynamic exit, by structure."""
-    costs = structure_costs(dataset, year)
-    costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
-    shown = shown_costs(costs, min_cell=min_cell, diffusion=diffusion)
-    names = structure_names(dataset)
-    if highlight is not None:  # its row and the median only: no need to format every structure's
-        rows = costs[[names.get(s, s) == names[highlight] for s in costs.index]]
-        table = _costs_table(rows, shown, names, min_cell, diffusion)
-        return [], [
-            parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-            _costs_note(min_cell, diffusion),
-        ]
-    table = _costs_table(costs, shown, names, min_cell, diffusion)
-    drawn = shown["cost_per_participant"].dropna()
-    figures = []
-    if summary.is_many(len(costs)):
-        return _summarised_costs(table, shown, year=year, min_cell=min_cell, diffusion=diffusion)
-    if len(drawn):
-        fig, ax = plt.subplots(figsize=(8, 1.6 + 0.4 * len(drawn)))
-        cost_chart(shown["cost_per_participant"], names=names, ax=ax)
-        alt = (
-            f"Points : coût par personne en parcours de "
-            f"{fmt.plural(len(drawn), 'structure', 'structures')} en {year}, de "
-            f"{fmt.euros(drawn.min())} à {fmt.euros(drawn.max())}, médiane {fmt.euros(drawn.median())}."
-        )
-        figures += [
-            parts.figure(fig, alt=alt),
-            report.suppression_note(len(costs) - len(drawn), min_cell=min_cell),
-        ]
-    tables = [
-        parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
-        _costs_note(min_cell, diffusion),
-    ]
-    return figures, tables
-
-
-def _summarised_costs(
-    table: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell: int, diffusion: str
-) -> tuple[list, list]:
-    """:func:`_costs_blocks` for many structures (:mod:`~iae_eval.sections.summary`): the
-    distribution of the cost per participant, the structures with the highest and lowest
-    costs, the link to the year's spreadsheets. ``table`` ends with the median row."""
-    cost = shown["cost_per_participant"]
-    figures = [
-        summary.distribution(
-            cost,
-            what=f"leur coût par personne en parcours en {year}",
-            xlabel=report.INDICATOR_LABELS["cost_per_participant"],
-            value_kind="euros",
-        ),
-        report.suppression_note(int(cost.isna().sum()), min_cell=min_cell),
-    ]
-    structures, median = table.iloc[:-1], table.iloc[[-1]]
-    tables = summary.extreme_tables(
-        structures,
-        cost,
-        highest=f"Les {summary.EXTREMES} structures au coût par personne le plus élevé, {year}",
-        lowest=f"Les {summary.EXTREMES} structures au coût par personne le plus bas, {year}",
-        total=median,
-    )
-    return figures, [
-        summary.summarised(*tables, _costs_note(min_cell, diffusion), count=len(structures), year=year)
-    ]
-
-
-def _costs_note(min_cell: int, diffusion: str) -> parts.Paragraph:
-    if not edition(diffusion).suppresses:
-        return parts.note("La médiane porte sur les structures dont le coût est défini.")
-    return parts.note(
-        f"Les effectifs de moins de {min_cell} personnes sont masqués (« < {min_cell} »), ainsi que "
-        "les coûts calculés sur eux (« non publié », avec la raison) ; la médiane porte sur les structures "
-        "dont le coût peut être publié."
-    )
-
-
 def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tuple[list, list]:
     """(figures, tables) of the investment subsidies (action A5)."""
     invest = funding_amounts(dataset, first_year=first_year, last_year=last_year, nature="investissement")
@@ -287,11 +107,11 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
     return [fig], [parts.table(table, caption="Subventions d'investissement par année (action A5)")]
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> parts.Section:
+@report.view
+def departement(rep: Report) -> parts.Section:
     """Département report: funding by funder and nature up to ``year``, European and State
     share, cost per participant per structure, investment subsidies (A5)."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
         return missing
@@ -308,7 +128,7 @@ def departement(
             *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
         ]
     )
-    cost_figures, cost_tables = _costs_blocks(dataset, year, min_cell, diffusion)
+    cost_figures, cost_tables = costs_blocks(dataset, year, min_cell, diffusion)
     invest_figures, invest_tables = _investment_blocks(dataset, first, year)
     return parts.join(
         figures,
@@ -323,15 +143,16 @@ def departement(
     )
 
 
-def structure(
-    dataset: Dataset,
-    *,
-    year: int,
-    structure_id: str,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+@report.view
+def structure(rep: Report) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1), structure_id=structure_id)
     if missing is not None:
@@ -349,20 +170,21 @@ def structure(
         _amounts_table(
             shares(by_nature, year), by="nature", caption=f"Financements de {name} en {year} par nature"
         ),
-        *_costs_blocks(dataset, year, min_cell, diffusion, highlight=structure_id)[1],
+        *costs_blocks(dataset, year, min_cell, diffusion, highlight=structure_id)[1],
     )
 
 
-def bilan(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+@report.view
+def bilan(rep: Report) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     years = range(first_year, last_year + 1)
     missing = _missing(dataset, years)
     if missing is not None:

@@ -1,6 +1,6 @@
 """Funnel plots: the durable and dynamic rates of every structure against its number of
 examined exits, around the targets, with the 95 % and 99.8 % control limits
-(:func:`iae_eval.charts.funnel_plot`, Spiegelhalter 2005; DOMAIN §7).
+(:func:`iae_eval.charts.funnel_plot`, Spiegelhalter 2005; docs/editions.md).
 
 Three views: the département's year (:func:`departement`), a structure's year with the
 structure highlighted among the others (:func:`structure`) and the period of the bilan with
@@ -14,11 +14,12 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.data.dataset import Dataset
+from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.indicators import overdispersion as od
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import EXIT_KEYS
-from iae_eval.indicators.pathways import structure_name, structure_names
+from iae_eval.indicators.pathways import structure_label, structure_name
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
@@ -128,59 +129,80 @@ def _with_exits(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["exits"].fillna(0) > 0]
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@per_dataset
+def _year_numbers(dataset: Dataset, year: int, min_cell: int, diffusion: str) -> pd.DataFrame:
+    """The drawable rates of the structures with exits in ``year`` (index: ``structure_id``):
+    every structure report of the year draws the same ones, computed once per dataset."""
+    frame = _with_exits(r.by_structure(dataset, year))
+    return _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+
+
+@per_dataset
+def _year_spread(dataset: Dataset, year: int) -> dict[str, od.Dispersion]:
+    """The funnel limits of ``year`` (:func:`dispersions` over every structure with exits),
+    shared by every structure report of the year."""
+    return dispersions(_with_exits(r.by_structure(dataset, year)))
+
+
+@r.view
+def departement(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     frame = _with_exits(r.by_structure(dataset, year))
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
-    return funnel_parts(
-        _drawable(frame, min_cell=min_cell, diffusion=diffusion), what=f"en {year}", spread=dispersions(frame)
-    )
+    numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    return funnel_parts(r.with_labels(numbers, dataset), what=f"en {year}", spread=dispersions(frame))
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def structure(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``, the structure highlighted."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     frame = _with_exits(r.by_structure(dataset, year))
-    if name not in frame.index:
+    if structure_id not in frame.index:
         return r.no_data(
             f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir."
         )
-    # every structure report of the year draws the same structures: computed once per dataset
-    numbers = dataset.memoised(
-        ("funnel", year, dataset.rules, min_cell, diffusion),
-        lambda: _drawable(frame, min_cell=min_cell, diffusion=diffusion),
-    )
+    numbers = _year_numbers(dataset, year, min_cell, diffusion)
+    label = structure_label(dataset, structure_id)
     return funnel_parts(
-        numbers,
+        r.with_labels(numbers, dataset),
         what=f"en {year}",
-        highlight=name,
-        highlight_label=f"{name} (la structure)",
-        spread=dispersions(frame),
+        highlight=label,
+        highlight_label=f"{label} (la structure)",
+        spread=_year_spread(dataset, year),
     )
 
 
 def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     """Every structure's exits summed over the period, with its rates recomputed from the
-    sums (index: the structures' names)."""
+    sums (index: ``structure_id``)."""
     long = r.trends(dataset, r.period_years(first_year, last_year), by="structure")
     sums = long.groupby(long["key"].astype(str))[list(POOLED_COUNTS)].sum(min_count=1)
     examined = sums["exits_examined"].where(sums["exits_examined"] > 0)
     for key in RATES:
         sums[key] = r.successes(sums, key) / examined
-    names = structure_names(dataset)
-    sums.index = [names.get(k, k) for k in sums.index]
     return sums
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def bilan(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates pooled over the period."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = _with_exits(pooled(dataset, first_year, last_year))
     if frame.empty:
         return r.no_data(r.NO_DATA_PERIOD)
@@ -191,5 +213,5 @@ def bilan(
             f"Sorties cumulées {period} : {fmt.integer(frame['exits_examined'].sum())} sorties examinées "
             f"dans {r.plural(len(frame), 'structure')}."
         ),
-        funnel_parts(numbers, what=f"cumulé {period}", spread=dispersions(frame)),
+        funnel_parts(r.with_labels(numbers, dataset), what=f"cumulé {period}", spread=dispersions(frame)),
     )

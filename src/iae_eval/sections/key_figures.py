@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval import fmt, wording
-from iae_eval.data.dataset import Dataset
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.pathways import structure_name, structures_active
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 
@@ -56,11 +56,11 @@ def _verdicts(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> str:
     )
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def departement(rep: Report) -> parts.Section:
     """Indicators 1-3, participants and the two exit rates against their targets, with the
     previous year beside them (when the data covers it)."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     years = [y for y in (year - 1, year) if y == year or y in dataset.years()]
     frame = pd.concat([r.indicators(dataset, y).set_axis([y]) for y in years])
     current = frame.loc[year]
@@ -84,10 +84,16 @@ def departement(
     )
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def structure(rep: Report) -> parts.Section:
     """The structure's headline figures (indicators 1-3, exit rates) with the previous year."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     years = [y for y in (year - 1, year) if y in dataset.years()] or [year]
     frame = r.structure_years(dataset, structure_id, years)
     if year not in frame.index:
@@ -112,10 +118,16 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def bilan(rep: Report) -> parts.Section:
     """Indicators 1-3 and the exit rates for each year of the period, against the targets."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)

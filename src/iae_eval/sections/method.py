@@ -10,10 +10,11 @@ from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import EXIT_CATEGORY_LABELS, KIND_LABELS
 from iae_eval.data.rules import get_profile
-from iae_eval.editions import DEFAULT_DIFFUSION, edition
+from iae_eval.editions import edition
 from iae_eval.indicators.catalogue import TARGETS
 from iae_eval.indicators.suppress import small_count_rule
 from iae_eval.indicators.uncertainty import LOW_COUNT_TEXT, LOW_COUNT_THRESHOLD
+from iae_eval.report import Report
 from iae_eval.sections import parts
 
 
@@ -114,16 +115,25 @@ def _how_to_read(dataset: Dataset, *, min_cell: int, diffusion: str) -> parts.Se
     )
 
 
-def departement(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """ "Comment lire ce rapport" of the departmental report."""
+    dataset, min_cell, diffusion = rep.dataset, rep.min_cell, rep.diffusion
     return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
 
 
-def structure(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """ "Comment lire ce rapport" of a structure's report."""
+    dataset, min_cell, diffusion = rep.dataset, rep.min_cell, rep.diffusion
     return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
 
 
-def bilan(dataset: Dataset, *, min_cell: int, diffusion: str = DEFAULT_DIFFUSION) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """ "Comment lire ce rapport" of the bilan."""
+    dataset, min_cell, diffusion = rep.dataset, rep.min_cell, rep.diffusion
     return _how_to_read(dataset, min_cell=min_cell, diffusion=diffusion)
+
+
+def notebooks(source: str) -> parts.Section:
+    """Which notebooks built the report (the batch's ``notebooks_source`` parameter, see
+    :func:`iae_eval.workspace.notebooks_source_text`); nothing when run by hand (empty)."""
+    return parts.Section.of(parts.note(source) if source else None)

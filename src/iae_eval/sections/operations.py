@@ -5,20 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from iae_eval import fmt
-from iae_eval.data.dataset import Dataset
-from iae_eval.indicators.pathways import structure_names
+from iae_eval.indicators.pathways import structure_labels
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """Operations carried out with the insertion structures in the year (indicator 3b)."""
+    dataset, year = rep.dataset, rep.year
     if not r.has_rows(dataset.operations, year):
         return r.no_data()
     ops = dataset.operations[dataset.operations["year"] == year]
-    names = structure_names(dataset)
+    names = structure_labels(dataset)
     grouped = (
         ops.groupby("structure_id")
         .agg(
@@ -63,10 +62,9 @@ def summarised(table: pd.DataFrame, counts: pd.Series, *, year: int) -> parts.Se
     return summary.summarised(chart, *tables, count=len(counts), year=year)
 
 
-def structure(
-    dataset: Dataset, *, year: int, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """Operations carried out with the structure in the year (indicator 3b)."""
+    dataset, year, structure_id = rep.dataset, rep.year, rep.structure_id
     if not r.has_rows(dataset.operations, year):
         return r.no_data()
     ops = dataset.operations
@@ -88,10 +86,9 @@ def structure(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """Operations carried out with the insertion structures per year (indicator 3b)."""
+    dataset, first_year, last_year = rep.dataset, rep.first_year, rep.last_year
     ops = dataset.operations
     if ops is None or not ops["year"].between(first_year, last_year).any():
         return r.no_data(r.NO_DATA_PERIOD)

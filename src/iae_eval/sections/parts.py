@@ -12,9 +12,9 @@ Each part is a small frozen dataclass that shows itself in Jupyter (``_repr_html
 A :class:`Section` shows its parts in order, exactly as the report shows the section; a
 notebook may instead show its parts one by one, in another order, or restyled::
 
-    s = exits.departement(ds, year=year, min_cell=min_cell)
+    s = exits.departement(r)
     s.table(columns=["Sorties constatées", "Sorties examinées"])   # a table with fewer columns
-    s.chart(caption="Sorties de l'année")               # the chart, with a caption
+    s.chart(caption="Sorties de l'année")               # the chart, with a caption (or why it is absent)
     s.lead                                              # the lead sentence (a section, maybe empty)
     s.notes                                             # its notes (a section, maybe empty)
     s.charts                                            # its charts (a section, maybe empty)
@@ -142,20 +142,30 @@ def _known(names: list[str], known: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Section:
-    """A report section: its parts in the order the report shows them."""
+    """A report section: its parts in the order the report shows them.
+
+    ``reason`` says why a part may be missing in this edition or year ("Aucune sortie en
+    2011.", "non publié : secret statistique"): asking for a chart or a table the section does
+    not have gives a note saying so, never an exception, so that one notebook edit runs in
+    both editions and every year.
+    """
 
     parts: tuple[Part, ...] = ()
+    reason: str | None = None
 
     @classmethod
-    def of(cls, *items: Part | Section | None) -> Section:
-        """A section made of ``items`` in this order (sections are flattened, ``None`` skipped)."""
+    def of(cls, *items: Part | Section | None, reason: str | None = None) -> Section:
+        """A section made of ``items`` in this order (sections are flattened, ``None`` skipped);
+        ``reason`` (else the first reason of the sections flattened) says why a part may be missing."""
         parts: list[Part] = []
+        reasons: list[str] = [] if reason is None else [reason]
         for item in items:
             if isinstance(item, Section):
                 parts.extend(item.parts)
+                reasons += [] if item.reason is None else [item.reason]
             elif item is not None:
                 parts.append(item)
-        return cls(tuple(parts))
+        return cls(tuple(parts), reasons[0] if reasons else None)
 
     # --- Showing -------------------------------------------------------------------------------
 
@@ -181,60 +191,76 @@ class Section:
     @property
     def lead(self) -> Section:
         """The lead sentence, as a section (empty when the section has none)."""
-        return Section(self.parts_of("lead"))
+        return Section(self.parts_of("lead"), self.reason)
 
     @property
     def notes(self) -> Section:
         """The notes (remarks under the charts and tables), as a section."""
-        return Section(self.parts_of("note"))
+        return Section(self.parts_of("note"), self.reason)
 
     @property
     def texts(self) -> Section:
         """The sentences that are neither the lead nor a note, as a section."""
-        return Section(self.parts_of("text"))
+        return Section(self.parts_of("text"), self.reason)
 
     @property
     def tables(self) -> Section:
         """The tables, as a section (empty when there is none: safe in a notebook)."""
-        return Section(self.parts_of("table"))
+        return Section(self.parts_of("table"), self.reason)
 
     @property
     def charts(self) -> Section:
         """The charts, as a section (empty when there is none: safe in a notebook)."""
-        return Section(self.parts_of("chart"))
+        return Section(self.parts_of("chart"), self.reason)
 
     @property
     def key_figures(self) -> Section:
         """The row of headline figures, as a section (empty when there is none)."""
-        return Section(self.parts_of("key_figures"))
+        return Section(self.parts_of("key_figures"), self.reason)
 
     def table(
         self, number: int = 0, *, columns: Iterable[str] | None = None, caption: str | None = None
-    ) -> Table:
-        """Table ``number`` (0: the first), restricted to ``columns``, retitled with ``caption``."""
-        return _nth(self.parts_of("table"), number, "tableau").select(columns, caption=caption)
+    ) -> Table | Paragraph:
+        """Table ``number`` (0: the first), restricted to ``columns``, retitled with ``caption``;
+        a note saying why when the section has no such table or the table no such column."""
+        found = self._nth("table", number, "tableau")
+        if isinstance(found, Paragraph):
+            return found
+        unknown = [] if columns is None else [str(c) for c in columns if str(c) not in found.columns]
+        if unknown:
+            return note(
+                f"Colonne(s) absente(s) de ce tableau : {', '.join(unknown)} ; colonnes : {', '.join(found.columns)}."
+            )
+        return found.select(columns, caption=caption)
 
-    def chart(self, number: int = 0, *, caption: str | None = None, alt: str | None = None) -> Chart:
-        """Chart ``number`` (0: the first), with another caption or alt text if given."""
-        return _nth(self.parts_of("chart"), number, "graphique").titled(caption, alt=alt)
+    def chart(
+        self, number: int = 0, *, caption: str | None = None, alt: str | None = None
+    ) -> Chart | Paragraph:
+        """Chart ``number`` (0: the first), with another caption or alt text if given; a note
+        saying why when the section has no such chart."""
+        found = self._nth("chart", number, "graphique")
+        return found if isinstance(found, Paragraph) else found.titled(caption, alt=alt)
+
+    def _nth(self, kind: str, number: int, what: str):
+        """Part ``number`` of ``kind``, or the note saying why it is not there (numbered from 1)."""
+        found = self.parts_of(kind)
+        if -len(found) <= number < len(found):
+            return found[number]
+        asked = number + 1 if number >= 0 else number
+        why = "" if self.reason is None else f" : {self.reason.rstrip('.')}"
+        return note(f"Pas de {what} n° {asked} dans cette section ({len(found)} en tout){why}.")
 
     def without(self, *kinds: str) -> Section:
         """The section without its parts of ``kinds`` (e.g. ``"note"``, ``"chart"``)."""
         for kind in kinds:
             self.parts_of(kind)  # validates the name
-        return Section(tuple(p for p in self.parts if _kind(p) not in kinds))
+        return Section(tuple(p for p in self.parts if _kind(p) not in kinds), self.reason)
 
     def reordered(self, *kinds: str) -> Section:
         """The parts of ``kinds`` first, in that order of kinds, then the others as they were:
         ``s.reordered("table", "chart")`` shows the tables above the charts."""
         first = [p for kind in kinds for p in self.parts_of(kind)]
-        return Section(tuple(first) + tuple(p for p in self.parts if _kind(p) not in kinds))
-
-
-def _nth(parts: tuple, number: int, what: str):
-    if not -len(parts) <= number < len(parts):
-        raise IndexError(f"pas de {what} n° {number} dans cette section ({len(parts)} en tout)")
-    return parts[number]
+        return Section(tuple(first) + tuple(p for p in self.parts if _kind(p) not in kinds), self.reason)
 
 
 # --- Building parts (used by the section modules) --------------------------------------------------

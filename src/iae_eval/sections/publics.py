@@ -1,10 +1,11 @@
 """Publics: exits of RSA recipients next to all exits, and the share of each public.
 
-The exit table is the "dont RSA" view of the national yearly report: one row per exit
-category and a "Total des sorties examinées" row (exits − retrait), with the columns
-"Toutes sorties" and "dont RSA". Exits are counted as the indicators count them
-(DATA_CONTRACT §5): pathways leaving in the year that pass the minimum stay of their kind
-(:func:`iae_eval.indicators.compute.is_examinable`). Counts below ``min_cell`` are suppressed.
+The exit table is the "dont RSA" view of the national yearly report: the examined exits by
+category, their total (the "Sorties examinées" the rates divide by), then apart the retrait
+and the exits before the minimum stay, with the
+columns "Toutes sorties" and "dont RSA". Every count comes from the indicators' engine under
+the dataset's rules profile (:func:`iae_eval.indicators.exits_by_public.exits_by_category`);
+the chart's shares divide by the examined exits, as the rates do (docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -15,112 +16,49 @@ import pandas as pd
 
 from iae_eval import charts, fmt, wording
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import DEFAULT_MIN_CELL, EXIT_CATEGORIES, EXIT_CATEGORY_LABELS, NEUTRAL_CATEGORY
 from iae_eval.editions import edition
-from iae_eval.indicators.compute import is_examinable
+from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, LABELS
+from iae_eval.indicators.exits_by_public import exits_by_category
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.indicators.suppress import masked_legend
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
+from iae_eval.sections.public_shares import public_shares, shares_table
 
 EXAMINED = "exits_examined"
-EXIT_ROWS: tuple[str, ...] = (*(f"exits_{c}" for c in EXIT_CATEGORIES), EXAMINED)
-ROW_LABELS: dict[str, str] = {
-    **{f"exits_{c}": EXIT_CATEGORY_LABELS[c] for c in EXIT_CATEGORIES},
-    EXAMINED: "Total des sorties examinées",
-}
+#: The rows of the exit table: the examined categories adding up to their total, then apart
+#: (no share) the retrait and the exits before the minimum stay.
+TABLE_ROWS: tuple[str, ...] = (*EXAMINED_EXIT_KEYS, EXAMINED, "exits_retrait", "short_exits")
 COLUMNS: dict[str, str] = {"all": "Toutes sorties", "rsa": "dont RSA"}
-
-
-def exits_by_category(dataset: Dataset, year: int, *, structure_id: str | None = None) -> pd.DataFrame:
-    """Examinable exits of ``year`` by category (rows :data:`EXIT_ROWS`), all and RSA (columns).
-
-    Pathways are counted, as for the indicator ``exits``; the total row leaves out retrait.
-    """
-    p = dataset.participants
-    if structure_id is not None:
-        p = p[p["structure_id"] == structure_id]
-    leaving = p[p["exit_date"].dt.year == year]
-    leaving = leaving[is_examinable(leaving)] if len(leaving) else leaving
-    category = leaving["exit_reason"].map(dataset.exit_reasons.set_index("code")["category"])
-    rsa = leaving["rsa"].astype(bool).to_numpy()
-    counts = {
-        f"exits_{c}": {
-            "all": int((category == c).sum()),
-            "rsa": int(((category == c).to_numpy() & rsa).sum()),
-        }
-        for c in EXIT_CATEGORIES
-    }
-    kept = category.isin([c for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]).to_numpy()
-    counts[EXAMINED] = {"all": int(kept.sum()), "rsa": int((kept & rsa).sum())}
-    return pd.DataFrame.from_dict(counts, orient="index").reindex(list(EXIT_ROWS))
 
 
 def _shown_exits(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """``exits`` as the edition shows it; in the public edition the "dont RSA" column is a
     subset of "all": it is masked when their difference is a small count (7 − 5 = 2)."""
-    return report.suppressed(exits.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
+    rows = exits.loc[list(TABLE_ROWS)]
+    return report.suppressed(rows.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
 
 
-def exits_table(
-    exits: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def exits_table(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """``exits`` as the edition shows it, formatted, with the national report's row and column labels."""
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
+    shown = shown.loc[list(TABLE_ROWS)]
     table = pd.DataFrame({COLUMNS[c]: [fmt.integer(v) for v in shown[c]] for c in COLUMNS})
-    table.index = [ROW_LABELS[r] for r in exits.index]
+    table.index = [LABELS[r] for r in TABLE_ROWS]
     return table
 
 
-def exit_shares(
-    exits: pd.DataFrame, *, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def exit_shares(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """Share of each non-neutral category among examined exits, all and RSA; NaN when the
     count or the total is masked (or the total is 0)."""
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
-    rows = [f"exits_{c}" for c in EXIT_CATEGORIES if c != NEUTRAL_CATEGORY]
+    rows = list(EXAMINED_EXIT_KEYS)
     frame = pd.DataFrame(
         {c: [report.share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
-        index=[ROW_LABELS[r] for r in rows],
+        index=[LABELS[r] for r in rows],
     )
     return frame.astype(float)
-
-
-def public_shares(
-    dataset: Dataset,
-    year: int,
-    *,
-    structure_id: str | None = None,
-    min_cell: int = DEFAULT_MIN_CELL,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> pd.DataFrame:
-    """Count and share of each public (RSA, DELD, < 26, 50+, RQTH, women) among the people in
-    pathway, for the département and (with ``structure_id``) the structure, ready to publish:
-    columns ``{scope}_count``, ``{scope}_share``, ``{scope}_total`` (scope ``structure``,
-    ``departement``); a small count is ``< {min_cell}`` and a share that would give it back is ``s``."""
-    scopes = {"departement": report.indicators(dataset, year).iloc[[0]]}
-    if structure_id is not None:
-        scopes = {"structure": report.indicators(dataset, year, by="structure").loc[[structure_id]], **scopes}
-    keys = list(report.PUBLIC_KEYS)
-    columns = {}
-    for scope, row in scopes.items():
-        frame = row[["participants", *keys]].copy()
-        for k in keys:
-            frame[f"share_{k}"] = report.share(frame[k].iloc[0], frame["participants"].iloc[0])
-        shown = report.suppressed(
-            frame,
-            min_cell=min_cell,
-            diffusion=diffusion,
-            count_columns=["participants", *keys],
-            total_column={},
-            rate_columns=[f"share_{k}" for k in keys],
-            rate_denominators={f"share_{k}": "participants" for k in keys},
-            rate_numerators={f"share_{k}": (k,) for k in keys},
-        ).iloc[0]
-        columns[f"{scope}_count"] = [shown[k] for k in keys]
-        columns[f"{scope}_share"] = [shown[f"share_{k}"] for k in keys]
-        columns[f"{scope}_total"] = [shown["participants"]] * len(keys)
-    return pd.DataFrame(columns, index=keys)
 
 
 def _numbers(values: pd.Series) -> pd.Series:
@@ -164,7 +102,7 @@ def _exits_blocks(
 ) -> tuple[list, list]:
     """(figures, tables) of the "dont RSA" exit view."""
     exits = exits_by_category(dataset, year, structure_id=structure_id)
-    if exits.loc[list(EXIT_ROWS[:-1]), "all"].sum() == 0:
+    if not exits.at["exits", "all"] and not exits.at["short_exits", "all"]:
         return [], [parts.text(f"Aucune sortie examinée en {year} ({whose}).")]
     shares = exit_shares(exits, min_cell=min_cell, diffusion=diffusion)
     alt = (
@@ -178,8 +116,9 @@ def _exits_blocks(
             caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})",
         ),
         parts.note(
-            "Sorties examinées = sorties ayant atteint la durée minimale de parcours, hors « retrait "
-            "des sorties constatées »."
+            f"{LABELS[EXAMINED]} = sorties ayant atteint la durée minimale de parcours, hors « "
+            f"{LABELS['exits_retrait'].lower()} » ; les parts du graphique sont rapportées aux "
+            f"{LABELS[EXAMINED].lower()}, comme les taux de sortie."
             + (
                 f" {masked_legend(min_cell)} Les valeurs masquées ne sont pas tracées."
                 if edition(diffusion).suppresses
@@ -188,21 +127,6 @@ def _exits_blocks(
         ),
     ]
     return [_figure(exit_shares_chart, shares, alt)], tables
-
-
-def _shares_table(shares: pd.DataFrame, scopes: dict[str, str]) -> pd.DataFrame:
-    table = pd.DataFrame(index=[report.PUBLIC_LABELS[k] for k in shares.index])
-    for scope, name in scopes.items():
-        table[f"{name} : personnes"] = [fmt.integer(v) for v in shares[f"{scope}_count"]]
-        table[f"{name} : part"] = [fmt.percent(v) for v in shares[f"{scope}_share"]]
-    total = {
-        f"{name} : personnes": fmt.integer(shares[f"{scope}_total"].iloc[0]) for scope, name in scopes.items()
-    }
-    table.loc["Ensemble des personnes en parcours"] = {
-        **total,
-        **{f"{n} : part": fmt.percent(1.0) for n in scopes.values()},
-    }
-    return table
 
 
 def _section(
@@ -225,31 +149,32 @@ def _section(
     return parts.join(
         _figure(shares_chart, values, alt, labels=scopes),
         *figures,
-        parts.table(_shares_table(shares, scopes), caption=caption),
+        parts.table(shares_table(shares, scopes), caption=caption),
         *tables,
     )
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> parts.Section:
+@report.view
+def departement(rep: Report) -> parts.Section:
     """Département report: share of each public, and the exits of RSA recipients by category
     next to all exits (national "dont RSA" view)."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     if not report.indicators(dataset, year).iloc[0]["participants"]:
         return report.no_data(f"Aucun parcours actif en {year} : pas de public à décrire.")
     return _section(dataset, year, min_cell, None, "département", diffusion)
 
 
-def structure(
-    dataset: Dataset,
-    *,
-    year: int,
-    structure_id: str,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+@report.view
+def structure(rep: Report) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     if not report.indicators(dataset, year, by="structure").at[structure_id, "participants"]:
         return report.no_data(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
@@ -259,20 +184,21 @@ def structure(
 #: Lines of the people chart of the bilan (indicator keys → legend).
 BILAN_LINES: dict[str, str] = {
     "participants": report.INDICATOR_LABELS["participants"],
-    "rsa_participants": "Allocataires du RSA (indicateur 1)",
-    "entries": "Entrées dans l'année",
+    "rsa_participants": report.INDICATOR_LABELS["rsa_participants"],
+    "entries": report.INDICATOR_LABELS["entries"],
 }
 
 
-def bilan(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+@report.view
+def bilan(rep: Report) -> parts.Section:
     """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = report.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return report.no_data(report.NO_DATA_PERIOD)

@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.editions import edition
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 
@@ -72,15 +72,15 @@ def rates_parts(
     return parts.join(*items)
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def departement(rep: Report) -> parts.Section:
     """Durable and dynamic exit rates per structure, against the 25 % and 60 % targets."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     dep = r.departement_row(dataset, year)
     if not dep["exits_examined"]:
         return r.no_data(f"Aucune sortie examinée en {year} : les taux ne sont pas calculables.")
     frame = r.by_structure(dataset, year)
-    frame = frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False)
+    frame = r.with_labels(frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False), dataset)
     full = r.with_total(frame, dep)
     shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
     many = summary.is_many(len(frame))
@@ -171,11 +171,17 @@ def interval_chart(series: dict[str, dict[str, pd.DataFrame]], *, what: str) -> 
     return parts.figure(fig, alt)
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def bilan(rep: Report) -> parts.Section:
     """Durable and dynamic exit rates per year with their intervals, against the 25 % and
     60 % targets."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits_examined"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)

@@ -1,4 +1,4 @@
-"""Views that stay readable at any number of structures (issue 11).
+"""Views that stay readable at any number of structures.
 
 Up to :data:`MANY_STRUCTURES` structures, a département view lists every structure in its
 tables and charts. Above it, a view that would list them summarises instead:
@@ -13,7 +13,7 @@ Territories and kinds of structure are few: they are always shown in full. Ranks
 on the values a view may show (masked values, NaN, are left out), so a ranking never gives
 a hidden value away.
 
-Hook for the funnel plots (issue 9): a view that summarises rates puts a funnel plot of all
+Hook for the funnel plots: a view that summarises rates puts a funnel plot of all
 its structures first (:func:`summarised`'s ``funnel`` argument).
 """
 

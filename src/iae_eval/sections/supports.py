@@ -15,7 +15,14 @@ from iae_eval import charts, fmt
 from iae_eval.charts import grids
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
-from iae_eval.indicators.pathways import people_active, structures_active
+from iae_eval.indicators.pathways import structures_active
+from iae_eval.indicators.supports import (  # noqa: F401 - the supports' figures, used by the charts
+    carriers,
+    people_by_support,
+    potential_supports,
+    supports_by_year,
+)
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.shared import no_data
@@ -30,51 +37,6 @@ DOUBLE_COUNT_SENTENCE = (
 def support_label(code: str) -> str:
     """French label of a support, marked ``(A3)`` when the sheet wants it developed."""
     return ACTIVITY_SUPPORTS.get(code, code) + (POTENTIAL_MARK if code in POTENTIAL_SUPPORTS else "")
-
-
-def _carriers(dataset: Dataset, year: int) -> dict[str, list[str]]:
-    """support code → ids of the structures active in ``year`` that carry it (sheet order)."""
-    active = set(structures_active(dataset.participants, year))
-    s = dataset.structures
-    carriers: dict[str, list[str]] = {}
-    for sid, supports in zip(s["structure_id"], s["activity_supports"], strict=True):
-        if sid in active:
-            for code in supports or ():
-                carriers.setdefault(code, []).append(str(sid))
-    order = list(ACTIVITY_SUPPORTS)
-    return {
-        c: sorted(carriers[c])
-        for c in sorted(carriers, key=lambda c: (order.index(c) if c in order else 99, c))
-    }
-
-
-def supports_by_year(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFrame:
-    """Number of active structures carrying each support (rows, sheet order) per year (columns)."""
-    counts = {
-        y: {c: len(ids) for c, ids in _carriers(dataset, y).items()} for y in range(first_year, last_year + 1)
-    }
-    frame = pd.DataFrame(counts).fillna(0).astype("int64")
-    order = [c for c in ACTIVITY_SUPPORTS if c in frame.index]
-    return frame.reindex(index=order + [c for c in frame.index if c not in order])
-
-
-def people_by_support(dataset: Dataset, year: int) -> pd.DataFrame:
-    """Supports present in ``year`` (index): ``structures`` carrying it and ``people`` active there."""
-    rows = {
-        code: {"structures": len(ids), "people": people_active(dataset.participants, year, structure_ids=ids)}
-        for code, ids in _carriers(dataset, year).items()
-    }
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["structures", "people"]).astype("int64")
-
-
-def potential_supports(dataset: Dataset, year: int) -> pd.DataFrame:
-    """The sheet's potential supports (index, A3 order): ``structures`` carrying it in ``year``
-    and ``present`` (bool)."""
-    carriers = _carriers(dataset, year)
-    structures = [len(carriers.get(code, [])) for code in POTENTIAL_SUPPORTS]
-    return pd.DataFrame(
-        {"structures": structures, "present": [n > 0 for n in structures]}, index=list(POTENTIAL_SUPPORTS)
-    )
 
 
 def people_chart(people: pd.Series, *, ax=None):
@@ -97,7 +59,7 @@ def _missing(dataset: Dataset, years: range) -> parts.Section | None:
     period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
     if not any(structures_active(dataset.participants, y) for y in years):
         return no_data(f"Aucune structure active en {period}.")
-    if not any(_carriers(dataset, y) for y in years):
+    if not any(carriers(dataset, y) for y in years):
         return no_data(f"Pas de supports d'activité renseignés pour les structures actives en {period}.")
     return None
 
@@ -146,7 +108,7 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
         {
             "Support d'activité": [support_label(c) for c in people.index],
             "Structures actives": [fmt.integer(v) for v in people["structures"]],
-            "Personnes en parcours": [fmt.integer(v) for v in masked],
+            r.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in masked],
         }
     )
     blocks.append(parts.table(table, index=False, caption=f"Supports d'activité en {year}"))
@@ -154,11 +116,11 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
     return blocks
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def departement(rep: Report) -> parts.Section:
     """Département report: supports present in ``year``, people by support, the sheet's
     potential supports present or still missing."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
         return missing
@@ -178,11 +140,17 @@ def departement(
     )
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def bilan(rep: Report) -> parts.Section:
     """Bilan: supports present each year, potential supports at the start and the end of the
     period, people by support in the last year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     years = range(first_year, last_year + 1)
     missing = _missing(dataset, years)
     if missing is not None:
@@ -202,7 +170,7 @@ def bilan(
         + (f" ; nouveaux : {', '.join(gained)}." if gained else ".")
     )
     blocks = [parts.figure(fig, alt=alt)]
-    if _carriers(dataset, last_year):
+    if carriers(dataset, last_year):
         blocks += _people_blocks(dataset, last_year, min_cell, diffusion)
     blocks.append(
         parts.table(

@@ -1,4 +1,5 @@
-"""Sustainable-development grid (DATA_CONTRACT §3): scores, charts and evidence.
+"""Sustainable-development grid (docs/data.md): charts, evidence and the sections (the figures
+are computed by :mod:`iae_eval.indicators.sustainable_development`).
 
 The grid has the sheet's four pillars (environment, social, economy, governance), the five
 national orientations numbered as on the sheet (``fin.1`` … ``fin.5``) and the Conseil
@@ -16,77 +17,28 @@ from iae_eval import fmt
 from iae_eval.charts import sd as sd_charts
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import (
-    ACTION_STATUSES,
-    ACTIONS,
-    ACTIVITY_SUPPORTS,
-    DEFAULT_MIN_CELL,
-    ENVIRONMENTAL_SUPPORTS,
     SD_CRITERIA,
     SD_PILLARS,
     SD_SCORES,
 )
-from iae_eval.editions import edition
-from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import (
-    people_active,
+    structure_label,
     structure_name,
-    structure_names,
-    structures_with_supports,
 )
-from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
+from iae_eval.indicators.sustainable_development import (  # noqa: F401 - the grid's figures, used by the charts
+    ACTION_LEVEL,
+    SCORE_COLUMNS,
+    SD_GROUPS,
+    score_counts,
+    score_matrix,
+    sd_group_evolution,
+    sd_scores,
+    structure_medians,
+)
+from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as report
-from iae_eval.sections.action_plan import plan_state
-
-#: Label of the action-level column / series (rows without structure_id).
-ACTION_LEVEL = "Action (ensemble)"
-#: Groups of the grid in the sheet's order.
-SD_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(group for group, _ in SD_CRITERIA.values()))
-SCORE_COLUMNS = ["year", "structure_id", "structure", "criterion", "group", "label", "score"]
-
-
-def sd_scores(dataset: Dataset, year: int) -> pd.DataFrame:
-    """Tidy scores of ``year``: one row per (structure or action, criterion).
-
-    Columns ``year``, ``structure_id`` (NaN for the action as a whole), ``structure``
-    (name, or :data:`ACTION_LEVEL`), ``criterion``, ``group``, ``label``, ``score``;
-    rows in the grid's order, then by structure name. Empty when there is nothing to show.
-    Computed once per dataset and year (kept in ``Dataset.memo``: a structure report of a
-    batch kernel reuses it).
-    """
-    table = dataset.sd_assessment
-    if table is None or table.empty:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    key = ("sd_scores", int(year))
-    if key not in dataset.memo:
-        dataset.memo[key] = _sd_scores(dataset, table, year)
-    return dataset.memo[key].copy(deep=False)
-
-
-def _sd_scores(dataset: Dataset, table: pd.DataFrame, year: int) -> pd.DataFrame:
-    rows = table[(table["year"] == year) & table["criterion"].isin(list(SD_CRITERIA))].copy()
-    names = structure_names(dataset)
-    ids = rows["structure_id"]
-    rows["structure"] = ids.map(names).fillna(ids).where(ids.notna(), ACTION_LEVEL)
-    rows["group"] = rows["criterion"].map({c: group for c, (group, _) in SD_CRITERIA.items()})
-    rows["label"] = rows["criterion"].map({c: label for c, (_, label) in SD_CRITERIA.items()})
-    rows["order"] = rows["criterion"].map({c: i for i, c in enumerate(SD_CRITERIA)})
-    rows["is_action"] = ids.isna()
-    rows = rows.sort_values(["order", "is_action", "structure"])
-    rows["score"] = rows["score"].astype("int64")
-    return rows[SCORE_COLUMNS].reset_index(drop=True)
-
-
-def score_matrix(scores: pd.DataFrame) -> pd.DataFrame:
-    """Criteria (labels, grid order) × structures (by name, the action level last)."""
-    wide = scores.pivot_table(index="criterion", columns="structure", values="score", aggfunc="first")
-    criteria = [c for c in SD_CRITERIA if c in wide.index]
-    structures = sorted(c for c in wide.columns if c != ACTION_LEVEL)
-    if ACTION_LEVEL in wide.columns:
-        structures.append(ACTION_LEVEL)
-    wide = wide.reindex(index=criteria, columns=structures)
-    wide.index = [SD_CRITERIA[c][1] for c in criteria]
-    return wide.astype(float)
+from iae_eval.sections.sd_evidence import evidence_note, sd_evidence
 
 
 def sd_heatmap(scores: pd.DataFrame, ax=None):
@@ -102,27 +54,6 @@ def sd_heatmap(scores: pd.DataFrame, ax=None):
         last_apart=ACTION_LEVEL in matrix.columns,
         ax=ax,
     )
-
-
-def structure_medians(dataset: Dataset, year: int) -> pd.Series:
-    """The median over the structures (the action level left out) of each criterion's score in
-    ``year`` (index: criterion code); computed once per dataset and year (``Dataset.memo``)."""
-    key = ("sd_structure_medians", int(year))
-    if key not in dataset.memo:
-        scores = sd_scores(dataset, year)
-        dataset.memo[key] = scores[scores["structure_id"].notna()].groupby("criterion")["score"].median()
-    return dataset.memo[key].copy()
-
-
-def score_counts(scores: pd.DataFrame) -> pd.DataFrame:
-    """Criteria (labels, grid order) × score 0-3: how many structures have that score (the
-    action-level rows are left out)."""
-    own = scores[scores["structure_id"].notna()]
-    counts = pd.crosstab(own["criterion"], own["score"])
-    criteria = [c for c in SD_CRITERIA if c in counts.index]
-    counts = counts.reindex(index=criteria, columns=list(SD_SCORES), fill_value=0)
-    counts.index = [SD_CRITERIA[c][1] for c in criteria]
-    return counts
 
 
 def sd_distribution_chart(scores: pd.DataFrame, ax=None):
@@ -141,7 +72,7 @@ def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
     median = structure_medians(dataset, year)
     own = scores[scores["structure_id"] == structure_id].set_index("criterion")["score"]
     criteria = [c for c in SD_CRITERIA if c in median.index]
-    name = structure_names(dataset).get(structure_id, structure_id)
+    name = structure_label(dataset, structure_id)
     return sd_charts.structure_scores(
         own.reindex(criteria),
         median.reindex(criteria),
@@ -150,23 +81,6 @@ def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
         title=f"{name} : scores {year} et médiane départementale",
         ax=ax,
     )
-
-
-def sd_group_evolution(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
-    """Mean score per group (columns, grid order) and year (index).
-
-    A year with action-level scores uses them; otherwise the mean over the structures'
-    scores. Column ``source`` says which (``action`` or ``structures``); NaN when unscored.
-    """
-    rows = []
-    for year in range(first_year, last_year + 1):
-        scores = sd_scores(dataset, year)
-        action = scores[scores["structure_id"].isna()]
-        used, source = (action, "action") if len(action) else (scores, "structures")
-        means = used.groupby("group")["score"].mean()
-        rows.append({"year": year, **means.to_dict(), "source": source if len(used) else pd.NA})
-    frame = pd.DataFrame(rows).set_index("year")
-    return frame.reindex(columns=[*SD_GROUPS, "source"]).astype({g: float for g in SD_GROUPS})
 
 
 def sd_evolution(
@@ -188,72 +102,6 @@ def sd_evolution(
 # --- Evidence beside each pillar ---------------------------------------------------------------
 
 
-def sd_evidence(
-    dataset: Dataset,
-    year: int,
-    *,
-    structure_id: str | None = None,
-    min_cell: int = DEFAULT_MIN_CELL,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> pd.DataFrame:
-    """The figures that back each pillar's scores in ``year`` (suppressed, formatted in French).
-
-    Environment: people active in structures with an environmental support
-    (reference.ENVIRONMENTAL_SUPPORTS); social: dynamic-exit rate and share of RSA recipients;
-    economy: durable-employment rate; governance: state of A1 and A2 and operations carried
-    out with the structures. With ``structure_id`` the figures are the structure's (A1/A2
-    stay département-wide). Columns ``Pilier``, ``Élément de preuve``, ``Valeur``.
-    """
-    by = "departement" if structure_id is None else "structure"
-    ind = report.indicators(dataset, year, by=by)
-    row = (ind.iloc[[0]] if structure_id is None else ind.loc[[structure_id]]).copy()
-    env_ids = [
-        s
-        for s in structures_with_supports(dataset.structures, ENVIRONMENTAL_SUPPORTS)
-        if structure_id is None or s == structure_id
-    ]
-    row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
-    row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
-    shown = report.suppressed(
-        row,
-        min_cell=min_cell,
-        diffusion=diffusion,
-        count_columns=[*(k for k in PEOPLE_COUNT_KEYS if k in row.columns), "env_people"],
-        rate_columns=["durable_rate", "dynamic_rate", "rsa_share"],
-        rate_denominators={**default_rate_denominators(), "rsa_share": "participants"},
-        rate_numerators={**default_rate_numerators(), "rsa_share": ("rsa_participants",)},
-    ).iloc[0]
-    state = plan_state(dataset, year=year).set_index("action_id")
-    supports = ", ".join(ACTIVITY_SUPPORTS[s].lower() for s in ENVIRONMENTAL_SUPPORTS)
-    rows = [
-        (
-            "Environnement",
-            f"Personnes en parcours dans une structure à support environnemental ({supports})",
-            fmt.integer(shown["env_people"]),
-        ),
-        ("Social", "Taux de sorties dynamiques", fmt.percent(shown["dynamic_rate"])),
-        (
-            "Social",
-            "Part des allocataires du RSA parmi les personnes en parcours",
-            fmt.percent(shown["rsa_share"]),
-        ),
-        ("Économie", "Taux d'emploi durable", fmt.percent(shown["durable_rate"])),
-    ]
-    for action in ("A1", "A2"):
-        status = state.at[action, "status"] if dataset.action_plan is not None else pd.NA
-        rows.append(
-            (
-                "Gouvernance",
-                f"{action} — {ACTIONS[action]} : état en fin d'année",
-                "Non renseigné" if pd.isna(status) else ACTION_STATUSES[status],
-            )
-        )
-    rows.append(
-        ("Gouvernance", "Opérations menées avec les structures d'insertion", fmt.integer(shown["operations"]))
-    )
-    return pd.DataFrame(rows, columns=["Pilier", "Élément de preuve", "Valeur"])
-
-
 # --- Sections ------------------------------------------------------------------------------------
 
 
@@ -264,16 +112,6 @@ def _missing(dataset: Dataset, years: range) -> parts.Section | None:
         period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
         return report.no_data(f"Pas d'évaluation de développement durable pour {period}.")
     return None
-
-
-def _evidence_note(min_cell: int, diffusion: str) -> parts.Paragraph:
-    if not edition(diffusion).suppresses:
-        return parts.note("Éléments de preuve : « — » : non défini.")
-    return parts.note(
-        f"Éléments de preuve : un effectif inférieur à {min_cell} est affiché « < {min_cell} », "
-        f"un taux qui reposerait sur moins de {min_cell} personnes ou sorties d'un côté est « non publié », avec "
-        "sa raison ; « — » : non défini."
-    )
 
 
 def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
@@ -289,10 +127,10 @@ def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = report.DEFAULT_DIFFUSION
-) -> parts.Section:
+@report.view
+def departement(rep: Report) -> parts.Section:
     """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
         return missing
@@ -324,7 +162,7 @@ def departement(
             index=False,
             caption=f"Éléments de preuve par pilier, {year}",
         ),
-        _evidence_note(min_cell, diffusion),
+        evidence_note(min_cell, diffusion),
     )
 
 
@@ -345,15 +183,16 @@ def _distribution_figure(
     return parts.figure(fig, alt=alt)
 
 
-def structure(
-    dataset: Dataset,
-    *,
-    year: int,
-    structure_id: str,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+@report.view
+def structure(rep: Report) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
+    dataset, year, structure_id, min_cell, diffusion = (
+        rep.dataset,
+        rep.year,
+        rep.structure_id,
+        rep.min_cell,
+        rep.diffusion,
+    )
     name = structure_name(dataset, structure_id)
     missing = _missing(dataset, range(year, year + 1))
     if missing is not None:
@@ -392,19 +231,20 @@ def structure(
             index=False,
             caption=f"Éléments de preuve par pilier, {name}, {year}",
         ),
-        _evidence_note(min_cell, diffusion),
+        evidence_note(min_cell, diffusion),
     )
 
 
-def bilan(
-    dataset: Dataset,
-    *,
-    first_year: int,
-    last_year: int,
-    min_cell: int,
-    diffusion: str = report.DEFAULT_DIFFUSION,
-) -> parts.Section:
+@report.view
+def bilan(rep: Report) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     missing = _missing(dataset, range(first_year, last_year + 1))
     if missing is not None:
         return missing
@@ -453,5 +293,5 @@ def bilan(
         parts.table(
             evidence, index=False, caption=f"Éléments de preuve par pilier, {first_year}-{last_year}"
         ),
-        _evidence_note(min_cell, diffusion),
+        evidence_note(min_cell, diffusion),
     )

@@ -6,17 +6,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, display, fmt
-from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import KIND_LABELS
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
 
 
-def departement(
-    dataset: Dataset, *, year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def departement(rep: Report) -> parts.Section:
     """Participants and exit rates by territory (bassin) and by kind of structure."""
+    dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
     dep = r.departement_row(dataset, year)
     if not dep["participants"]:
         return r.no_data(f"Aucun parcours actif en {year}.")
@@ -80,10 +80,16 @@ def departement(
     return parts.join(*items)
 
 
-def bilan(
-    dataset: Dataset, *, first_year: int, last_year: int, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def bilan(rep: Report) -> parts.Section:
     """People in pathway and exit rates per territory and year."""
+    dataset, first_year, last_year, min_cell, diffusion = (
+        rep.dataset,
+        rep.first_year,
+        rep.last_year,
+        rep.min_cell,
+        rep.diffusion,
+    )
     keys = ["participants", *RATES]
     shown, numbers, texts = {}, {}, {}
     for year in r.period_years(first_year, last_year):
@@ -106,9 +112,9 @@ def bilan(
         r.TOTAL: display.PALETTE[8]
     }
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-    charts.trend_lines(people, ax=left, ylabel="Personnes en parcours", colours=colours)
+    charts.trend_lines(people, ax=left, ylabel=r.INDICATOR_LABELS["participants"], colours=colours)
     charts.trend_lines(
-        rates, ax=right, value_kind="percent", ylabel="Taux de sorties dynamiques", colours=colours
+        rates, ax=right, value_kind="percent", ylabel=r.INDICATOR_LABELS["dynamic_rate"], colours=colours
     )
     right.axhline(
         r.TARGETS["dynamic_rate"],
@@ -136,10 +142,8 @@ def bilan(
         items.append(
             parts.note(f"Les taux masqués par le secret statistique ({masked_rates}) ne sont pas tracés.")
         )
-    for key, caption in (
-        ("participants", "Personnes en parcours"),
-        ("dynamic_rate", "Taux de sorties dynamiques"),
-    ):
+    for key in ("participants", "dynamic_rate"):
+        caption = r.INDICATOR_LABELS[key]
         if key in RATES:
             table = pd.DataFrame(texts)
         else:

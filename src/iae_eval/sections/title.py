@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from iae_eval import display
 from iae_eval.data.dataset import Dataset
+from iae_eval.report import Report
 
 SUBJECT = "Insertion par l'activité économique"
 
@@ -34,17 +35,20 @@ def _title(dataset: Dataset, kind: str) -> Title:
     return Title(" — ".join([SUBJECT, *([name] if name else []), kind]))
 
 
-def departement(dataset: Dataset) -> Title:
+def departement(rep: Report) -> Title:
     """``Insertion par l'activité économique — {département} — rapport départemental``."""
+    dataset = rep.dataset
     return _title(dataset, "rapport départemental")
 
 
-def structure(dataset: Dataset) -> Title:
+def structure(rep: Report) -> Title:
     """``Insertion par l'activité économique — {département} — rapport de structure`` (the
     structure's name is in the page header)."""
+    dataset = rep.dataset
     return _title(dataset, "rapport de structure")
 
 
-def bilan(dataset: Dataset) -> Title:
+def bilan(rep: Report) -> Title:
     """``Insertion par l'activité économique — {département} — bilan de la période``."""
+    dataset = rep.dataset
     return _title(dataset, "bilan de la période")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from iae_eval import charts, wording
-from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.pathways import structure_name
+from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES, interval_chart, year_intervals
@@ -24,7 +24,8 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
         ax=ax,
         labels={
             "participants": r.INDICATOR_LABELS["participants"],
-            "rsa_participants": "dont allocataires du RSA",
+            "rsa_participants": "dont "
+            + r.PUBLIC_LABELS["rsa_participants"].replace("Allocataires", "allocataires"),
         },
         ylabel="Personnes",
         legend_columns=2,
@@ -38,19 +39,22 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
     return parts.figure(fig, alt)
 
 
-def structure(
-    dataset: Dataset, *, structure_id: str, min_cell: int, diffusion: str = r.DEFAULT_DIFFUSION
-) -> parts.Section:
+@r.view
+def structure(rep: Report) -> parts.Section:
     """The structure's participants and exit rates over every year of the data; the rates
     with their intervals next to the département's."""
+    dataset, structure_id, min_cell, diffusion = rep.dataset, rep.structure_id, rep.min_cell, rep.diffusion
     name = structure_name(dataset, structure_id)
-    years = r.observed_years(dataset)
-    frame = r.structure_years(dataset, structure_id, years)
-    frame = frame[frame["participants"] > 0] if not frame.empty else frame
-    if frame.empty:
+    frame = r.structure_years(dataset, structure_id, dataset.years())
+    active = [] if frame.empty else [int(y) for y in frame.index[frame["participants"] > 0]]
+    if not active:
         return r.no_data(f"{name} n'a aucun parcours dans les données.")
+    # every year from the first to the last with people in pathway, those without exits
+    # included (their rates are undefined, NaN: the charts and the table show them as such)
+    first, last = min(active), max(active)
+    frame = frame.loc[first:last]
+    without_exits = [str(y) for y in frame.index if not frame.at[y, "exits_examined"]]
     numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
-    first, last = int(frame.index.min()), int(frame.index.max())
     dep = r.by_year(dataset, first, last)
     dep_numbers = r.shown_numbers(dep, min_cell=min_cell, diffusion=diffusion)
     rates_chart = interval_chart(
@@ -76,6 +80,11 @@ def structure(
         else None,
         parts.note(f"Les valeurs masquées par le secret statistique ({hidden}) ne sont pas tracées.")
         if hidden
+        else None,
+        parts.note(
+            f"Aucune sortie examinée en {', '.join(without_exits)} : les taux de sortie n'y sont pas calculables."
+        )
+        if without_exits
         else None,
         parts.table(table, caption=f"Évolution de {first} à {last}"),
     )

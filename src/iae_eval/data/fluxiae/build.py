@@ -1,4 +1,4 @@
-"""Build the kit's tables (DATA_CONTRACT §1) from the fluxIAE views of one département.
+"""Build the kit's tables (docs/data.md) from the fluxIAE views of one département.
 
 The steps, each a function below:
 
@@ -571,7 +571,7 @@ def _monthly_hours(c: Collector, view: ViewFrame, chain_of_contract: pd.Series) 
 
 
 def _drop_invalid(c: Collector, p: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index]:
-    """Drop (and count) the pathways the kit would refuse (DATA_CONTRACT §1)."""
+    """Drop (and count) the pathways the kit would refuse (docs/data.md)."""
     age = p["entry_date"].dt.year - p["birth_year"]
     rules = {
         f"parcours dont l'âge à l'entrée est hors de {MIN_AGE}-{MAX_AGE} ans": (age < MIN_AGE)

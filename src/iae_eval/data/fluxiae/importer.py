@@ -196,7 +196,7 @@ def _column_text(values: pd.Series) -> pd.Series:
 
 
 def table_csv(name: str, frame: pd.DataFrame) -> str:
-    """The CSV text of a kit table: the columns of DATA_CONTRACT §1 in order, ``,`` between
+    """The CSV text of a kit table: the columns of docs/data.md in order, ``,`` between
     cells, ISO dates, ``oui``/``non``, numbers with ``.`` and at most two decimals."""
     columns = [c for c in TABLES[name].column_names if c in frame.columns]
     text = pd.DataFrame({c: _column_text(frame[c]) for c in columns})

@@ -1,4 +1,4 @@
-"""Read a folder of fluxIAE files into text frames, one per view (FLUXIAE.md, "File format").
+"""Read a folder of fluxIAE files into text frames, one per view (docs/data.md, "From the national export", "File format").
 
 Each file is ``fluxIAE_<View>_<ddmmyyyy>_<hhmmss>.csv``, plain, gzip or a ZIP holding one
 CSV (told apart by the first bytes, whatever the name says); UTF-8 with or without a

@@ -1,4 +1,4 @@
-"""The fluxIAE views the import reads and the columns it needs from each (FLUXIAE.md).
+"""The fluxIAE views the import reads and the columns it needs from each (docs/data.md, "From the national export").
 
 One declaration per view: its name in the file names (``fluxIAE_<View>_<ddmmyyyy>_<hhmmss>``),
 the columns the import cannot do without, the optional ones (read when present) and
@@ -20,7 +20,7 @@ class View:
     required: bool = True
 
 
-#: Funders' amount columns of an annex → the kit's ``funding.funder`` (FLUXIAE.md;
+#: Funders' amount columns of an annex → the kit's ``funding.funder`` (docs/data.md, "From the national export";
 #: ``af_mt_cofinance`` is a subtotal of the others and is not read).
 ANNEX_FUNDERS: dict[str, str] = {
     "af_etat": "etat",

@@ -1,0 +1,74 @@
+"""Values as an edition shows them, in French: :func:`suppressed` applies the edition (docs/editions.md: every value in the committee's; small counts ``< {min_cell}`` and masked cells ``s`` in the public one), :func:`drawable` keeps what a chart may draw, :func:`format_value` writes a value in French."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iae_eval import editions, fmt
+from iae_eval.indicators import catalogue
+from iae_eval.indicators.catalogue import HOUR_KEYS, PUBLIC_KEYS, RATE_KEYS
+from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
+
+#: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
+MASKED = "s"
+
+
+#: The publics shown in the "Publics" sections, with their short labels.
+PUBLIC_LABELS: dict[str, str] = {k: catalogue.short_label(k) for k in PUBLIC_KEYS}
+
+
+def format_value(key: str, value: object) -> str:
+    """``value`` of indicator ``key`` in French: ``1 234``, ``12,5 %``, ``1 234 €``, ``15 h``.
+    Text (a suppressed ``< 5``) passes through; a missing value is ``—``."""
+    if key in RATE_KEYS or key.endswith("_share"):
+        return fmt.percent(value)
+    if key in HOUR_KEYS:
+        return fmt.hours(value)
+    if key in EURO_KEYS:
+        return fmt.euros(value)
+    if key == "mean_duration_months":
+        return fmt.number(value, 1)
+    return fmt.integer(value)
+
+
+def masked(shown: pd.DataFrame) -> pd.DataFrame:
+    """True where :func:`iae_eval.indicators.suppress.suppress` hid a value (its display is text:
+    ``< 5`` for a small count, ``s`` for a cell masked so that it cannot be recomputed)."""
+    return shown.map(lambda v: isinstance(v, str))
+
+
+def suppressed(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
+    """``frame`` (indicator keys as columns) as the edition ``diffusion`` shows it
+    (:func:`iae_eval.editions.displayed`): numbers where a value may be shown, text where it is
+    masked (public edition only). ``options`` go to :func:`iae_eval.indicators.suppress.suppress`
+    (e.g. ``total_row="Département"`` when the frame ends with the total of the rows above,
+    ``subset_rows={"rsa": "all"}`` for a "dont RSA" row)."""
+    if frame.empty:
+        return frame.astype(object)
+    return editions.displayed(frame, diffusion=diffusion, min_cell=min_cell, **options)
+
+
+def drawable(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """The numbers of ``frame`` that may be drawn, given its suppressed form ``shown``:
+    masked cells become NaN."""
+    return frame.astype(float).where(~masked(shown.reindex_like(frame)), float("nan"))
+
+
+def shown_numbers(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
+    """The numbers of ``frame`` that may be drawn in the edition: masked cells become NaN."""
+    return drawable(frame, suppressed(frame, min_cell=min_cell, diffusion=diffusion, **options))
+
+
+def share(count: object, total: object) -> float:
+    """``count / total``, NaN when either is missing or masked or ``total`` is 0."""
+    if isinstance(count, str) or isinstance(total, str) or pd.isna(count) or pd.isna(total) or not total:
+        return float("nan")
+    return float(count) / float(total)
+
+
+def share_text(count: object, total: object) -> str:
+    """``count / total`` as a French percentage; ``s`` when either is masked (text), ``—``
+    when the share is not defined."""
+    if isinstance(count, str) or isinstance(total, str):
+        return MASKED
+    return fmt.percent(share(count, total))
