@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from iae_eval.batch.run import run_command
+from iae_eval.commands.run import run_command
+from iae_eval.workspace import NOTEBOOKS_DIR
 from test_editions_reports import BANNERS, PEOPLE_LABELS, _count, _small, tables
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,7 @@ def _edited(folder: Path, edits: dict[str, tuple[str, str]]) -> Path:
     """The three notebooks copied into ``folder``, the report cell of each edited by
     ``edits`` (name → (old, new) text of its source)."""
     folder.mkdir()
-    for path in (ROOT / "notebooks").glob("*.ipynb"):
+    for path in NOTEBOOKS_DIR.glob("*.ipynb"):
         nb = json.loads(path.read_text(encoding="utf-8"))
         if path.stem in edits:
             old, new = edits[path.stem]

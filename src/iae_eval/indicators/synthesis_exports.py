@@ -13,16 +13,14 @@ The files follow the edition: in the public one a verdict built on a masked valu
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from iae_eval import atomic
-from iae_eval.cells import csv_cell, store_as_text
+from iae_eval.cells import CSV_BOM, store_as_text
+from iae_eval.cells import csv_text as cells_csv_text
 from iae_eval.fmt import is_missing
-from iae_eval.indicators.compute import CSV_BOM, CSV_DECIMAL, CSV_SEPARATOR
 from iae_eval.indicators.synthesis import COLUMNS, synthesis, synthesis_frame
 
 #: File names: a year's CSV (in ``<year>/``), the bilan's CSV and spreadsheet (top level).
@@ -44,27 +42,16 @@ def synthesis_table(report) -> pd.DataFrame:
     return synthesis_frame(synthesis(report))
 
 
-def _number(value: object) -> str:
-    if is_missing(value):
-        return ""
-    number = float(value)
-    text = str(int(number)) if number.is_integer() else repr(number)
-    return text.replace(".", CSV_DECIMAL)
-
-
 def csv_text(frame: pd.DataFrame) -> str:
-    """The CSV text (with its byte-order mark)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for _, row in frame.iterrows():
-        writer.writerow(
-            [
-                _number(row[c]) if c in _NUMBERS else ("" if is_missing(row[c]) else csv_cell(str(row[c])))
-                for c in COLUMNS
-            ]
-        )
-    return CSV_BOM + buffer.getvalue()
+    """The CSV text (with its byte-order mark), in the kit's one CSV convention
+    (:func:`iae_eval.cells.csv_text`): numbers as numbers, an empty cell when missing."""
+    table = pd.DataFrame(
+        {
+            c: pd.to_numeric(frame[c], errors="coerce") if c in _NUMBERS else frame[c].astype(object)
+            for c in COLUMNS
+        }
+    )
+    return CSV_BOM + cells_csv_text(table)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
