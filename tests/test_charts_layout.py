@@ -20,6 +20,7 @@ from matplotlib.text import Text
 
 from iae_eval import charts
 from iae_eval.charts.style import DISPLAY_WIDTH_PX, DPI, MIN_TEXT_PT
+from iae_eval.report import report
 from iae_eval.sections import (
     action_plan,
     clauses,
@@ -76,23 +77,19 @@ def every_chart_call(ds, *, diffusion: str, min_cell: int = 5) -> Iterator[tuple
     )
     options = {"min_cell": min_cell, "diffusion": diffusion}
     for year in YEARS:
+        yearly = report(ds, year=year, **options)
         for theme in year_themes:
-            yield (
-                f"{theme.__name__}.departement({year})",
-                lambda t=theme, y=year: t.departement(ds, year=y, **options),
-            )
-        yield f"action_plan.departement({year})", lambda y=year: action_plan.departement(ds, year=y)
+            yield f"{theme.__name__}.departement({year})", lambda t=theme, r=yearly: t.departement(r)
+        yield f"action_plan.departement({year})", lambda r=yearly: action_plan.departement(r)
     for sid in ds.structures["structure_id"]:
+        own = report(ds, year=STRUCTURE_YEAR, structure_id=sid, **options)
         for theme in structure_themes:
-            yield (
-                f"{theme.__name__}.structure({sid})",
-                lambda t=theme, s=sid: t.structure(ds, year=STRUCTURE_YEAR, structure_id=s, **options),
-            )
-        yield f"trend.structure({sid})", lambda s=sid: trend.structure(ds, structure_id=s, **options)
-    period = {"first_year": YEARS[0], "last_year": YEARS[-1]}
+            yield f"{theme.__name__}.structure({sid})", lambda t=theme, r=own: t.structure(r)
+        yield f"trend.structure({sid})", lambda r=own: trend.structure(r)
+    period = report(ds, first_year=YEARS[0], last_year=YEARS[-1], **options)
     for theme in bilan_themes:
-        yield f"{theme.__name__}.bilan", lambda t=theme: t.bilan(ds, **period, **options)
-    yield "action_plan.bilan", lambda: action_plan.bilan(ds, **period)
+        yield f"{theme.__name__}.bilan", lambda t=theme: t.bilan(period)
+    yield "action_plan.bilan", lambda: action_plan.bilan(period)
 
 
 # --- Geometry -----------------------------------------------------------------------------------

@@ -86,6 +86,13 @@ def test_text_columns_are_left_aligned_and_number_columns_right_aligned():
     assert "<td>&lt; 5</td>" in html_text and '<td class="iae-text">Atelier Un</td>' in html_text
 
 
+def test_a_rate_not_published_leaves_its_column_a_number_column():
+    withheld = "non publié : moins de 5 sorties en emploi durable"
+    assert display.numeric_column(["28,8\xa0%", withheld, "s"])
+    assert not display.numeric_column([withheld, "—"])  # nothing shown: no number
+    assert not display.numeric_column(["28,8\xa0%", "publié plus tard"])
+
+
 @pytest.mark.parametrize(
     ("count", "expected"),
     [

@@ -16,6 +16,7 @@ from iae_eval.indicators.catalogue import DYNAMIC_EXIT_KEYS, PEOPLE_COUNT_KEYS
 from iae_eval.indicators.compute import compute_indicators
 from iae_eval.indicators.exports import year_table
 from iae_eval.indicators.suppress import default_subsets
+from iae_eval.report import report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -99,7 +100,7 @@ def test_public_edition_publishes_every_rate_rule_one_allows(structures, min_cel
 
 
 def test_a_rate_not_published_says_why_in_words(structures):
-    shown = displayed(structures, diffusion="public", total_row="Département")
+    shown = displayed(structures, diffusion="public", min_cell=5, total_row="Département")
     for key in RATE_PARTS:
         for unit in set(shown.index) - _published(shown, key):
             assert shown.at[unit, key].startswith("non publié : moins de 5 "), (unit, key)
@@ -198,13 +199,12 @@ def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
 
     dataset = load_dataset(SAMPLE)
     frame = r.with_total(r.by_structure(dataset, 2012), r.departement_row(dataset, 2012))
-    S03 = "Association Tremplin Gapençais"  # noqa: N806 - the structure's row label
-    shown = displayed(frame, diffusion="public", total_row=r.TOTAL)
-    assert shown.at[S03, "exits"] == "s" and shown.at[S03, "exits_examined"] == 34
+    shown = displayed(frame, diffusion="public", min_cell=5, total_row=r.TOTAL)
+    assert shown.at["S03", "exits"] == "s" and shown.at["S03", "exits_examined"] == 34
     categories, rest = exits.exit_bars(frame.drop(index=r.TOTAL), shown.drop(index=r.TOTAL))
     assert len(categories) == 14
-    assert categories.loc[S03].sum() + rest[S03] == 34 and pd.isna(categories.at[S03, "retrait"])
-    section = exits.departement(dataset, year=2012, min_cell=5, diffusion="public")
+    assert categories.loc["S03"].sum() + rest["S03"] == 34 and pd.isna(categories.at["S03", "retrait"])
+    section = exits.departement(report(dataset, year=2012, min_cell=5, diffusion="public"))
     assert "pour 14 structures ;" in section.charts.parts[0].alt
 
 
@@ -215,16 +215,19 @@ def test_crossing_the_departement_table_with_the_structure_tables_recovers_nothi
     from iae_eval.sections import shared as r
 
     dataset = load_dataset(SAMPLE)
-    ids = dict(zip(dataset.structures["name"], dataset.structures["structure_id"], strict=True))
     frame = r.with_total(r.by_structure(dataset, year), r.departement_row(dataset, year))
-    crossed = displayed(frame, diffusion="public", total_row=r.TOTAL)
-    for name in frame.index.drop(r.TOTAL):
+    crossed = displayed(frame, diffusion="public", min_cell=5, total_row=r.TOTAL)
+    for structure_id in frame.index.drop(r.TOTAL):
         own = pd.DataFrame(
-            [r.structure_row(dataset, year, ids[name]), r.departement_row(dataset, year)],
+            [r.structure_row(dataset, year, structure_id), r.departement_row(dataset, year)],
             index=["Structure", "Département"],
         )
-        shown = displayed(own, diffusion="public").loc["Structure"]
+        shown = displayed(own, diffusion="public", min_cell=5).loc["Structure"]
         for key in PEOPLE_COUNT_KEYS:
-            if key in shown and isinstance(crossed.at[name, key], str) and not isinstance(shown[key], str):
-                crossed.at[name, key] = shown[key]
+            if (
+                key in shown
+                and isinstance(crossed.at[structure_id, key], str)
+                and not isinstance(shown[key], str)
+            ):
+                crossed.at[structure_id, key] = shown[key]
     assert disclosures(crossed, min_cell=5, total_row=r.TOTAL) == []

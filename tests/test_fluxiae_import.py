@@ -30,7 +30,8 @@ SALT = b"a-fixed-test-salt"
 NIR_1, NIR_2 = "180057512345612", "285127512345678"
 #: Values of personal columns of the minimal export and the sample that must never come out.
 PERSONAL = ("Dupont", "Martin", "jean.dupont@exemple.invalid", "marie.durand@exemple.invalid")
-#: Keys the export cannot carry (public contracts, operations: the Conseil général's files).
+#: Keys the export cannot carry (public contracts, operations: the Conseil général's files; the
+#: coverage of the RSA households: the ``context`` table, CAF and MSA figures).
 NOT_IN_EXPORT = (
     "contracts_total",
     "contracts_with_clause",
@@ -38,6 +39,7 @@ NOT_IN_EXPORT = (
     "insertion_hours_planned",
     "insertion_hours_done",
     "operations",
+    "rsa_coverage_rate",
 )
 
 

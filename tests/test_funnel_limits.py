@@ -7,7 +7,8 @@ from pathlib import Path
 from iae_eval.data.load import load_dataset
 from iae_eval.indicators import overdispersion as od
 from iae_eval.indicators import uncertainty
-from iae_eval.indicators.pathways import structure_names
+from iae_eval.indicators.pathways import structure_labels, structure_names
+from iae_eval.report import report
 from iae_eval.sections import funnel
 from test_casemix import simulated
 
@@ -16,13 +17,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 def test_with_few_structures_the_exact_limits_stay_and_outliers_are_named():
     ds = load_dataset(SAMPLE)
-    section = funnel.bilan(ds, first_year=2009, last_year=2013, min_cell=5)
+    section = funnel.bilan(report(ds, first_year=2009, last_year=2013, diffusion="comite", min_cell=5))
     assert len(section.charts.parts) == 2
     pooled = funnel.pooled(ds, 2009, 2013)
     pooled = pooled[pooled["exits_examined"] > 0]
     positions = uncertainty.classify(pooled["durable_rate"], pooled["exits_examined"], 0.25, level=0.95)
-    outside = [n for n, p in positions.items() if p != uncertainty.WITHIN]
-    inside = [n for n, p in positions.items() if p == uncertainty.WITHIN]
+    labels = structure_labels(ds)  # the frames are keyed by structure_id, the chart names labels
+    outside = [labels[n] for n, p in positions.items() if p != uncertainty.WITHIN]
+    inside = [labels[n] for n, p in positions.items() if p == uncertainty.WITHIN]
     alt = section.charts.parts[0].alt
     assert outside and all(name in alt for name in outside)
     assert not any(name in alt.split("Hors des limites à 95 %")[1] for name in inside)
@@ -33,7 +35,7 @@ def test_with_few_structures_the_exact_limits_stay_and_outliers_are_named():
 def test_with_many_overdispersed_structures_the_limits_widen_and_the_chart_says_so():
     ids = tuple(f"S{i:02d}" for i in range(40))
     ds = simulated(40 * 80, seed=11, structures=ids, effect_sd=0.8)
-    section = funnel.departement(ds, year=2012, min_cell=5)
+    section = funnel.departement(report(ds, year=2012, diffusion="comite", min_cell=5))
     frame = funnel.r.by_structure(ds, 2012)
     dispersion = od.estimate(frame["durable_rate"], frame["exits_examined"], 0.25)
     assert dispersion.overdispersed and dispersion.method == od.MULTIPLICATIVE

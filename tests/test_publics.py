@@ -134,7 +134,8 @@ def test_public_shares_structure_small_denominator():
     shares = publics.public_shares(_dataset(), 2012, structure_id="S2", min_cell=5, diffusion="public")
     assert shares["structure_total"].iloc[0] == "< 5"
     assert shares.at["rsa_participants", "structure_count"] == "< 5"
-    assert set(shares["structure_share"]) == {"s"}  # every share over 2 people is masked
+    # every share over 2 people is withheld, saying why
+    assert set(shares["structure_share"]) == {"non publié : moins de 5 personnes en parcours"}
     s1 = publics.public_shares(_dataset(), 2012, structure_id="S1", min_cell=5, diffusion="public")
     assert s1.at["rsa_participants", "structure_share"] == pytest.approx(9 / 20)
 
@@ -175,7 +176,7 @@ def test_section_structure():
         report(_dataset(), year=2012, structure_id="S2", min_cell=5, diffusion="public")
     )
     cells = set(small.table(0).data.to_numpy().ravel())
-    assert "s" in cells and "< 5" in cells
+    assert "non publié : moins de 5 personnes en parcours" in cells and "< 5" in cells
 
 
 def test_empty_year_and_no_exit_say_so():

@@ -97,12 +97,13 @@ def test_labels_tell_two_structures_with_one_name_apart(twins):
 def test_the_three_reports_build_with_two_structures_of_one_name(twins, diffusion):
     ds = load_dataset(twins)
     shown = every_report(ds, year=2012, structures=["S01", "S02"], diffusion=diffusion)
-    # each of the two has its own row, with its own figures (the engine's, keyed by id)
+    # each of the two has its own row, with its own figures (the engine's, keyed by id); the
+    # examined exits (16 and 10), the denominator of the published rates, show in both editions
     table = shown["iae_eval.sections.exits.departement"].table().data
     engine = compute_indicators(ds, 2012, by="structure")
     for sid in ("S01", "S02"):
         row = table.loc[f"{NAME} ({sid})"]
-        assert row["Sorties constatées"] == str(engine.at[sid, "exits"]), sid
+        assert row["Sorties examinées"] == str(engine.at[sid, "exits_examined"]), sid
     rates_table = shown["iae_eval.sections.rates.departement"].table().data
     assert {f"{NAME} (S01)", f"{NAME} (S02)"} <= set(rates_table.index)
     funnels = shown["iae_eval.sections.funnel.structure S02"]

@@ -17,9 +17,10 @@ from iae_eval.indicators.synthesis import COLUMNS, synthesis, synthesis_frame
 from iae_eval.indicators.uncertainty import wilson_interval
 from iae_eval.report import report
 from iae_eval.sections import synthesis as section
+from iae_eval.workspace import NOTEBOOKS_DIR
 from indicator_factory import make_dataset, pathway, structure, table
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = NOTEBOOKS_DIR
 
 # Per year: 2009 two examined exits (one durable), 2010 three (one durable), 2011 one (durable).
 PARTICIPANTS = [

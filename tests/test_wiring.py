@@ -21,11 +21,12 @@ from iae_eval.data.load import load_dataset
 from iae_eval.report import report
 from iae_eval.sections import funnel, parts, publics, trend
 from iae_eval.sections import shared as r
+from iae_eval.workspace import NOTEBOOKS_DIR
 from indicator_factory import make_dataset, pathway, structure
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = NOTEBOOKS_DIR
 
 
 @pytest.fixture(scope="module")

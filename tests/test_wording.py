@@ -7,6 +7,7 @@ import math
 import pytest
 
 from iae_eval import wording
+from iae_eval.report import report
 from iae_eval.sections import exits, key_figures
 from indicator_factory import make_dataset, pathway, structure
 
@@ -59,10 +60,10 @@ def small():
 
 def test_sentences_of_the_public_edition_carry_no_sign(small):
     for section in (
-        key_figures.structure(small, year=2012, structure_id="S1", min_cell=5, diffusion="public"),
-        key_figures.departement(small, year=2012, min_cell=5, diffusion="public"),
-        exits.structure(small, year=2012, structure_id="S1", min_cell=5, diffusion="public"),
-        exits.departement(small, year=2012, min_cell=5, diffusion="public"),
+        key_figures.structure(report(small, year=2012, structure_id="S1", min_cell=5, diffusion="public")),
+        key_figures.departement(report(small, year=2012, min_cell=5, diffusion="public")),
+        exits.structure(report(small, year=2012, structure_id="S1", min_cell=5, diffusion="public")),
+        exits.departement(report(small, year=2012, min_cell=5, diffusion="public")),
     ):
         sentences = [p.text for p in section.parts if hasattr(p, "text") and isinstance(p.text, str)]
         sentences += [c.alt for c in section.charts.parts]
@@ -70,7 +71,7 @@ def test_sentences_of_the_public_edition_carry_no_sign(small):
         for sentence in sentences:
             assert wording.bare_signs(sentence, 5) == [], sentence
     lead = (
-        key_figures.structure(small, year=2012, structure_id="S1", min_cell=5, diffusion="public")
+        key_figures.structure(report(small, year=2012, structure_id="S1", min_cell=5, diffusion="public"))
         .parts[0]
         .text
     )

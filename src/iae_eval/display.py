@@ -17,6 +17,8 @@ import matplotlib.figure
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from iae_eval.indicators.suppress import MASKED_TEXT, NOT_PUBLISHED
+
 #: Colour-blind-safe palette (Okabe-Ito), used by every chart of the kit.
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -102,16 +104,17 @@ def heading(title: str, *, level: int = 1) -> Block:
 #: A cell that reads as a number: a count, a rate, an amount, an interval, a suppressed count.
 _NUMBER = r"[<>≤≥]?\s?[-+−]?\d[\d \u202f\u00a0]*(?:[,.]\d+)?(?:\s?(?:%|€|h|k€|M€))?"
 _NUMERIC = re.compile(rf"^(?:{_NUMBER})?(?:\s*\[\s*{_NUMBER}\s*[–-]\s*{_NUMBER}\s*\])?$")
-#: Cells that say nothing about the column's kind (missing, suppressed).
-_NEUTRAL = frozenset({"", "—", "s", "-", "n.d."})
+#: Cells that say nothing about the column's kind (missing, suppressed); a rate or a cost not
+#: published ("non publié : moins de 5 …") says nothing either.
+_NEUTRAL = frozenset({"", "—", MASKED_TEXT, "-", "n.d."})
 MISSING = "—"
 
 
 def numeric_column(values: Iterable[object]) -> bool:
     """Whether a column of formatted values holds numbers (right-aligned, tabular figures):
-    every cell but the missing or suppressed ones reads as a number."""
+    every cell but the missing, suppressed or not published ones reads as a number."""
     shown = [str(v).strip() for v in values if v is not None and not (isinstance(v, float) and v != v)]
-    shown = [v for v in shown if v not in _NEUTRAL]
+    shown = [v for v in shown if v not in _NEUTRAL and not v.startswith(NOT_PUBLISHED)]
     return bool(shown) and all(_NUMERIC.match(v) for v in shown)
 
 

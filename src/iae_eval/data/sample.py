@@ -937,8 +937,8 @@ def _generate_action_plan() -> _Table:
 
 
 # --- Context and evaluative framework (literal values, no randomness) ----------------------------
-#: Figures about the département, 2009-2013: illustrative orders of magnitude (DOMAIN §3: RSA
-#: households from about 1,700 to 2,400), not official statistics.
+#: Figures about the département, 2009-2013 (table ``context``, docs/data.md): illustrative
+#: orders of magnitude (RSA households from about 1,700 to 2,400), not official statistics.
 _CONTEXT: dict[str, tuple[tuple[float, ...], str]] = {
     "rsa_households": ((1700, 1850, 2000, 2200, 2400), "CAF et MSA, foyers au 31 décembre (illustratif)"),
     "rsa_soumis_droits_devoirs": ((1450, 1580, 1700, 1870, 2040), "Conseil général (illustratif)"),

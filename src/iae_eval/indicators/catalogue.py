@@ -366,7 +366,8 @@ def _all_keys(*kinds: Kind) -> tuple[str, ...]:
 INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
 ADJUSTED_KEYS: tuple[str, ...] = tuple(i.key for i in ADJUSTED_INDICATORS)
 FOLLOWUP_KEYS: tuple[str, ...] = tuple(i.key for i in FOLLOWUP_INDICATORS)
-#: The keys of ``iae-eval indicators`` (json, csv, table): §5, then adjusted, then follow-up.
+#: The keys of ``iae-eval indicators`` (json, csv, table; docs/indicators.md): the year's
+#: indicators, then the adjusted ones, then the follow-up ones.
 OUTPUT_KEYS: tuple[str, ...] = (*INDICATOR_KEYS, *ADJUSTED_KEYS, *FOLLOWUP_KEYS)
 #: Counts of people or pathways (the cells small-count suppression protects).
 PEOPLE_COUNT_KEYS: tuple[str, ...] = _keys(Kind.PEOPLE, Kind.PATHWAYS)

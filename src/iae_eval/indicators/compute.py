@@ -571,14 +571,15 @@ def _python_values(series: pd.Series, *, integer: bool) -> list:
 
 
 def _output_keys(frame: pd.DataFrame) -> list[str]:
-    """The output keys the frame has, in catalogue order (§5 first, then the others)."""
+    """The output keys the frame has, in catalogue order (the year's indicators of
+    docs/indicators.md first, then the adjusted and follow-up ones)."""
     return [k for k in OUTPUT_KEYS if k in frame.columns]
 
 
 def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
-    """The json objects of DATA_CONTRACT §6: ``year``, ``scope``, ``key`` (None for the
-    département), then every key of §5 (and the adjusted and follow-up keys the frame has) —
-    counts as int, others as float, None when null."""
+    """The json objects of ``iae-eval indicators --format json`` (docs/indicators.md):
+    ``year``, ``scope``, ``key`` (None for the département), then every indicator key (and the
+    adjusted and follow-up keys the frame has): counts as int, others as float, None when null."""
     columns = {
         name: _python_values(frame[name], integer=name in OUTPUT_COUNT_KEYS) for name in _output_keys(frame)
     }
@@ -594,8 +595,9 @@ def to_records(frame: pd.DataFrame, year: int, scope: str) -> list[dict]:
 def indicators_json(
     dataset: Dataset, year: int, by: str = "departement", *, rules: str | RulesProfile | None = None
 ) -> str:
-    """The §6 json text (an array of objects, one per scope key) of ``year`` and scope ``by``:
-    the keys of §5, then the adjusted and follow-up ones (:func:`output_indicators`)."""
+    """The json text of ``iae-eval indicators`` (an array of objects, one per scope key;
+    docs/indicators.md) of ``year`` and scope ``by``: the year's indicator keys, then the
+    adjusted and follow-up ones (:func:`output_indicators`)."""
     frame = output_indicators(dataset, year, by, rules=rules)
     return json.dumps(to_records(frame, year, by), ensure_ascii=False, indent=2, allow_nan=False)
 

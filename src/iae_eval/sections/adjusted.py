@@ -9,7 +9,7 @@ takes in (docs/indicators.md, "Outcomes expected given the publics").
   intervals, number of exits, c-statistic, and what the model cannot see.
 
 When the model is not fitted each view says so in one sentence. In the public edition a
-structure's adjusted figures are hidden whenever the rate they come from is hidden.
+structure's adjusted figures are withheld whenever the rate they come from is, saying why.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from iae_eval import fmt
+from iae_eval import fmt, wording
 from iae_eval.indicators import casemix
 from iae_eval.indicators.adjusted import adjusted_indicators
 from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, label
@@ -57,11 +57,21 @@ def _counts(r: Report) -> pd.DataFrame:
     return counts
 
 
-def _hidden(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
-    """Per rate: True where the edition hides the structure's rate or its examined exits."""
+def _withheld(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per rate and structure: what the edition shows instead of the structure's rate, its
+    adjusted figures too ("non publié : moins de 5 sorties en emploi durable", or "s" when its
+    examined exits are withheld), None where the rate is published."""
     shown = r.displayed(counts)
-    exits_hidden = shown["exits_examined"].map(lambda v: isinstance(v, str))
-    return {key: shown[key].map(lambda v: isinstance(v, str)) | exits_hidden for key in RATES.values()}
+
+    def why(sid, key: str) -> str | None:
+        if isinstance(shown.at[sid, key], str):
+            return shown.at[sid, key]
+        return MASKED_TEXT if isinstance(shown.at[sid, "exits_examined"], str) else None
+
+    return {
+        key: pd.Series([why(s, key) for s in shown.index], index=shown.index, dtype=object)
+        for key in RATES.values()
+    }
 
 
 def _oe_text(oe: float, low: float, high: float) -> str:
@@ -75,15 +85,15 @@ def not_fitted_sentence(model: casemix.CaseMixModel) -> str:
     )
 
 
-def _table(r: Report, outcome: str, counts, adjusted, hidden) -> pd.DataFrame:
+def _table(r: Report, outcome: str, counts, adjusted, withheld) -> pd.DataFrame:
     key = RATES[outcome]
     names = structure_names(r.dataset)
     shown_exits = r.displayed(counts)["exits_examined"]
     rows = {}
     for sid in counts.index[counts["exits_examined"] > 0]:
         a = adjusted.loc[sid]
-        if hidden[key][sid]:
-            cells = [MASKED_TEXT] * 4
+        if withheld[key][sid] is not None:
+            cells = [withheld[key][sid]] * 4
         else:
             cells = [
                 fmt.percent(counts.loc[sid, key]),
@@ -97,7 +107,7 @@ def _table(r: Report, outcome: str, counts, adjusted, hidden) -> pd.DataFrame:
             *cells,
         ]
     columns = [
-        "Sorties examinées",
+        label("exits_examined"),
         "Taux observé",
         "Taux attendu",
         "Observé / attendu [IC 95 %]",
@@ -158,7 +168,7 @@ def departement(r: Report) -> parts.Section:
     fitted = casemix.models(r.dataset, tuple(r.years))
     counts = _counts(r)
     adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
-    hidden = _hidden(r, counts)
+    withheld = _withheld(r, counts)
     items: list = [
         parts.lead(
             f"Taux observés et taux attendus à publics comparables {_period(r)}, structure par structure "
@@ -170,9 +180,9 @@ def departement(r: Report) -> parts.Section:
         if not model.fitted:
             items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
             continue
-        table = _table(r, outcome, counts, adjusted, hidden)
+        table = _table(r, outcome, counts, adjusted, withheld)
         items.append(parts.table(table, caption=f"{label(key)} à publics comparables {_period(r)}"))
-        keep = (counts["exits_examined"] > 0) & ~hidden[key]
+        keep = (counts["exits_examined"] > 0) & withheld[key].isna()
         expected = adjusted[f"{outcome}_expected_rate"] * counts["exits_examined"]
         drawn = pd.DataFrame({"expected": expected, "oe": adjusted[f"{outcome}_oe"]})[keep].dropna()
         if not drawn.empty:
@@ -190,7 +200,7 @@ def structure(r: Report) -> parts.Section:
         raise ValueError("structure(r) needs a structure report (structure_id)")
     fitted = casemix.models(r.dataset, tuple(r.years))
     counts = _counts(r)
-    hidden = _hidden(r, counts)
+    withheld = _withheld(r, counts)
     adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
     sid, name = r.structure_id, structure_name(r.dataset, r.structure_id)
     items: list = []
@@ -200,10 +210,11 @@ def structure(r: Report) -> parts.Section:
             items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
         elif not counts.loc[sid, "exits_examined"] > 0:
             items.append(parts.text(f"{name} n'a pas de sortie examinée {_period(r)} : pas de comparaison."))
-        elif hidden[key][sid]:
+        elif withheld[key][sid] is not None:
             items.append(
                 parts.text(
-                    f"Le {what} de la structure n'est pas publié : sa comparaison à publics comparables non plus."
+                    f"Le {what} de la structure {wording.not_published(withheld[key][sid])} : sa comparaison "
+                    "à publics comparables non plus."
                 )
             )
         else:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from iae_eval import fmt
 from iae_eval.data.reference import KIND_LABELS
-from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS
+from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, label
 from iae_eval.indicators.followup import followup_indicators
 from iae_eval.indicators.pathways import structure_names
 from iae_eval.indicators.uncertainty import rate_interval_text, wilson_interval
@@ -36,7 +36,7 @@ READING = (
 )
 _COUNTS = ("examined", "known", "employed_n", "durable_n")
 COLUMNS = (
-    "Sorties examinées",
+    label("exits_examined"),
     "Situation connue",
     "Couverture",
     "En emploi [IC 95 %]",

@@ -64,11 +64,7 @@ def sd_evidence(
             fmt.integer(shown["env_people"]),
         ),
         ("Social", report.INDICATOR_LABELS["dynamic_rate"], fmt.percent(shown["dynamic_rate"])),
-        (
-            "Social",
-            "Part des allocataires du RSA parmi les personnes en parcours",
-            fmt.percent(shown["rsa_share"]),
-        ),
+        ("Social", report.INDICATOR_LABELS["rsa_share"], fmt.percent(shown["rsa_share"])),
         ("Économie", report.INDICATOR_LABELS["durable_rate"], fmt.percent(shown["durable_rate"])),
     ]
     for action in ("A1", "A2"):

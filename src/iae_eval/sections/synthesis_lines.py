@@ -35,13 +35,13 @@ HEADINGS: dict[str, dict[str, str]] = {
     },
     "operations": {
         "bilan": "Opérations (indicateur 3b)",
-        "departement": "Opérations avec les structures (indicateur 3b)",
+        "departement": catalogue.label("operations"),
     },
     "supports": {
         "bilan": "Supports d'activité (action A3)",
         "departement": "Supports d'activité (action A3)",
     },
-    "funding": {"bilan": "Financements", "departement": "Financements"},
+    "funding": {"bilan": catalogue.label("funding_total"), "departement": catalogue.label("funding_total")},
     "action_plan": {"bilan": "Plan d'actions", "departement": "Plan d'actions"},
 }
 _PUBLIC_KEYS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import charts, display, fmt
+from iae_eval import charts, display, fmt, wording
 from iae_eval.data.reference import KIND_LABELS
 from iae_eval.report import Report
 from iae_eval.sections import parts
@@ -130,7 +130,10 @@ def bilan(rep: Report) -> parts.Section:
         f"{r.plural(people.shape[1], 'territoire')}, "
         f"à droite les taux de sorties dynamiques publiables ({r.plural(rates.shape[1], 'courbe')}) avec l'objectif de "
         f"{fmt.percent(r.TARGETS['dynamic_rate'], 0)} ; en {last} : "
-        + " ; ".join(f"{t} {fmt.integer(v)} personnes" for t, v in people.loc[last].items())
+        + " ; ".join(
+            f"{t} {wording.count_words('participants', v, noun='personnes')}"
+            for t, v in people.loc[last].items()
+        )
         + "."
     )
     items: list = [parts.figure(fig, alt)]
