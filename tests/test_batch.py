@@ -194,6 +194,15 @@ def assert_offline(path: Path) -> _Page:
     return page
 
 
+#: Embedded pictures (HTML data URIs, notebook PNG outputs): base64 text, where a run such as
+#: "/P777596/" can match an identifier's pattern by chance.
+_PICTURES = re.compile(r'base64,[A-Za-z0-9+/=]+|"image/png": "[A-Za-z0-9+/=\\n]*"')
+
+
+def _without_pictures(text: str) -> str:
+    return _PICTURES.sub("", text)
+
+
 def scan_for_people(out: Path, person_ids: list[str], pattern: str) -> list[str]:
     """Every output (HTML, CSV, xlsx, json, executed notebooks) that names a person."""
     found = []
@@ -209,6 +218,7 @@ def scan_for_people(out: Path, person_ids: list[str], pattern: str) -> list[str]
     assert texts
     ids = set(person_ids)
     for path, text in texts.items():
+        text = _without_pictures(text)
         hits = set(re.findall(pattern, text)) | {i for i in ids if i in text}
         if hits:
             found.append(f"{path}: {sorted(hits)[:5]}")
