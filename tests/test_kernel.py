@@ -73,3 +73,22 @@ def test_prepare_needs_a_snapshot(tmp_path, restore, monkeypatch):
     monkeypatch.setattr(kernel, "_state", None)
     with pytest.raises(RuntimeError, match="snapshot"):
         kernel.prepare(str(tmp_path), diffusion="comite", min_cell=5, shell=FakeShell())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # papermill finds the engine through its entry point (where the kit is installed)
+        "import papermill.engines as e; print(e.papermill_engines.get_engine('iae-persistent-kernel').__name__)",
+        # a fresh worker process (local pool or Dask) registers it without a circular import
+        "from iae_eval.batch import worker; worker.init_worker(); "
+        "import papermill.engines as e; print(e.papermill_engines.get_engine('iae-persistent-kernel').__name__)",
+    ],
+    ids=["entry-point", "worker"],
+)
+def test_the_engine_loads_in_a_fresh_process(code):
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "PersistentKernelEngine"

@@ -3,7 +3,9 @@ process keeps (:mod:`iae_eval.batch.worker`) instead of starting one per noteboo
 
 Registered through papermill's ``papermill.engine`` entry point (pyproject.toml), so
 ``papermill --engine iae-persistent-kernel in.ipynb out.ipynb`` uses it too. This module is
-imported when papermill is, so it imports nothing heavy at the top.
+imported when papermill is, so it imports nothing heavy at the top. Import
+``papermill.engines`` before this module: the other way round, papermill's loading of its
+entry points would meet this module half-initialised (a circular import).
 """
 
 from __future__ import annotations

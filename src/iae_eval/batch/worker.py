@@ -241,6 +241,8 @@ def init_worker() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
+    import papermill.engines  # noqa: F401 - first: it loads the engine module through its entry point
+
     from iae_eval.batch.engine import register
 
     register()
@@ -331,6 +333,7 @@ def _write_failure(job: Job, exc: OSError, started: float) -> Outcome:
 
 def _run_report(job: Job, started: float) -> Outcome:
     import papermill
+    import papermill.engines  # noqa: F401 - before the engine module (see iae_eval.batch.engine)
     from papermill.exceptions import PapermillExecutionError
 
     from iae_eval.batch.engine import ENGINE_NAME
