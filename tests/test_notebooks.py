@@ -270,3 +270,33 @@ def test_runs_without_the_optional_tables(name, tmp_path):
         "Pas de données pour la période." if name == "bilan" else "Pas de données pour cette année."
     ) in html
     assert "<img" in html  # the sections fed by participants still draw
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_declared_parameters_are_what_papermill_reads(path):
+    import papermill
+
+    expected = {name: spec["default"] for name, spec in papermill.inspect_notebook(str(path)).items()}
+    assert declared_parameters(path) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        '{"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "year = ("}]}',
+    ],
+)
+def test_an_unreadable_notebook_is_a_plan_problem_not_a_traceback(tmp_path, text):
+    import shutil
+
+    from iae_eval.batch.plan import NOTEBOOK_FILES, PlanError, plan_reports
+    from iae_eval.data.load import load_dataset
+
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / NOTEBOOK_FILES["structure"]).write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError, match="illisible"):
+        plan_reports(
+            load_dataset(SAMPLE), years=[2012], structures=None, notebooks_dir=tmp_path, data_dir=SAMPLE
+        )
