@@ -380,7 +380,7 @@ def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, mo
         }
     ).astype(object)
     path = tmp_path / "indicators.xlsx"
-    spreadsheet.write_xlsx(table, path, year=2012)
+    spreadsheet.write_xlsx(table, path, year=2012, min_cell=5, diffusion="comite")
     before = path.read_bytes()
     import openpyxl.workbook.workbook as wb_module
 
@@ -390,7 +390,7 @@ def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, mo
 
     monkeypatch.setattr(wb_module.Workbook, "save", crash)
     with pytest.raises(OSError):
-        spreadsheet.write_xlsx(table, path, year=2012)
+        spreadsheet.write_xlsx(table, path, year=2012, min_cell=5, diffusion="comite")
     assert path.read_bytes() == before
     assert atomic.leftovers(tmp_path) == []
     csv_text = spreadsheet.csv_text(table)

@@ -113,11 +113,11 @@ def test_the_departement_name_comes_from_the_data(tmp_path):
     good = Path(__file__).resolve().parent / "data" / "good"
     data = shutil.copytree(good, tmp_path / "data")
     assert load_dataset(data).departement_name is None
-    table = exports.year_table(load_dataset(data), 2012)
+    table = exports.year_table(load_dataset(data), 2012, min_cell=5, diffusion="comite")
     assert table.loc[table["Périmètre"] == "Département", "Libellé"].tolist() == ["Département"]
 
     (data / "departement.csv").write_text("code,name\n2A,Corse-du-Sud\n", encoding="utf-8")
     dataset = load_dataset(data)
     assert (dataset.departement_code, dataset.departement_name) == ("2A", "Corse-du-Sud")
-    table = exports.year_table(dataset, 2012)
+    table = exports.year_table(dataset, 2012, min_cell=5, diffusion="comite")
     assert table.loc[table["Périmètre"] == "Département", "Libellé"].tolist() == ["Corse-du-Sud"]

@@ -83,7 +83,9 @@ def test_overdispersed_structures_get_widened_limits_and_names_stay_text(tmp_pat
     ds = replace(ds, structures=structures)
     table = exports.year_table(ds, 2012, min_cell=5, diffusion="comite")
     funnel = exports.funnel_table(ds, 2012, min_cell=5, diffusion="comite")
-    path = exports.write_xlsx(table, tmp_path / "indicators.xlsx", year=2012, funnel=funnel)
+    path = exports.write_xlsx(
+        table, tmp_path / "indicators.xlsx", year=2012, min_cell=5, diffusion="comite", funnel=funnel
+    )
     ws = openpyxl.load_workbook(path)["Entonnoir"]
     rows = list(ws.iter_rows(values_only=True))[1:]
     assert len(rows) == 80

@@ -79,7 +79,9 @@ def test_indicator_csv_neutralises_text_and_keeps_numbers(tmp_path):
 
 
 def test_indicator_xlsx_has_no_formula_cell(tmp_path):
-    path = exports.write_xlsx(_table(FORMULA_NAME), tmp_path / "indicators.xlsx", year=2012)
+    path = exports.write_xlsx(
+        _table(FORMULA_NAME), tmp_path / "indicators.xlsx", year=2012, min_cell=5, diffusion="comite"
+    )
     wb = openpyxl.load_workbook(path)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert [c.data_type for c in cells if c.data_type == "f"] == []

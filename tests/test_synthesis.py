@@ -318,7 +318,12 @@ def test_the_synthesis_is_a_sheet_of_the_years_and_the_bilans_workbooks(dataset,
     year = report(dataset, year=2010, diffusion="comite", min_cell=5)
     table = exports.year_table(dataset, 2010, min_cell=5, diffusion="comite")
     path = exports.write_xlsx(
-        table, tmp_path / "indicators.xlsx", year=2010, synthesis=out.synthesis_table(year)
+        table,
+        tmp_path / "indicators.xlsx",
+        year=2010,
+        min_cell=5,
+        diffusion="comite",
+        synthesis=out.synthesis_table(year),
     )
     book = load_workbook(path)
     assert book.sheetnames == ["Indicateurs 2010", "Synthèse 2010", "Lisez-moi"]

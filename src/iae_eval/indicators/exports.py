@@ -27,8 +27,8 @@ import pandas as pd
 from iae_eval import atomic, cells
 from iae_eval.cells import csv_cell, store_as_text
 from iae_eval.data.dataset import Dataset
-from iae_eval.data.reference import DEFAULT_MIN_CELL, KIND_LABELS
-from iae_eval.editions import DEFAULT_DIFFUSION, edition
+from iae_eval.data.reference import KIND_LABELS
+from iae_eval.editions import edition
 from iae_eval.fmt import is_missing
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import Kind
@@ -62,9 +62,7 @@ def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
     return {}
 
 
-def year_table(
-    dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def year_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """Every scope of ``year``, suppressed, with lead columns and indicator keys as columns.
 
     The scopes are protected together: the département is the total of the territories, of
@@ -166,9 +164,7 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     return atomic.write_bytes(path, csv_text(table).encode(cells.CSV_ENCODING))
 
 
-def readme_lines(
-    year: int, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION
-) -> list[str]:
+def readme_lines(year: int, *, min_cell: int, diffusion: str) -> list[str]:
     """The notes sheet of the workbook (French): the edition's banner, then how to read it."""
     chosen = edition(diffusion)
     signs = (
@@ -219,9 +215,7 @@ FUNNEL_SHEET = "Entonnoir"
 _FUNNEL_FRACTIONS = ("valeur", "limite_basse_998", "limite_haute_998")
 
 
-def funnel_table(
-    dataset: Dataset, year: int, *, min_cell: int = DEFAULT_MIN_CELL, diffusion: str = DEFAULT_DIFFUSION
-) -> pd.DataFrame:
+def funnel_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) -> pd.DataFrame:
     """The rows of the ``Entonnoir`` sheet: one per structure and rate (:data:`FUNNEL_RATES`)
     with its examined exits, its rate, the 99.8 % limits as drawn at its size (widened for
     overdispersion when it applies: :mod:`iae_eval.indicators.overdispersion`), its position and
@@ -289,8 +283,8 @@ def write_xlsx(
     path: Path,
     *,
     year: int,
-    min_cell: int = DEFAULT_MIN_CELL,
-    diffusion: str = DEFAULT_DIFFUSION,
+    min_cell: int,
+    diffusion: str,
     funnel: pd.DataFrame | None = None,
     synthesis: pd.DataFrame | None = None,
 ) -> Path:
@@ -330,7 +324,7 @@ def write_xlsx(
 
         add_sheet(wb, synthesis, title=f"{SHEET_TITLE} {year}")
     notes = wb.create_sheet("Lisez-moi")
-    for line in readme_lines(year, min_cell, diffusion):
+    for line in readme_lines(year, min_cell=min_cell, diffusion=diffusion):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
     for sheet in wb.worksheets:
