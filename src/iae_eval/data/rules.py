@@ -70,6 +70,11 @@ class RulesProfile:
     participant_min_hours: float | None = None
 
     @property
+    def key(self) -> tuple:
+        """What the profile's results depend on, hashable (for the caches of per-dataset values)."""
+        return (self.name, repr(sorted(self.minimum_stay.items())), self.participant_min_hours)
+
+    @property
     def needs_yearly_hours(self) -> bool:
         """Whether the profile reads the hours worked per year (the ``yearly_hours`` table)."""
         return self.participant_min_hours is not None or any(

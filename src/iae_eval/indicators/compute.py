@@ -490,14 +490,7 @@ def compute_indicators(
         has_yearly_hours=dataset.yearly_hours is not None,
         source=dataset.source,
     )
-    key = (
-        "indicators",
-        year,
-        by,
-        profile.name,
-        repr(sorted(profile.minimum_stay.items())),
-        profile.participant_min_hours,
-    )
+    key = ("indicators", year, by, profile.key)
     if key not in dataset.memo:
         dataset.memo[key] = _compute(dataset, year, by, profile)
     return dataset.memo[key].copy(deep=False)

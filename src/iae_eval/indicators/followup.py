@@ -68,7 +68,14 @@ def followup_indicators(
         has_yearly_hours=dataset.yearly_hours is not None,
         source=dataset.source,
     )
-    exits = _examined(dataset, int(year), profile)
+    return dataset.memoised(
+        ("followup", int(year), by, profile.key), lambda: _followup(dataset, int(year), grouping, profile)
+    )
+
+
+def _followup(dataset: Dataset, year: int, grouping, profile: RulesProfile) -> pd.DataFrame:
+    n_keys = len(grouping.keys)
+    exits = _examined(dataset, year, profile)
     codes = grouping.codes(exits)
     keep = codes >= 0
     examined = np.bincount(codes[keep], minlength=n_keys)

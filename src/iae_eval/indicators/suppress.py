@@ -368,11 +368,11 @@ def _display_values(column: pd.Series) -> list:
 def displayed_values(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` in the form :func:`suppress` returns, with nothing masked: an object-dtype
     frame of Python ints, floats and texts, None for null (``table`` is not modified)."""
-    return pd.DataFrame(
-        {c: pd.Series(_display_values(table[c]), index=table.index, dtype=object) for c in table.columns},
-        index=table.index,
-        columns=table.columns,
+    values = pd.DataFrame(
+        {i: _display_values(table.iloc[:, i]) for i in range(table.shape[1])}, index=table.index, dtype=object
     )
+    values.columns = table.columns
+    return values
 
 
 def suppress(
