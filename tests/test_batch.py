@@ -439,6 +439,60 @@ def test_report_html_drops_parameter_cells_and_builds_a_working_toc(tmp_path):
     assert "inférieur à 7" in public and "&lt; 7" in public
 
 
+def test_the_page_is_nbconverts_html_exporter_page_without_its_second_pass():
+    """The kit's exporter skips nbconvert's preprocessors and BeautifulSoup pass: the page has
+    the same text, tags and attributes as nbconvert's HTMLExporter gives with the same template."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from iae_eval.batch.htmlexport import NO_ALT, TEMPLATE_DIR, TEMPLATE_NAME, exporter
+
+    table = nbformat.v4.new_output(
+        "execute_result",
+        data={"text/html": "<table><tr><th>Taux</th><td>11,8&nbsp;%</td></tr></table>", "text/plain": "t"},
+        execution_count=1,
+    )
+    picture = nbformat.v4.new_output(
+        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+    )
+    nb = _notebook(
+        "year = 2012",
+        new_markdown_cell("## Sorties\nUn *texte* avec une [référence](#sorties)."),
+        new_code_cell("x", outputs=[table, picture]),
+    )
+    resources = {
+        "iae": {
+            "version": "0",
+            "page_title": "t",
+            "title": "t",
+            "kicker": "k",
+            "meta": [],
+            "banner": "",
+            "css": "",
+            "footer": "",
+        }
+    }
+    reference = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    pages = [
+        BeautifulSoup(e.from_notebook_node(nb, resources=dict(resources))[0], "html.parser")
+        for e in (exporter(), reference)
+    ]
+    (picture,) = pages[1].find_all("img")
+    assert picture["alt"] == "No description has been provided for this image"
+    picture["alt"] = NO_ALT  # the kit's placeholder is in French
+    ours, theirs = ([(t.name, sorted(t.attrs.items(), key=str)) for t in page.find_all()] for page in pages)
+    assert ours == theirs
+    assert pages[0].get_text() == pages[1].get_text()
+    assert pages[0].find("img") is not None and "11,8" in pages[0].get_text()
+
+
 # --- Batch runs with kernels --------------------------------------------------------------------------
 
 
@@ -700,6 +754,13 @@ def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     assert "Commentaire pour le comité" in html.unescape(
         (out / "2012/departement.html").read_text(encoding="utf-8")
     )
+    # each built report says where its time went: the parts add up to its seconds
+    for rel in ("2012/departement.html", "2012/structures/S01.html", "bilan-2011-2012.html"):
+        entry = manifest["entries"][rel]
+        timings = entry["timings"]
+        assert set(timings) == {"compute", "draw", "export", "other"}, rel
+        assert all(v >= 0 for v in timings.values()) and timings["compute"] > 0 and timings["draw"] > 0
+        assert sum(timings.values()) == pytest.approx(entry["seconds"], abs=0.02), rel
     assert (out / "2012/departement.html").read_text(encoding="utf-8").count("<img") >= 10
     people = pd.read_csv(SAMPLE / "participants.csv", dtype=str)["person_id"].tolist()
     pattern = r"\bP\d{6}\b"
