@@ -1,4 +1,5 @@
-"""Funnel plots drawn over a kept background have the pixels of a full draw."""
+"""Funnel plots and sustainable-development dot charts drawn over a kept background have the
+pixels of a full draw."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pandas as pd
 import pytest
 
 from iae_eval.charts import backgrounds
+from iae_eval.indicators.pathways import structure_label
 from iae_eval.report import report
-from iae_eval.sections import funnel, load
+from iae_eval.sections import funnel, load, sustainable_development
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -83,3 +85,22 @@ def test_the_structure_reports_funnel_plots_equal_full_draws():
         for a, b in zip(quick.parts, full.parts, strict=True):
             assert np.array_equal(_pixels(a.png), _pixels(b.png)), sid
     assert backgrounds.drawn["over"] - before >= len(ds.structures)  # the first plots reused a background
+
+
+def test_the_structure_reports_sd_charts_equal_full_draws():
+    """Every structure of the sample with a sustainable-development grid in 2012: its dot chart,
+    drawn over the year's background, has the pixels of the same chart drawn in full; its
+    name is in the legend (the title, in the background, is the same for every structure)."""
+    ds = load(Path(__file__).resolve().parents[1] / "data" / "sample")
+    backgrounds.forget()
+    before = dict(backgrounds.drawn)
+    assessed = ds.sd_assessment.loc[ds.sd_assessment["year"] == 2012, "structure_id"].dropna().unique()
+    assert len(assessed) >= 10
+    for sid in assessed:
+        quick = sustainable_development.sd_structure_png(ds, 2012, sid)
+        full = sustainable_development.sd_structure_png(ds, 2012, sid, reuse=False)
+        assert np.array_equal(_pixels(quick), _pixels(full)), sid
+    assert backgrounds.drawn["over"] - before["over"] >= len(assessed) - 2
+    ax = sustainable_development.sd_structure_chart(ds, 2012, assessed[0])
+    assert structure_label(ds, assessed[0]) in ax.get_legend_handles_labels()[1]
+    assert structure_label(ds, assessed[0]) not in ax.get_title()

@@ -143,6 +143,17 @@ def _shown_tick_labels(ax, axis) -> list[Text]:
     return labels
 
 
+def _unshown_tick_labels(fig: Figure) -> set[int]:
+    """Ids of the tick labels matplotlib does not draw (their tick is outside the axes' span)."""
+    ids = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            shown = {id(t) for t in _shown_tick_labels(ax, axis)}
+            ticks = [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+            ids |= {id(t) for tick in ticks for t in (tick.label1, tick.label2) if id(t) not in shown}
+    return ids
+
+
 def _panels(ax) -> tuple[int, int]:
     spec = ax.get_subplotspec()
     if spec is None:
@@ -182,13 +193,15 @@ def layout_problems(fig: Figure) -> list[str]:
         for ax in axes:
             if _boxes_overlap(box, ax.get_window_extent(renderer)):
                 problems.append(f"a legend covers the axes {ax.get_title(loc='left') or ax.get_title()!r}")
+    unshown = _unshown_tick_labels(fig)
     for text in fig.findobj(Text):
-        if (
-            text.get_visible()
-            and text.get_text().strip()
-            and text.get_fontsize() * scale < MIN_TEXT_PT - 1e-6
-        ):
+        if not (text.get_visible() and text.get_text().strip()) or id(text) in unshown:
+            continue
+        if text.get_fontsize() * scale < MIN_TEXT_PT - 1e-6:
             problems.append(f"text {text.get_text()[:40]!r} shown at {text.get_fontsize() * scale:.1f} pt")
+        box = text.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > fig.bbox.x1 + 1 or box.y1 > fig.bbox.y1 + 1:
+            problems.append(f"text {text.get_text()[:40]!r} outside the figure (the picture cuts it)")
     return problems
 
 
@@ -251,6 +264,10 @@ def test_the_checks_find_a_squeezed_panel_crowded_ticks_colliding_legends_and_sm
     ax.plot([0, 1], label="Série")
     ax.legend(loc="center")
     assert any(p.startswith("a legend covers") for p in layout_problems(fig))
+    fig, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    ax.plot([0, 1])
+    ax.annotate("hors du cadre", (1, 1), xytext=(1.2, 1.1), textcoords="figure fraction")
+    assert any("'hors du cadre' outside the figure" in p for p in layout_problems(fig))
     fig, ax = plt.subplots(figsize=(8, 4.2))
     ax.plot([0, 1], label="Série")
     charts.legend_below(ax)

@@ -1,26 +1,26 @@
-"""Funnel plots drawn once per year: each structure report adds only its own point.
+"""Charts drawn once per year: each structure report adds only what is its own.
 
 The two funnel plots of a year differ between the structures' reports only by the
-highlighted point and its legend entry. The first report of a year (in a process) draws the
-plot in full, keeps its pixels without the highlighted point and the legend row (the
-*background*, ``canvas.copy_from_bbox``), and the next reports restore them
-(``restore_region``) and draw only their point and their legend (``draw_artist``): the same
-pixels as a full draw, since the layout depends on the legend's height only, which is
-part of the background's key (a legend of another height has its own background). Backgrounds are kept per process, the
+highlighted point and its legend entry; the sustainable-development dot chart only by the
+structure's dots and their legend entry. The first report of a year (in a process) draws
+such a chart in full, keeps its pixels without the structure's line (the one whose ``gid``
+is :data:`~iae_eval.charts.style.VARYING`) and the legend row (the *background*,
+``canvas.copy_from_bbox``), and the next reports restore them (``restore_region``) and
+draw only their line and their legend (``draw_artist``): the same pixels as a full draw,
+since the layout depends on the legend's height only, which is part of the background's key
+(a legend of another height has its own background). Backgrounds are kept per process, the
 last :data:`KEPT` of them.
 
-Funnel plots are encoded from the canvas as drawn (no ``bbox_inches="tight"`` crop), whether
-drawn in full or over a background.
+These charts are encoded from the canvas as drawn (no crop), whether drawn in full or over a
+background.
 """
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -30,9 +30,9 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
-from iae_eval.charts.funnel import HIGHLIGHT_COLOUR, _funnel_units, funnel_figure
-from iae_eval.charts.render import observed, prepare
-from iae_eval.charts.style import COLUMNS, DPI, row_legend
+from iae_eval.charts.funnel import _funnel_units, funnel_figure
+from iae_eval.charts.render import drawing, encode, observed, prepare
+from iae_eval.charts.style import COLUMNS, VARYING, row_legend
 from iae_eval.indicators import uncertainty
 
 #: How many backgrounds a process keeps (two rates × a few years and editions).
@@ -57,29 +57,30 @@ def forget() -> None:
         plt.close(_backgrounds.popitem()[1].fig)
 
 
-def _key(units: pd.DataFrame, **drawing: object) -> Hashable:
+def _key(units: pd.DataFrame, **settings: object) -> Hashable:
     """What a funnel plot's background depends on: the units drawn and how the plot is set."""
     return (
         tuple(map(str, units.index)),
         units["rate"].to_numpy(float).tobytes(),
         units["examined"].to_numpy(float).tobytes(),
-        tuple(sorted(drawing.items())),
+        tuple(sorted(settings.items())),
     )
 
 
 def _encode(fig: Figure) -> bytes:
     """The canvas' pixels as drawn, as PNG bytes."""
-    pixels = np.asarray(fig.canvas.buffer_rgba())
-    buffer = io.BytesIO()
-    matplotlib.image.imsave(buffer, pixels, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return encode(np.asarray(fig.canvas.buffer_rgba()))
 
 
 def _highlight(ax: Axes) -> Line2D:
-    return next(line for line in ax.get_lines() if line.get_color() == HIGHLIGHT_COLOUR)
+    """The line a report draws over the background."""
+    return next(line for line in ax.get_lines() if line.get_gid() == VARYING)
 
 
-def _full(fig: Figure) -> bytes:
+@drawing()
+def full_png(fig: Figure) -> bytes:
+    """The PNG of ``fig`` drawn in full, as a chart of this module is when drawn over a kept
+    background (prepared, the canvas as drawn). Closes ``fig``."""
     drawn["full"] += 1
     prepare(fig)
     fig.canvas.draw()
@@ -119,21 +120,20 @@ def funnel_png(
     )
     units = _funnel_units(rates, examined)
     if not reuse or highlight is None or highlight not in units.index:
-        return _full(fig)
+        return full_png(fig)
+    key = _key(units, target=target, title=title, ylabel=ylabel, method=method, named=tuple(named))
+    return over_background(fig, key)
+
+
+def over_background(fig: Figure, key: Hashable) -> bytes:
+    """The PNG of ``fig`` (one axes, one legend row, one line of ``gid``
+    :data:`~iae_eval.charts.style.VARYING`): drawn over the background of an earlier figure
+    of the same ``key`` (what the rest of the figure depends on) when there is one, else in
+    full, keeping its background. Closes ``fig``."""
     prepare(fig)
     (legend,) = fig.legends
     height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
-    size = tuple(fig.get_size_inches())
-    key = _key(
-        units,
-        target=target,
-        title=title,
-        ylabel=ylabel,
-        size=size,
-        legend_height=height,
-        method=method,
-        named=tuple(named),
-    )
+    key = (key, tuple(fig.get_size_inches()), height)
     background = _backgrounds.get(key)
     if background is None:
         return _keep(key, fig, legend)
@@ -142,6 +142,7 @@ def funnel_png(
     return _over(background, legend, _highlight(fig.axes[0]))
 
 
+@drawing()
 def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     """Draw ``fig`` in full, keep its background for the next plots, return its PNG."""
     drawn["full"] += 1
@@ -165,6 +166,7 @@ def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     return png
 
 
+@drawing()
 def _over(background: _Background, legend: Legend, point: Line2D) -> bytes:
     """The background with this plot's point and legend row drawn over it."""
     drawn["over"] += 1

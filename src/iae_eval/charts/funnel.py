@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from iae_eval import fmt
 from iae_eval.charts.rates import level_text
-from iae_eval.charts.style import INTEGER_TICKS, PALETTE, PERCENT_TICKS, TARGET_COLOUR, axis, finish
+from iae_eval.charts.style import INTEGER_TICKS, PALETTE, PERCENT_TICKS, TARGET_COLOUR, VARYING, axis, finish
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import LABELS
 
@@ -101,6 +101,7 @@ def funnel_plot(
             markeredgecolor=PALETTE[8],
             label=highlight_label or str(highlight),
             zorder=5,
+            gid=VARYING,
         )
     ax.set_xlim(0, n_max)
     ax.set_ylim(0, 1)

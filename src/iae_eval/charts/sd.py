@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -14,8 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
+from iae_eval.charts import backgrounds
 from iae_eval.charts.evolution import trend_lines
-from iae_eval.charts.style import PALETTE, PERCENT_TICKS, axis, finish, legend_below
+from iae_eval.charts.style import PALETTE, PERCENT_TICKS, VARYING, axis, finish, legend_below
 from iae_eval.data.reference import SD_CRITERIA, SD_SCORES
 
 #: One single-hue step per score 0-3 (ColorBrewer "Blues": readable with colour-blindness).
@@ -115,7 +117,7 @@ def structure_scores(
     ax.plot(
         median.to_numpy(float), positions, "D", color=PALETTE[1], markersize=9, label="Médiane départementale"
     )
-    ax.plot(own.to_numpy(float), positions, "o", color=PALETTE[0], markersize=7, label=name)
+    ax.plot(own.to_numpy(float), positions, "o", color=PALETTE[0], markersize=7, label=name, gid=VARYING)
     ax.set_yticks(positions, list(labels))
     ax.set_xticks(list(SD_SCORES), [f"{k}\n{v}" for k, v in SD_SCORES.items()])
     ax.set_xlim(-0.3, 3.3)
@@ -123,6 +125,27 @@ def structure_scores(
     ax.set_xlabel("Score de contribution")
     ax.set_title(title)
     return finish(ax, grid="x")
+
+
+def structure_scores_png(
+    own: pd.Series,
+    median: pd.Series,
+    *,
+    labels: Sequence[str],
+    name: str,
+    title: str,
+    figsize: tuple[float, float],
+    reuse: bool = True,
+) -> bytes:
+    """The PNG of :func:`structure_scores` on a figure of ``figsize``: with ``reuse``, drawn over
+    the background of an earlier chart of the same criteria, median and title (only the
+    structure's dots and legend differ: :mod:`iae_eval.charts.backgrounds`)."""
+    fig, ax = plt.subplots(figsize=figsize)
+    structure_scores(own, median, labels=labels, name=name, title=title, ax=ax)
+    if not reuse:
+        return backgrounds.full_png(fig)
+    key = ("sd", tuple(labels), median.to_numpy(float).tobytes(), title)
+    return backgrounds.over_background(fig, key)
 
 
 def group_evolution(frame: pd.DataFrame, *, title: str, ax=None) -> Axes:

@@ -98,6 +98,9 @@ def year_axis(ax: Axes, years: Iterable[float]) -> None:
     ax.set_xlabel("Année")
 
 
+#: ``gid`` of the line a structure's report draws over a chart's background (the structure's
+#: own point or dots: :mod:`iae_eval.charts.backgrounds`).
+VARYING = "iae-structure"
 #: Attribute marking an axes legend that the renderer moves into the figure's legend row.
 _BELOW = "iae_legend_row"
 #: Attribute of a legend row: its number of columns.

@@ -65,22 +65,36 @@ def sd_distribution_chart(scores: pd.DataFrame, ax=None):
     return sd_charts.score_shares(score_counts(scores), title=title, ax=ax)
 
 
-def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
-    """Dot chart of a structure's scores against the département median over structures
-    (:func:`iae_eval.charts.sd.structure_scores`); returns ax."""
+def _structure_scores(dataset: Dataset, year: int, structure_id: str) -> dict:
+    """The arguments of :func:`iae_eval.charts.sd.structure_scores` for a structure: its scores
+    and the département median on the criteria of the grid, its name in the legend (the title
+    is the same for every structure, so the chart is drawn over a background shared by the
+    year's reports)."""
     scores = sd_scores(dataset, year)
     median = structure_medians(dataset, year)
     own = scores[scores["structure_id"] == structure_id].set_index("criterion")["score"]
     criteria = [c for c in SD_CRITERIA if c in median.index]
-    name = structure_label(dataset, structure_id)
-    return sd_charts.structure_scores(
-        own.reindex(criteria),
-        median.reindex(criteria),
-        labels=[SD_CRITERIA[c][1] for c in criteria],
-        name=name,
-        title=f"{name} : scores {year} et médiane départementale",
-        ax=ax,
-    )
+    return {
+        "own": own.reindex(criteria),
+        "median": median.reindex(criteria),
+        "labels": [SD_CRITERIA[c][1] for c in criteria],
+        "name": structure_label(dataset, structure_id),
+        "title": f"Scores {year} de la structure et médiane départementale",
+    }
+
+
+def sd_structure_chart(dataset: Dataset, year: int, structure_id: str, ax=None):
+    """Dot chart of a structure's scores against the département median over structures
+    (:func:`iae_eval.charts.sd.structure_scores`); returns ax."""
+    return sd_charts.structure_scores(**_structure_scores(dataset, year, structure_id), ax=ax)
+
+
+def sd_structure_png(dataset: Dataset, year: int, structure_id: str, *, reuse: bool = True) -> bytes:
+    """The PNG of :func:`sd_structure_chart`, drawn over the year's background when ``reuse``
+    (:func:`iae_eval.charts.sd.structure_scores_png`)."""
+    arguments = _structure_scores(dataset, year, structure_id)
+    figsize = (9, 0.4 * len(arguments["labels"]) + 2)
+    return sd_charts.structure_scores_png(**arguments, figsize=figsize, reuse=reuse)
 
 
 def sd_evolution(
@@ -201,8 +215,7 @@ def structure(rep: Report) -> parts.Section:
     own = scores[scores["structure_id"] == structure_id]
     if own.empty:
         return report.no_data(f"Pas d'évaluation de développement durable de {name} pour {year}.")
-    fig, ax = plt.subplots(figsize=(9, 0.4 * scores["criterion"].nunique() + 2))
-    sd_structure_chart(dataset, year, structure_id, ax=ax)
+    png = sd_structure_png(dataset, year, structure_id)
     median = structure_medians(dataset, year)
     above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
     alt = (
@@ -224,7 +237,7 @@ def structure(rep: Report) -> parts.Section:
         }
     )
     return parts.join(
-        parts.figure(fig, alt=alt),
+        parts.Chart(png, alt),
         parts.table(table, index=False, caption=f"Scores de {name}, {year}"),
         parts.table(
             sd_evidence(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion),
