@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import warnings
@@ -41,6 +42,7 @@ def restore():
     warnings.filters[:] = filters
     os.chdir(cwd)
     unbind_run()
+    gc.unfreeze()
 
 
 def test_warm_up_imports_the_kit():
@@ -67,6 +69,19 @@ def test_prepare_restores_the_state_and_binds_the_run(tmp_path, restore):
     assert os.getcwd() == str(tmp_path)
     run = bound_run()
     assert (run.diffusion, run.min_cell, run.rules) == ("public", 7, "asp")
+
+
+def test_the_snapshot_sets_what_warm_up_allocated_aside_from_the_collector(restore):
+    """The reset before each report collects garbage: it scans only what came after warm-up."""
+    gc.unfreeze()
+    kernel.snapshot()
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000  # this process's modules, pandas, matplotlib…
+    garbage = [[]]
+    garbage[0].append(garbage)  # a cycle made after the snapshot
+    del garbage
+    assert gc.collect() >= 2  # still found and collected
+    assert gc.get_freeze_count() == frozen
 
 
 def test_prepare_needs_a_snapshot(tmp_path, restore, monkeypatch):

@@ -7,6 +7,10 @@ the kit's own source and template files (so a developer's edit rebuilds too). A 
 skipped when that hash is unchanged and its output still exists. The file is rewritten
 atomically after every change, so an interrupted batch keeps what it finished.
 
+A built report's record also says how long it took (``seconds``) and where that time went
+(``timings``: computing, drawing, exporting and the rest, :func:`iae_eval.batch.worker.split_time`);
+:meth:`Manifest.report_times` gathers them for the benchmarks.
+
 A manifest that cannot be read (truncated, edited by hand, another format) is rebuilt from
 the reports present in the folder (:meth:`Manifest.rebuild`), with a warning: they stay
 listed in the portal, and the next run rebuilds the ones it is asked for.
@@ -157,6 +161,19 @@ class Manifest:
             and entry.get("status") == "ok"
             and all(p.is_file() for p in outputs)
         )
+
+    def report_times(self, kind: str) -> dict[str, list[float]]:
+        """For the reports of ``kind`` built without failure: their ``seconds`` and each part of
+        their ``timings``, one list per name (reports recorded without timings add to
+        ``seconds`` only)."""
+        times: dict[str, list[float]] = {"seconds": []}
+        for entry in self.entries.values():
+            if entry.get("kind") != kind or entry.get("status") != "ok" or "seconds" not in entry:
+                continue
+            times["seconds"].append(float(entry["seconds"]))
+            for part, value in (entry.get("timings") or {}).items():
+                times.setdefault(part, []).append(float(value))
+        return times
 
     def record(self, key: str, entry: dict) -> None:
         self.entries[key] = entry

@@ -355,6 +355,7 @@ def run_reports(
                         title=outcome.title,
                         built=generated.isoformat(timespec="seconds"),
                         seconds=round(outcome.seconds, 2),
+                        **({"timings": outcome.timings} if outcome.timings else {}),
                     )
                 else:
                     failed += 1

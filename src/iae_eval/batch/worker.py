@@ -55,7 +55,9 @@ QUIET_LOGGERS = ("papermill", "traitlets", "nbclient", "nbconvert", "jupyter_cli
 
 #: Run in each new kernel: import the kit and record the state every report starts from
 #: (:mod:`iae_eval.batch.kernel`, the kernel side of the batch).
-KERNEL_SETUP = "import iae_eval.batch.kernel as _k; _k.warm_up(); _k.snapshot(); del _k"
+KERNEL_SETUP = "import iae_eval.batch.kernel as _k; _k.warm_up(); _k.watch_cells(); _k.snapshot(); del _k"
+#: What the kernel answers, after a report, on the time its cells took (:func:`iae_eval.batch.kernel.timings`).
+TIMINGS_EXPRESSION = "__import__('iae_eval.batch.kernel', fromlist=['timings']).timings()"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,18 @@ class Outcome:
     seconds: float
     title: str | None = None
     failure: Failure | None = None
+    #: Where a built report's ``seconds`` went (:func:`split_time`).
+    timings: dict[str, float] | None = None
+
+
+def split_time(total: float, cells: float, draw: float, export: float) -> dict[str, float]:
+    """A report's ``total`` seconds split into ``compute`` (its cells, less drawing), ``draw``
+    (turning figures into pictures), ``export`` (the HTML page, written) and ``other`` (what
+    remains: resetting the kernel, papermill's parameters, messages to and from the kernel,
+    the executed notebook written), rounded to the millisecond."""
+    parts = {"compute": max(cells - draw, 0.0), "draw": draw, "export": export}
+    parts["other"] = max(total - sum(parts.values()), 0.0)
+    return {k: round(v, 3) for k, v in parts.items()}
 
 
 def _first_line(source: str) -> str:
@@ -138,11 +152,17 @@ class _KernelSlot:
             raise
         self.reports = 0
 
-    def run(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
-        """Run ``code`` silently (no output, no history); raise if it fails."""
+    def run(
+        self, code: str, timeout: float = STARTUP_TIMEOUT, expressions: dict[str, str] | None = None
+    ) -> dict:
+        """Run ``code`` silently (no output, no history); raise if it fails. Return the values of
+        ``expressions`` (name → Python expression), evaluated after ``code``, as the kernel
+        gives them (``{"status": "ok", "data": {"text/plain": repr}}`` for each)."""
         from jupyter_core.utils import run_sync
 
-        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        msg_id = self.kc.execute(
+            code, silent=True, store_history=False, allow_stdin=False, user_expressions=expressions or {}
+        )
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -154,6 +174,16 @@ class _KernelSlot:
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+        return content.get("user_expressions", {})
+
+    def timings(self) -> dict[str, float]:
+        """The kernel's :func:`iae_eval.batch.kernel.timings` for the report it just ran."""
+        import ast
+
+        answer = self.run("", expressions={"timings": TIMINGS_EXPRESSION})["timings"]
+        if answer.get("status") != "ok":
+            raise RuntimeError(f"{answer.get('ename')}: {answer.get('evalue')}")
+        return ast.literal_eval(answer["data"]["text/plain"])
 
     def prepare(self, cwd: Path, settings: dict[str, object]) -> None:
         """Reset the kernel for the next report (:func:`iae_eval.batch.kernel.prepare`)."""
@@ -361,9 +391,17 @@ def _run_report(job: Job, started: float) -> Outcome:
             request_save_on_cell_execute=False,
             deadline=started + EXECUTION_TIMEOUT,
         )
+        measured = _kernel_timings(slot)
+        exporting = time.monotonic()
         atomic.publish(tmp, executed)
         title = _write_html(job, nb)
-        return Outcome(report, "ok", time.monotonic() - started, title=title)
+        ended = time.monotonic()
+        timings = (
+            split_time(ended - started, measured["cells"], measured["draw"], ended - exporting)
+            if measured is not None
+            else None
+        )
+        return Outcome(report, "ok", ended - started, title=title, timings=timings)
     except PapermillExecutionError as exc:
         atomic.publish(tmp, executed)  # papermill wrote it with its error banner
         failure = Failure(
@@ -394,6 +432,15 @@ def _run_report(job: Job, started: float) -> Outcome:
         return Outcome(report, "failed", time.monotonic() - started, failure=failure)
     finally:
         atomic.discard(tmp)
+
+
+def _kernel_timings(slot: _KernelSlot) -> dict[str, float] | None:
+    """The kernel's timings of the report it ran, or None if it cannot tell (the report stands:
+    its time is then recorded without its parts)."""
+    try:
+        return slot.timings()
+    except Exception:  # noqa: BLE001 - a measurement never fails a built report
+        return None
 
 
 def _is_write_error(exc: BaseException) -> bool:
