@@ -267,3 +267,17 @@ def test_year_without_scores_says_so():
         "pour 2013-2014."
         in sd.bilan(report(_dataset(), first_year=2013, last_year=2014, min_cell=5, diffusion="public")).html
     )
+
+
+def test_a_structures_people_in_the_evidence_are_looked_up_from_the_years_counts():
+    """One count per structure, computed once per year, equals the direct count (a person in
+    two structures counts in each)."""
+    from iae_eval.indicators.pathways import people_active, people_active_by_structure
+
+    dataset = _dataset()
+    for year in (2011, 2012):
+        counts = people_active_by_structure(dataset, year)
+        for sid in dataset.structures["structure_id"]:
+            expected = people_active(dataset.participants, year, structure_ids=[sid])
+            assert int(counts.get(sid, 0)) == expected, (year, sid)
+    assert counts.sum() >= people_active(dataset.participants, 2012)

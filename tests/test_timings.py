@@ -10,6 +10,7 @@ import pytest
 
 from iae_eval import charts
 from iae_eval.batch import kernel
+from iae_eval.batch.manifest import MANIFEST_NAME, Manifest
 from iae_eval.batch.worker import split_time
 from iae_eval.report import unbind_run
 
@@ -75,3 +76,21 @@ def test_a_reports_seconds_split_into_parts_that_add_up():
         "export": 0.0,
         "other": 0.0,
     }
+
+
+def test_the_manifest_is_saved_after_a_report_unless_its_last_save_was_too_recent(tmp_path):
+    """Saving after each report costs at most 1/SAVE_SPACING of the run: a manifest whose
+    last save took long waits; a small one is saved after every report."""
+    manifest = Manifest(tmp_path / MANIFEST_NAME)
+    manifest.save()
+    manifest.record("2012/structures/S01.html", {"kind": "structure", "status": "ok", "seconds": 0.8})
+    manifest._last_save = (time.monotonic() - 0.5, 0.002)  # a save of 2 ms, a report ago
+    manifest.save_if_due()
+    assert "2012/structures/S01.html" in Manifest.load(tmp_path).entries
+    manifest._last_save = (time.monotonic(), 10.0)  # as if a save of 10 s had just ended
+    manifest.record("2012/structures/S02.html", {"kind": "structure", "status": "ok", "seconds": 0.9})
+    manifest.save_if_due()
+    assert "2012/structures/S02.html" not in Manifest.load(tmp_path).entries
+    manifest.save()  # the end of the run
+    times = Manifest.load(tmp_path).report_times("structure")
+    assert times == {"seconds": [0.8, 0.9]}

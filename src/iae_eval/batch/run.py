@@ -368,7 +368,7 @@ def run_reports(
                     )
                     problems.append(Problem(report.label, detail, report.executed))
                 manifest.record(report.html, entry)
-                manifest.save()
+                manifest.save_if_due()
                 bar.set_postfix(done=done_ok, failed=failed, refresh=False)
                 bar.update(1)
             pool.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from iae_eval.data.dataset import Dataset
+from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.data.reference import ACTIONS
 
 #: The statuses the sections raise as alerts.
@@ -41,6 +41,7 @@ def plan_grid(dataset: Dataset, *, first_year: int, last_year: int) -> pd.DataFr
     return grid.reindex(index=list(ACTIONS), columns=cols)
 
 
+@per_dataset
 def plan_state(dataset: Dataset, *, year: int) -> pd.DataFrame:
     """État d'avancement at ``year``: one row per action (A1-A9).
 

@@ -42,6 +42,14 @@ def people_active(
     return int(active["person_id"].nunique())
 
 
+@per_dataset
+def people_active_by_structure(dataset: Dataset, year: int) -> pd.Series:
+    """Distinct ``person_id`` with a pathway active in ``year``, per ``structure_id`` (computed
+    once per dataset and year: a structure's count is then a look-up)."""
+    active = active_pathways(dataset.participants, year)
+    return active.groupby("structure_id")["person_id"].nunique()
+
+
 def structures_active(participants: pd.DataFrame, year: int) -> list[str]:
     """Sorted ids of the structures with at least one pathway active in ``year``."""
     ids = active_pathways(participants, year)["structure_id"].dropna().unique()

@@ -357,12 +357,11 @@ def _is_null(value) -> bool:
 def _display_values(column: pd.Series) -> list:
     """A column as Python values (int, float, str…), None for nulls."""
     if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
-        values = column.astype(object).tolist()
-    else:
-        integer = pd.api.types.is_integer_dtype(column)
-        floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        values = [None if math.isnan(v) else (int(v) if integer else float(v)) for v in floats]
-    return [None if _is_null(v) else v for v in values]
+        return [None if _is_null(v) else v for v in column.astype(object).tolist()]
+    floats = column.to_numpy(dtype=np.float64, na_value=np.nan).tolist()  # Python floats
+    if pd.api.types.is_integer_dtype(column):
+        return [None if v != v else int(v) for v in floats]  # v != v: NaN
+    return [None if v != v else v for v in floats]
 
 
 def displayed_values(table: pd.DataFrame) -> pd.DataFrame:

@@ -62,14 +62,16 @@ def _withheld(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
     adjusted figures too ("non publié : moins de 5 sorties en emploi durable", or "s" when its
     examined exits are withheld), None where the rate is published."""
     shown = r.displayed(counts)
-
-    def why(sid, key: str) -> str | None:
-        if isinstance(shown.at[sid, key], str):
-            return shown.at[sid, key]
-        return MASKED_TEXT if isinstance(shown.at[sid, "exits_examined"], str) else None
-
+    exits_withheld = [isinstance(v, str) for v in shown["exits_examined"]]
     return {
-        key: pd.Series([why(s, key) for s in shown.index], index=shown.index, dtype=object)
+        key: pd.Series(
+            [
+                v if isinstance(v, str) else (MASKED_TEXT if masked else None)
+                for v, masked in zip(shown[key], exits_withheld, strict=True)
+            ],
+            index=shown.index,
+            dtype=object,
+        )
         for key in RATES.values()
     }
 

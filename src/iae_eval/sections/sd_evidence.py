@@ -14,7 +14,7 @@ from iae_eval.data.reference import ACTION_STATUSES, ACTIONS, ACTIVITY_SUPPORTS,
 from iae_eval.editions import edition
 from iae_eval.indicators.action_plan import plan_state
 from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
-from iae_eval.indicators.pathways import people_active, structures_with_supports
+from iae_eval.indicators.pathways import people_active, people_active_by_structure, structures_with_supports
 from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
 from iae_eval.sections import parts
 from iae_eval.sections import shared as report
@@ -44,7 +44,12 @@ def sd_evidence(
         for s in structures_with_supports(dataset.structures, ENVIRONMENTAL_SUPPORTS)
         if structure_id is None or s == structure_id
     ]
-    row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
+    if structure_id is None:
+        row["env_people"] = people_active(dataset.participants, year, structure_ids=env_ids)
+    else:
+        row["env_people"] = (
+            int(people_active_by_structure(dataset, year).get(structure_id, 0)) if env_ids else 0
+        )
     row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
     shown = report.suppressed(
         row,
