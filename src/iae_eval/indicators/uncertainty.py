@@ -192,8 +192,8 @@ def classify(rates, examined, target: float, *, level: float = FUNNEL_LEVELS[1],
 
 def position_counts(positions) -> dict[str, int]:
     """How many units lie above, within and below (None positions left out)."""
-    values = list(np.ravel(np.asarray(positions, dtype=object)))
-    return {p: sum(v == p for v in values) for p in (ABOVE, WITHIN, BELOW)}
+    values = np.ravel(np.asarray(positions, dtype=object))
+    return {p: int(np.count_nonzero(values == p)) for p in (ABOVE, WITHIN, BELOW)}
 
 
 # ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from iae_eval.data.dataset import Dataset
+from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.data.load import load_dataset
 from iae_eval.data.rules import DEFAULT_RULES
 from iae_eval.indicators.compute import compute_indicators, compute_trends
@@ -20,6 +20,7 @@ def load(data_dir: str | Path, *, rules: str = DEFAULT_RULES) -> Dataset:
     return load_dataset(data_dir, rules=rules)
 
 
+@per_dataset
 def indicators(dataset: Dataset, year: int, *, by: str = "departement") -> pd.DataFrame:
     """The indicators of ``year``, one row per scope key (index, as text), one column per key
     of docs/indicators.md."""
