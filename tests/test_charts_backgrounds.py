@@ -1,5 +1,5 @@
-"""Funnel plots and sustainable-development dot charts drawn over a kept background have the
-pixels of a full draw."""
+"""Funnel plots, sustainable-development dot charts and the structures' exit rates by year drawn
+over a kept background have the pixels of a full draw."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from iae_eval.charts import backgrounds
 from iae_eval.indicators.pathways import structure_label
 from iae_eval.report import report
-from iae_eval.sections import funnel, load, sustainable_development
+from iae_eval.sections import funnel, load, sustainable_development, trend
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -104,3 +104,24 @@ def test_the_structure_reports_sd_charts_equal_full_draws():
     ax = sustainable_development.sd_structure_chart(ds, 2012, assessed[0])
     assert structure_label(ds, assessed[0]) in ax.get_legend_handles_labels()[1]
     assert structure_label(ds, assessed[0]) not in ax.get_title()
+
+
+@pytest.mark.parametrize("diffusion", ["comite", "public"])
+def test_the_structure_reports_rates_by_year_equal_full_draws(diffusion):
+    """Every structure of the sample in 2012: its exit rates by year beside the département's,
+    drawn over the background the year's reports share (the département's series, the targets,
+    the axes), have the pixels of the same chart drawn in full, hollow marks and years without
+    exits included."""
+    ds = load(Path(__file__).resolve().parents[1] / "data" / "sample")
+    backgrounds.forget()
+    before = backgrounds.drawn["over"]
+    for sid in ds.structures["structure_id"]:
+        own = report(ds, year=2012, structure_id=sid, diffusion=diffusion, min_cell=5)
+        quick = trend.structure(own).charts
+        backgrounds.forget()  # the next draw is a full one
+        full = trend.structure(own).charts
+        assert len(quick.parts) == len(full.parts) == 2, sid
+        for a, b in zip(quick.parts, full.parts, strict=True):
+            assert a.alt == b.alt
+            assert np.array_equal(_pixels(a.png), _pixels(b.png)), sid
+    assert backgrounds.drawn["over"] - before >= len(ds.structures) // 2  # most reused a background

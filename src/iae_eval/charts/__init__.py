@@ -13,7 +13,13 @@ from figure to PNG, :mod:`~iae_eval.charts.backgrounds` (funnel plots drawn once
 
 from iae_eval.charts.backgrounds import funnel_png
 from iae_eval.charts.bars import distribution, grouped_bars, people_by_support, stacked_exits
-from iae_eval.charts.evolution import SERIES_COLOURS, rate_interval_alt_text, rate_with_interval, trend_lines
+from iae_eval.charts.evolution import (
+    SERIES_COLOURS,
+    draw_own_series,
+    rate_interval_alt_text,
+    rate_with_interval,
+    trend_lines,
+)
 from iae_eval.charts.funnel import (
     FUNNEL_LIMIT_STYLES,
     HIGHLIGHT_COLOUR,
@@ -61,6 +67,7 @@ __all__ = [
     "rate_dots",
     "rate_interval_alt_text",
     "rate_with_interval",
+    "draw_own_series",
     "stacked_exits",
     "trend_lines",
     "value_formatter",

@@ -1,29 +1,33 @@
 """Charts drawn once per year: each structure report adds only what is its own.
 
-The two funnel plots of a year differ between the structures' reports only by the
-highlighted point and its legend entry; the sustainable-development dot chart only by the
-structure's dots and their legend entry. The first report of a year (in a process) draws
-such a chart in full, keeps its pixels without the structure's line (the one whose ``gid``
-is :data:`~iae_eval.charts.style.VARYING`) and the legend row (the *background*,
-``canvas.copy_from_bbox``), and the next reports restore them (``restore_region``) and
-draw only their line and their legend (``draw_artist``): the same pixels as a full draw,
-since the layout depends on the legend's height only, which is part of the background's key
-(a legend of another height has its own background). Backgrounds are kept per process, the
-last :data:`KEPT` of them.
+Some charts of a year differ between the structures' reports only by the structure's own
+marks and the legend row: the two funnel plots (the highlighted point), the
+sustainable-development dot chart (the structure's dots), the exit rates by year beside the
+département's (the structure's points and intervals). The first report of a year (in a
+process) draws such a chart in full, keeps its pixels without the structure's artists (those
+whose ``gid`` is :data:`~iae_eval.charts.style.VARYING`, drawn above everything else) and the
+legend row (the *background*, ``canvas.copy_from_bbox``), and the next reports restore them
+(``restore_region``) and draw only their own artists and their legend (``draw_artist``): the
+same pixels as a full draw, since the layout depends on the legend's height only, which is
+part of the background's key (a legend of another height has its own background).
+:func:`over_background` moves the kept line to the structure's data (one line);
+:func:`over_redrawn` lets the chart draw the structure's artists again on the kept axes.
+Backgrounds are kept per process, the last :data:`KEPT` of them.
 
-These charts are encoded from the canvas as drawn (no crop), whether drawn in full or over a
-background.
+Whether drawn in full or over a background, these charts are encoded from the canvas,
+cropped as :func:`iae_eval.charts.render.png` crops every chart.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -31,12 +35,12 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from iae_eval.charts.funnel import _funnel_units, funnel_figure
-from iae_eval.charts.render import drawing, encode, observed, prepare
+from iae_eval.charts.render import cropped, drawing, encode, observed, prepare
 from iae_eval.charts.style import COLUMNS, VARYING, row_legend
 from iae_eval.indicators import uncertainty
 
-#: How many backgrounds a process keeps (two rates × a few years and editions).
-KEPT = 8
+#: How many backgrounds a process keeps (four charts × a few years, legends and editions).
+KEPT = 16
 
 
 @dataclass
@@ -68,13 +72,19 @@ def _key(units: pd.DataFrame, **settings: object) -> Hashable:
 
 
 def _encode(fig: Figure) -> bytes:
-    """The canvas' pixels as drawn, as PNG bytes."""
-    return encode(np.asarray(fig.canvas.buffer_rgba()))
+    """The canvas' pixels as drawn, cropped as every chart, as PNG bytes."""
+    return encode(cropped(np.asarray(fig.canvas.buffer_rgba())))
 
 
 def _highlight(ax: Axes) -> Line2D:
     """The line a report draws over the background."""
     return next(line for line in ax.get_lines() if line.get_gid() == VARYING)
+
+
+def _own(fig: Figure) -> list[Artist]:
+    """The artists a structure's report draws over the background (``gid`` VARYING), in the
+    order a full draw draws them (they share the highest zorder)."""
+    return fig.findobj(match=lambda artist: artist.get_gid() == VARYING, include_self=False)
 
 
 @drawing()
@@ -142,6 +152,53 @@ def over_background(fig: Figure, key: Hashable) -> bytes:
     return _over(background, legend, _highlight(fig.axes[0]))
 
 
+def over_redrawn(fig: Figure, key: Hashable, redraw: Callable[[list[Axes]], None]) -> bytes:
+    """The PNG of ``fig`` (one legend row; the structure's own artists, ``gid``
+    :data:`~iae_eval.charts.style.VARYING`, drawn above everything else): drawn over the
+    background of an earlier figure of the same ``key`` when there is one, ``redraw(axes)``
+    drawing the structure's own artists on that figure's axes; else in full, keeping its
+    background. Closes ``fig``."""
+    prepare(fig)
+    (legend,) = fig.legends
+    height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
+    key = (key, tuple(fig.get_size_inches()), height)
+    background = _backgrounds.get(key)
+    if background is None:
+        return _keep(key, fig, legend)
+    plt.close(fig)
+    _backgrounds.move_to_end(key)
+    return _redrawn(background, legend, redraw)
+
+
+@drawing()
+def _redrawn(background: _Background, legend: Legend, redraw: Callable[[list[Axes]], None]) -> bytes:
+    """The background with the structure's own artists, drawn again by ``redraw``, and this
+    plot's legend row over it."""
+    drawn["over"] += 1
+    fig = background.fig
+    for ax in fig.axes:
+        for container in list(ax.containers):
+            if any(child.get_gid() == VARYING for child in container.get_children()):
+                container.remove()
+    for artist in _own(fig):
+        artist.remove()
+    redraw(fig.axes)
+    _legend_row(fig, legend)
+    fig.canvas.restore_region(background.region)
+    for artist in _own(fig):
+        artist.axes.draw_artist(artist)
+    fig.draw_artist(fig.legends[0])
+    return _encode(fig)
+
+
+def _legend_row(fig: Figure, legend: Legend) -> Legend:
+    """Replace the legend row of the kept ``fig`` by one like ``legend`` (another figure's)."""
+    for old in list(fig.legends):
+        old.remove()
+    labels = [t.get_text() for t in legend.get_texts()]
+    return row_legend(fig, list(legend.legend_handles), labels, ncol=getattr(legend, COLUMNS))
+
+
 @drawing()
 def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     """Draw ``fig`` in full, keep its background for the next plots, return its PNG."""
@@ -152,12 +209,13 @@ def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     observed(fig)
     png = _encode(fig)
     fig.set_layout_engine("none")  # the positions stay as laid out
-    point = _highlight(fig.axes[0])
-    point.set_visible(False)
-    legend.set_visible(False)
+    own = _own(fig)
+    for artist in (*own, legend):
+        artist.set_visible(False)
     fig.canvas.draw()
     region = fig.canvas.copy_from_bbox(fig.bbox)
-    point.set_visible(True)
+    for artist in own:
+        artist.set_visible(True)
     legend.remove()
     _backgrounds[key] = _Background(fig, fig.axes[0], region)
     while len(_backgrounds) > KEPT:
@@ -174,10 +232,7 @@ def _over(background: _Background, legend: Legend, point: Line2D) -> bytes:
     kept = _highlight(ax)
     kept.set_data(point.get_xdata(), point.get_ydata())
     kept.set_label(point.get_label())
-    for old in list(fig.legends):
-        old.remove()
-    labels = [t.get_text() for t in legend.get_texts()]
-    row = row_legend(fig, list(legend.legend_handles), labels, ncol=getattr(legend, COLUMNS))
+    row = _legend_row(fig, legend)
     fig.canvas.restore_region(background.region)
     ax.draw_artist(kept)
     fig.draw_artist(row)

@@ -19,6 +19,7 @@ from iae_eval.charts.style import (
     PALETTE,
     PERCENT_TICKS,
     TARGET_COLOUR,
+    VARYING,
     axis,
     finish,
     tick_formatter,
@@ -30,6 +31,9 @@ from iae_eval.indicators import uncertainty
 SERIES_COLOURS: tuple[str, ...] = (PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[5])
 #: What marks a year in which a series has no exit at all (no rate can exist).
 NO_EXIT_TEXT = "aucune sortie"
+#: Drawing order of a structure's own series (:func:`rate_with_interval`): above the others,
+#: the target lines and the texts, so that it can be drawn last over a kept background.
+OWN_ZORDER = 4
 
 
 def trend_lines(
@@ -82,6 +86,7 @@ def rate_with_interval(
     target_label: str | None = None,
     ylabel: str = "Taux",
     colours: Mapping[str, str] | None = None,
+    own: str | None = None,
 ) -> Axes:
     """Rates by year with their confidence interval as error bars, one series per entry of
     ``series`` (e.g. ``{"Structure": ..., "Département": ...}``), side by side in each year.
@@ -90,61 +95,16 @@ def rate_with_interval(
     ``examined`` and ``low_count``), as :func:`iae_eval.indicators.uncertainty.rate_intervals`
     returns. Every year of every frame gets its tick. A year without a rate draws nothing,
     and when its ``examined`` is 0 the series' place says "aucune sortie"; a rate on an
-    "effectif faible" is drawn with a hollow marker.
+    "effectif faible" is drawn with a hollow marker. The series named ``own`` (a structure's,
+    in its report) is drawn above everything else, its artists marked
+    :data:`~iae_eval.charts.style.VARYING`: the chart can then be drawn over a background
+    shared by the year's structure reports (:func:`draw_own_series`).
     """
     ax = axis(ax)
-    colours = dict(colours or {})
     years = sorted({int(y) for frame in series.values() for y in frame.index})
-    width = 0.5 / max(len(series), 1)
     hollow_shown = False
     for i, (name, frame) in enumerate(series.items()):
-        colour = colours.get(name, SERIES_COLOURS[i % len(SERIES_COLOURS)])
-        offset = (i - (len(series) - 1) / 2) * width
-        rate = floats(frame["rate"])
-        x_all = np.asarray(frame.index, dtype=float) + offset
-        if "examined" in frame:
-            for x in x_all[~np.isfinite(rate) & (floats(frame["examined"]) == 0)]:
-                ax.text(
-                    x,
-                    0.02,
-                    NO_EXIT_TEXT,
-                    rotation=90,
-                    ha="center",
-                    va="bottom",
-                    color=colour,
-                    fontsize=ANNOTATION_PT,
-                )
-        drawn = np.isfinite(rate)
-        if not drawn.any():
-            continue
-        x, y = x_all[drawn], rate[drawn]
-        low, high = floats(frame["low"])[drawn], floats(frame["high"])[drawn]
-        faint = (
-            frame["low_count"].to_numpy(dtype=bool)[drawn] if "low_count" in frame else np.zeros(len(y), bool)
-        )
-        ax.errorbar(
-            x,
-            y,
-            yerr=np.vstack([np.nan_to_num(y - low), np.nan_to_num(high - y)]),
-            fmt="none",
-            ecolor=colour,
-            elinewidth=1.4,
-            capsize=4,
-        )
-        marker = MARKERS[i % 4]
-        ax.plot(x[~faint], y[~faint], linestyle="none", marker=marker, markersize=8, color=colour, label=name)
-        if faint.any():
-            ax.plot(
-                x[faint],
-                y[faint],
-                linestyle="none",
-                marker=marker,
-                markersize=8,
-                color=colour,
-                markerfacecolor="white",
-                label=None if (~faint).any() else name,
-            )
-            hollow_shown = True
+        hollow_shown |= _series(ax, frame, name, i, len(series), colours, own=name == own)
     if target is not None:
         ax.axhline(
             target,
@@ -169,6 +129,86 @@ def rate_with_interval(
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(PERCENT_TICKS)
     return finish(ax, grid="y")
+
+
+def draw_own_series(
+    ax: Axes,
+    series: Mapping[str, pd.DataFrame],
+    own: str,
+    *,
+    colours: Mapping[str, str] | None = None,
+) -> None:
+    """Draw only the series ``own`` of ``series`` on ``ax``, as :func:`rate_with_interval`
+    draws it among the others (same place, colour, marker and order)."""
+    names = list(series)
+    _series(ax, series[own], own, names.index(own), len(names), colours, own=True)
+
+
+def _series(
+    ax: Axes,
+    frame: pd.DataFrame,
+    name: str,
+    i: int,
+    count: int,
+    colours: Mapping[str, str] | None,
+    *,
+    own: bool,
+) -> bool:
+    """Draw series ``name``, the ``i``-th of ``count``; whether it drew a hollow marker."""
+    colour = dict(colours or {}).get(name, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+    width = 0.5 / max(count, 1)
+    offset = (i - (count - 1) / 2) * width
+    mark = {"gid": VARYING, "zorder": OWN_ZORDER} if own else {}
+    rate = floats(frame["rate"])
+    x_all = np.asarray(frame.index, dtype=float) + offset
+    if "examined" in frame:
+        for x in x_all[~np.isfinite(rate) & (floats(frame["examined"]) == 0)]:
+            ax.text(
+                x,
+                0.02,
+                NO_EXIT_TEXT,
+                rotation=90,
+                ha="center",
+                va="bottom",
+                color=colour,
+                fontsize=ANNOTATION_PT,
+                **mark,
+            )
+    drawn = np.isfinite(rate)
+    if not drawn.any():
+        return False
+    x, y = x_all[drawn], rate[drawn]
+    low, high = floats(frame["low"])[drawn], floats(frame["high"])[drawn]
+    faint = frame["low_count"].to_numpy(dtype=bool)[drawn] if "low_count" in frame else np.zeros(len(y), bool)
+    bars = ax.errorbar(
+        x,
+        y,
+        yerr=np.vstack([np.nan_to_num(y - low), np.nan_to_num(high - y)]),
+        fmt="none",
+        ecolor=colour,
+        elinewidth=1.4,
+        capsize=4,
+    )
+    for artist in bars.get_children():
+        artist.set(**mark)
+    marker = MARKERS[i % 4]
+    ax.plot(
+        x[~faint], y[~faint], linestyle="none", marker=marker, markersize=8, color=colour, label=name, **mark
+    )
+    if faint.any():
+        ax.plot(
+            x[faint],
+            y[faint],
+            linestyle="none",
+            marker=marker,
+            markersize=8,
+            color=colour,
+            markerfacecolor="white",
+            label=None if (~faint).any() else name,
+            **mark,
+        )
+        return True
+    return False
 
 
 def rate_interval_alt_text(series: Mapping[str, pd.DataFrame], *, rate_label: str) -> str:

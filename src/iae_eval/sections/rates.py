@@ -3,10 +3,13 @@ each with its 95 % confidence interval (error bars on the charts, ``[low – hig
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import charts, fmt
+from iae_eval.charts import backgrounds
 from iae_eval.editions import edition
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
@@ -152,10 +155,13 @@ def year_intervals(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> pd.D
     return estimates.where(numbers[key].notna() | (estimates["examined"] == 0), float("nan"))
 
 
-def interval_chart(series: dict[str, dict[str, pd.DataFrame]], *, what: str) -> parts.Chart | parts.Paragraph:
+def interval_chart(
+    series: dict[str, dict[str, pd.DataFrame]], *, what: str, own: str | None = None
+) -> parts.Chart | parts.Paragraph:
     """Durable (left) and dynamic (right) rates by year with their intervals, one series per
     entry of ``series`` (``{"Structure": {rate key: year_intervals}, …}``); one sentence
-    instead when there is no rate to draw."""
+    instead when there is no rate to draw. With ``own`` (a structure's series), the chart is
+    drawn over the background the year's structure reports share (the other series)."""
     values = [frames[k]["rate"] for frames in series.values() for k in RATES]
     if not charts.has_values(*values):
         return parts.note(f"Aucun taux de sortie à représenter pour {what} : le graphique n'est pas tracé.")
@@ -163,12 +169,40 @@ def interval_chart(series: dict[str, dict[str, pd.DataFrame]], *, what: str) -> 
     alts = []
     for ax, key in zip(axes, RATES, strict=True):
         by_key = {name: frames[key] for name, frames in series.items()}
-        charts.rate_with_interval(by_key, ax=ax, target=r.TARGETS[key], ylabel="Part des sorties examinées")
+        charts.rate_with_interval(
+            by_key, ax=ax, target=r.TARGETS[key], ylabel="Part des sorties examinées", own=own
+        )
         ax.set_title(r.INDICATOR_LABELS[key], loc="left", fontsize=10)
         alts.append(charts.rate_interval_alt_text(by_key, rate_label=r.INDICATOR_LABELS[key]))
     axes[1].set_ylabel("")
     alt = f"Deux graphiques de points avec barres d'erreur pour {what}. " + " ".join(alts)
-    return parts.figure(fig, alt)
+    if own is None:
+        return parts.figure(fig, alt)
+    redraw = functools.partial(_draw_own, series, own)
+    return parts.Chart(backgrounds.over_redrawn(fig, _background_key(series, own), redraw), alt)
+
+
+def _draw_own(series: dict[str, dict[str, pd.DataFrame]], own: str, axes) -> None:
+    """Draw the series ``own`` again on the two panels ``axes`` of a kept background."""
+    for ax, key in zip(axes, RATES, strict=True):
+        charts.draw_own_series(ax, {name: frames[key] for name, frames in series.items()}, own)
+
+
+def _background_key(series: dict[str, dict[str, pd.DataFrame]], own: str) -> tuple:
+    """What :func:`interval_chart`'s background depends on: the other series, the years drawn."""
+    others = tuple(
+        (
+            name,
+            key,
+            tuple(frames[key].index),
+            frames[key].to_numpy(dtype=float, na_value=float("nan")).tobytes(),
+        )
+        for name, frames in series.items()
+        if name != own
+        for key in RATES
+    )
+    years = tuple(sorted({int(y) for frames in series.values() for key in RATES for y in frames[key].index}))
+    return ("rates by year", tuple(series), own, others, years, tuple(r.TARGETS.items()))
 
 
 @r.view

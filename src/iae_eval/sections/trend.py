@@ -63,6 +63,7 @@ def structure(rep: Report) -> parts.Section:
             "Département": {k: year_intervals(dep, dep_numbers, k) for k in RATES},
         },
         what=f"{name} et le département, de {first} à {last}",
+        own="Structure",
     )
     keys = ["participants", "rsa_participants", "exits_examined", *RATES]
     table = r.formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion)
