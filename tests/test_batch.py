@@ -445,7 +445,7 @@ def test_the_page_is_nbconverts_html_exporter_page_without_its_second_pass():
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    from iae_eval.batch.htmlexport import NO_ALT, TEMPLATE_DIR, TEMPLATE_NAME, exporter
+    from iae_eval.batch.htmlexport import EXPORT_OPTIONS, NO_ALT, exporter
 
     table = nbformat.v4.new_output(
         "execute_result",
@@ -472,14 +472,7 @@ def test_the_page_is_nbconverts_html_exporter_page_without_its_second_pass():
             "footer": "",
         }
     }
-    reference = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
+    reference = HTMLExporter(**EXPORT_OPTIONS)
     pages = [
         BeautifulSoup(e.from_notebook_node(nb, resources=dict(resources))[0], "html.parser")
         for e in (exporter(), reference)

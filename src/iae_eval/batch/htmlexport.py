@@ -70,15 +70,19 @@ def exporter():
     and Jupyter's CSS for input cells the page does not show) each copied or validated the
     notebook once more. No second pass over the page with BeautifulSoup either
     (:class:`_PageExporter`): ~0.1 s a report."""
-    return _page_exporter_class()(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        default_preprocessors=[],
-    )
+    return _page_exporter_class()(**EXPORT_OPTIONS, default_preprocessors=[])
+
+
+#: How a report's page is exported: the kit's template, no input cells or prompts, pictures
+#: embedded (options of nbconvert's ``HTMLExporter``).
+EXPORT_OPTIONS = {
+    "template_name": TEMPLATE_NAME,
+    "extra_template_basedirs": [str(TEMPLATE_DIR)],
+    "exclude_input": True,
+    "exclude_input_prompt": True,
+    "exclude_output_prompt": True,
+    "embed_images": True,
+}
 
 
 #: The alt text of a picture a notebook shows without one (a figure an edit displays as is).

@@ -46,8 +46,7 @@ KEPT = 16
 @dataclass
 class _Background:
     fig: Figure
-    ax: Axes
-    region: object  # the canvas' pixels without the highlighted point and the legend row
+    region: object  # the canvas' pixels without the structure's own artists and the legend row
 
 
 _backgrounds: OrderedDict[Hashable, _Background] = OrderedDict()
@@ -138,26 +137,40 @@ def funnel_png(
 def over_background(fig: Figure, key: Hashable) -> bytes:
     """The PNG of ``fig`` (one axes, one legend row, one line of ``gid``
     :data:`~iae_eval.charts.style.VARYING`): drawn over the background of an earlier figure
-    of the same ``key`` (what the rest of the figure depends on) when there is one, else in
-    full, keeping its background. Closes ``fig``."""
-    prepare(fig)
-    (legend,) = fig.legends
-    height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
-    key = (key, tuple(fig.get_size_inches()), height)
-    background = _backgrounds.get(key)
-    if background is None:
-        return _keep(key, fig, legend)
-    plt.close(fig)
-    _backgrounds.move_to_end(key)
-    return _over(background, legend, _highlight(fig.axes[0]))
+    of the same ``key`` (what the rest of the figure depends on) when there is one, its line
+    moved to this figure's data; else in full, keeping its background. Closes ``fig``."""
+    point = _highlight(fig.axes[0])
+
+    def move(kept: Figure) -> None:
+        line = _highlight(kept.axes[0])
+        line.set_data(point.get_xdata(), point.get_ydata())
+        line.set_label(point.get_label())
+
+    return _drawn_over(fig, key, move)
 
 
 def over_redrawn(fig: Figure, key: Hashable, redraw: Callable[[list[Axes]], None]) -> bytes:
     """The PNG of ``fig`` (one legend row; the structure's own artists, ``gid``
     :data:`~iae_eval.charts.style.VARYING`, drawn above everything else): drawn over the
     background of an earlier figure of the same ``key`` when there is one, ``redraw(axes)``
-    drawing the structure's own artists on that figure's axes; else in full, keeping its
-    background. Closes ``fig``."""
+    drawing the structure's own artists again on that figure's axes; else in full, keeping
+    its background. Closes ``fig``."""
+
+    def replace(kept: Figure) -> None:
+        for ax in kept.axes:
+            for container in list(ax.containers):
+                if any(child.get_gid() == VARYING for child in container.get_children()):
+                    container.remove()
+        for artist in _own(kept):
+            artist.remove()
+        redraw(kept.axes)
+
+    return _drawn_over(fig, key, replace)
+
+
+def _drawn_over(fig: Figure, key: Hashable, update: Callable[[Figure], None]) -> bytes:
+    """``fig`` drawn over the background kept for ``key`` (and its size and legend height), once
+    ``update(kept figure)`` has given the kept figure this figure's own artists; else in full."""
     prepare(fig)
     (legend,) = fig.legends
     height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
@@ -167,27 +180,20 @@ def over_redrawn(fig: Figure, key: Hashable, redraw: Callable[[list[Axes]], None
         return _keep(key, fig, legend)
     plt.close(fig)
     _backgrounds.move_to_end(key)
-    return _redrawn(background, legend, redraw)
+    return _over(background, legend, update)
 
 
 @drawing()
-def _redrawn(background: _Background, legend: Legend, redraw: Callable[[list[Axes]], None]) -> bytes:
-    """The background with the structure's own artists, drawn again by ``redraw``, and this
-    plot's legend row over it."""
+def _over(background: _Background, legend: Legend, update: Callable[[Figure], None]) -> bytes:
+    """The background with this plot's own artists (``update``) and legend row drawn over it."""
     drawn["over"] += 1
     fig = background.fig
-    for ax in fig.axes:
-        for container in list(ax.containers):
-            if any(child.get_gid() == VARYING for child in container.get_children()):
-                container.remove()
-    for artist in _own(fig):
-        artist.remove()
-    redraw(fig.axes)
-    _legend_row(fig, legend)
+    update(fig)
+    row = _legend_row(fig, legend)
     fig.canvas.restore_region(background.region)
     for artist in _own(fig):
         artist.axes.draw_artist(artist)
-    fig.draw_artist(fig.legends[0])
+    fig.draw_artist(row)
     return _encode(fig)
 
 
@@ -217,23 +223,8 @@ def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     for artist in own:
         artist.set_visible(True)
     legend.remove()
-    _backgrounds[key] = _Background(fig, fig.axes[0], region)
+    _backgrounds[key] = _Background(fig, region)
     while len(_backgrounds) > KEPT:
         _, old = _backgrounds.popitem(last=False)
         plt.close(old.fig)
     return png
-
-
-@drawing()
-def _over(background: _Background, legend: Legend, point: Line2D) -> bytes:
-    """The background with this plot's point and legend row drawn over it."""
-    drawn["over"] += 1
-    fig, ax = background.fig, background.ax
-    kept = _highlight(ax)
-    kept.set_data(point.get_xdata(), point.get_ydata())
-    kept.set_label(point.get_label())
-    row = _legend_row(fig, legend)
-    fig.canvas.restore_region(background.region)
-    ax.draw_artist(kept)
-    fig.draw_artist(row)
-    return _encode(fig)
