@@ -493,7 +493,10 @@ def compute_indicators(
     key = ("indicators", year, by, profile.key)
     if key not in dataset.memo:
         dataset.memo[key] = _compute(dataset, year, by, profile)
-    return dataset.memo[key].copy(deep=False)
+    # A copy of its own (deep): a shallow one adds a weak reference to the kept frame's blocks
+    # (pandas' copy-on-write bookkeeping), and a kernel making thousands of reports gathered
+    # them by the hundred thousand for the garbage collector to scan before every report.
+    return dataset.memo[key].copy()
 
 
 def _compute(dataset: Dataset, year: int, by: str, profile: RulesProfile) -> pd.DataFrame:
