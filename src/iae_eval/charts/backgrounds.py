@@ -37,7 +37,6 @@ from matplotlib.lines import Line2D
 from iae_eval.charts.funnel import _funnel_units, funnel_figure
 from iae_eval.charts.render import cropped, drawing, encode, observed, prepare
 from iae_eval.charts.style import COLUMNS, VARYING, row_legend
-from iae_eval.indicators import uncertainty
 
 #: How many backgrounds a process keeps (four charts × a few years, legends and editions).
 KEPT = 16
@@ -100,38 +99,18 @@ def full_png(fig: Figure) -> bytes:
         plt.close(fig)
 
 
-def funnel_png(
-    rates: pd.Series,
-    examined: pd.Series,
-    *,
-    target: float,
-    title: str,
-    ylabel: str,
-    highlight: Hashable | None = None,
-    highlight_label: str | None = None,
-    method: object = uncertainty.BINOMIAL,
-    named: tuple[Hashable, ...] = (),
-    reuse: bool = True,
-) -> bytes:
-    """The PNG of :func:`iae_eval.charts.funnel.funnel_figure` with these arguments; with a
-    highlighted unit and ``reuse``, drawn over the background of an earlier plot of the same
-    units when there is one (pixels equal to a full draw)."""
-    fig = funnel_figure(
-        rates,
-        examined,
-        target=target,
-        title=title,
-        ylabel=ylabel,
-        highlight=highlight,
-        highlight_label=highlight_label,
-        method=method,
-        named=named,
-    )
+def funnel_png(rates: pd.Series, examined: pd.Series, *, reuse: bool = True, **options) -> bytes:
+    """The PNG of :func:`iae_eval.charts.funnel.funnel_figure` ``(rates, examined, **options)``;
+    with a highlighted unit and ``reuse``, drawn over the background of an earlier plot of the
+    same units and options when there is one (pixels equal to a full draw)."""
+    fig = funnel_figure(rates, examined, **options)
     units = _funnel_units(rates, examined)
+    highlight = options.get("highlight")
     if not reuse or highlight is None or highlight not in units.index:
         return full_png(fig)
-    key = _key(units, target=target, title=title, ylabel=ylabel, method=method, named=tuple(named))
-    return over_background(fig, key)
+    settings = {k: v for k, v in options.items() if k not in ("highlight", "highlight_label")}
+    settings["named"] = tuple(settings.get("named", ()))
+    return over_background(fig, _key(units, **settings))
 
 
 def over_background(fig: Figure, key: Hashable) -> bytes:
