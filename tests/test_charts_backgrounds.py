@@ -1,5 +1,6 @@
-"""Funnel plots, sustainable-development dot charts and the structures' exit rates by year drawn
-over a kept background have the pixels of a full draw."""
+"""Charts drawn over a kept background (funnel plots, sustainable-development dot charts, the
+structures' exit rates beside the département's, by year and in the year, their publics beside
+the département's) have the pixels of a full draw."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from iae_eval.charts import backgrounds
 from iae_eval.indicators.pathways import structure_label
 from iae_eval.report import report
-from iae_eval.sections import funnel, load, sustainable_development, trend
+from iae_eval.sections import exits, funnel, load, publics, sustainable_development, trend
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -125,3 +126,29 @@ def test_the_structure_reports_rates_by_year_equal_full_draws(diffusion):
             assert a.alt == b.alt
             assert np.array_equal(_pixels(a.png), _pixels(b.png)), sid
     assert backgrounds.drawn["over"] - before >= len(ds.structures) // 2  # most reused a background
+
+
+@pytest.mark.parametrize("section", [exits, publics], ids=["exit rates", "publics"])
+@pytest.mark.parametrize("diffusion", ["comite", "public"])
+def test_the_structure_reports_charts_beside_the_departement_equal_full_draws(section, diffusion):
+    """Every structure of the sample in 2012: its exit rates in the year (dots and intervals) and
+    its publics (bars), drawn beside the département's over the background the year's reports
+    share, have the pixels of the same charts drawn in full."""
+    ds = load(Path(__file__).resolve().parents[1] / "data" / "sample")
+    reports = {
+        sid: report(ds, year=2012, structure_id=sid, diffusion=diffusion, min_cell=5)
+        for sid in ds.structures["structure_id"]
+    }
+    backgrounds.forget()
+    before = backgrounds.drawn["over"]
+    quick = {sid: section.structure(own).charts for sid, own in reports.items()}
+    reused = backgrounds.drawn["over"] - before
+    for sid, own in reports.items():
+        backgrounds.forget()  # a full draw
+        full = section.structure(own).charts
+        assert len(quick[sid].parts) == len(full.parts) >= 1, sid
+        for a, b in zip(quick[sid].parts, full.parts, strict=True):
+            assert a.alt == b.alt
+            assert np.array_equal(_pixels(a.png), _pixels(b.png)), sid
+    # most reused a background (in the public edition, only the 5 structures whose rates are published)
+    assert reused >= (4 if diffusion == "public" else len(reports) // 2), reused

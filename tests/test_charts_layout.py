@@ -223,6 +223,7 @@ def _check(calls) -> tuple[int, list[str]]:
     with charts.observing(observe):
         for name, call in calls:
             current[0] = name
+            charts.backgrounds.forget()  # drawn in full, and looked at (a blitted chart has the same pixels)
             call()
     return seen, found
 
@@ -231,7 +232,6 @@ def test_the_structure_evolution_with_a_low_count_year_keeps_its_panels(sample):
     """S01's evolution chart has hollow markers (low counts): the legend once squeezed both
     panels, crowded the years and made the two legends collide."""
     calls = [(n, c) for n, c in every_chart_call(sample, diffusion="comite") if n == "trend.structure(S01)"]
-    charts.backgrounds.forget()  # the rates chart is drawn in full (a kept background is not looked at again)
     seen, problems = _check(calls)
     assert seen == 2
     assert problems == []

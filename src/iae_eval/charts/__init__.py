@@ -12,7 +12,7 @@ from figure to PNG, :mod:`~iae_eval.charts.backgrounds` (funnel plots drawn once
 """
 
 from iae_eval.charts.backgrounds import funnel_png
-from iae_eval.charts.bars import distribution, grouped_bars, people_by_support, stacked_exits
+from iae_eval.charts.bars import distribution, draw_own_bars, grouped_bars, people_by_support, stacked_exits
 from iae_eval.charts.evolution import (
     SERIES_COLOURS,
     draw_own_series,
@@ -30,7 +30,7 @@ from iae_eval.charts.funnel import (
     label_points,
     outside_names,
 )
-from iae_eval.charts.rates import rate_dots
+from iae_eval.charts.rates import draw_own_row, rate_dots
 from iae_eval.charts.render import NOTHING_TO_DRAW, chart, figure_if_any, has_values, observing, png
 from iae_eval.charts.style import (
     CATEGORY_COLOURS,
@@ -51,6 +51,8 @@ __all__ = [
     "UNIT_COLOUR",
     "chart",
     "distribution",
+    "draw_own_bars",
+    "draw_own_row",
     "figure_if_any",
     "funnel_alt_text",
     "funnel_figure",

@@ -2,8 +2,9 @@
 
 Some charts of a year differ between the structures' reports only by the structure's own
 marks and the legend row: the two funnel plots (the highlighted point), the
-sustainable-development dot chart (the structure's dots), the exit rates by year beside the
-département's (the structure's points and intervals). The first report of a year (in a
+sustainable-development dot chart (the structure's dots), the exit rates beside the
+département's, by year and in the year (the structure's points and intervals), the publics
+beside the département's (the structure's bars and their values, on a fixed share axis). The first report of a year (in a
 process) draws such a chart in full, keeps its pixels without the structure's artists (those
 whose ``gid`` is :data:`~iae_eval.charts.style.VARYING`, drawn above everything else) and the
 legend row (the *background*, ``canvas.copy_from_bbox``), and the next reports restore them

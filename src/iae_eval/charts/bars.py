@@ -25,6 +25,7 @@ from iae_eval.charts.style import (
     axis,
     finish,
     legend_below,
+    own_marks,
     tick_formatter,
     value_formatter,
 )
@@ -100,42 +101,86 @@ def grouped_bars(
     value_kind: str = "integer",
     xlabel: str = "",
     annotate: bool = True,
+    own: str | None = None,
 ) -> Axes:
     """Horizontal grouped bars: one group per row, one bar per column, value written at the end.
 
     ``value_kind`` (``"integer"``, ``"percent"``, ``"hours"``, ``"euros"``) sets the French format of the
-    axis and of the written values. NaN values draw no bar.
+    axis and of the written values. NaN values draw no bar. The column named ``own`` (a
+    structure's, in its report) is drawn above everything else, its artists marked
+    :data:`~iae_eval.charts.style.VARYING`: with percents (a fixed axis), the chart can then be
+    drawn over a background shared by the year's structure reports (:func:`draw_own_bars`).
     """
     ax = axis(ax)
     labels = dict(labels or {})
-    rows = [str(r) for r in frame.index]
-    n_cols = max(len(frame.columns), 1)
-    height = 0.8 / n_cols
-    centres = np.arange(len(rows))[::-1].astype(float)
-    write = value_formatter(value_kind)
     for i, column in enumerate(frame.columns):
-        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-        drawn = np.isfinite(values)
-        if not drawn.any():
-            continue
-        offset = (n_cols - 1) / 2 * height - i * height
-        bars = ax.barh(
-            centres[drawn] + offset,
-            values[drawn],
-            height=height * 0.95,
-            color=PALETTE[i % len(PALETTE)],
-            label=labels.get(column, str(column)),
-        )
-        if annotate:
-            ax.bar_label(bars, labels=[write(v) for v in values[drawn]], padding=3, fontsize=ANNOTATION_PT)
-    ax.set_yticks(centres, rows)
+        if column != own:
+            _bars(ax, frame, i, labels.get(column, str(column)), value_kind, annotate=annotate)
+    if own is not None:
+        draw_own_bars(ax, frame, own, labels=labels, value_kind=value_kind, annotate=annotate)
+    ax.set_yticks(np.arange(len(frame))[::-1].astype(float), [str(r) for r in frame.index])
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(tick_formatter(value_kind))
     if value_kind == "percent":
         ax.set_xlim(0, 1.1)
     else:
         ax.margins(x=0.15)
-    return finish(ax, legend=n_cols > 1, ncol=min(n_cols, 3))
+    n_cols = max(len(frame.columns), 1)
+    finish(ax, legend=False)
+    if n_cols > 1:
+        handles, texts = ax.get_legend_handles_labels()
+        with_bars = [c for c in frame.columns if np.isfinite(pd.to_numeric(frame[c], errors="coerce")).any()]
+        if own in with_bars:  # drawn last: back at its column's place in the legend
+            at = with_bars.index(own)
+            handles.insert(at, handles.pop())
+            texts.insert(at, texts.pop())
+        legend_below(ax, ncol=min(n_cols, 3), handles=handles, labels=texts)
+    return ax
+
+
+def draw_own_bars(
+    ax: Axes,
+    frame: pd.DataFrame,
+    own: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    value_kind: str = "integer",
+    annotate: bool = True,
+) -> None:
+    """Draw only the column ``own`` of ``frame`` on ``ax``, as :func:`grouped_bars` draws it
+    among the others (same place, colour and label; above everything else)."""
+    i = list(frame.columns).index(own)
+    _bars(ax, frame, i, dict(labels or {}).get(own, str(own)), value_kind, annotate=annotate, own=True)
+
+
+def _bars(
+    ax: Axes, frame: pd.DataFrame, i: int, label: str, value_kind: str, *, annotate: bool, own: bool = False
+) -> None:
+    """The bars of the ``i``-th column of ``frame`` (and their written values)."""
+    n_cols = max(len(frame.columns), 1)
+    height = 0.8 / n_cols
+    centres = np.arange(len(frame))[::-1].astype(float)
+    values = pd.to_numeric(frame.iloc[:, i], errors="coerce").to_numpy(dtype=float)
+    drawn = np.isfinite(values)
+    if not drawn.any():
+        return
+    offset = (n_cols - 1) / 2 * height - i * height
+    mark = own_marks(own)
+    bars = ax.barh(
+        centres[drawn] + offset,
+        values[drawn],
+        height=height * 0.95,
+        color=PALETTE[i % len(PALETTE)],
+        label=label,
+        **mark,
+    )
+    if annotate:
+        write = value_formatter(value_kind)
+        texts = ax.bar_label(
+            bars, labels=[write(v) for v in values[drawn]], padding=3, fontsize=ANNOTATION_PT
+        )
+        for text in texts:
+            text.set(**mark)
 
 
 def distribution(

@@ -19,9 +19,9 @@ from iae_eval.charts.style import (
     PALETTE,
     PERCENT_TICKS,
     TARGET_COLOUR,
-    VARYING,
     axis,
     finish,
+    own_marks,
     tick_formatter,
     year_axis,
 )
@@ -31,9 +31,6 @@ from iae_eval.indicators import uncertainty
 SERIES_COLOURS: tuple[str, ...] = (PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[5])
 #: What marks a year in which a series has no exit at all (no rate can exist).
 NO_EXIT_TEXT = "aucune sortie"
-#: Drawing order of a structure's own series (:func:`rate_with_interval`): above the others,
-#: the target lines and the texts, so that it can be drawn last over a kept background.
-OWN_ZORDER = 4
 
 
 def trend_lines(
@@ -158,7 +155,7 @@ def _series(
     colour = dict(colours or {}).get(name, SERIES_COLOURS[i % len(SERIES_COLOURS)])
     width = 0.5 / max(count, 1)
     offset = (i - (count - 1) / 2) * width
-    mark = {"gid": VARYING, "zorder": OWN_ZORDER} if own else {}
+    mark = own_marks(own)
     rate = floats(frame["rate"])
     x_all = np.asarray(frame.index, dtype=float) + offset
     if "examined" in frame:

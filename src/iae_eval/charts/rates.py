@@ -18,6 +18,7 @@ from iae_eval.charts.style import (
     PERCENT_TICKS,
     axis,
     finish,
+    own_marks,
 )
 
 #: Markers of successive series.
@@ -41,6 +42,7 @@ def rate_dots(
     labels: Mapping[str, str] | None = None,
     xlabel: str = "Taux",
     intervals: Mapping[str, pd.DataFrame] | None = None,
+    own: str | None = None,
 ) -> Axes:
     """A dot chart of rates (fractions): one row per index entry, one marker series per column.
 
@@ -48,51 +50,86 @@ def rate_dots(
     same colour. ``labels`` gives the legend text of each column. NaN rates draw no marker.
     ``intervals`` maps a column to a frame with ``low`` and ``high`` (aligned on ``rates``'
     index, e.g. :func:`iae_eval.indicators.uncertainty.rate_intervals`): its rates get
-    horizontal error bars, and the series are drawn a little apart on each row.
+    horizontal error bars, and the series are drawn a little apart on each row. The row named
+    ``own`` (a structure's, in its report) is drawn above everything else, its artists marked
+    :data:`~iae_eval.charts.style.VARYING`: the chart can then be drawn over a background
+    shared by the year's structure reports (:func:`draw_own_row`).
     """
     ax = axis(ax)
     labels, targets, intervals = dict(labels or {}), dict(targets or {}), dict(intervals or {})
     rows = [str(r) for r in rates.index]
-    positions = np.arange(len(rows))[::-1]
-    spread = 0.36 if intervals else 0.0
+    others = [row != own for row in rates.index]
     for i, column in enumerate(rates.columns):
-        values = floats(rates[column])
-        drawn = np.isfinite(values)
-        colour = PALETTE[i % len(PALETTE)]
-        offset = (i - (len(rates.columns) - 1) / 2) * spread / max(len(rates.columns) - 1, 1)
-        if column in intervals:
-            bounds = intervals[column].reindex(rates.index)
-            low, high = floats(bounds["low"])[drawn], floats(bounds["high"])[drawn]
-            ax.errorbar(
-                values[drawn],
-                positions[drawn] - offset,
-                xerr=np.vstack([np.nan_to_num(values[drawn] - low), np.nan_to_num(high - values[drawn])]),
-                fmt="none",
-                ecolor=colour,
-                elinewidth=1.2,
-                capsize=3,
-            )
-        ax.plot(
-            values[drawn],
-            positions[drawn] - offset,
-            linestyle="none",
-            marker=MARKERS[i % 4],
-            markersize=8,
-            color=colour,
-            label=labels.get(column, str(column)),
-        )
+        _dots(ax, rates, column, i, intervals, keep=others, label=labels.get(column, str(column)))
         if column in targets:
             target = targets[column]
             ax.axvline(
                 target,
-                color=colour,
+                color=PALETTE[i % len(PALETTE)],
                 linestyle="--",
                 linewidth=1.2,
                 label=f"Objectif : {fmt.percent(target, 0)}",
             )
-    ax.set_yticks(positions, rows)
+    if own is not None:
+        draw_own_row(ax, rates, own, intervals=intervals)
+    ax.set_yticks(np.arange(len(rows))[::-1], rows)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlim(0, 1.04)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(PERCENT_TICKS)
     return finish(ax, grid="x")
+
+
+def draw_own_row(
+    ax: Axes, rates: pd.DataFrame, own: str, *, intervals: Mapping[str, pd.DataFrame] | None = None
+) -> None:
+    """Draw only the row ``own`` of ``rates`` on ``ax``, as :func:`rate_dots` draws it among
+    the others (same place, colours, markers; above everything else)."""
+    mine = [row == own for row in rates.index]
+    for i, column in enumerate(rates.columns):
+        _dots(ax, rates, column, i, dict(intervals or {}), keep=mine, label="_nolegend_", own=True)
+
+
+def _dots(
+    ax: Axes,
+    rates: pd.DataFrame,
+    column: str,
+    i: int,
+    intervals: Mapping[str, pd.DataFrame],
+    *,
+    keep: list[bool],
+    label: str,
+    own: bool = False,
+) -> None:
+    """The markers (and error bars) of ``column``, the ``i``-th series, on the rows ``keep``."""
+    positions = np.arange(len(rates))[::-1]
+    values = floats(rates[column])
+    drawn = np.isfinite(values) & np.asarray(keep, dtype=bool)
+    colour = PALETTE[i % len(PALETTE)]
+    spread = 0.36 if intervals else 0.0
+    offset = (i - (len(rates.columns) - 1) / 2) * spread / max(len(rates.columns) - 1, 1)
+    mark = own_marks(own)
+    if column in intervals:
+        bounds = intervals[column].reindex(rates.index)
+        low, high = floats(bounds["low"])[drawn], floats(bounds["high"])[drawn]
+        bars = ax.errorbar(
+            values[drawn],
+            positions[drawn] - offset,
+            xerr=np.vstack([np.nan_to_num(values[drawn] - low), np.nan_to_num(high - values[drawn])]),
+            fmt="none",
+            ecolor=colour,
+            elinewidth=1.2,
+            capsize=3,
+        )
+        for artist in bars.get_children():
+            artist.set(**mark)
+    ax.plot(
+        values[drawn],
+        positions[drawn] - offset,
+        linestyle="none",
+        marker=MARKERS[i % 4],
+        markersize=8,
+        color=colour,
+        label=label,
+        **mark,
+    )

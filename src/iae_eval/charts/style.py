@@ -101,6 +101,17 @@ def year_axis(ax: Axes, years: Iterable[float]) -> None:
 #: ``gid`` of the line a structure's report draws over a chart's background (the structure's
 #: own point or dots: :mod:`iae_eval.charts.backgrounds`).
 VARYING = "iae-structure"
+#: Drawing order of a structure's own artists: above the other series, the target lines and
+#: the texts, so that a report can draw them last over a kept background.
+OWN_ZORDER = 4
+
+
+def own_marks(own: bool) -> dict[str, object]:
+    """The properties of a structure's own artists (``own``: :data:`VARYING`, :data:`OWN_ZORDER`),
+    none for the others."""
+    return {"gid": VARYING, "zorder": OWN_ZORDER} if own else {}
+
+
 #: Attribute marking an axes legend that the renderer moves into the figure's legend row.
 _BELOW = "iae_legend_row"
 #: Attribute of a legend row: its number of columns.

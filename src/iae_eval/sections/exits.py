@@ -168,7 +168,14 @@ def structure(rep: Report) -> parts.Section:
     table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
     return parts.join(
         parts.table(table, caption=f"Sorties de {year} par catégorie"),
-        rates_parts(frame, shown, title="de la structure et du département", year=year, min_cell=min_cell),
+        rates_parts(
+            frame,
+            shown,
+            title="de la structure et du département",
+            year=year,
+            min_cell=min_cell,
+            own="Structure",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from iae_eval import charts, fmt, wording
+from iae_eval.charts import backgrounds
 from iae_eval.data.dataset import Dataset
 from iae_eval.editions import edition
 from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, LABELS
@@ -31,6 +32,8 @@ EXAMINED = "exits_examined"
 #: (no share) the retrait and the exits before the minimum stay.
 TABLE_ROWS: tuple[str, ...] = (*EXAMINED_EXIT_KEYS, EXAMINED, "exits_retrait", "short_exits")
 COLUMNS: dict[str, str] = {"all": "Toutes sorties", "rsa": "dont RSA"}
+#: The structure's scope in its report's chart of publics (beside the département's).
+OWN = "structure"
 
 
 def _shown_exits(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
@@ -68,12 +71,33 @@ def _numbers(values: pd.Series) -> pd.Series:
     )
 
 
-def shares_chart(values: pd.DataFrame, *, labels: dict[str, str] | None = None, ax=None):
+def shares_chart(
+    values: pd.DataFrame, *, labels: dict[str, str] | None = None, ax=None, own: str | None = None
+):
     """Horizontal grouped bars of the share of each public (rows) per scope (columns);
-    NaN (masked) draws no bar. Returns ax."""
+    NaN (masked) draws no bar; the scope ``own`` (the structure's) drawn above the others.
+    Returns ax."""
     return charts.grouped_bars(
-        values, ax=ax, labels=labels, value_kind="percent", xlabel="Part des personnes en parcours"
+        values, ax=ax, labels=labels, value_kind="percent", xlabel="Part des personnes en parcours", own=own
     )
+
+
+def _shares_over_background(values: pd.DataFrame, alt: str, labels: dict[str, str]) -> parts.Chart | None:
+    """The structure's :func:`shares_chart` beside the département's, drawn over the background
+    the year's structure reports share (the département's bars, the axes: the share axis is
+    fixed): only the structure's bars, their values and the legend row are its own."""
+    drawn = values.dropna(how="all")
+    if drawn.empty:
+        return None
+    fig, ax = _shares_figure(drawn)
+    shares_chart(drawn, ax=ax, labels=labels, own=OWN)
+    others = drawn.drop(columns=OWN)
+    key = ("publics", tuple(drawn.index), tuple(drawn.columns), others.to_numpy(dtype=float).tobytes())
+
+    def redraw(axes) -> None:
+        charts.draw_own_bars(axes[0], drawn, OWN, labels=labels, value_kind="percent")
+
+    return parts.Chart(backgrounds.over_redrawn(fig, key, redraw), alt)
 
 
 def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
@@ -84,11 +108,16 @@ def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
     )
 
 
+def _shares_figure(drawn: pd.DataFrame):
+    """A figure and axes tall enough for the grouped bars of ``drawn``."""
+    return plt.subplots(figsize=(8, 1.8 + 0.45 * len(drawn) * len(drawn.columns)))
+
+
 def _figure(draw, frame: pd.DataFrame, alt: str, **options) -> parts.Chart | None:
     drawn = frame.dropna(how="all")
     if drawn.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8, 1.8 + 0.45 * len(drawn) * len(drawn.columns)))
+    fig, ax = _shares_figure(drawn)
     draw(drawn, ax=ax, **options)
     return parts.figure(fig, alt=alt)
 
@@ -134,9 +163,7 @@ def _section(
 ) -> parts.Section:
     shares = public_shares(dataset, year, structure_id=structure_id, min_cell=min_cell, diffusion=diffusion)
     scopes = (
-        {"departement": "Département"}
-        if structure_id is None
-        else {"structure": name, "departement": "Département"}
+        {"departement": "Département"} if structure_id is None else {OWN: name, "departement": "Département"}
     )
     values = pd.DataFrame(
         {s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
@@ -147,7 +174,9 @@ def _section(
     figures, tables = _exits_blocks(dataset, year, min_cell, structure_id, name, diffusion)
     caption = f"Publics accueillis en {year}" + ("" if structure_id is None else f" : {name} et département")
     return parts.join(
-        _figure(shares_chart, values, alt, labels=scopes),
+        _figure(shares_chart, values, alt, labels=scopes)
+        if structure_id is None
+        else _shares_over_background(values, alt, scopes),
         *figures,
         parts.table(shares_table(shares, scopes), caption=caption),
         *tables,

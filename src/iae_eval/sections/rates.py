@@ -16,27 +16,40 @@ from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
+#: The x label of the dot charts of rates.
+DOTS_XLABEL = "Part des sorties examinées (barres : intervalle de confiance à 95 %)"
 
 
 def rates_parts(
-    frame: pd.DataFrame, shown: pd.DataFrame, *, title: str, year: int | str, min_cell: int
+    frame: pd.DataFrame,
+    shown: pd.DataFrame,
+    *,
+    title: str,
+    year: int | str,
+    min_cell: int,
+    own: str | None = None,
 ) -> parts.Section:
     """Dot chart (with the 95 % intervals as error bars) and table of durable and dynamic
     rates for the rows of ``frame``, given the edition's form ``shown``. The chart draws the
-    :data:`~iae_eval.sections.shared.TOTAL` row first, on top."""
+    :data:`~iae_eval.sections.shared.TOTAL` row first, on top. With ``own`` (a structure's
+    row), the chart is drawn over the background the year's structure reports share (the
+    other rows, the targets, the axes)."""
     numbers = r.drawable(frame, shown)[list(RATES)]
     order = [*(i for i in numbers.index if i == r.TOTAL), *(i for i in numbers.index if i != r.TOTAL)]
     drawn = numbers.loc[order].dropna(how="all")
     items: list = []
     if not drawn.empty:
         fig, ax = r.new_figure(len(drawn))
+        intervals = {k: r.intervals(frame.loc[order], k).set_axis(order) for k in RATES}
+        own = own if own in drawn.index else None
         charts.rate_dots(
             drawn,
             ax=ax,
             targets=r.TARGETS,
             labels=r.INDICATOR_LABELS,
-            xlabel="Part des sorties examinées (barres : intervalle de confiance à 95 %)",
-            intervals={k: r.intervals(frame.loc[order], k).set_axis(order) for k in RATES},
+            xlabel=DOTS_XLABEL,
+            intervals=intervals,
+            own=own,
         )
         reach = {k: int((drawn[k] >= r.TARGETS[k]).sum()) for k in RATES}
         if len(drawn) <= 4:
@@ -56,7 +69,11 @@ def rates_parts(
             f"{fmt.percent(r.TARGETS['durable_rate'], 0)} et {fmt.percent(r.TARGETS['dynamic_rate'], 0)} ; "
             f"{values}."
         )
-        items.append(parts.figure(fig, alt))
+        items.append(
+            parts.figure(fig, alt)
+            if own is None
+            else parts.Chart(_dots_over_background(fig, drawn, intervals, own), alt)
+        )
     hidden = int(numbers.isna().any(axis=1).sum() - frame[list(RATES)].isna().all(axis=1).sum())
     if hidden > 0:
         items.append(
@@ -96,6 +113,31 @@ def departement(rep: Report) -> parts.Section:
         if many
         else rates_parts(full, shown, title="par structure", year=year, min_cell=min_cell),
     )
+
+
+def _dots_over_background(fig, rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str) -> bytes:
+    """The PNG of the dot chart ``fig`` of ``rates``, drawn over the background of the other
+    rows (:func:`iae_eval.charts.backgrounds.over_redrawn`)."""
+    others = rates.drop(index=own)
+    key = (
+        "rate dots",
+        tuple(rates.index),
+        own,
+        others.to_numpy(dtype=float, na_value=float("nan")).tobytes(),
+        tuple(
+            intervals[k]
+            .drop(index=own)[["low", "high"]]
+            .to_numpy(dtype=float, na_value=float("nan"))
+            .tobytes()
+            for k in RATES
+        ),
+        tuple(r.TARGETS.items()),
+    )
+
+    def redraw(axes) -> None:
+        charts.draw_own_row(axes[0], rates, own, intervals=intervals)
+
+    return backgrounds.over_redrawn(fig, key, redraw)
 
 
 def summarised_rates(

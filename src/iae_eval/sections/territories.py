@@ -10,7 +10,7 @@ from iae_eval.data.reference import KIND_LABELS
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
-from iae_eval.sections.rates import RATES
+from iae_eval.sections.rates import DOTS_XLABEL, RATES
 
 
 @r.view
@@ -45,7 +45,7 @@ def departement(rep: Report) -> parts.Section:
                 ax=ax,
                 targets=r.TARGETS,
                 labels=r.INDICATOR_LABELS,
-                xlabel="Part des sorties examinées (barres : intervalle de confiance à 95 %)",
+                xlabel=DOTS_XLABEL,
                 intervals={k: r.intervals(full, k) for k in RATES},
             )
             ax.set_title(title, loc="left", fontsize=10)
