@@ -21,6 +21,7 @@ cropped as :func:`iae_eval.charts.render.png` crops every chart.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -135,17 +136,44 @@ def over_redrawn(fig: Figure, key: Hashable, redraw: Callable[[list[Axes]], None
     background of an earlier figure of the same ``key`` when there is one, ``redraw(axes)``
     drawing the structure's own artists again on that figure's axes; else in full, keeping
     its background. Closes ``fig``."""
+    return _drawn_over(fig, key, functools.partial(_redrawn, redraw=redraw))
 
-    def replace(kept: Figure) -> None:
-        for ax in kept.axes:
-            for container in list(ax.containers):
-                if any(child.get_gid() == VARYING for child in container.get_children()):
-                    container.remove()
-        for artist in _own(kept):
-            artist.remove()
-        redraw(kept.axes)
 
-    return _drawn_over(fig, key, replace)
+def over_fixed(
+    key: Hashable,
+    figsize: tuple[float, float],
+    build: Callable[[], Figure],
+    redraw: Callable[[list[Axes]], None],
+) -> bytes:
+    """The PNG of the figure ``build()`` makes, of size ``figsize``, whose legend row is the
+    same for every structure: ``key`` names everything but the structure's own artists that
+    the figure depends on, its legend row included. Drawn over the background of an earlier
+    figure of the same ``key`` when there is one, legend row included, ``redraw(axes)``
+    drawing the structure's own artists (``gid`` :data:`~iae_eval.charts.style.VARYING`,
+    above everything else) again on that figure's axes: no figure is built. Else built and
+    drawn in full, keeping its background."""
+    key = ("legend included", key, tuple(figsize))
+    background = _backgrounds.get(key)
+    if background is not None:
+        _backgrounds.move_to_end(key)
+        return _over(background, None, functools.partial(_redrawn, redraw=redraw))
+    fig = build()
+    if tuple(fig.get_size_inches()) != tuple(figsize):
+        plt.close(fig)
+        raise ValueError(f"the figure is {tuple(fig.get_size_inches())} inches, not {tuple(figsize)}")
+    prepare(fig)
+    return _keep(key, fig, None)
+
+
+def _redrawn(kept: Figure, *, redraw: Callable[[list[Axes]], None]) -> None:
+    """Remove the structure's own artists of the ``kept`` figure and ``redraw`` this one's."""
+    for ax in kept.axes:
+        for container in list(ax.containers):
+            if any(child.get_gid() == VARYING for child in container.get_children()):
+                container.remove()
+    for artist in _own(kept):
+        artist.remove()
+    redraw(kept.axes)
 
 
 def _drawn_over(fig: Figure, key: Hashable, update: Callable[[Figure], None]) -> bytes:
@@ -164,16 +192,18 @@ def _drawn_over(fig: Figure, key: Hashable, update: Callable[[Figure], None]) ->
 
 
 @drawing()
-def _over(background: _Background, legend: Legend, update: Callable[[Figure], None]) -> bytes:
-    """The background with this plot's own artists (``update``) and legend row drawn over it."""
+def _over(background: _Background, legend: Legend | None, update: Callable[[Figure], None]) -> bytes:
+    """The background with this plot's own artists (``update``) and, unless the background
+    has it (``legend`` None), its legend row drawn over it."""
     drawn["over"] += 1
     fig = background.fig
     update(fig)
-    row = _legend_row(fig, legend)
+    row = None if legend is None else _legend_row(fig, legend)
     fig.canvas.restore_region(background.region)
     for artist in _own(fig):
         artist.axes.draw_artist(artist)
-    fig.draw_artist(row)
+    if row is not None:
+        fig.draw_artist(row)
     return _encode(fig)
 
 
@@ -186,8 +216,9 @@ def _legend_row(fig: Figure, legend: Legend) -> Legend:
 
 
 @drawing()
-def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
-    """Draw ``fig`` in full, keep its background for the next plots, return its PNG."""
+def _keep(key: Hashable, fig: Figure, legend: Legend | None) -> bytes:
+    """Draw ``fig`` in full, keep its background (without ``legend``, the legend row, unless
+    None: then the background has it) for the next plots, return its PNG."""
     drawn["full"] += 1
     plt.close(fig)  # kept out of pyplot (which may close every figure): a canvas of its own
     FigureCanvasAgg(fig)
@@ -196,13 +227,15 @@ def _keep(key: Hashable, fig: Figure, legend: Legend) -> bytes:
     png = _encode(fig)
     fig.set_layout_engine("none")  # the positions stay as laid out
     own = _own(fig)
-    for artist in (*own, legend):
+    hidden = own if legend is None else [*own, legend]
+    for artist in hidden:
         artist.set_visible(False)
     fig.canvas.draw()
     region = fig.canvas.copy_from_bbox(fig.bbox)
     for artist in own:
         artist.set_visible(True)
-    legend.remove()
+    if legend is not None:
+        legend.remove()
     _backgrounds[key] = _Background(fig, region)
     while len(_backgrounds) > KEPT:
         _, old = _backgrounds.popitem(last=False)

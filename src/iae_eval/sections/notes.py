@@ -65,6 +65,11 @@ def suppression_note(hidden: int, *, min_cell: int, what: str = "structures") ->
     )
 
 
-def new_figure(n_rows: int, *, width: float = 8.0, per_row: float = 0.42, minimum: float = 2.8):
-    """A figure and axis tall enough for ``n_rows`` horizontal bars."""
-    return plt.subplots(figsize=(width, max(minimum, 1.4 + per_row * n_rows)))
+def figure_size(n_rows: int, *, width: float = 8.0, per_row: float = 0.42, minimum: float = 2.8):
+    """The size (inches) of a figure tall enough for ``n_rows`` horizontal bars."""
+    return (width, max(minimum, 1.4 + per_row * n_rows))
+
+
+def new_figure(n_rows: int, **size):
+    """A figure and axis tall enough for ``n_rows`` horizontal bars (:func:`figure_size`)."""
+    return plt.subplots(figsize=figure_size(n_rows, **size))

@@ -39,18 +39,9 @@ def rates_parts(
     drawn = numbers.loc[order].dropna(how="all")
     items: list = []
     if not drawn.empty:
-        fig, ax = r.new_figure(len(drawn))
         intervals = {k: r.intervals(frame.loc[order], k).set_axis(order) for k in RATES}
         own = own if own in drawn.index else None
-        charts.rate_dots(
-            drawn,
-            ax=ax,
-            targets=r.TARGETS,
-            labels=r.INDICATOR_LABELS,
-            xlabel=DOTS_XLABEL,
-            intervals=intervals,
-            own=own,
-        )
+        build = functools.partial(_dots_figure, drawn, intervals, own)
         reach = {k: int((drawn[k] >= r.TARGETS[k]).sum()) for k in RATES}
         if len(drawn) <= 4:
             values = " ; ".join(
@@ -70,9 +61,9 @@ def rates_parts(
             f"{values}."
         )
         items.append(
-            parts.figure(fig, alt)
+            parts.figure(build(), alt)
             if own is None
-            else parts.Chart(_dots_over_background(fig, drawn, intervals, own), alt)
+            else parts.Chart(_dots_over_background(build, drawn, intervals, own), alt)
         )
     hidden = int(numbers.isna().any(axis=1).sum() - frame[list(RATES)].isna().all(axis=1).sum())
     if hidden > 0:
@@ -115,9 +106,25 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
-def _dots_over_background(fig, rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str) -> bytes:
-    """The PNG of the dot chart ``fig`` of ``rates``, drawn over the background of the other
-    rows (:func:`iae_eval.charts.backgrounds.over_redrawn`)."""
+def _dots_figure(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str | None):
+    """The figure of :func:`rates_parts`' dot chart of ``rates``."""
+    fig, ax = r.new_figure(len(rates))
+    charts.rate_dots(
+        rates,
+        ax=ax,
+        targets=r.TARGETS,
+        labels=r.INDICATOR_LABELS,
+        xlabel=DOTS_XLABEL,
+        intervals=intervals,
+        own=own,
+    )
+    return fig
+
+
+def _dots_over_background(build, rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str) -> bytes:
+    """The PNG of the dot chart of ``rates`` that ``build`` makes, drawn over the background of
+    the other rows (:func:`iae_eval.charts.backgrounds.over_fixed`: its legend row names the
+    rates and the targets, whatever the structure)."""
     others = rates.drop(index=own)
     key = (
         "rate dots",
@@ -137,7 +144,7 @@ def _dots_over_background(fig, rates: pd.DataFrame, intervals: dict[str, pd.Data
     def redraw(axes) -> None:
         charts.draw_own_row(axes[0], rates, own, intervals=intervals)
 
-    return backgrounds.over_redrawn(fig, key, redraw)
+    return backgrounds.over_fixed(key, r.figure_size(len(rates)), build, redraw)
 
 
 def summarised_rates(
@@ -197,31 +204,47 @@ def year_intervals(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> pd.D
     return estimates.where(numbers[key].notna() | (estimates["examined"] == 0), float("nan"))
 
 
+#: Size of :func:`interval_chart`'s figure (inches): two panels side by side.
+INTERVALS_FIGSIZE = (10.0, 4.2)
+
+
 def interval_chart(
     series: dict[str, dict[str, pd.DataFrame]], *, what: str, own: str | None = None
 ) -> parts.Chart | parts.Paragraph:
     """Durable (left) and dynamic (right) rates by year with their intervals, one series per
     entry of ``series`` (``{"Structure": {rate key: year_intervals}, …}``); one sentence
     instead when there is no rate to draw. With ``own`` (a structure's series), the chart is
-    drawn over the background the year's structure reports share (the other series)."""
+    drawn over the background the year's structure reports share (the other series, the
+    legend row)."""
     values = [frames[k]["rate"] for frames in series.values() for k in RATES]
     if not charts.has_values(*values):
         return parts.note(f"Aucun taux de sortie à représenter pour {what} : le graphique n'est pas tracé.")
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained", sharey=True)
-    alts = []
+    alts = [
+        charts.rate_interval_alt_text(
+            {name: frames[key] for name, frames in series.items()}, rate_label=r.INDICATOR_LABELS[key]
+        )
+        for key in RATES
+    ]
+    alt = f"Deux graphiques de points avec barres d'erreur pour {what}. " + " ".join(alts)
+    build = functools.partial(_intervals_figure, series, own)
+    if own is None:
+        return parts.figure(build(), alt)
+    redraw = functools.partial(_draw_own, series, own)
+    png = backgrounds.over_fixed(_background_key(series, own), INTERVALS_FIGSIZE, build, redraw)
+    return parts.Chart(png, alt)
+
+
+def _intervals_figure(series: dict[str, dict[str, pd.DataFrame]], own: str | None):
+    """The figure of :func:`interval_chart`."""
+    fig, axes = plt.subplots(1, 2, figsize=INTERVALS_FIGSIZE, layout="constrained", sharey=True)
     for ax, key in zip(axes, RATES, strict=True):
         by_key = {name: frames[key] for name, frames in series.items()}
         charts.rate_with_interval(
             by_key, ax=ax, target=r.TARGETS[key], ylabel="Part des sorties examinées", own=own
         )
         ax.set_title(r.INDICATOR_LABELS[key], loc="left", fontsize=10)
-        alts.append(charts.rate_interval_alt_text(by_key, rate_label=r.INDICATOR_LABELS[key]))
     axes[1].set_ylabel("")
-    alt = f"Deux graphiques de points avec barres d'erreur pour {what}. " + " ".join(alts)
-    if own is None:
-        return parts.figure(fig, alt)
-    redraw = functools.partial(_draw_own, series, own)
-    return parts.Chart(backgrounds.over_redrawn(fig, _background_key(series, own), redraw), alt)
+    return fig
 
 
 def _draw_own(series: dict[str, dict[str, pd.DataFrame]], own: str, axes) -> None:
@@ -231,7 +254,9 @@ def _draw_own(series: dict[str, dict[str, pd.DataFrame]], own: str, axes) -> Non
 
 
 def _background_key(series: dict[str, dict[str, pd.DataFrame]], own: str) -> tuple:
-    """What :func:`interval_chart`'s background depends on: the other series, the years drawn."""
+    """What :func:`interval_chart`'s background depends on: the other series, the years drawn,
+    and what of the structure's series its legend row shows (whether it has a rate, whether
+    one is on a low count: the hollow mark's entry)."""
     others = tuple(
         (
             name,
@@ -244,7 +269,16 @@ def _background_key(series: dict[str, dict[str, pd.DataFrame]], own: str) -> tup
         for key in RATES
     )
     years = tuple(sorted({int(y) for frames in series.values() for key in RATES for y in frames[key].index}))
-    return ("rates by year", tuple(series), own, others, years, tuple(r.TARGETS.items()))
+    legend = tuple(_legend_entries(series[own][key]) for key in RATES)
+    return ("rates by year", tuple(series), own, others, years, legend, tuple(r.TARGETS.items()))
+
+
+def _legend_entries(frame: pd.DataFrame) -> tuple[bool, bool]:
+    """Whether a series of :func:`interval_chart` has a rate drawn (its legend entry), and a
+    rate on a low count drawn (the hollow mark's entry)."""
+    drawn = frame["rate"].notna().to_numpy()
+    faint = frame["low_count"].to_numpy(dtype=bool) if "low_count" in frame else drawn & False
+    return bool(drawn.any()), bool((drawn & faint).any())
 
 
 @r.view
