@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iae_eval import fmt
 from iae_eval.charts import backgrounds
 from iae_eval.indicators.pathways import structure_label
 from iae_eval.report import report
@@ -57,6 +58,22 @@ def test_each_highlighted_plot_equals_a_full_draw_and_reuses_the_background(unit
     full = backgrounds.funnel_png(
         other, examined, highlight="Table", highlight_label="T", reuse=False, **options
     )
+    assert np.array_equal(_pixels(quick), _pixels(full))
+
+
+def test_a_name_like_another_legend_entry_draws_in_full(units):
+    """A highlighted unit named like another entry of the legend row (which then shows it
+    once): its plot is built and drawn in full, not over a background."""
+    rates, examined = units
+    options = {"target": 0.25, "title": "t", "ylabel": "y"}
+    backgrounds.funnel_png(rates, examined, highlight="Table", highlight_label="T", **options)
+    before = dict(backgrounds.drawn)
+    target = f"Objectif : {fmt.percent(0.25, 0)}"  # the target line's entry
+    quick = backgrounds.funnel_png(rates, examined, highlight="Table", highlight_label=target, **options)
+    full = backgrounds.funnel_png(
+        rates, examined, highlight="Table", highlight_label=target, reuse=False, **options
+    )
+    assert backgrounds.drawn["over"] == before["over"]
     assert np.array_equal(_pixels(quick), _pixels(full))
 
 

@@ -1,22 +1,26 @@
 """Charts drawn once per year: each structure report adds only what is its own.
 
 Some charts of a year differ between the structures' reports only by the structure's own
-marks and the legend row: the two funnel plots (the highlighted point), the
-sustainable-development dot chart (the structure's dots), the exit rates beside the
-département's, by year and in the year (the structure's points and intervals), the publics
-beside the département's (the structure's bars and their values, on a fixed share axis). The first report of a year (in a
-process) draws such a chart in full, keeps its pixels without the structure's artists (those
-whose ``gid`` is :data:`~iae_eval.charts.style.VARYING`, drawn above everything else) and the
-legend row (the *background*, ``canvas.copy_from_bbox``), and the next reports restore them
-(``restore_region``) and draw only their own artists and their legend (``draw_artist``): the
-same pixels as a full draw, since the layout depends on the legend's height only, which is
-part of the background's key (a legend of another height has its own background).
-:func:`over_background` moves the kept line to the structure's data (one line);
-:func:`over_redrawn` lets the chart draw the structure's artists again on the kept axes.
-Backgrounds are kept per process, the last :data:`KEPT` of them.
+marks and, at most, its name in the legend row: the two funnel plots (the highlighted
+point), the sustainable-development dot chart (the structure's dots), the exit rates beside
+the département's, by year and in the year (the structure's points and intervals), the
+publics beside the département's (the structure's bars and their values, on a fixed share
+axis). The first report of a year (in a process) builds such a chart and draws it in full,
+and keeps its pixels without the structure's artists (those whose ``gid`` is
+:data:`~iae_eval.charts.style.VARYING`, drawn above everything else): the *background*,
+``canvas.copy_from_bbox``. The next reports build no figure: they restore the background
+(``restore_region``) and draw only their own artists (``draw_artist``), on the kept figure:
+the same pixels as a full draw (tested for every structure of the sample).
 
-Whether drawn in full or over a background, these charts are encoded from the canvas,
-cropped as :func:`iae_eval.charts.render.png` crops every chart.
+- :func:`over_fixed`: a legend row that is the same for every structure (its key says what
+  it shows) is part of the background;
+- :func:`over_named`: a legend row naming the structure is not; each report lays out the kept
+  row with its name, and draws it. The layout depends on the row's height: a name that
+  makes the row taller (two lines) has a background of its own.
+
+Backgrounds are kept per process, the last :data:`KEPT` of them. Whether drawn in full or
+over a background, these charts are encoded from the canvas, cropped as
+:func:`iae_eval.charts.render.png` crops every chart.
 """
 
 from __future__ import annotations
@@ -36,9 +40,9 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
-from iae_eval.charts.funnel import _funnel_units, funnel_figure
+from iae_eval.charts.funnel import FUNNEL_FIGSIZE, _funnel_units, funnel_figure
 from iae_eval.charts.render import cropped, drawing, encode, observed, prepare
-from iae_eval.charts.style import COLUMNS, VARYING, row_legend
+from iae_eval.charts.style import ASKED_COLUMNS, VARYING, row_legend
 
 #: How many backgrounds a process keeps (four charts × a few years, legends and editions).
 KEPT = 16
@@ -50,7 +54,26 @@ class _Background:
     region: object  # the canvas' pixels without the structure's own artists and the legend row
 
 
+@dataclass(frozen=True)
+class _NamedRow:
+    """The legend row of the figures of one key of :func:`over_named`, the structure's entry
+    (at ``own``) aside, and a figure to lay such a row out on."""
+
+    fig: Figure
+    handles: list
+    labels: list[str]
+    own: int
+    title: str | None
+    asked: int | None
+
+    def with_name(self, name: str, fig: Figure | None = None) -> Legend:
+        labels = [*self.labels]
+        labels[self.own] = name
+        return row_legend(fig or self.fig, self.handles, labels, title=self.title, ncol=self.asked)
+
+
 _backgrounds: OrderedDict[Hashable, _Background] = OrderedDict()
+_named_rows: OrderedDict[Hashable, _NamedRow] = OrderedDict()
 #: How many funnel plots this process drew in full and over a kept background.
 drawn: dict[str, int] = {"full": 0, "over": 0}
 
@@ -59,6 +82,7 @@ def forget() -> None:
     """Close and drop every kept background (the next plots draw in full)."""
     while _backgrounds:
         plt.close(_backgrounds.popitem()[1].fig)
+    _named_rows.clear()
 
 
 def _key(units: pd.DataFrame, **settings: object) -> Hashable:
@@ -104,39 +128,19 @@ def full_png(fig: Figure) -> bytes:
 def funnel_png(rates: pd.Series, examined: pd.Series, *, reuse: bool = True, **options) -> bytes:
     """The PNG of :func:`iae_eval.charts.funnel.funnel_figure` ``(rates, examined, **options)``;
     with a highlighted unit and ``reuse``, drawn over the background of an earlier plot of the
-    same units and options when there is one (pixels equal to a full draw)."""
-    fig = funnel_figure(rates, examined, **options)
+    same units and options when there is one (pixels equal to a full draw; the figure is then
+    not built)."""
+    build = functools.partial(funnel_figure, rates, examined, **options)
     units = _funnel_units(rates, examined)
     highlight = options.get("highlight")
     if not reuse or highlight is None or highlight not in units.index:
-        return full_png(fig)
+        return full_png(build())
     settings = {k: v for k, v in options.items() if k not in ("highlight", "highlight_label")}
     settings["named"] = tuple(settings.get("named", ()))
-    return over_background(fig, _key(units, **settings))
-
-
-def over_background(fig: Figure, key: Hashable) -> bytes:
-    """The PNG of ``fig`` (one axes, one legend row, one line of ``gid``
-    :data:`~iae_eval.charts.style.VARYING`): drawn over the background of an earlier figure
-    of the same ``key`` (what the rest of the figure depends on) when there is one, its line
-    moved to this figure's data; else in full, keeping its background. Closes ``fig``."""
-    point = _highlight(fig.axes[0])
-
-    def move(kept: Figure) -> None:
-        line = _highlight(kept.axes[0])
-        line.set_data(point.get_xdata(), point.get_ydata())
-        line.set_label(point.get_label())
-
-    return _drawn_over(fig, key, move)
-
-
-def over_redrawn(fig: Figure, key: Hashable, redraw: Callable[[list[Axes]], None]) -> bytes:
-    """The PNG of ``fig`` (one legend row; the structure's own artists, ``gid``
-    :data:`~iae_eval.charts.style.VARYING`, drawn above everything else): drawn over the
-    background of an earlier figure of the same ``key`` when there is one, ``redraw(axes)``
-    drawing the structure's own artists again on that figure's axes; else in full, keeping
-    its background. Closes ``fig``."""
-    return _drawn_over(fig, key, functools.partial(_redrawn, redraw=redraw))
+    point = units.loc[highlight]
+    label = options.get("highlight_label") or str(highlight)
+    move = moved([point["examined"]], [point["rate"]], label)
+    return over_named(_key(units, **settings), FUNNEL_FIGSIZE, label, build, move)
 
 
 def over_fixed(
@@ -149,70 +153,115 @@ def over_fixed(
     same for every structure: ``key`` names everything but the structure's own artists that
     the figure depends on, its legend row included. Drawn over the background of an earlier
     figure of the same ``key`` when there is one, legend row included, ``redraw(axes)``
-    drawing the structure's own artists (``gid`` :data:`~iae_eval.charts.style.VARYING`,
-    above everything else) again on that figure's axes: no figure is built. Else built and
-    drawn in full, keeping its background."""
+    drawing the structure's own artists again on its axes; else built, drawn in full and
+    kept."""
     key = ("legend included", key, tuple(figsize))
     background = _backgrounds.get(key)
     if background is not None:
         _backgrounds.move_to_end(key)
-        return _over(background, None, functools.partial(_redrawn, redraw=redraw))
+        return _over(background, redrawn(redraw), None)
+    fig = _built(build, figsize)
+    return _keep(key, fig, None)
+
+
+def over_named(
+    key: Hashable,
+    figsize: tuple[float, float],
+    name: str,
+    build: Callable[[], Figure],
+    update: Callable[[Figure], None],
+) -> bytes:
+    """The PNG of the figure ``build()`` makes, of size ``figsize``, whose legend row names the
+    structure (one entry, labelled ``name``) and is otherwise the same for every structure:
+    ``key`` names everything but the structure's own artists and name that the figure depends
+    on. Drawn over the background of an earlier figure of the same ``key`` and legend height
+    (the layout depends on it) when there is one, ``update(kept figure)`` giving it the
+    structure's own artists (:func:`moved`, :func:`redrawn`), with the legend row naming
+    ``name``; else built, drawn in full and kept. A ``name`` like another entry's (the row
+    would show it once) is always built."""
+    key = ("legend named", key, tuple(figsize))
+    row = _named_rows.get(key)
+    if row is not None and name not in row.labels[: row.own] + row.labels[row.own + 1 :]:
+        legend = row.with_name(name)
+        height = legend.get_window_extent(row.fig.canvas.get_renderer()).height
+        background = _backgrounds.get((key, height))
+        if background is not None and background.fig is not row.fig:  # laid out on another figure
+            legend.remove()
+            legend = row.with_name(name, background.fig)
+        if background is not None:
+            _backgrounds.move_to_end((key, height))
+            _named_rows.move_to_end(key)
+            return _over(background, update, legend)
+        legend.remove()
+    fig = _built(build, figsize)
+    (legend,) = fig.legends
+    labels = [text.get_text() for text in legend.get_texts()]
+    png = _keep((key, legend.get_window_extent(fig.canvas.get_renderer()).height), fig, legend)
+    if labels.count(name) == 1:
+        _named_rows[key] = _NamedRow(
+            fig,
+            list(legend.legend_handles),
+            labels,
+            labels.index(name),
+            legend.get_title().get_text() or None,
+            getattr(legend, ASKED_COLUMNS),
+        )
+        while len(_named_rows) > KEPT:
+            _named_rows.popitem(last=False)
+    return png
+
+
+def moved(x: object, y: object, label: str) -> Callable[[Figure], None]:
+    """An ``update`` of :func:`over_named`: the kept figure's line of ``gid``
+    :data:`~iae_eval.charts.style.VARYING` moved to ``x``, ``y`` and labelled ``label``."""
+
+    def move(kept: Figure) -> None:
+        line = _highlight(kept.axes[0])
+        line.set_data(x, y)
+        line.set_label(label)
+
+    return move
+
+
+def redrawn(redraw: Callable[[list[Axes]], None]) -> Callable[[Figure], None]:
+    """An ``update`` of :func:`over_named`: the kept figure's own artists removed, and
+    ``redraw(axes)`` drawing this structure's on its axes."""
+
+    def replace(kept: Figure) -> None:
+        for ax in kept.axes:
+            for container in list(ax.containers):
+                if any(child.get_gid() == VARYING for child in container.get_children()):
+                    container.remove()
+        for artist in _own(kept):
+            artist.remove()
+        redraw(kept.axes)
+
+    return replace
+
+
+def _built(build: Callable[[], Figure], figsize: tuple[float, float]) -> Figure:
+    """The figure ``build()`` makes, prepared; it must be of size ``figsize`` (part of its key)."""
     fig = build()
     if tuple(fig.get_size_inches()) != tuple(figsize):
         plt.close(fig)
         raise ValueError(f"the figure is {tuple(fig.get_size_inches())} inches, not {tuple(figsize)}")
-    prepare(fig)
-    return _keep(key, fig, None)
-
-
-def _redrawn(kept: Figure, *, redraw: Callable[[list[Axes]], None]) -> None:
-    """Remove the structure's own artists of the ``kept`` figure and ``redraw`` this one's."""
-    for ax in kept.axes:
-        for container in list(ax.containers):
-            if any(child.get_gid() == VARYING for child in container.get_children()):
-                container.remove()
-    for artist in _own(kept):
-        artist.remove()
-    redraw(kept.axes)
-
-
-def _drawn_over(fig: Figure, key: Hashable, update: Callable[[Figure], None]) -> bytes:
-    """``fig`` drawn over the background kept for ``key`` (and its size and legend height), once
-    ``update(kept figure)`` has given the kept figure this figure's own artists; else in full."""
-    prepare(fig)
-    (legend,) = fig.legends
-    height = legend.get_window_extent(fig.canvas.get_renderer()).height  # the layout depends on it
-    key = (key, tuple(fig.get_size_inches()), height)
-    background = _backgrounds.get(key)
-    if background is None:
-        return _keep(key, fig, legend)
-    plt.close(fig)
-    _backgrounds.move_to_end(key)
-    return _over(background, legend, update)
+    return prepare(fig)
 
 
 @drawing()
-def _over(background: _Background, legend: Legend | None, update: Callable[[Figure], None]) -> bytes:
-    """The background with this plot's own artists (``update``) and, unless the background
-    has it (``legend`` None), its legend row drawn over it."""
+def _over(background: _Background, update: Callable[[Figure], None], legend: Legend | None) -> bytes:
+    """The kept background with this plot's own artists (``update``) drawn over it, and its
+    ``legend`` row (laid out on the background's figure) unless the background has it."""
     drawn["over"] += 1
     fig = background.fig
     update(fig)
-    row = None if legend is None else _legend_row(fig, legend)
     fig.canvas.restore_region(background.region)
     for artist in _own(fig):
         artist.axes.draw_artist(artist)
-    if row is not None:
-        fig.draw_artist(row)
+    if legend is not None:
+        fig.draw_artist(legend)
+        legend.remove()
     return _encode(fig)
-
-
-def _legend_row(fig: Figure, legend: Legend) -> Legend:
-    """Replace the legend row of the kept ``fig`` by one like ``legend`` (another figure's)."""
-    for old in list(fig.legends):
-        old.remove()
-    labels = [t.get_text() for t in legend.get_texts()]
-    return row_legend(fig, list(legend.legend_handles), labels, ncol=getattr(legend, COLUMNS))
 
 
 @drawing()

@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from iae_eval.charts import backgrounds
@@ -107,13 +108,18 @@ def score_shares(counts: pd.DataFrame, *, title: str, ax=None) -> Axes:
     return ax
 
 
+def _positions(labels: Sequence[str]) -> np.ndarray:
+    """Where :func:`structure_scores` draws its criteria (top to bottom)."""
+    return np.arange(len(labels))[::-1]
+
+
 def structure_scores(
     own: pd.Series, median: pd.Series, *, labels: Sequence[str], name: str, title: str, ax=None
 ) -> Axes:
     """Dot chart of a structure's scores (``own``) against the département median
     (``median``), both aligned on the criteria drawn top to bottom (``labels`` their text)."""
     ax = axis(ax)
-    positions = np.arange(len(labels))[::-1]
+    positions = _positions(labels)
     ax.plot(
         median.to_numpy(float), positions, "D", color=PALETTE[1], markersize=9, label="Médiane départementale"
     )
@@ -140,12 +146,17 @@ def structure_scores_png(
     """The PNG of :func:`structure_scores` on a figure of ``figsize``: with ``reuse``, drawn over
     the background of an earlier chart of the same criteria, median and title (only the
     structure's dots and legend differ: :mod:`iae_eval.charts.backgrounds`)."""
-    fig, ax = plt.subplots(figsize=figsize)
-    structure_scores(own, median, labels=labels, name=name, title=title, ax=ax)
+
+    def build() -> Figure:
+        fig, ax = plt.subplots(figsize=figsize)
+        structure_scores(own, median, labels=labels, name=name, title=title, ax=ax)
+        return fig
+
     if not reuse:
-        return backgrounds.full_png(fig)
+        return backgrounds.full_png(build())
     key = ("sd", tuple(labels), median.to_numpy(float).tobytes(), title)
-    return backgrounds.over_background(fig, key)
+    dots = backgrounds.moved(own.to_numpy(float), _positions(labels), name)
+    return backgrounds.over_named(key, figsize, name, build, dots)
 
 
 def group_evolution(frame: pd.DataFrame, *, title: str, ax=None) -> Axes:

@@ -114,8 +114,8 @@ def own_marks(own: bool) -> dict[str, object]:
 
 #: Attribute marking an axes legend that the renderer moves into the figure's legend row.
 _BELOW = "iae_legend_row"
-#: Attribute of a legend row: its number of columns.
-COLUMNS = "iae_columns"
+#: Attribute of a legend row: the number of columns it was asked for (it may have fewer).
+ASKED_COLUMNS = "iae_asked_columns"
 
 
 def legend_below(
@@ -203,9 +203,9 @@ def row_legend(
     fontsize = plt.rcParams["legend.fontsize"]
     fontsize = fontsize if isinstance(fontsize, float | int) else plt.rcParams["font.size"]
     width = fig.get_figwidth() * 72 * 0.96
-    ncol = min(ncol or len(labels), len(labels))
+    asked, ncol = ncol, min(ncol or len(labels), len(labels))
     while ncol > 1 and sum(_column_widths(labels, ncol, fontsize)) > width:
         ncol -= 1
     legend = fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False, title=title)
-    setattr(legend, COLUMNS, ncol)
+    setattr(legend, ASKED_COLUMNS, asked)
     return legend

@@ -85,19 +85,29 @@ def shares_chart(
 def _shares_over_background(values: pd.DataFrame, alt: str, labels: dict[str, str]) -> parts.Chart | None:
     """The structure's :func:`shares_chart` beside the département's, drawn over the background
     the year's structure reports share (the département's bars, the axes: the share axis is
-    fixed): only the structure's bars, their values and the legend row are its own."""
+    fixed): only the structure's bars, their values and its name in the legend row are its
+    own."""
     drawn = values.dropna(how="all")
     if drawn.empty:
         return None
-    fig, ax = _shares_figure(drawn)
-    shares_chart(drawn, ax=ax, labels=labels, own=OWN)
-    others = drawn.drop(columns=OWN)
-    key = ("publics", tuple(drawn.index), tuple(drawn.columns), others.to_numpy(dtype=float).tobytes())
+
+    def build():
+        fig, ax = plt.subplots(figsize=_shares_size(drawn))
+        shares_chart(drawn, ax=ax, labels=labels, own=OWN)
+        return fig
 
     def redraw(axes) -> None:
         charts.draw_own_bars(axes[0], drawn, OWN, labels=labels, value_kind="percent")
 
-    return parts.Chart(backgrounds.over_redrawn(fig, key, redraw), alt)
+    others = drawn.drop(columns=OWN)
+    key = ("publics", tuple(drawn.index), tuple(drawn.columns), others.to_numpy(dtype=float).tobytes())
+    if drawn[OWN].isna().all():  # no bar of its own, nor its name in the legend
+        png = backgrounds.over_fixed((*key, "no bar"), _shares_size(drawn), build, redraw)
+    else:
+        png = backgrounds.over_named(
+            key, _shares_size(drawn), labels[OWN], build, backgrounds.redrawn(redraw)
+        )
+    return parts.Chart(png, alt)
 
 
 def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
@@ -108,16 +118,16 @@ def exit_shares_chart(shares: pd.DataFrame, *, ax=None):
     )
 
 
-def _shares_figure(drawn: pd.DataFrame):
-    """A figure and axes tall enough for the grouped bars of ``drawn``."""
-    return plt.subplots(figsize=(8, 1.8 + 0.45 * len(drawn) * len(drawn.columns)))
+def _shares_size(drawn: pd.DataFrame) -> tuple[float, float]:
+    """The size (inches) of a figure tall enough for the grouped bars of ``drawn``."""
+    return (8.0, 1.8 + 0.45 * len(drawn) * len(drawn.columns))
 
 
 def _figure(draw, frame: pd.DataFrame, alt: str, **options) -> parts.Chart | None:
     drawn = frame.dropna(how="all")
     if drawn.empty:
         return None
-    fig, ax = _shares_figure(drawn)
+    fig, ax = plt.subplots(figsize=_shares_size(drawn))
     draw(drawn, ax=ax, **options)
     return parts.figure(fig, alt=alt)
 
