@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from iae_eval import fmt
-from iae_eval.charts.rates import MARKERS, floats, level_text
+from iae_eval.charts.rates import MARKERS, floats, interval_bars, level_text
 from iae_eval.charts.style import (
     ANNOTATION_PT,
     PALETTE,
@@ -175,19 +175,9 @@ def _series(
     if not drawn.any():
         return False
     x, y = x_all[drawn], rate[drawn]
-    low, high = floats(frame["low"])[drawn], floats(frame["high"])[drawn]
     faint = frame["low_count"].to_numpy(dtype=bool)[drawn] if "low_count" in frame else np.zeros(len(y), bool)
-    bars = ax.errorbar(
-        x,
-        y,
-        yerr=np.vstack([np.nan_to_num(y - low), np.nan_to_num(high - y)]),
-        fmt="none",
-        ecolor=colour,
-        elinewidth=1.4,
-        capsize=4,
-    )
-    for artist in bars.get_children():
-        artist.set(**mark)
+    low, high = floats(frame["low"])[drawn], floats(frame["high"])[drawn]
+    interval_bars(ax, x, y, low, high, colour=colour, horizontal=False, width=1.4, capsize=4, own=own)
     marker = MARKERS[i % 4]
     ax.plot(
         x[~faint], y[~faint], linestyle="none", marker=marker, markersize=8, color=colour, label=name, **mark

@@ -108,21 +108,18 @@ def _dots(
     colour = PALETTE[i % len(PALETTE)]
     spread = 0.36 if intervals else 0.0
     offset = (i - (len(rates.columns) - 1) / 2) * spread / max(len(rates.columns) - 1, 1)
-    mark = own_marks(own)
     if column in intervals:
         bounds = intervals[column].reindex(rates.index)
-        low, high = floats(bounds["low"])[drawn], floats(bounds["high"])[drawn]
-        bars = ax.errorbar(
-            values[drawn],
+        interval_bars(
+            ax,
             positions[drawn] - offset,
-            xerr=np.vstack([np.nan_to_num(values[drawn] - low), np.nan_to_num(high - values[drawn])]),
-            fmt="none",
-            ecolor=colour,
-            elinewidth=1.2,
-            capsize=3,
+            values[drawn],
+            floats(bounds["low"])[drawn],
+            floats(bounds["high"])[drawn],
+            colour=colour,
+            horizontal=True,
+            own=own,
         )
-        for artist in bars.get_children():
-            artist.set(**mark)
     ax.plot(
         values[drawn],
         positions[drawn] - offset,
@@ -131,5 +128,36 @@ def _dots(
         markersize=8,
         color=colour,
         label=label,
-        **mark,
+        **own_marks(own),
     )
+
+
+def interval_bars(
+    ax: Axes,
+    at: np.ndarray,
+    rates: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    *,
+    colour: str,
+    horizontal: bool,
+    width: float = 1.2,
+    capsize: float = 3,
+    own: bool = False,
+) -> None:
+    """Error bars from ``low`` to ``high`` around ``rates``, drawn at the positions ``at`` (on the
+    vertical axis when ``horizontal``); a structure's ``own`` are marked as such
+    (:func:`iae_eval.charts.style.own_marks`)."""
+    error = np.vstack([np.nan_to_num(rates - low), np.nan_to_num(high - rates)])
+    x, y = (rates, at) if horizontal else (at, rates)
+    bars = ax.errorbar(
+        x,
+        y,
+        **{"xerr" if horizontal else "yerr": error},
+        fmt="none",
+        ecolor=colour,
+        elinewidth=width,
+        capsize=capsize,
+    )
+    for artist in bars.get_children():
+        artist.set(**own_marks(own))

@@ -16,8 +16,6 @@ from iae_eval.sections import parts, summary
 from iae_eval.sections import shared as r
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
-#: The x label of the dot charts of rates.
-DOTS_XLABEL = "Part des sorties examinées (barres : intervalle de confiance à 95 %)"
 
 
 def rates_parts(
@@ -106,18 +104,24 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
-def _dots_figure(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str | None):
-    """The figure of :func:`rates_parts`' dot chart of ``rates``."""
-    fig, ax = r.new_figure(len(rates))
-    charts.rate_dots(
+def dots(rates: pd.DataFrame, ax, intervals: dict[str, pd.DataFrame], own: str | None = None):
+    """The dot chart of the durable and dynamic ``rates`` (one row per unit) with their
+    ``intervals``, against the targets (:func:`iae_eval.charts.rate_dots`); returns ax."""
+    return charts.rate_dots(
         rates,
         ax=ax,
         targets=r.TARGETS,
         labels=r.INDICATOR_LABELS,
-        xlabel=DOTS_XLABEL,
+        xlabel="Part des sorties examinées (barres : intervalle de confiance à 95 %)",
         intervals=intervals,
         own=own,
     )
+
+
+def _dots_figure(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str | None):
+    """The figure of :func:`rates_parts`' dot chart of ``rates``."""
+    fig, ax = r.new_figure(len(rates))
+    dots(rates, ax, intervals, own)
     return fig
 
 

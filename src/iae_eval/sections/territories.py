@@ -10,7 +10,7 @@ from iae_eval.data.reference import KIND_LABELS
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
-from iae_eval.sections.rates import DOTS_XLABEL, RATES
+from iae_eval.sections.rates import RATES, dots
 
 
 @r.view
@@ -40,14 +40,7 @@ def departement(rep: Report) -> parts.Section:
             if numbers.empty:
                 ax.set_axis_off()
                 continue
-            charts.rate_dots(
-                numbers,
-                ax=ax,
-                targets=r.TARGETS,
-                labels=r.INDICATOR_LABELS,
-                xlabel=DOTS_XLABEL,
-                intervals={k: r.intervals(full, k) for k in RATES},
-            )
+            dots(numbers, ax, {k: r.intervals(full, k) for k in RATES})
             ax.set_title(title, loc="left", fontsize=10)
         drawn_axes = [ax for ax, panel in zip(axes, panels, strict=True) if not panel[2].empty]
         for ax in drawn_axes[:-1]:
