@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import matplotlib
 import matplotlib.image
 import numpy as np
 import pandas as pd
@@ -73,6 +74,22 @@ def test_a_name_like_another_legend_entry_draws_in_full(units):
     full = backgrounds.funnel_png(
         rates, examined, highlight="Table", highlight_label=target, reuse=False, **options
     )
+    assert backgrounds.drawn["over"] == before["over"]
+    assert np.array_equal(_pixels(quick), _pixels(full))
+
+
+def test_a_notebook_changing_matplotlib_settings_gets_its_own_background(units):
+    """Charts drawn with other matplotlib settings (a notebook's edit) do not reuse a
+    background drawn with the defaults."""
+    rates, examined = units
+    options = {"target": 0.25, "title": "t", "ylabel": "y"}
+    backgrounds.funnel_png(rates, examined, highlight="Table", highlight_label="T", **options)
+    before = dict(backgrounds.drawn)
+    with matplotlib.rc_context({"axes.facecolor": "#eeeeee", "grid.color": "#aa0000"}):
+        quick = backgrounds.funnel_png(rates, examined, highlight="Table", highlight_label="T", **options)
+        full = backgrounds.funnel_png(
+            rates, examined, highlight="Table", highlight_label="T", reuse=False, **options
+        )
     assert backgrounds.drawn["over"] == before["over"]
     assert np.array_equal(_pixels(quick), _pixels(full))
 

@@ -30,6 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -155,7 +156,7 @@ def over_fixed(
     figure of the same ``key`` when there is one, legend row included, ``redraw(axes)``
     drawing the structure's own artists again on its axes; else built, drawn in full and
     kept."""
-    key = ("legend included", key, tuple(figsize))
+    key = ("legend included", key, tuple(figsize), _style())
     background = _backgrounds.get(key)
     if background is not None:
         _backgrounds.move_to_end(key)
@@ -179,7 +180,7 @@ def over_named(
     structure's own artists (:func:`moved`, :func:`redrawn`), with the legend row naming
     ``name``; else built, drawn in full and kept. A ``name`` like another entry's (the row
     would show it once) is always built."""
-    key = ("legend named", key, tuple(figsize))
+    key = ("legend named", key, tuple(figsize), _style())
     row = _named_rows.get(key)
     if row is not None and name not in row.labels[: row.own] + row.labels[row.own + 1 :]:
         legend = row.with_name(name)
@@ -209,6 +210,12 @@ def over_named(
         while len(_named_rows) > KEPT:
             _named_rows.popitem(last=False)
     return png
+
+
+def _style() -> int:
+    """What the figures' look depends on besides their data: matplotlib's settings, which a
+    notebook may change (~0.1 ms)."""
+    return hash(tuple((name, repr(value)) for name, value in dict.items(matplotlib.rcParams)))
 
 
 def moved(x: object, y: object, label: str) -> Callable[[Figure], None]:
