@@ -12,12 +12,14 @@ import base64
 import html
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import matplotlib.figure
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval.indicators.suppress import MASKED_TEXT, NOT_PUBLISHED
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn: the command line starts without it
+    import matplotlib.figure
 
 #: Colour-blind-safe palette (Okabe-Ito), used by every chart of the kit.
 PALETTE: tuple[str, ...] = (
@@ -90,6 +92,8 @@ def image(data: bytes, alt: str, *, caption: str | None = None) -> Block:
 def figure(fig: matplotlib.figure.Figure, alt: str, *, caption: str | None = None) -> Block:
     """Embed ``fig`` as a PNG with ``alt`` text, then close it (no figure is leaked)."""
     if not alt or not alt.strip():
+        import matplotlib.pyplot as plt
+
         plt.close(fig)
         raise ValueError("every figure needs a meaningful alt text")
     return image(png(fig), alt, caption=caption)

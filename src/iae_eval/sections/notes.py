@@ -6,8 +6,6 @@ import dataclasses
 import functools
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
-
 from iae_eval import editions, fmt
 from iae_eval.report import Report
 from iae_eval.sections import parts
@@ -72,4 +70,6 @@ def figure_size(n_rows: int, *, width: float = 8.0, per_row: float = 0.42, minim
 
 def new_figure(n_rows: int, **size):
     """A figure and axis tall enough for ``n_rows`` horizontal bars (:func:`figure_size`)."""
+    import matplotlib.pyplot as plt  # imported where a figure is drawn: the command line starts without it
+
     return plt.subplots(figsize=figure_size(n_rows, **size))

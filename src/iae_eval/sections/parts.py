@@ -30,12 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import matplotlib.figure
 import pandas as pd
 
 from iae_eval import display, fmt
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn
+    import matplotlib.figure
 
 Role = Literal["lead", "text", "note"]
 
