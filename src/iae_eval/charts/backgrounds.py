@@ -75,7 +75,7 @@ class _NamedRow:
 
 _backgrounds: OrderedDict[Hashable, _Background] = OrderedDict()
 _named_rows: OrderedDict[Hashable, _NamedRow] = OrderedDict()
-#: How many funnel plots this process drew in full and over a kept background.
+#: How many charts of this module this process drew in full and over a kept background.
 drawn: dict[str, int] = {"full": 0, "over": 0}
 
 

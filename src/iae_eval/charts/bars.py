@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
@@ -113,11 +114,13 @@ def grouped_bars(
     """
     ax = axis(ax)
     labels = dict(labels or {})
-    for i, column in enumerate(frame.columns):
-        if column != own:
-            _bars(ax, frame, i, labels.get(column, str(column)), value_kind, annotate=annotate)
-    if own is not None:
-        draw_own_bars(ax, frame, own, labels=labels, value_kind=value_kind, annotate=annotate)
+    bars = {
+        column: _bars(ax, frame, i, labels.get(column, str(column)), value_kind, annotate=annotate)
+        for i, column in enumerate(frame.columns)
+        if column != own
+    }
+    if own is not None:  # drawn last, above the others
+        bars[own] = draw_own_bars(ax, frame, own, labels=labels, value_kind=value_kind, annotate=annotate)
     ax.set_yticks(np.arange(len(frame))[::-1].astype(float), [str(r) for r in frame.index])
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(tick_formatter(value_kind))
@@ -127,14 +130,9 @@ def grouped_bars(
         ax.margins(x=0.15)
     n_cols = max(len(frame.columns), 1)
     finish(ax, legend=False)
-    if n_cols > 1:
-        handles, texts = ax.get_legend_handles_labels()
-        with_bars = [c for c in frame.columns if np.isfinite(pd.to_numeric(frame[c], errors="coerce")).any()]
-        if own in with_bars:  # drawn last: back at its column's place in the legend
-            at = with_bars.index(own)
-            handles.insert(at, handles.pop())
-            texts.insert(at, texts.pop())
-        legend_below(ax, ncol=min(n_cols, 3), handles=handles, labels=texts)
+    if n_cols > 1:  # in the columns' order, whatever the drawing order
+        handles = [bars[c] for c in frame.columns if bars[c] is not None]
+        legend_below(ax, ncol=min(n_cols, 3), handles=handles, labels=[h.get_label() for h in handles])
     return ax
 
 
@@ -146,24 +144,25 @@ def draw_own_bars(
     labels: Mapping[str, str] | None = None,
     value_kind: str = "integer",
     annotate: bool = True,
-) -> None:
+) -> BarContainer | None:
     """Draw only the column ``own`` of ``frame`` on ``ax``, as :func:`grouped_bars` draws it
-    among the others (same place, colour and label; above everything else)."""
+    among the others (same place, colour and label; above everything else); its bars, if any."""
     i = list(frame.columns).index(own)
-    _bars(ax, frame, i, dict(labels or {}).get(own, str(own)), value_kind, annotate=annotate, own=True)
+    return _bars(ax, frame, i, dict(labels or {}).get(own, str(own)), value_kind, annotate=annotate, own=True)
 
 
 def _bars(
     ax: Axes, frame: pd.DataFrame, i: int, label: str, value_kind: str, *, annotate: bool, own: bool = False
-) -> None:
-    """The bars of the ``i``-th column of ``frame`` (and their written values)."""
+) -> BarContainer | None:
+    """The bars of the ``i``-th column of ``frame`` (and their written values); None when it
+    has no value to draw."""
     n_cols = max(len(frame.columns), 1)
     height = 0.8 / n_cols
     centres = np.arange(len(frame))[::-1].astype(float)
     values = pd.to_numeric(frame.iloc[:, i], errors="coerce").to_numpy(dtype=float)
     drawn = np.isfinite(values)
     if not drawn.any():
-        return
+        return None
     offset = (n_cols - 1) / 2 * height - i * height
     mark = own_marks(own)
     bars = ax.barh(
@@ -182,6 +181,7 @@ def _bars(
         for text in texts:
             # A share ends within the axis (fixed up to 110 %): the layout need not measure it.
             text.set(**mark, in_layout=value_kind != "percent")
+    return bars
 
 
 def distribution(

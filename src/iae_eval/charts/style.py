@@ -98,8 +98,8 @@ def year_axis(ax: Axes, years: Iterable[float]) -> None:
     ax.set_xlabel("Année")
 
 
-#: ``gid`` of the line a structure's report draws over a chart's background (the structure's
-#: own point or dots: :mod:`iae_eval.charts.backgrounds`).
+#: ``gid`` of the artists a structure's report draws over a chart's background (the
+#: structure's own marks: :mod:`iae_eval.charts.backgrounds`).
 VARYING = "iae-structure"
 #: Drawing order of a structure's own artists: above the other series, the target lines and
 #: the texts, so that a report can draw them last over a kept background.

@@ -285,7 +285,10 @@ class Dataset:
 
     def memoised(self, key: tuple, compute: Callable[[], T]) -> T:
         """``compute()`` once per dataset (and its shallow copies) for ``key``, kept in
-        :attr:`memo`; each call gets its own copy (``.copy()`` when the value has one)."""
+        :attr:`memo`; each call gets its own copy (``.copy()`` when the value has one: deep for
+        a frame, since a shallow one adds a weak reference to the kept frame's blocks, pandas'
+        copy-on-write bookkeeping, and a kernel making thousands of reports gathered them by
+        the hundred thousand for the garbage collector to scan before every report)."""
         if key not in self.memo:
             self.memo[key] = compute()
         value = self.memo[key]

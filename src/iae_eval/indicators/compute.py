@@ -491,12 +491,7 @@ def compute_indicators(
         source=dataset.source,
     )
     key = ("indicators", year, by, profile.key)
-    if key not in dataset.memo:
-        dataset.memo[key] = _compute(dataset, year, by, profile)
-    # A copy of its own (deep): a shallow one adds a weak reference to the kept frame's blocks
-    # (pandas' copy-on-write bookkeeping), and a kernel making thousands of reports gathered
-    # them by the hundred thousand for the garbage collector to scan before every report.
-    return dataset.memo[key].copy()
+    return dataset.memoised(key, lambda: _compute(dataset, year, by, profile))
 
 
 def _compute(dataset: Dataset, year: int, by: str, profile: RulesProfile) -> pd.DataFrame:

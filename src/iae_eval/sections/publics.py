@@ -90,9 +90,10 @@ def _shares_over_background(values: pd.DataFrame, alt: str, labels: dict[str, st
     drawn = values.dropna(how="all")
     if drawn.empty:
         return None
+    size = _shares_size(drawn)
 
     def build():
-        fig, ax = plt.subplots(figsize=_shares_size(drawn))
+        fig, ax = plt.subplots(figsize=size)
         shares_chart(drawn, ax=ax, labels=labels, own=OWN)
         return fig
 
@@ -102,11 +103,9 @@ def _shares_over_background(values: pd.DataFrame, alt: str, labels: dict[str, st
     others = drawn.drop(columns=OWN)
     key = ("publics", tuple(drawn.index), tuple(drawn.columns), others.to_numpy(dtype=float).tobytes())
     if drawn[OWN].isna().all():  # no bar of its own, nor its name in the legend
-        png = backgrounds.over_fixed((*key, "no bar"), _shares_size(drawn), build, redraw)
+        png = backgrounds.over_fixed((*key, "no bar"), size, build, redraw)
     else:
-        png = backgrounds.over_named(
-            key, _shares_size(drawn), labels[OWN], build, backgrounds.redrawn(redraw)
-        )
+        png = backgrounds.over_named(key, size, labels[OWN], build, backgrounds.redrawn(redraw))
     return parts.Chart(png, alt)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from iae_eval import charts, fmt
@@ -39,7 +40,6 @@ def rates_parts(
     if not drawn.empty:
         intervals = {k: r.intervals(frame.loc[order], k).set_axis(order) for k in RATES}
         own = own if own in drawn.index else None
-        build = functools.partial(_dots_figure, drawn, intervals, own)
         reach = {k: int((drawn[k] >= r.TARGETS[k]).sum()) for k in RATES}
         if len(drawn) <= 4:
             values = " ; ".join(
@@ -59,9 +59,9 @@ def rates_parts(
             f"{values}."
         )
         items.append(
-            parts.figure(build(), alt)
+            parts.figure(_dots_figure(drawn, intervals, None), alt)
             if own is None
-            else parts.Chart(_dots_over_background(build, drawn, intervals, own), alt)
+            else parts.Chart(_dots_over_background(drawn, intervals, own), alt)
         )
     hidden = int(numbers.isna().any(axis=1).sum() - frame[list(RATES)].isna().all(axis=1).sum())
     if hidden > 0:
@@ -125,8 +125,8 @@ def _dots_figure(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: s
     return fig
 
 
-def _dots_over_background(build, rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str) -> bytes:
-    """The PNG of the dot chart of ``rates`` that ``build`` makes, drawn over the background of
+def _dots_over_background(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str) -> bytes:
+    """The PNG of the dot chart of ``rates`` (:func:`_dots_figure`), drawn over the background of
     the other rows (:func:`iae_eval.charts.backgrounds.over_fixed`: its legend row names the
     rates and the targets, whatever the structure)."""
     others = rates.drop(index=own)
@@ -148,6 +148,7 @@ def _dots_over_background(build, rates: pd.DataFrame, intervals: dict[str, pd.Da
     def redraw(axes) -> None:
         charts.draw_own_row(axes[0], rates, own, intervals=intervals)
 
+    build = functools.partial(_dots_figure, rates, intervals, own)
     return backgrounds.over_fixed(key, r.figure_size(len(rates)), build, redraw)
 
 
@@ -281,7 +282,7 @@ def _legend_entries(frame: pd.DataFrame) -> tuple[bool, bool]:
     """Whether a series of :func:`interval_chart` has a rate drawn (its legend entry), and a
     rate on a low count drawn (the hollow mark's entry)."""
     drawn = frame["rate"].notna().to_numpy()
-    faint = frame["low_count"].to_numpy(dtype=bool) if "low_count" in frame else drawn & False
+    faint = frame["low_count"].to_numpy(dtype=bool) if "low_count" in frame else np.zeros_like(drawn)
     return bool(drawn.any()), bool((drawn & faint).any())
 
 
