@@ -14,7 +14,7 @@ def test_top_level_holds_at_most_a_dozen_modules_beside_the_sub_packages():
     modules = sorted(p.name for p in PACKAGE.glob("*.py"))
     packages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
     assert len(modules) <= 12, modules
-    assert packages == ["batch", "charts", "commands", "data", "indicators", "sections"]
+    assert packages == ["batch", "charts", "commands", "data", "indicators", "protection", "sections"]
 
 
 def test_the_package_re_exports_the_public_api_without_work_at_import():
