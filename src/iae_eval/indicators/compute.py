@@ -51,7 +51,9 @@ from iae_eval.indicators.catalogue import (
 from iae_eval.indicators.pathways import active_mask
 
 #: The scopes of ``compute_indicators(by=...)``.
-SCOPES: tuple[str, ...] = ("departement", "structure", "territory", "kind")
+SCOPES: tuple[str, ...] = ("departement", "structure", "territory", "kind", "structure_kind")
+#: Between a structure and a kind in the keys of the ``structure_kind`` scope (``S03|AI``).
+PAIR_SEPARATOR = "|"
 
 #: Age at entry below which a person counts in ``youth_under_26``.
 YOUTH_AGE_LIMIT = 26
@@ -198,6 +200,11 @@ class _Grouping:
             if "kind" not in frame.columns:
                 return None
             return self.keys.get_indexer(frame["kind"])
+        if self.by == "structure_kind":
+            if "kind" not in frame.columns:
+                return None
+            pairs = frame["structure_id"].astype(str) + PAIR_SEPARATOR + frame["kind"].astype(str)
+            return self.keys.get_indexer(pairs)
         position = self.structure_ids.get_indexer(frame["structure_id"])
         return np.append(self.structure_key, -1)[position]
 
@@ -206,10 +213,12 @@ def _grouping(structures: pd.DataFrame, by: str) -> _Grouping:
     """The :class:`_Grouping` of scope ``by`` over ``structures``."""
     if by == "departement":
         return _Grouping(by, pd.Index([None], dtype=object, name="key"))
-    if by == "kind":
+    if by in ("kind", "structure_kind"):
         present = set(structures["kinds"].explode().dropna())
         ordered = [k for k in reference.KINDS if k in present]
         ordered += sorted(present - set(reference.KINDS))
+        if by == "structure_kind":  # every pair, listed or not: a pathway's kind may be another
+            ordered = [f"{s}{PAIR_SEPARATOR}{k}" for s in structures["structure_id"].astype(str) for k in ordered]
         return _Grouping(by, pd.Index(ordered, dtype=object, name="key"))
     ids = pd.Index(structures["structure_id"], name="key")
     if by == "structure":
@@ -477,8 +486,10 @@ def compute_indicators(
     structures table, in its order, even without pathways); ``territory`` (every territory
     of the structures table, in order of first appearance: the structures of that
     territory); ``kind`` (every kind found in the structures' kinds, in the nomenclature's
-    order: the pathways of that kind; the contract, operation and funding keys are null).
-    The columns are :data:`INDICATOR_KEYS`; the index is named ``key``.
+    order: the pathways of that kind; the contract, operation and funding keys are null);
+    ``structure_kind`` (every structure with every kind, keys ``S03|AI``: the structure's
+    pathways of that kind, the pieces the public edition's protection adds up; the contract,
+    operation and funding keys are null). The columns are :data:`INDICATOR_KEYS`; the index is named ``key``.
 
     ``rules`` is the minimum-stay rules profile (:mod:`iae_eval.data.rules`), by default the
     dataset's (``Dataset.rules``); under a profile with ``participant_min_hours`` the people

@@ -45,3 +45,24 @@ def recovered(relations: Sequence[Relation], withheld: Sequence[str]) -> list[st
         return names
     movable = np.abs(free).max(axis=1) > TOLERANCE
     return [name for name, moves in zip(names, movable, strict=True) if not moves]
+
+
+def in_span(
+    published: Sequence[Mapping[int, float]], cells: Mapping[str, Mapping[int, float]], width: int
+) -> list:
+    """The names of ``cells`` (vectors over ``width`` pieces) that are linear combinations of
+    the ``published`` vectors: what a reader computes exactly (dense: for tests and audits of a
+    few thousand pieces)."""
+    matrix = np.zeros((max(len(published), 1), width))
+    for i, vector in enumerate(published):
+        for piece, value in vector.items():
+            matrix[i, piece] += value
+    free = null_space(matrix, rcond=TOLERANCE)
+    found = []
+    for name, vector in cells.items():
+        moves = np.zeros(free.shape[1])
+        for piece, value in vector.items():
+            moves += value * free[piece]
+        if not np.any(np.abs(moves) > TOLERANCE):
+            found.append(name)
+    return found

@@ -1,0 +1,122 @@
+"""The public edition's decision for one year: built once, then read by every table
+(docs/editions.md).
+
+:func:`protect_year` builds the year's model (:mod:`.model`), chooses the published cells by
+Gaussian elimination (:mod:`.gauss`), then checks every withheld small count's interval by
+linear programming (:mod:`.check`). A small count whose interval is narrower than 1 to
+``min_cell − 1`` (it and an ``s`` cell of at least ``min_cell`` make up a known total, say) has
+one more cell withheld beside it — a cell of the same key in a sibling unit, or another part
+of the same total, at structure level first, large enough to leave the whole range open — and
+the year is decided again, until no interval is narrowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iae_eval.data.dataset import Dataset
+from iae_eval.protection.check import narrowed
+from iae_eval.protection.gauss import Decision, decide
+from iae_eval.protection.model import CellName, YearModel, year_model
+
+SCOPES = ("departement", "kind", "territory", "structure")
+#: Rounds of repair before the protection gives up (fails closed: no public edition).
+MAX_ROUNDS = 50
+
+
+@dataclass(frozen=True)
+class ProtectedYear:
+    """A year's model and what it publishes."""
+
+    year: int
+    min_cell: int
+    model: YearModel
+    decision: Decision
+    rounds: int
+
+
+def model_of(dataset: Dataset, year: int) -> YearModel:
+    """The model of ``year`` from the dataset's indicators (every scope)."""
+    from iae_eval.indicators.compute import compute_indicators
+
+    frames = {scope: compute_indicators(dataset, year, by=scope) for scope in SCOPES}
+    pieces = compute_indicators(dataset, year, by="structure_kind")
+    structures = dataset.structures
+    territory_of = dict(zip(structures["structure_id"].astype(str), structures["territory"], strict=True))
+    return year_model(frames, pieces, territory_of=territory_of)
+
+
+def protect_year(dataset: Dataset, year: int, min_cell: int) -> ProtectedYear:
+    """The year's public decision, computed once per dataset, year and threshold."""
+    return dataset.memoised(
+        ("protection", int(year), int(min_cell)), lambda: _protect(dataset, year, min_cell)
+    )
+
+
+def protect_model(model: YearModel, min_cell: int, *, year: int = 0) -> ProtectedYear:
+    """Decide, check the intervals, withhold more where one is narrowed, until none is."""
+    forced: set[CellName] = set()
+    for rounds in range(1, MAX_ROUNDS + 2):
+        decision = decide(model, min_cell, forced=forced)
+        still = narrowed(model, decision, min_cell)
+        if not still:
+            return ProtectedYear(year, min_cell, model, decision, rounds)
+        added = {
+            partner
+            for name, bounding in still.items()
+            if (
+                partner := _partner(
+                    model,
+                    decision,
+                    name,
+                    [n for n in bounding if n not in forced] or _totals(model, decision, name),
+                    min_cell,
+                )
+            )
+        }
+        if rounds > MAX_ROUNDS or not added - forced:
+            raise RuntimeError(f"the protection cannot widen the intervals of {sorted(still)}")
+        forced |= added
+    raise RuntimeError("unreachable")
+
+
+def _protect(dataset: Dataset, year: int, min_cell: int) -> ProtectedYear:
+    return protect_model(model_of(dataset, year), min_cell, year=int(year))
+
+
+def _totals(model: YearModel, decision: Decision, name: CellName) -> list[CellName]:
+    """The published cells that hold a piece of ``name`` (its totals)."""
+    pieces = set(model.cells[name].vector)
+    return [n for n in decision.published if model.cells[n].value and pieces & set(model.cells[n].vector)]
+
+
+def _partner(
+    model: YearModel, decision: Decision, name: CellName, bounding: list[CellName], min_cell: int
+) -> CellName | None:
+    """The published cell to withhold beside the narrowed ``name``: another part of a total that
+    bounds it (a published cell inside a bounding cell and apart from ``name``), structure level
+    first, the smallest that is at least ``2 × min_cell − 1`` (it leaves the whole range open)
+    or else the largest; when no part is published, the bounding cell last in priority."""
+    cells = model.cells
+    own = set(cells[name].vector)
+    parts = []
+    for total in bounding:
+        inside = set(cells[total].vector)
+        parts += [
+            n
+            for n in decision.published
+            if cells[n].value
+            and cells[n].shown
+            and n != total
+            and set(cells[n].vector) <= inside
+            and not own & set(cells[n].vector)
+        ]
+    if not parts:
+        return max(bounding, key=lambda n: cells[n].priority, default=None)
+    wide = 2 * min_cell - 1
+
+    def cost(n):
+        value = cells[n].value
+        return (-(cells[n].priority // 10_000_000), value < wide, value if value >= wide else -value)
+
+    return min(parts, key=cost)
