@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 
 from iae_eval.data.load import load_dataset
-from iae_eval.editions import displayed
 from iae_eval.indicators import exports, overdispersion
 from iae_eval.indicators.compute import compute_indicators
 
@@ -60,7 +59,9 @@ def test_headers_rows_and_numeric_cells(tmp_path):
 def test_the_public_edition_leaves_out_the_structures_whose_rate_is_hidden(tmp_path):
     ds, ws = _sheet(tmp_path, diffusion="public", min_cell=5)
     rows = list(ws.iter_rows(values_only=True))[1:]
-    shown = displayed(compute_indicators(ds, 2012, by="structure"), diffusion="public", min_cell=5)
+    # the one decision of the year: what indicators.csv shows of each structure
+    table = exports.year_table(ds, 2012, min_cell=5, diffusion="public")
+    shown = table[table["Périmètre"] == "Structure"].set_index("Code")
     published = {
         (sid, key)
         for key in ("durable_rate", "dynamic_rate")

@@ -125,3 +125,28 @@ def test_the_sample_year_shows_its_zeros_and_its_headline(sample_year):
         "departement",
         "dynamic_rate",
     ) in decision.rates
+
+
+def test_the_same_data_gives_the_same_publication_whatever_the_hash_seed():
+    """Sets iterate in an order that changes with PYTHONHASHSEED; every choice of the protection
+    breaks its ties by the cells' priority, so two runs publish the same cells."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from iae_eval import load_dataset; from iae_eval.protection.year import protect_year; "
+        f"p = protect_year(load_dataset({str(SAMPLE)!r}), 2012, 5); "
+        "print(sorted(p.decision.published), sorted(p.decision.rates))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1 and "departement" in next(iter(outputs))

@@ -71,7 +71,6 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) ->
     The columns keep the indicator keys (:func:`catalogue.header` gives the French headers);
     values are Python objects (int, float, ``< 5`` text, None).
     """
-    from iae_eval.editions import displayed
     from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
 
     departement = dataset.departement_name or "Département"
@@ -102,9 +101,7 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) ->
     if not frames:
         return pd.DataFrame(columns=[*LEAD_COLUMNS, *INDICATOR_KEYS])
     table = pd.concat(frames)
-    keep = [r for r in table.index if r.split(":", 1)[0] in ("departement", "structure")]
-    groups = _scope_groups(dataset, table.index)
-    shown = displayed(table, diffusion=diffusion, min_cell=min_cell, groups=groups, keep_rows=keep)
+    shown = displayed_year(dataset, year, table, min_cell=min_cell, diffusion=diffusion)
     return (
         pd.concat([pd.concat(leads), shown[list(INDICATOR_KEYS)]], axis=1)
         .reset_index(drop=True)
@@ -112,24 +109,31 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) ->
     )
 
 
-def _scope_groups(dataset: Dataset, rows: pd.Index) -> list[tuple[str, list[str]]]:
-    """The column totals between the scopes of a year table (row labels ``scope:key``)."""
+def displayed_year(
+    dataset: Dataset, year: int, table: pd.DataFrame, *, min_cell: int, diffusion: str
+) -> pd.DataFrame:
+    """A frame of the year's indicators with rows labelled ``scope:key`` as the edition shows
+    it: every value in the committee's; in the public one, each cell as the year's protection
+    decided it (:func:`iae_eval.protection.year.protect_year`, computed once for the year)."""
+    from iae_eval.editions import displayed
+    from iae_eval.protection.year import protect_year, shown_frame
+
+    if not edition(diffusion).suppresses:
+        return displayed(table, diffusion=diffusion, min_cell=min_cell)
+    protected = protect_year(dataset, year, min_cell)
+    parts = []
+    for scope, rows in _rows_by_scope(table.index).items():
+        keys = [None if k == "None" else k for k in (r.split(":", 1)[1] for r in rows)]
+        frame = table.loc[rows].set_axis(pd.Index(keys, dtype=object))
+        parts.append(shown_frame(protected, frame, scope).set_axis(rows))
+    return pd.concat(parts).loc[table.index]
+
+
+def _rows_by_scope(rows: pd.Index) -> dict[str, list[str]]:
     by_scope: dict[str, list[str]] = {}
     for row in rows:
         by_scope.setdefault(row.split(":", 1)[0], []).append(row)
-    groups = []
-    total = next(iter(by_scope.get("departement", [])), None)
-    if total is not None:
-        groups += [(total, by_scope[s]) for s in ("territory", "kind", "structure") if by_scope.get(s)]
-    present = set(by_scope.get("structure", []))
-    territory_of = dict(
-        zip(dataset.structures["structure_id"].astype(str), dataset.structures["territory"], strict=True)
-    )
-    for row in by_scope.get("territory", []):
-        members = [f"structure:{s}" for s, t in territory_of.items() if f"territory:{t}" == row]
-        if any(m in present for m in members):
-            groups.append((row, [m for m in members if m in present]))
-    return groups
+    return by_scope
 
 
 def _csv_value(key: str, value: object) -> str:
@@ -221,14 +225,15 @@ def funnel_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) 
     overdispersion when it applies: :mod:`iae_eval.indicators.overdispersion`), its position and
     the method. The limits are estimated on every structure; in the public edition a structure
     whose rate or number of examined exits is hidden has no row."""
-    from iae_eval.editions import displayed
     from iae_eval.indicators import overdispersion
     from iae_eval.indicators.compute import compute_indicators
 
     names = _labels(dataset, "structure")
-    shown = displayed(
-        compute_indicators(dataset, year, by="structure"), diffusion=diffusion, min_cell=min_cell
-    )
+    frame = compute_indicators(dataset, year, by="structure")
+    rows = pd.Index([f"structure:{k}" for k in frame.index])
+    shown = displayed_year(
+        dataset, year, frame.set_axis(rows), min_cell=min_cell, diffusion=diffusion
+    ).set_axis(frame.index)
     rows = []
     for key in FUNNEL_RATES:
         _, table = overdispersion.structure_funnel(dataset, year, key)

@@ -61,7 +61,9 @@ class _Reader:
         self.a_eq = _matrix([cells[n].vector for n in equal], model.pieces)
         self.b_eq = np.array([cells[n].value for n in equal])
         self.small = sorted(decision.small - known, key=lambda n: cells[n].priority)
-        large = [n for n in decision.withheld - known if n not in decision.small]
+        large = sorted(
+            (n for n in decision.withheld - known if n not in decision.small), key=lambda n: cells[n].priority
+        )
         upper = [cells[n].vector for n in self.small] + list(model.inequalities)
         lower = [{k: -v for k, v in cells[n].vector.items()} for n in (*self.small, *large)]
         self.a_ub = _matrix(upper + lower, model.pieces)
@@ -115,40 +117,57 @@ def _at_bound(reader: _Reader, sign: float, bound: float) -> dict[CellName, floa
     return found
 
 
+def _ends(reader: _Reader, min_cell: int) -> dict[CellName, list]:
+    """Each small cell's two ends, with the solved programme when the cell needed its own
+    (None when a joint programme showed it reaches its bound)."""
+    low = _at_bound(reader, 1.0, 1.0)
+    high = _at_bound(reader, -1.0, float(min_cell - 1))
+    ends = {}
+    for name in reader.small:
+        found = [low[name], None, high[name], None]
+        for at, sign in ((0, 1.0), (2, -1.0)):
+            if found[at] is None:
+                solved = reader.solve({name: sign})
+                found[at], found[at + 1] = reader.value(name, solved.x), solved
+        ends[name] = found
+    return ends
+
+
 def small_intervals(model: YearModel, decision: Decision, min_cell: int) -> list[Interval]:
     """The interval of every withheld small count (shown as ``< min_cell``), in priority order."""
     reader = _Reader(model, decision, min_cell)
     if not reader.small:
         return []
-    low = _at_bound(reader, 1.0, 1.0)
-    high = _at_bound(reader, -1.0, float(min_cell - 1))
-    for name in reader.small:
-        if low[name] is None:
-            low[name] = reader.value(name, reader.extreme({name: 1.0}))
-        if high[name] is None:
-            high[name] = reader.value(name, reader.extreme({name: -1.0}))
-    return [Interval(f"{n[0]} {n[1]}", low[n], high[n]) for n in reader.small]
+    ends = _ends(reader, min_cell)
+    return [Interval(_label(n), ends[n][0], ends[n][2]) for n in reader.small]
+
+
+def _label(name: CellName) -> str:
+    return f"{name[0]} {name[1]}"
 
 
 def narrowed(model: YearModel, decision: Decision, min_cell: int) -> dict[CellName, list[CellName]]:
     """The withheld small counts whose interval does not cover 1 to ``min_cell − 1`` nor what the
     marks alone say (a total of two ``< 5`` parts, the others 0, is at least 2 whatever is
-    published: the marks' interval, without any published value), each with
-    the published cells that bound it (the equalities with a non-zero dual at the narrowed end,
-    in priority order)."""
-    names = {f"{n[0]} {n[1]}": n for n in decision.small}
-    reader = marks = None
+    published: the marks' interval, without any published value), each with the published
+    cells that bound it (the equalities with a non-zero dual at the narrowed end, in priority
+    order)."""
+    reader = _Reader(model, decision, min_cell)
+    if not reader.small:
+        return {}
+    marks = None
     found = {}
-    for interval in small_intervals(model, decision, min_cell):
-        if interval.covers(1, min_cell - 1):
-            continue
-        reader = reader or _Reader(model, decision, min_cell)
-        marks = marks or _Reader(model, decision, min_cell, values=False)
-        name = names[interval.cell]
-        own = marks.value(name, marks.extreme({name: 1.0})), marks.value(name, marks.extreme({name: -1.0}))
-        if interval.covers(*own):
-            continue
-        sign = 1.0 if interval.low > 1 + TOLERANCE else -1.0
-        duals = reader.solve({name: sign}).eqlin.marginals
-        found[name] = [reader.equal[i] for i in np.flatnonzero(np.abs(duals) > 1e-9)]
+    for name, (low, low_solved, high, high_solved) in _ends(reader, min_cell).items():
+        for sign, end, solved, bound in (
+            (1.0, low, low_solved, 1.0),
+            (-1.0, high, high_solved, min_cell - 1.0),
+        ):
+            if solved is None or sign * (end - bound) <= TOLERANCE:
+                continue
+            marks = marks or _Reader(model, decision, min_cell, values=False)
+            own = marks.value(name, marks.extreme({name: sign}))
+            if sign * (end - own) <= TOLERANCE:
+                continue  # the marks alone say as much
+            duals = solved.eqlin.marginals
+            found.setdefault(name, []).extend(reader.equal[i] for i in np.flatnonzero(np.abs(duals) > 1e-9))
     return found

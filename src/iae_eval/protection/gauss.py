@@ -6,6 +6,9 @@ cell p is given back exactly when its vector lies in that span. The cells are ta
 of priority (the département's figures first, zeros before anything: a zero is always shown)
 and each is published unless it would bring a *protected* cell into the span:
 
+- the cells are taken in three tiers: the département's, then the numerators and denominators
+  of the rates that their own counts allow (the structures' rates are what the evaluation
+  compares), then every other count, the département's scopes before the structures;
 - the protected cells are the small counts (1 to ``min_cell − 1``), shown or hidden, and the
   cells a caller forces to be withheld;
 - the span is kept as reduced rows (each with a pivot piece no other row holds), and every
@@ -25,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from iae_eval.indicators.secondary import COMPLEMENT, DENOMINATOR, NUMERATOR
-from iae_eval.protection.model import CellName, RateCell, Vector, YearModel
+from iae_eval.protection.model import CellName, RateCell, Vector, YearModel, unit_rank
 
 #: Coefficients are rounded to this many decimals in the hash of a direction.
 DIGITS = 9
@@ -146,7 +149,7 @@ def decide(model: YearModel, min_cell: int, *, forced: Iterable[CellName] = ()) 
     eligible = _eligible_rates(model, min_cell)
     wanted = {name for rate in eligible for name in rate.reveals}
     published = set()
-    for cell in sorted(cells.values(), key=lambda c: c.priority):
+    for cell in sorted(cells.values(), key=lambda c: _order(c, wanted)):
         if cell.name in small or cell.name in forced or cell.value == 0:
             continue
         if not cell.shown and cell.name not in wanted:
@@ -166,6 +169,18 @@ def decide(model: YearModel, min_cell: int, *, forced: Iterable[CellName] = ()) 
     }
     shown = {n for n, c in cells.items() if c.shown}
     return Decision(frozenset(known), frozenset(small & shown), frozenset(shown - known), frozenset(rates))
+
+
+def _order(cell, wanted: set[CellName]) -> tuple:
+    """The département's cells first, then the counts behind the rates every scope may publish
+    (the evaluation's figures), then the other counts, unit by unit and, within a unit, the
+    smallest first: the cell withheld beside a small one is then the largest of its line, which
+    leaves the small one's whole range open."""
+    if cell.name[0] == "departement":
+        return (0, cell.priority, 0.0)
+    if cell.name in wanted:
+        return (1, cell.priority, 0.0)
+    return (2, unit_rank(cell), cell.value, cell.priority)
 
 
 def _eligible_rates(model: YearModel, min_cell: int) -> list[RateCell]:

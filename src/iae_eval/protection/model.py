@@ -134,6 +134,20 @@ KEY_RANK = {
 }
 
 
+#: A cell's priority is scope rank × SCOPE_STEP + unit order × UNIT_STEP + key rank: unique, so
+#: that the same data always gives the same publication.
+SCOPE_STEP, UNIT_STEP = 10**9, 1_000
+
+
+def scope_rank(cell: Cell) -> int:
+    return cell.priority // SCOPE_STEP
+
+
+def unit_rank(cell: Cell) -> int:
+    """The cell's scope and unit (cells of one unit share it)."""
+    return cell.priority // UNIT_STEP
+
+
 def _scope(unit: str) -> str:
     return unit.split(":", 1)[0]
 
@@ -177,7 +191,9 @@ def year_model(
     inequalities: list[Vector] = []
 
     def add(unit: str, key: str, vector: Vector, value: float, shown: bool, order: int) -> None:
-        priority = SCOPE_RANK[_scope(unit)] * 10_000_000 + order * 1_000 + KEY_RANK.get(key, 999)
+        priority = (
+            SCOPE_RANK[_scope(unit)] * SCOPE_STEP + order * UNIT_STEP + KEY_RANK.get(key, UNIT_STEP - 1)
+        )
         cells[(unit, key)] = Cell((unit, key), vector, float(value), shown, priority)
 
     def pathway_vector(unit: str, parts: Sequence[str]) -> Vector:
@@ -207,12 +223,12 @@ def year_model(
                     add(unit, f"not_{part}", {t: 1.0, p: -1.0}, value, False, order)
                     inequalities.append({p: 1.0, t: -1.0})
             rates += _rates(unit, values, cells)
-    for pair in piece_rows.index:  # a structure with two kinds: each kind's part is hidden
+    for order, pair in enumerate(piece_rows.index):  # a structure with two kinds: each kind's part is hidden
         structure = str(pair).split("|", 1)[0]
         if len(members.get(f"structure:{structure}", ())) > 1:
             for name, parts in {**PATHWAY_SUMS, **HIDDEN_PATHWAY_SUMS}.items():
                 vector = {number[(str(pair), p)]: 1.0 for p in parts}
-                add(f"piece:{pair}", name, vector, _sum(pair_values, [str(pair)], parts), False, 0)
+                add(f"piece:{pair}", name, vector, _sum(pair_values, [str(pair)], parts), False, order)
     inequalities += _people_inequalities(cells, units, territory_of)
     return YearModel(cells, rates, inequalities, len(number))
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.secondary import PROTECTION
 from iae_eval.protection.check import narrowed
 from iae_eval.protection.gauss import Decision, decide
-from iae_eval.protection.model import CellName, YearModel, year_model
+from iae_eval.protection.gauss import rate_reason as rate_reason_code
+from iae_eval.protection.model import DEPARTEMENT, CellName, YearModel, scope_rank, year_model
 
 SCOPES = ("departement", "kind", "territory", "structure")
 #: Rounds of repair before the protection gives up (fails closed: no public edition).
@@ -93,16 +97,19 @@ def _totals(model: YearModel, decision: Decision, name: CellName) -> list[CellNa
 def _partner(
     model: YearModel, decision: Decision, name: CellName, bounding: list[CellName], min_cell: int
 ) -> CellName | None:
-    """The published cell to withhold beside the narrowed ``name``: another part of a total that
-    bounds it (a published cell inside a bounding cell and apart from ``name``), structure level
-    first, the smallest that is at least ``2 × min_cell − 1`` (it leaves the whole range open)
-    or else the largest; when no part is published, the bounding cell last in priority."""
+    """The published cell to withhold beside the narrowed ``name``, in this order: another part,
+    in the same unit, of a total that bounds it (a published cell inside a bounding cell and
+    apart from ``name``) on which no published rate rests; a bounding total of the same unit; a
+    part in another unit; a territory's or a kind's bounding total (rather than a structure's
+    rate); a part a rate rests on. Among parts, structure level first, then the smallest that is
+    at least ``2 × min_cell − 1`` (it leaves the whole range open), else the largest. When there
+    is none, the bounding cell last in priority."""
     cells = model.cells
     own = set(cells[name].vector)
-    parts = []
+    parts = set()
     for total in bounding:
         inside = set(cells[total].vector)
-        parts += [
+        parts.update(
             n
             for n in decision.published
             if cells[n].value
@@ -110,13 +117,70 @@ def _partner(
             and n != total
             and set(cells[n].vector) <= inside
             and not own & set(cells[n].vector)
-        ]
-    if not parts:
-        return max(bounding, key=lambda n: cells[n].priority, default=None)
+        )
     wide = 2 * min_cell - 1
+    behind_rates = {
+        n for rate in model.rates if rate_reason_code(model, rate, min_cell) is None for n in rate.reveals
+    }
 
     def cost(n):
         value = cells[n].value
-        return (-(cells[n].priority // 10_000_000), value < wide, value if value >= wide else -value)
+        return (
+            n in behind_rates,
+            -scope_rank(cells[n]),
+            value < wide,
+            value if value >= wide else -value,
+            cells[n].priority,
+        )
 
-    return min(parts, key=cost)
+    free = [n for n in parts if n not in behind_rates]
+    same_unit = [n for n in free if n[0] == name[0]]
+    if same_unit:
+        return min(same_unit, key=cost)
+    totals = [n for n in bounding if n[0] == name[0] and cells[n].shown and n not in behind_rates]
+    if totals:
+        return max(totals, key=lambda n: cells[n].priority)
+    if free:
+        return min(free, key=cost)
+    between = [
+        n for n in bounding if n[0] != "departement" and cells[n].shown and not n[0].startswith("structure:")
+    ]
+    if between:  # a territory's or a kind's total rather than a structure's rate
+        return max(between, key=lambda n: cells[n].priority)
+    if parts:
+        return min(parts, key=cost)
+    return max(bounding, key=lambda n: cells[n].priority, default=None)
+
+
+def unit_name(scope: str, key: object) -> str:
+    """The model's unit of a scope's key (``departement``, ``structure:S03``…)."""
+    return DEPARTEMENT if scope == DEPARTEMENT else f"{scope}:{key}"
+
+
+def shown_frame(protected: ProtectedYear, frame: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """``frame`` (a scope's indicators, keyed like :func:`compute_indicators`) as the public
+    edition shows it, every cell as the year's decision says: published counts as they are,
+    small ones ``< min_cell``, other withheld ones ``s``; rates, means and costs published or
+    ``non publié : <raison>``; amounts, hours and contracts as they are (not counts of people)."""
+    from iae_eval.indicators.catalogue import rate_denominators, rate_numerators
+    from iae_eval.indicators.suppress import MASKED_TEXT, displayed_values, rate_reason
+
+    model, decision, min_cell = protected.model, protected.decision, protected.min_cell
+    shown = displayed_values(frame)
+    small_text = f"< {min_cell}"
+    rates = {rate.name: rate for rate in model.rates}
+    numerators, denominators = rate_numerators(), rate_denominators()
+    for key in frame.index:
+        unit = unit_name(scope, None if pd.isna(key) else key)
+        for column in frame.columns:
+            name = (unit, column)
+            if name in decision.small:
+                shown.at[key, column] = small_text
+            elif name in decision.withheld:
+                shown.at[key, column] = MASKED_TEXT
+            elif name in rates and name not in decision.rates:
+                reason = rate_reason_code(model, rates[name], min_cell) or PROTECTION
+                shown.at[key, column] = rate_reason(
+                    column, reason, denominators.get(column, ()), numerators.get(column, ()), min_cell
+                )
+    return shown
