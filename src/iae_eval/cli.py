@@ -13,6 +13,7 @@ import click
 
 from iae_eval import __version__
 from iae_eval.commands.options import YearsType, _years, data_option, rules_option
+from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.editions import DEFAULT_DIFFUSION, DIFFUSIONS
 from iae_eval.fmt import plural
 
@@ -207,6 +208,24 @@ def init(folder: Path, empty: bool) -> None:
         f"Ensuite : cd {folder}, puis lisez README.md"
         + ("." if empty else " ou lancez iae-eval run --years 2012.")
     )
+
+
+@cli.command()
+@click.argument("reports_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="Année publiée à vérifier.")
+@click.option(
+    "--min-cell",
+    type=int,
+    default=DEFAULT_MIN_CELL,
+    show_default=True,
+    help="Seuil du secret statistique de l'édition publiée.",
+)
+def audit(reports_dir: Path, year: int, min_cell: int) -> None:
+    """Vérifier ce qu'un lecteur peut déduire des fichiers publiés d'une année (indicators.csv) :
+    code 0 si rien ne se recalcule ni ne se resserre, 1 sinon (chaque fuite listée)."""
+    from iae_eval.commands.audit import audit_command
+
+    sys.exit(audit_command(reports_dir, year, min_cell=min_cell))
 
 
 @cli.command("import-fluxiae")

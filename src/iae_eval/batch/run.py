@@ -190,6 +190,7 @@ def _write_tables(
             continue
         try:
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
+            _audit_before_writing(spreadsheet.csv_text(table), key, min_cell=min_cell, diffusion=diffusion)
             funnel = spreadsheet.funnel_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
             judged = evaluation.synthesis_table(
                 settings(dataset, year=year, diffusion=diffusion, min_cell=min_cell)
@@ -213,6 +214,26 @@ def _write_tables(
             manifest.record(key, {"type": "tables", "year": year, "hash": digest, "status": "failed"})
             problems.append(Problem(f"{year} · tableaux d'indicateurs", f"{type(exc).__name__}: {exc}", None))
     return problems
+
+
+class PublicationLeak(RuntimeError):
+    """The public edition of a year would let a reader work a small count out."""
+
+
+def _audit_before_writing(text: str, shown: str, *, min_cell: int, diffusion: str) -> None:
+    """Audit a public year's indicators.csv as a reader would (:mod:`iae_eval.protection.audit`)
+    before anything of the year is written; raise :class:`PublicationLeak` (in French, every
+    finding) if a reader can work a small count out."""
+    from iae_eval.editions import edition
+    from iae_eval.protection.audit import audit_text
+
+    if not edition(diffusion).suppresses:
+        return
+    findings = audit_text(text, min_cell=min_cell, shown=shown)
+    if findings:
+        listed = "; ".join(str(f) for f in findings[:10])
+        more = f" (et {len(findings) - 10} autres)" if len(findings) > 10 else ""
+        raise PublicationLeak(f"la publication laisserait déduire de petits effectifs : {listed}{more}")
 
 
 def _write_bilan_tables(

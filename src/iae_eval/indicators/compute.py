@@ -218,7 +218,9 @@ def _grouping(structures: pd.DataFrame, by: str) -> _Grouping:
         ordered = [k for k in reference.KINDS if k in present]
         ordered += sorted(present - set(reference.KINDS))
         if by == "structure_kind":  # every pair, listed or not: a pathway's kind may be another
-            ordered = [f"{s}{PAIR_SEPARATOR}{k}" for s in structures["structure_id"].astype(str) for k in ordered]
+            ordered = [
+                f"{s}{PAIR_SEPARATOR}{k}" for s in structures["structure_id"].astype(str) for k in ordered
+            ]
         return _Grouping(by, pd.Index(ordered, dtype=object, name="key"))
     ids = pd.Index(structures["structure_id"], name="key")
     if by == "structure":

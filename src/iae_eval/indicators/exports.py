@@ -51,7 +51,10 @@ RATE_KEYS = frozenset(catalogue.RATE_KEYS)
 DECIMAL_KEYS = frozenset(
     i.key for i in catalogue.INDICATORS if i.kind in (Kind.MONEY, Kind.HOURS, Kind.MONTHS)
 )
-LEAD_COLUMNS = ("Année", "Périmètre", "Code", "Libellé")
+#: The lead columns; a structure's row also says its territory and its kinds (``ACI+AI``): what a
+#: reader knows of it, and what ``iae-eval audit`` adds up (docs/editions.md).
+LEAD_COLUMNS = ("Année", "Périmètre", "Code", "Libellé", "Territoire", "Types")
+KINDS_SEPARATOR = "+"
 
 
 def _labels(dataset: Dataset, scope: str) -> dict[str, str]:
@@ -74,6 +77,10 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) ->
     from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators
 
     departement = dataset.departement_name or "Département"
+    structures = dataset.structures
+    ids = structures["structure_id"].astype(str)
+    territory_of = dict(zip(ids, structures["territory"].fillna("").astype(str), strict=True))
+    kinds_of = dict(zip(ids, (KINDS_SEPARATOR.join(k) for k in structures["kinds"]), strict=True))
     frames, leads = [], []
     for scope, scope_label in SCOPES:
         frame = compute_indicators(dataset, year, by=scope)
@@ -94,6 +101,8 @@ def year_table(dataset: Dataset, year: int, *, min_cell: int, diffusion: str) ->
                     "Libellé": [
                         departement if scope == "departement" else labels.get(k, k or "") for k in keys
                     ],
+                    "Territoire": [territory_of.get(k, "") if scope == "structure" else "" for k in keys],
+                    "Types": [kinds_of.get(k, "") if scope == "structure" else "" for k in keys],
                 },
                 index=rows,
             )
@@ -321,7 +330,7 @@ def write_xlsx(
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             if isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
-    ws.freeze_panes = "E2"
+    ws.freeze_panes = f"{get_column_letter(len(LEAD_COLUMNS) + 1)}2"
     if funnel is not None:
         _funnel_sheet(wb, funnel)
     if synthesis is not None:

@@ -6,9 +6,9 @@ cell p is given back exactly when its vector lies in that span. The cells are ta
 of priority (the département's figures first, zeros before anything: a zero is always shown)
 and each is published unless it would bring a *protected* cell into the span:
 
-- the cells are taken in three tiers: the département's, then the numerators and denominators
-  of the rates that their own counts allow (the structures' rates are what the evaluation
-  compares), then every other count, the département's scopes before the structures;
+- the cells are taken in four tiers: the département's, then the numerators and denominators
+  of the structures' rates that their own counts allow (what the evaluation compares), then
+  those of the territories' and kinds' rates, then every other count;
 - the protected cells are the small counts (1 to ``min_cell − 1``), shown or hidden, and the
   cells a caller forces to be withheld;
 - the span is kept as reduced rows (each with a pivot piece no other row holds), and every
@@ -58,6 +58,30 @@ class _Span:
         self.protected: dict[CellName, Vector] = {}
         self.holders: dict[int, set] = defaultdict(set)  # piece -> rows (int) and protected (name)
         self.directions: dict[tuple, set[CellName]] = defaultdict(set)
+        self.values: dict[int, float] = {}  # pivot -> the row's value (audits only)
+
+    def reduce_with(self, vector: Vector, value: float) -> tuple[Vector, float]:
+        """:meth:`reduce`, carrying the value of ``vector`` (a published figure) along."""
+        reduced, value = dict(vector), float(value)
+        for piece in [p for p in vector if p in self.rows]:
+            factor = reduced.pop(piece, 0.0)
+            if factor:
+                value -= factor * self.values.get(piece, 0.0)
+                for other, coefficient in self.rows[piece].items():
+                    if other != piece:
+                        reduced[other] = reduced.get(other, 0.0) - factor * coefficient
+        return {k: v for k, v in reduced.items() if abs(v) > 1e-12}, value
+
+    def add_with(self, reduced: Vector, value: float) -> None:
+        """:meth:`add`, keeping each row's value (rows are only added, in order)."""
+        pivot = self._pivot(reduced)
+        scale = reduced[pivot]
+        for holder in list(self.holders[pivot]):
+            if isinstance(holder, int):
+                factor = self.rows[holder][pivot]
+                self.values[holder] = self.values.get(holder, 0.0) - factor * value / scale
+        self.add(reduced, pivot=pivot)
+        self.values[pivot] = value / scale
 
     def reduce(self, vector: Vector) -> Vector:
         reduced = dict(vector)
@@ -95,9 +119,12 @@ class _Span:
         """Whether adding ``reduced`` to the span would give a protected cell back."""
         return bool(reduced) and _direction(reduced) in self.directions
 
-    def add(self, reduced: Vector) -> None:
+    def _pivot(self, reduced: Vector) -> int:
+        return min(reduced, key=lambda p: (len(self.holders[p]), -p))
+
+    def add(self, reduced: Vector, *, pivot: int | None = None) -> None:
         """Add a reduced vector to the span (the caller checked :meth:`reveals`)."""
-        pivot = min(reduced, key=lambda p: (len(self.holders[p]), -p))
+        pivot = self._pivot(reduced) if pivot is None else pivot
         scale = reduced[pivot]
         row = {k: v / scale for k, v in reduced.items()}
         for holder in list(self.holders[pivot]):
@@ -172,15 +199,16 @@ def decide(model: YearModel, min_cell: int, *, forced: Iterable[CellName] = ()) 
 
 
 def _order(cell, wanted: set[CellName]) -> tuple:
-    """The département's cells first, then the counts behind the rates every scope may publish
-    (the evaluation's figures), then the other counts, unit by unit and, within a unit, the
+    """The département's cells first, then the counts behind the rates the structures may
+    publish (what the evaluation compares), then those behind the territories' and kinds'
+    rates, then the other counts, unit by unit and, within a unit, the
     smallest first: the cell withheld beside a small one is then the largest of its line, which
     leaves the small one's whole range open."""
     if cell.name[0] == "departement":
         return (0, cell.priority, 0.0)
     if cell.name in wanted:
-        return (1, cell.priority, 0.0)
-    return (2, unit_rank(cell), cell.value, cell.priority)
+        return (1 if cell.name[0].startswith("structure:") else 2, cell.priority, 0.0)
+    return (3, unit_rank(cell), cell.value, cell.priority)
 
 
 def _eligible_rates(model: YearModel, min_cell: int) -> list[RateCell]:
@@ -203,3 +231,27 @@ def rate_reason(model: YearModel, rate: RateCell, min_cell: int) -> str | None:
     if n - k < min_cell:
         return COMPLEMENT
     return None
+
+
+def given_back(model: YearModel, decision: Decision, cells: list[CellName]) -> dict[CellName, float]:
+    """The cells of ``cells`` a reader computes exactly from ``decision`` (its published cells,
+    the numerators of its rates, zeros made of zeros), with their values."""
+    span = _Span()
+    known = set(decision.published)
+    for rate in model.rates:
+        if rate.name in decision.rates:
+            known.update(rate.reveals)
+    for name in sorted(known, key=lambda n: model.cells[n].priority):
+        cell = model.cells[name]
+        vectors = [{p: 1.0} for p in cell.vector] if cell.value == 0 else [cell.vector]
+        values = [0.0] * len(vectors) if cell.value == 0 else [cell.value]
+        for vector, value in zip(vectors, values, strict=True):
+            reduced, constant = span.reduce_with(vector, value)
+            if reduced:
+                span.add_with(reduced, constant)
+    found = {}
+    for name in cells:
+        reduced, constant = span.reduce_with(model.cells[name].vector, 0.0)
+        if not reduced:
+            found[name] = -constant
+    return found

@@ -65,19 +65,14 @@ def protect_model(model: YearModel, min_cell: int, *, year: int = 0) -> Protecte
         still = narrowed(model, decision, min_cell)
         if not still:
             return ProtectedYear(year, min_cell, model, decision, rounds)
-        added = {
-            partner
-            for name, bounding in still.items()
-            if (
-                partner := _partner(
-                    model,
-                    decision,
-                    name,
-                    [n for n in bounding if n not in forced] or _totals(model, decision, name),
-                    min_cell,
-                )
-            )
-        }
+        added: set[CellName] = set()
+        for name, bounding in still.items():
+            if any(n in added for n in bounding):
+                continue  # a cell withheld this round already opens this one's total
+            bounding = [n for n in bounding if n not in forced] or _totals(model, decision, name)
+            partner = _partner(model, decision, name, bounding, min_cell)
+            if partner:
+                added.add(partner)
         if rounds > MAX_ROUNDS or not added - forced:
             raise RuntimeError(f"the protection cannot widen the intervals of {sorted(still)}")
         forced |= added
@@ -92,6 +87,10 @@ def _totals(model: YearModel, decision: Decision, name: CellName) -> list[CellNa
     """The published cells that hold a piece of ``name`` (its totals)."""
     pieces = set(model.cells[name].vector)
     return [n for n in decision.published if model.cells[n].value and pieces & set(model.cells[n].vector)]
+
+
+def _key(vector: dict) -> frozenset:
+    return frozenset(vector.items())
 
 
 def _partner(
@@ -119,34 +118,56 @@ def _partner(
             and not own & set(cells[n].vector)
         )
     wide = 2 * min_cell - 1
-    behind_rates = {
-        n for rate in model.rates if rate_reason_code(model, rate, min_cell) is None for n in rate.reveals
+    # a cell withheld withholds every cell of the same vector (the kind of a single structure)
+    behind = {  # the counts of the rates (k / n) their own counts allow; means and costs cede first
+        _key(cells[n].vector)
+        for rate in model.rates
+        if rate.numerator and rate_reason_code(model, rate, min_cell) is None
+        for n in rate.reveals
     }
+
+    def behind_rates(n: CellName) -> bool:
+        return _key(cells[n].vector) in behind
 
     def cost(n):
         value = cells[n].value
         return (
-            n in behind_rates,
+            behind_rates(n),
             -scope_rank(cells[n]),
             value < wide,
             value if value >= wide else -value,
             cells[n].priority,
         )
 
-    free = [n for n in parts if n not in behind_rates]
+    free = [n for n in parts if not behind_rates(n)]
     same_unit = [n for n in free if n[0] == name[0]]
     if same_unit:
         return min(same_unit, key=cost)
-    totals = [n for n in bounding if n[0] == name[0] and cells[n].shown and n not in behind_rates]
+    totals = [n for n in bounding if n[0] == name[0] and cells[n].shown and not behind_rates(n)]
     if totals:
         return max(totals, key=lambda n: cells[n].priority)
     if free:
         return min(free, key=cost)
+    # a territory's or a kind's total rather than a structure's rate (a rate of a territory or
+    # a kind cedes before a structure's; never a total that is a structure's own cell)
+    structures_rates = {
+        _key(cells[n].vector)
+        for rate in model.rates
+        if rate.name[0].startswith("structure:")
+        and rate.numerator
+        and rate_reason_code(model, rate, min_cell) is None
+        for n in rate.reveals
+    }
     between = [
-        n for n in bounding if n[0] != "departement" and cells[n].shown and not n[0].startswith("structure:")
+        n
+        for n in bounding
+        if n[0] != "departement"
+        and cells[n].shown
+        and not n[0].startswith("structure:")
+        and _key(cells[n].vector) not in structures_rates
     ]
-    if between:  # a territory's or a kind's total rather than a structure's rate
-        return max(between, key=lambda n: cells[n].priority)
+    if between:
+        return min(between, key=lambda n: (behind_rates(n), -cells[n].priority))
     if parts:
         return min(parts, key=cost)
     return max(bounding, key=lambda n: cells[n].priority, default=None)
