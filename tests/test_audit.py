@@ -85,3 +85,28 @@ def test_the_command_fails_and_names_the_file_and_the_cell(published, tmp_path):
     (clean / str(YEAR) / "indicators.csv").write_text(csv_text(public), encoding="utf-8-sig")
     assert CliRunner().invoke(cli, ["audit", str(clean), "--year", str(YEAR)]).exit_code == 0
     assert CliRunner().invoke(cli, ["audit", str(tmp_path / "none"), "--year", str(YEAR)]).exit_code == 2
+
+
+def test_a_public_run_that_would_leak_writes_nothing_of_the_year(published, tmp_path, monkeypatch):
+    """The run audits each public year's table before writing it: a planted leak fails the
+    year (the reason lists the finding) and none of its tables is written."""
+    from iae_eval.batch import run as batch
+    from iae_eval.batch.manifest import Manifest
+    from iae_eval.indicators import exports
+
+    public, committee = published
+    leaky, line, _ = _plant(public, committee, "exits_emploi_durable", mark="< 5")
+    monkeypatch.setattr(exports, "year_table", lambda *args, **kwargs: leaky)
+    problems = batch._write_tables(
+        load_dataset(SAMPLE),
+        [YEAR],
+        tmp_path,
+        Manifest.load(tmp_path),
+        fingerprint="test",
+        force=True,
+        min_cell=5,
+        diffusion="public",
+    )
+    assert len(problems) == 1 and f"ligne {line}" in problems[0].detail
+    assert "petits effectifs" in problems[0].detail
+    assert not (tmp_path / str(YEAR)).exists() or not any((tmp_path / str(YEAR)).iterdir())
