@@ -395,7 +395,7 @@ def test_manifest_and_spreadsheets_are_written_through_atomic_paths(tmp_path, mo
     assert atomic.leftovers(tmp_path) == []
     csv_text = spreadsheet.csv_text(table)
     assert csv_text.splitlines()[0].startswith(
-        "Année;Périmètre;Code;Libellé;Personnes en parcours;Taux d'emploi durable"
+        "Année;Périmètre;Code;Libellé;Territoire;Types;Personnes en parcours;Taux d'emploi durable"
     )
     assert ";12,5 %;1234,50" in csv_text
 

@@ -63,6 +63,8 @@ def _table(label: str) -> pd.DataFrame:
             "Périmètre": ["Département", "Structure"],
             "Code": ["", "=S1"],
             "Libellé": ["Hautes-Alpes", label],
+            "Territoire": ["", label],
+            "Types": ["", "ACI"],
             "participants": [12, "< 5"],
             "durable_rate": [0.125, None],
             "funding_total": [-1234.5, 10.0],
@@ -73,9 +75,9 @@ def _table(label: str) -> pd.DataFrame:
 def test_indicator_csv_neutralises_text_and_keeps_numbers(tmp_path):
     text = exports.csv_text(_table(FORMULA_NAME))
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[2][:4] == ["2012", "Structure", "'=S1", "'" + FORMULA_NAME]
-    assert rows[1][4:] == ["12", "12,5 %", "-1234,50"]  # a negative amount stays a number
-    assert rows[2][4] == "< 5"
+    assert rows[2][:6] == ["2012", "Structure", "'=S1", "'" + FORMULA_NAME, "'" + FORMULA_NAME, "ACI"]
+    assert rows[1][6:] == ["12", "12,5 %", "-1234,50"]  # a negative amount stays a number
+    assert rows[2][6] == "< 5"
 
 
 def test_indicator_xlsx_has_no_formula_cell(tmp_path):

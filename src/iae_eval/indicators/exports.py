@@ -159,9 +159,20 @@ def _csv_value(key: str, value: object) -> str:
     return str(value).replace(".", ",")
 
 
+def with_lead_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every :data:`LEAD_COLUMNS` first; a missing one (a table built before
+    territories and kinds were columns) is written empty."""
+    missing = [c for c in LEAD_COLUMNS if c not in table.columns]
+    if not missing:
+        return table
+    filled = table.assign(**{c: "" for c in missing})
+    return filled[[*LEAD_COLUMNS, *(c for c in table.columns if c not in LEAD_COLUMNS)]]
+
+
 def csv_text(table: pd.DataFrame) -> str:
     """The CSV text (without the BOM) in the kit's convention (:func:`iae_eval.cells.csv_text`),
     French headers and numbers."""
+    table = with_lead_columns(table)
     keys = [c for c in table.columns if c not in LEAD_COLUMNS]
     shown = pd.DataFrame(
         {
@@ -313,6 +324,7 @@ def write_xlsx(
     wb = Workbook()
     ws = wb.active
     ws.title = f"Indicateurs {year}"
+    table = with_lead_columns(table)
     keys = [c for c in table.columns if c not in LEAD_COLUMNS]
     ws.append([*LEAD_COLUMNS, *(catalogue.header(k) for k in keys)])
     for row in table.itertuples(index=False):
