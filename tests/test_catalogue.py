@@ -82,7 +82,12 @@ def test_suppression_reads_its_ratios_from_the_catalogue():
 def test_the_same_label_in_html_tables_and_spreadsheets(key):
     html = common.labelled(_one_row(key), [key]).columns[0]
     assert html == catalogue.label(key)
-    assert exports.csv_text(_one_row(key)).splitlines()[0].split(";")[len(exports.LEAD_COLUMNS)].startswith(catalogue.label(key))
+    assert (
+        exports.csv_text(_one_row(key))
+        .splitlines()[0]
+        .split(";")[len(exports.LEAD_COLUMNS)]
+        .startswith(catalogue.label(key))
+    )
 
 
 def test_spreadsheet_headers_carry_units_from_the_kind():
