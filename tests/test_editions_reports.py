@@ -317,3 +317,77 @@ def test_a_committee_commentary_never_appears_in_a_public_report(public):
     departement = html.unescape((public / "2012/departement.html").read_text(encoding="utf-8"))
     assert "Appréciation de l'évaluateur" in departement
     assert "permettra de comparer toutes les structures" in departement  # the public text
+
+
+# --- One decision per quantity (docs/editions.md, "Une décision par année") ----------------------
+
+
+def _csv_cells(out: Path, years) -> dict[tuple, dict[str, object]]:
+    """indicators.csv of each year: (year, Périmètre, Code) → {key: value as published}."""
+    by_header = {header(k): k for k in INDICATOR_KEYS}
+    cells = {}
+    for year in years:
+        for row in _spreadsheet_rows(out / str(year) / "indicators.csv"):
+            values = {by_header[h]: _sheet_value(by_header[h], v) for h, v in row.items() if h in by_header}
+            cells[(int(row["Année"]), row["Périmètre"], row["Code"])] = values
+    return cells
+
+
+def _row_place(label: str, year: int, structure: str | None, names: dict[str, str]) -> tuple | None:
+    """The indicators.csv row an HTML table's row label stands for, or None (a row outside the
+    year's indicators: "dont RSA", a share, an objective)."""
+    own = ("Structure", structure) if structure else ("Département", "")
+    if label.isdigit():
+        return (int(label), *own)
+    if label == "Département":
+        return (year, "Département", "")
+    if label == "Structure" and structure:
+        return (year, *own)
+    if label in names:
+        return (year, "Structure", names[label])
+    if " — " in label:
+        return (year, "Type de structure", label.split(" — ")[0])
+    if label.startswith("Territoire (") and label.endswith(")"):
+        return (year, "Territoire", label.removeprefix("Territoire (")[:-1])
+    return (year, "Territoire", label)
+
+
+def test_public_html_tables_show_each_quantity_as_indicators_csv_does(public):
+    """Every figure of the year's indicators in an HTML table of the département's or a
+    structure's report reads as indicators.csv publishes it: the same number, or the same mark."""
+    from iae_eval.indicators.pathways import structure_labels
+
+    dataset = load_dataset(SAMPLE)
+    names = {label: sid for sid, label in structure_labels(dataset).items()}
+    cells = _csv_cells(public, (2011, 2012))
+    compared, differ = 0, []
+    pages = [(public / str(y) / "departement.html", y, None) for y in (2011, 2012)]
+    pages += [(public / "2012" / "structures" / f"{s}.html", 2012, s) for s in ("S03", "S12")]
+    pages += [(page, 2012, None) for page in public.glob("bilan*.html")]
+    for page, year, structure in pages:
+        for table in tables(page):
+            frame = _table_frame(table)
+            if frame is None:
+                continue
+            for label in frame.index:
+                place = _row_place(str(label), year, structure, names)
+                if place not in cells:
+                    continue
+                for key in frame.columns:
+                    if key not in cells[place]:
+                        continue
+                    html_value, csv_value = frame.at[label, key], cells[place][key]
+                    if isinstance(html_value, str) and _count(html_value) is not None:
+                        html_value = _count(html_value)  # a count that is not of people
+                    compared += 1
+                    same = (
+                        isinstance(html_value, str) and isinstance(csv_value, str)
+                        and (key not in PEOPLE_COUNT_KEYS or html_value == csv_value)
+                    ) or (
+                        not isinstance(html_value, str) and not isinstance(csv_value, str)
+                        and abs(float(html_value) - float(csv_value)) < 1e-6
+                    )  # fmt: skip
+                    if not same:
+                        differ.append((page.name, label, key, html_value, csv_value))
+    assert differ == []
+    assert compared >= 400

@@ -210,8 +210,17 @@ def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
     categories, rest = exits.exit_bars(frame.drop(index=r.TOTAL), shown.drop(index=r.TOTAL))
     assert len(categories) == 14
     assert categories.loc["S03"].sum() + rest["S03"] == 34 and pd.isna(categories.at["S03", "retrait"])
+    # the section shows the year's one decision: the structures whose recorded or examined
+    # exits indicators.csv publishes are drawn (S03 among them, up to its 34 examined exits)
+    table = year_table(dataset, 2012, min_cell=5, diffusion="public")
+    rows = table[table["Périmètre"] == "Structure"].set_index("Code")
+    drawn = [
+        s for s, row in rows.iterrows()
+        if any(not isinstance(row[k], str) and row[k] > 0 for k in ("exits", "exits_examined"))
+    ]  # fmt: skip
+    assert "S03" in drawn and rows.at["S03", "exits_examined"] == 34
     section = exits.departement(report(dataset, year=2012, min_cell=5, diffusion="public"))
-    assert "pour 14 structures ;" in section.charts.parts[0].alt
+    assert f"pour {len(drawn)} structures (" in section.charts.parts[0].alt
 
 
 @pytest.mark.parametrize("year", [2010, 2011, 2012, 2013])

@@ -122,15 +122,25 @@ def snapshot() -> State:
     return _state
 
 
-def prepare(cwd: str, *, diffusion: str, min_cell: int, rules: str | None = None, shell=None) -> None:
-    """Make this kernel ready for the next report (see the module); ``shell`` is the IPython
-    shell to reset (the running one by default)."""
+def prepare(
+    cwd: str,
+    *,
+    diffusion: str,
+    min_cell: int,
+    rules: str | None = None,
+    protections: str | None = None,
+    shell=None,
+) -> None:
+    """Make this kernel ready for the next report (see the module); ``protections`` is the
+    folder of the run's year tables (:mod:`iae_eval.protection.table`: the public edition reads
+    its decisions there); ``shell`` is the IPython shell to reset (the running one by default)."""
     import gc
 
     import matplotlib
     import matplotlib.pyplot as plt
 
     from iae_eval.charts.render import reset_drawing_clock
+    from iae_eval.protection.table import use_store
     from iae_eval.report import bind_run
 
     if _state is None:
@@ -155,5 +165,6 @@ def prepare(cwd: str, *, diffusion: str, min_cell: int, rules: str | None = None
     warnings.filters[:] = list(_state.filters)
     os.chdir(cwd)
     bind_run(diffusion=diffusion, min_cell=min_cell, rules=rules)
+    use_store(protections)
     _cells.update(seconds=0.0, started=None)
     reset_drawing_clock()

@@ -216,6 +216,43 @@ def _write_tables(
     return problems
 
 
+def _write_year_decisions(dataset, years, out_dir, *, min_cell: int, diffusion: str) -> list[Problem]:
+    """In an edition that protects small counts, decide each year once (the years side by side,
+    one process a core) and keep the decisions in the output folder, where the tables and the
+    reports' kernels read them (:mod:`iae_eval.protection.table`); the years that cannot be
+    decided, as problems (nothing of theirs is published). The folder is emptied first: a
+    decision is never read from an earlier run."""
+    import shutil
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from tqdm import tqdm
+
+    from iae_eval.editions import edition
+    from iae_eval.protection.table import STORE_DIR, use_store, write_table
+
+    store = out_dir / STORE_DIR
+    shutil.rmtree(store, ignore_errors=True)
+    if not edition(diffusion).suppresses:
+        use_store(None)
+        return []
+    use_store(store)
+    problems = []
+    jobs = max(1, min(os.cpu_count() or 1, len(years)))
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        futures = {year: pool.submit(write_table, store, dataset, year, min_cell) for year in years}
+        bar = tqdm(
+            futures.items(), desc="Protection", unit="année", file=sys.stderr, disable=None, leave=False
+        )
+        for year, future in bar:
+            try:
+                future.result()
+            except Exception as exc:  # noqa: BLE001 - reported in the summary, exit 1
+                label = f"{year} · protection de l'édition publique"
+                problems.append(Problem(label, f"{type(exc).__name__}: {exc}", None))
+    return problems
+
+
 class PublicationLeak(RuntimeError):
     """The public edition of a year would let a reader work a small count out."""
 
@@ -310,6 +347,7 @@ def run_reports(
     """
     from iae_eval.batch.portal import write_portal
     from iae_eval.batch.worker import Job
+    from iae_eval.protection.table import use_store
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -336,6 +374,15 @@ def run_reports(
     pool = bar = None
     interrupted = False
     try:
+        # Every public figure of a year comes from one decision, taken here before any report.
+        problems += _write_year_decisions(
+            # every year a report may show (a structure's report follows it over every year)
+            dataset,
+            dataset.years() if todo else [],
+            out_dir,
+            min_cell=min_cell,
+            diffusion=diffusion,
+        )
         if todo:
             pool = _make_pool(max(1, min(jobs or os.cpu_count() or 1, len(todo))), scheduler)
             pool.submit([Job(r, out_dir, fingerprint, generated) for r, _ in todo])
@@ -403,6 +450,7 @@ def run_reports(
         if pool is not None:
             pool.stop()
         atomic.remove_leftovers(out_dir)
+        use_store(None)
     manifest.save()
     write_portal(
         out_dir,

@@ -314,15 +314,19 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     return notebook_title(nb)
 
 
-def _run_settings(report: Report) -> dict[str, object]:
+def _run_settings(report: Report, out_dir: Path) -> dict[str, object]:
     """What the report's run fixes (:func:`iae_eval.report.bind_run`): its edition, its minimum
     cell size and its rules profile, from the parameters the batch gives the notebook (the
-    plan gives every report all three: no default, so a missing one fails rather than opens)."""
+    plan gives every report all three: no default, so a missing one fails rather than opens);
+    and where the run keeps its year tables (:mod:`iae_eval.protection.table`)."""
+    from iae_eval.protection.table import STORE_DIR
+
     params = dict(report.parameters)
     return {
         "diffusion": str(params["diffusion"]),
         "min_cell": int(params["min_cell"]),
         "rules": str(params["rules"]),
+        "protections": str(out_dir / STORE_DIR),
     }
 
 
@@ -377,11 +381,11 @@ def _run_report(job: Job, started: float) -> Outcome:
     try:
         try:
             slot = kernel()
-            slot.prepare(report.notebook.parent, _run_settings(report))
+            slot.prepare(report.notebook.parent, _run_settings(report, job.out_dir))
         except Exception:
             _discard_kernel()  # one retry on a fresh kernel
             slot = kernel()
-            slot.prepare(report.notebook.parent, _run_settings(report))
+            slot.prepare(report.notebook.parent, _run_settings(report, job.out_dir))
         nb = papermill.execute_notebook(
             str(report.notebook),
             str(tmp),

@@ -122,27 +122,19 @@ def displayed_year(
     dataset: Dataset, year: int, table: pd.DataFrame, *, min_cell: int, diffusion: str
 ) -> pd.DataFrame:
     """A frame of the year's indicators with rows labelled ``scope:key`` as the edition shows
-    it: every value in the committee's; in the public one, each cell as the year's protection
-    decided it (:func:`iae_eval.protection.year.protect_year`, computed once for the year)."""
+    it: every value in the committee's; in the public one, each cell as the year's one decision
+    says (:func:`iae_eval.protection.table.year_cells`, computed once for the year)."""
     from iae_eval.editions import displayed
-    from iae_eval.protection.year import protect_year, shown_frame
+    from iae_eval.protection.table import shown_places, year_cells
+    from iae_eval.protection.year import unit_name
 
     if not edition(diffusion).suppresses:
         return displayed(table, diffusion=diffusion, min_cell=min_cell)
-    protected = protect_year(dataset, year, min_cell)
-    parts = []
-    for scope, rows in _rows_by_scope(table.index).items():
-        keys = [None if k == "None" else k for k in (r.split(":", 1)[1] for r in rows)]
-        frame = table.loc[rows].set_axis(pd.Index(keys, dtype=object))
-        parts.append(shown_frame(protected, frame, scope).set_axis(rows))
-    return pd.concat(parts).loc[table.index]
-
-
-def _rows_by_scope(rows: pd.Index) -> dict[str, list[str]]:
-    by_scope: dict[str, list[str]] = {}
-    for row in rows:
-        by_scope.setdefault(row.split(":", 1)[0], []).append(row)
-    return by_scope
+    places = []
+    for row in table.index:
+        scope, key = row.split(":", 1)
+        places.append((int(year), unit_name(scope, None if key == "None" else key)))
+    return shown_places(table, places, {int(year): year_cells(dataset, year, min_cell)})
 
 
 def _csv_value(key: str, value: object) -> str:

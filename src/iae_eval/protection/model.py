@@ -5,19 +5,20 @@ Every count of every scope of a year (the département, each territory, each kin
 structure) is a *cell*: a linear combination (a ``Vector``) of *pieces* no table shows.
 
 - Pathway counts add up: their pieces are the counts of one structure's pathways of one kind
-  (a structure with two kinds has two), one piece per exit category, short exits, RSA entries
-  and other entries. A structure is the sum of its pieces, a territory of its structures', a
+  (a structure with two kinds has two), one piece per exit category and short exits of RSA
+  recipients and of the others, RSA entries and other entries. A structure is the sum of its pieces, a territory of its structures', a
   kind of its pieces, the département of all of them; ``exits`` is the sum of the five
   categories, ``exits_examined`` of the four that are not "retrait", ``entries`` of the RSA
-  and other entries. Every equality a reader can write between published pathway counts is a
+  and other entries. The "dont RSA" counts of the exits (:data:`RSA_SUMS`: the département's
+  and each structure's, the table of exits by category shows them) are the RSA pieces. Every equality a reader can write between published pathway counts is a
   consequence of these sums.
 - People counts do not add up (one person may be in two structures): each scope's count is a
   piece of its own, tied to the others only by inequalities (:attr:`YearModel.inequalities`:
   a subset is at most its total, a scope at most the sum of its members and at least each).
 - *Hidden* cells are never shown but are counts a reader must not learn when they are small:
   a structure's pathways of one kind, the people outside a public (participants − women), the
-  entries without RSA, the examined exits that are not durable, the dynamic exits (given back
-  by the dynamic-exit rate).
+  entries without RSA, the exits of the others than RSA recipients, the examined exits that
+  are not durable, the dynamic exits (given back by the dynamic-exit rate).
 
 A rate shown with its denominator gives its numerator back; a cost (funding / count) gives
 its count back. :class:`RateCell` says which cells a rate or a cost reveals.
@@ -50,31 +51,64 @@ CellName = tuple[str, str]
 DEPARTEMENT = "departement"
 EXIT_KEYS: tuple[str, ...] = tuple(f"exits_{c}" for c in EXIT_CATEGORIES)
 RETRAIT_KEY = "exits_retrait"
+#: The exits and short exits of one structure's pathways of one kind, split by RSA or not.
+_SPLIT_EXITS: tuple[str, ...] = (*EXIT_KEYS, "short_exits")
+RSA_PREFIX, OTHER_PREFIX = "rsa_", "other_"
 #: The pieces of one structure's pathways of one kind, in order.
-PATHWAY_PIECES: tuple[str, ...] = (*EXIT_KEYS, "short_exits", "rsa_entries", "entries_not_rsa")
+PATHWAY_PIECES: tuple[str, ...] = (
+    *(RSA_PREFIX + k for k in _SPLIT_EXITS),
+    *(OTHER_PREFIX + k for k in _SPLIT_EXITS),
+    "rsa_entries",
+    "entries_not_rsa",
+)
+
+
+def _both(keys) -> tuple[str, ...]:
+    return tuple(prefix + k for k in keys for prefix in (RSA_PREFIX, OTHER_PREFIX))
+
+
+_EXAMINED = tuple(k for k in EXIT_KEYS if k != RETRAIT_KEY)
 PATHWAY_KEYS: tuple[str, ...] = tuple(k for k in PEOPLE_COUNT_KEYS if BY_KEY[k].kind is Kind.PATHWAYS)
 PEOPLE_KEYS: tuple[str, ...] = tuple(k for k in PEOPLE_COUNT_KEYS if BY_KEY[k].kind is Kind.PEOPLE)
 #: Pathway counts as sums of pieces.
 PATHWAY_SUMS: dict[str, tuple[str, ...]] = {
     "entries": ("rsa_entries", "entries_not_rsa"),
     "rsa_entries": ("rsa_entries",),
-    "exits": EXIT_KEYS,
-    "short_exits": ("short_exits",),
-    **{k: (k,) for k in EXIT_KEYS},
-    "exits_examined": tuple(k for k in EXIT_KEYS if k != RETRAIT_KEY),
+    "exits": _both(EXIT_KEYS),
+    "short_exits": _both(["short_exits"]),
+    **{k: _both([k]) for k in EXIT_KEYS},
+    "exits_examined": _both(_EXAMINED),
+}
+#: The "dont RSA" exit counts (shown for the département and each structure) as sums of pieces:
+#: each key of :func:`iae_eval.indicators.exits_by_public.rsa_exit_counts` with the prefix.
+RSA_SUMS: dict[str, tuple[str, ...]] = {
+    **{RSA_PREFIX + k: (RSA_PREFIX + k,) for k in _SPLIT_EXITS},
+    RSA_PREFIX + "exits_examined": tuple(RSA_PREFIX + k for k in _EXAMINED),
+    RSA_PREFIX + "exits": tuple(RSA_PREFIX + k for k in EXIT_KEYS),
+}
+#: Their complements, hidden (the exits of the others: 7 exits, 5 of RSA recipients → 2).
+HIDDEN_RSA_SUMS: dict[str, tuple[str, ...]] = {
+    OTHER_PREFIX + key.removeprefix(RSA_PREFIX): tuple(
+        OTHER_PREFIX + p.removeprefix(RSA_PREFIX) for p in parts
+    )
+    for key, parts in RSA_SUMS.items()
 }
 #: Hidden pathway cells (never shown, protected when small) as sums of pieces.
 HIDDEN_PATHWAY_SUMS: dict[str, tuple[str, ...]] = {
     "entries_not_rsa": ("entries_not_rsa",),
-    "exits_dynamic": DYNAMIC_EXIT_KEYS,
-    "examined_not_durable": tuple(k for k in EXIT_KEYS if k not in (RETRAIT_KEY, "exits_emploi_durable")),
+    "exits_dynamic": _both(DYNAMIC_EXIT_KEYS),
+    "examined_not_durable": _both(k for k in _EXAMINED if k != "exits_emploi_durable"),
 }
 #: The people counts that are a part of another people count of the same scope.
 PEOPLE_SUBSETS: dict[str, str] = {
     **{k: "participants" for k in PUBLIC_KEYS},
     "rsa_durable_or_training": "rsa_participants",
 }
-HIDDEN_KEYS: tuple[str, ...] = (*HIDDEN_PATHWAY_SUMS, *(f"not_{k}" for k in PEOPLE_SUBSETS))
+HIDDEN_KEYS: tuple[str, ...] = (
+    *HIDDEN_PATHWAY_SUMS,
+    *HIDDEN_RSA_SUMS,
+    *(f"not_{k}" for k in PEOPLE_SUBSETS),
+)
 
 
 @dataclass
@@ -127,6 +161,7 @@ KEY_RANK = {
                 "exits_emploi_durable",
                 "exits",
                 *PEOPLE_COUNT_KEYS,
+                *RSA_SUMS,
                 *HIDDEN_KEYS,
             )
         )
@@ -161,8 +196,10 @@ def year_model(
     """The model of one year from its indicator frames.
 
     ``frames``: scope (``departement``, ``territory``, ``kind``, ``structure``) → the frame of
-    :func:`~iae_eval.indicators.compute.compute_indicators` for that scope; ``pieces``: the
-    ``structure_kind`` frame (keys ``S|K``); ``territory_of``: structure id → territory.
+    :func:`~iae_eval.indicators.compute.compute_indicators` for that scope (with the
+    :data:`RSA_SUMS` columns where the "dont RSA" exits are shown); ``pieces``: the
+    ``structure_kind`` frame (keys ``S|K``, with the RSA exit columns: ``rsa_exits_…``,
+    ``rsa_short_exits``); ``territory_of``: structure id → territory.
     Units are in the frames' order; pieces without any pathway are left out (they are 0).
     """
     units = {scope: [None if pd.isna(k) else str(k) for k in frames[scope].index] for scope in frames}
@@ -213,6 +250,20 @@ def year_model(
             for name, parts in HIDDEN_PATHWAY_SUMS.items():
                 vector = pathway_vector(unit, parts)
                 add(unit, name, vector, _sum(pair_values, members.get(unit, ()), parts), False, order)
+            for (name, parts), (other, other_parts) in zip(
+                RSA_SUMS.items(), HIDDEN_RSA_SUMS.items(), strict=True
+            ):
+                if name in values and not pd.isna(values[name]):
+                    add(unit, name, pathway_vector(unit, parts), values[name], True, order)
+                    vector = pathway_vector(unit, other_parts)
+                    add(
+                        unit,
+                        other,
+                        vector,
+                        _sum(pair_values, members.get(unit, ()), other_parts),
+                        False,
+                        order,
+                    )
             for name in PEOPLE_KEYS:
                 if name in values and not pd.isna(values[name]):
                     add(unit, name, {new(unit, name): 1.0}, values[name], True, order)
@@ -240,9 +291,18 @@ def _sum(values: pd.DataFrame, pairs: Sequence[str], parts: Sequence[str]) -> fl
     for part in parts:
         if part == "entries_not_rsa":
             total += float(rows["entries"].sum() - rows["rsa_entries"].sum())
+        elif part.startswith(OTHER_PREFIX):
+            key = part.removeprefix(OTHER_PREFIX)
+            total += float(rows[key].sum()) - _column_sum(rows, RSA_PREFIX + key)
         else:
-            total += float(rows[part].sum())
+            total += _column_sum(rows, part)
     return total
+
+
+def _column_sum(rows: pd.DataFrame, column: str) -> float:
+    """A piece column's total (a column the frame lacks, the RSA split a reader cannot see in
+    indicators.csv, counts 0)."""
+    return float(rows[column].sum()) if column in rows.columns else 0.0
 
 
 def _rates(unit: str, values: Mapping[str, object], cells: Mapping[CellName, Cell]) -> list[RateCell]:

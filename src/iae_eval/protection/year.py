@@ -17,13 +17,21 @@ from dataclasses import dataclass
 import pandas as pd
 
 from iae_eval.data.dataset import Dataset
-from iae_eval.indicators.secondary import PROTECTION
 from iae_eval.protection.check import narrowed
 from iae_eval.protection.gauss import Decision, decide
 from iae_eval.protection.gauss import rate_reason as rate_reason_code
-from iae_eval.protection.model import DEPARTEMENT, CellName, YearModel, scope_rank, year_model
+from iae_eval.protection.model import (
+    DEPARTEMENT,
+    RSA_PREFIX,
+    CellName,
+    YearModel,
+    scope_rank,
+    year_model,
+)
 
 SCOPES = ("departement", "kind", "territory", "structure")
+#: The scopes whose "dont RSA" exits a report shows (the département's and the structures').
+RSA_SCOPES = ("departement", "structure")
 #: Rounds of repair before the protection gives up (fails closed: no public edition).
 MAX_ROUNDS = 50
 
@@ -44,16 +52,27 @@ def model_of(dataset: Dataset, year: int) -> YearModel:
     from iae_eval.indicators.compute import compute_indicators
 
     frames = {scope: compute_indicators(dataset, year, by=scope) for scope in SCOPES}
-    pieces = compute_indicators(dataset, year, by="structure_kind")
+    for scope in RSA_SCOPES:  # the table of exits by category shows their "dont RSA" column
+        frames[scope] = frames[scope].join(_rsa_exits(dataset, year, scope))
+    pieces = compute_indicators(dataset, year, by="structure_kind").join(
+        _rsa_exits(dataset, year, "structure_kind")
+    )
     structures = dataset.structures
     territory_of = dict(zip(structures["structure_id"].astype(str), structures["territory"], strict=True))
     return year_model(frames, pieces, territory_of=territory_of)
 
 
+def _rsa_exits(dataset: Dataset, year: int, scope: str) -> pd.DataFrame:
+    from iae_eval.indicators.exits_by_public import rsa_exit_counts
+
+    counts = rsa_exit_counts(dataset, year, scope)
+    return counts.rename(columns=lambda key: RSA_PREFIX + key).astype(float)
+
+
 def protect_year(dataset: Dataset, year: int, min_cell: int) -> ProtectedYear:
     """The year's public decision, computed once per dataset, year and threshold."""
     return dataset.memoised(
-        ("protection", int(year), int(min_cell)), lambda: _protect(dataset, year, min_cell)
+        ("protection", dataset.rules, int(year), int(min_cell)), lambda: _protect(dataset, year, min_cell)
     )
 
 
@@ -176,32 +195,3 @@ def _partner(
 def unit_name(scope: str, key: object) -> str:
     """The model's unit of a scope's key (``departement``, ``structure:S03``…)."""
     return DEPARTEMENT if scope == DEPARTEMENT else f"{scope}:{key}"
-
-
-def shown_frame(protected: ProtectedYear, frame: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """``frame`` (a scope's indicators, keyed like :func:`compute_indicators`) as the public
-    edition shows it, every cell as the year's decision says: published counts as they are,
-    small ones ``< min_cell``, other withheld ones ``s``; rates, means and costs published or
-    ``non publié : <raison>``; amounts, hours and contracts as they are (not counts of people)."""
-    from iae_eval.indicators.catalogue import rate_denominators, rate_numerators
-    from iae_eval.indicators.suppress import MASKED_TEXT, displayed_values, rate_reason
-
-    model, decision, min_cell = protected.model, protected.decision, protected.min_cell
-    shown = displayed_values(frame)
-    small_text = f"< {min_cell}"
-    rates = {rate.name: rate for rate in model.rates}
-    numerators, denominators = rate_numerators(), rate_denominators()
-    for key in frame.index:
-        unit = unit_name(scope, None if pd.isna(key) else key)
-        for column in frame.columns:
-            name = (unit, column)
-            if name in decision.small:
-                shown.at[key, column] = small_text
-            elif name in decision.withheld:
-                shown.at[key, column] = MASKED_TEXT
-            elif name in rates and name not in decision.rates:
-                reason = rate_reason_code(model, rates[name], min_cell) or PROTECTION
-                shown.at[key, column] = rate_reason(
-                    column, reason, denominators.get(column, ()), numerators.get(column, ()), min_cell
-                )
-    return shown

@@ -7,6 +7,7 @@ import pandas as pd
 from iae_eval.indicators.catalogue import EXIT_KEYS, INDICATOR_KEYS
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 
 #: Rows of the "structure beside the département" table: every indicator but the exit
@@ -30,17 +31,15 @@ def structure(rep: Report) -> parts.Section:
     territory_name = str(dataset.structures.set_index("structure_id").at[structure_id, "territory"])
     territory = r.indicators(dataset, year, by="territory").loc[territory_name]
     dep = r.departement_row(dataset, year)
-    columns = {"Structure": own, f"Territoire ({territory_name})": territory, r.TOTAL: dep}
-    keys = list(COMPARED_KEYS)
-    table = pd.DataFrame(
-        {
-            title: list(
-                r.formatted(pd.DataFrame([row]), min_cell=min_cell, diffusion=diffusion, columns=keys).iloc[0]
-            )
-            for title, row in columns.items()
-        },
-        index=[r.INDICATOR_LABELS[k] for k in keys],
+    frame = pd.DataFrame(
+        [own, territory, dep], index=["Structure", f"Territoire ({territory_name})", r.TOTAL]
     )
+    places = at.of_rows(
+        dataset, year, [at.structure_unit(structure_id), f"territory:{territory_name}", at.DEPARTEMENT]
+    )
+    keys = list(COMPARED_KEYS)
+    table = r.formatted(frame, min_cell=min_cell, diffusion=diffusion, columns=keys, places=places).T
+    table.index = [r.INDICATOR_LABELS[k] for k in keys]
     return parts.join(
         parts.table(table, caption=f"Indicateurs {year} : structure, territoire et département"),
         parts.note(

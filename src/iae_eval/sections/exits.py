@@ -11,6 +11,7 @@ from iae_eval.data.reference import NEUTRAL_CATEGORY
 from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, EXIT_KEYS
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import rates_parts
 
@@ -58,7 +59,9 @@ def departement(rep: Report) -> parts.Section:
         return r.no_data(f"Aucune sortie en {year}.")
     frame = r.with_labels(frame.sort_values(["exits", "short_exits"], ascending=False), dataset)
     full = r.with_total(frame, r.departement_row(dataset, year))
-    shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
+    shown = r.suppressed(
+        full, min_cell=min_cell, diffusion=diffusion, places=at.of_structures(full, dataset, year)
+    )
     columns = list(COLUMNS)
     if summary.is_many(len(frame)):
         return summarised(frame, shown, year=year, min_cell=min_cell)
@@ -154,7 +157,8 @@ def structure(rep: Report) -> parts.Section:
         return r.no_data(f"Aucune sortie en {year} dans cette structure.")
     dep = r.departement_row(dataset, year)
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
+    places = at.of_rows(dataset, year, [at.structure_unit(structure_id), at.DEPARTEMENT])
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     keys = list(STRUCTURE_ROWS)
     columns = {}
     for scope in ("Structure", "Département"):
@@ -192,7 +196,8 @@ def bilan(rep: Report) -> parts.Section:
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
+    places = at.of_years(frame, dataset)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     categories, rest = exit_bars(frame, shown)
     categories.index = rest.index = [str(y) for y in categories.index]
     fig, ax = plt.subplots(figsize=(8, 4.2))
@@ -206,7 +211,7 @@ def bilan(rep: Report) -> parts.Section:
     )
     alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
     table = r.columns_by_year(
-        frame, [*EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell, diffusion=diffusion
+        frame, [*EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell, diffusion=diffusion, places=places
     )
     return parts.join(
         parts.figure(fig, alt),

@@ -8,6 +8,7 @@ from iae_eval import editions, fmt
 from iae_eval.indicators import catalogue
 from iae_eval.indicators.catalogue import HOUR_KEYS, PUBLIC_KEYS, RATE_KEYS
 from iae_eval.indicators.catalogue import MONEY_KEYS as EURO_KEYS
+from iae_eval.sections.places import Places
 
 #: What a cell derived from a masked value shows (the sign used by :mod:`iae_eval.indicators.suppress`).
 MASKED = "s"
@@ -37,15 +38,31 @@ def masked(shown: pd.DataFrame) -> pd.DataFrame:
     return shown.map(lambda v: isinstance(v, str))
 
 
-def suppressed(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
-    """``frame`` (indicator keys as columns) as the edition ``diffusion`` shows it
-    (:func:`iae_eval.editions.displayed`): numbers where a value may be shown, text where it is
-    masked (public edition only). ``options`` go to :func:`iae_eval.indicators.suppress.suppress`
-    (e.g. ``total_row="Département"`` when the frame ends with the total of the rows above,
-    ``subset_rows={"rsa": "all"}`` for a "dont RSA" row)."""
+def suppressed(
+    frame: pd.DataFrame, *, min_cell: int, diffusion: str, places: Places | None = None, **options
+) -> pd.DataFrame:
+    """``frame`` (indicator keys as columns) as the edition ``diffusion`` shows it: numbers
+    where a value may be shown, text where it is masked (public edition only).
+
+    With ``places`` (:mod:`iae_eval.sections.places`: the year and the unit of each row), each
+    value is shown as the year's one public decision says (:mod:`iae_eval.protection.table`),
+    the same in every table. Without, the table is decided alone
+    (:func:`iae_eval.editions.displayed`; ``options`` go to
+    :func:`iae_eval.indicators.suppress.suppress`, e.g. ``total_row="Département"``): for the
+    figures outside the year's indicators (a follow-up, an adjusted rate, a grid)."""
     if frame.empty:
         return frame.astype(object)
+    if places is not None and editions.edition(diffusion).suppresses:
+        return _as_decided(frame, places, min_cell)
     return editions.displayed(frame, diffusion=diffusion, min_cell=min_cell, **options)
+
+
+def _as_decided(frame: pd.DataFrame, places: Places, min_cell: int) -> pd.DataFrame:
+    from iae_eval.protection.table import shown_places, year_cells
+
+    years = sorted({int(p[0]) for p in places.rows if p is not None})
+    tables = {y: year_cells(places.dataset, y, min_cell) for y in years}
+    return shown_places(frame, places.rows, tables)
 
 
 def drawable(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:

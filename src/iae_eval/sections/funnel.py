@@ -21,6 +21,7 @@ from iae_eval.indicators.catalogue import EXIT_KEYS
 from iae_eval.indicators.pathways import structure_label, structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES
 
@@ -36,9 +37,12 @@ READING = (
 )
 
 
-def _drawable(frame: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """The structures' rates and examined exits the edition shows (NaN where masked)."""
-    return r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)[[*RATES, "exits_examined"]]
+def _drawable(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
+    """The structures' rates and examined exits the edition shows (NaN where masked; ``options``:
+    see :func:`~iae_eval.sections.formats.suppressed`)."""
+    return r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, **options)[
+        [*RATES, "exits_examined"]
+    ]
 
 
 def dispersions(frame: pd.DataFrame) -> dict[str, od.Dispersion]:
@@ -134,7 +138,9 @@ def _year_numbers(dataset: Dataset, year: int, min_cell: int, diffusion: str) ->
     """The drawable rates of the structures with exits in ``year`` (index: ``structure_id``):
     every structure report of the year draws the same ones, computed once per dataset."""
     frame = _with_exits(r.by_structure(dataset, year))
-    return _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    return _drawable(
+        frame, min_cell=min_cell, diffusion=diffusion, places=at.of_structures(frame, dataset, year)
+    )
 
 
 @per_dataset
@@ -151,7 +157,7 @@ def departement(rep: Report) -> parts.Section:
     frame = _with_exits(r.by_structure(dataset, year))
     if frame.empty:
         return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
-    numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
+    numbers = _year_numbers(dataset, year, min_cell, diffusion)
     return funnel_parts(r.with_labels(numbers, dataset), what=f"en {year}", spread=dispersions(frame))
 
 

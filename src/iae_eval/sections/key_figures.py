@@ -9,6 +9,7 @@ from iae_eval.indicators import uncertainty
 from iae_eval.indicators.pathways import structure_name, structures_active
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 
 #: The headline figures (their labels come from the indicator catalogue).
@@ -64,8 +65,11 @@ def departement(rep: Report) -> parts.Section:
     years = [y for y in (year - 1, year) if y == year or y in dataset.years()]
     frame = pd.concat([r.indicators(dataset, y).set_axis([y]) for y in years])
     current = frame.loc[year]
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
-    table = r.formatted(frame, min_cell=min_cell, columns=list(TABLE_KEYS), diffusion=diffusion).T
+    places = at.of_years(frame, dataset)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    table = r.formatted(
+        frame, min_cell=min_cell, columns=list(TABLE_KEYS), diffusion=diffusion, places=places
+    ).T
     table.columns = [str(c) for c in table.columns]
     n_structures = len(structures_active(dataset.participants, year))
     if not current["participants"]:
@@ -98,7 +102,8 @@ def structure(rep: Report) -> parts.Section:
     frame = r.structure_years(dataset, structure_id, years)
     if year not in frame.index:
         frame.loc[year] = r.structure_row(dataset, year, structure_id)
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
+    places = at.of_years(frame, dataset, at.structure_unit(structure_id))
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     current = frame.loc[year]
     name = structure_name(dataset, structure_id)
     if not current["participants"]:
@@ -131,8 +136,9 @@ def bilan(rep: Report) -> parts.Section:
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
-    table = r.columns_by_year(frame, list(TABLE_KEYS), min_cell=min_cell, diffusion=diffusion)
+    places = at.of_years(frame, dataset)
+    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    table = r.columns_by_year(frame, list(TABLE_KEYS), min_cell=min_cell, diffusion=diffusion, places=places)
     numbers = r.drawable(frame, shown)
     sentences = [_verdicts(frame, numbers, k) for k in _RATES]
     period = f"{first_year}-{last_year}" if first_year != last_year else str(first_year)

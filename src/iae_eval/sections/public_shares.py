@@ -9,6 +9,7 @@ import pandas as pd
 
 from iae_eval import fmt
 from iae_eval.data.dataset import Dataset
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
 
 
@@ -24,27 +25,24 @@ def public_shares(
     pathway, for the département and (with ``structure_id``) the structure, ready to publish:
     columns ``{scope}_count``, ``{scope}_share``, ``{scope}_total`` (scope ``structure``,
     ``departement``); a small count is ``< {min_cell}`` and a share that would give it back is ``s``."""
-    scopes = {"departement": report.indicators(dataset, year).iloc[[0]]}
+    scopes = {"departement": (report.indicators(dataset, year).iloc[[0]], at.DEPARTEMENT)}
     if structure_id is not None:
-        scopes = {"structure": report.indicators(dataset, year, by="structure").loc[[structure_id]], **scopes}
+        own = report.indicators(dataset, year, by="structure").loc[[structure_id]]
+        scopes = {"structure": (own, at.structure_unit(structure_id)), **scopes}
     keys = list(report.PUBLIC_KEYS)
     columns = {}
-    for scope, row in scopes.items():
-        frame = row[["participants", *keys]].copy()
-        for k in keys:
-            frame[f"share_{k}"] = report.share(frame[k].iloc[0], frame["participants"].iloc[0])
-        shown = report.suppressed(
-            frame,
-            min_cell=min_cell,
-            diffusion=diffusion,
-            count_columns=["participants", *keys],
-            total_column={},
-            rate_columns=[f"share_{k}" for k in keys],
-            rate_denominators={f"share_{k}": "participants" for k in keys},
-            rate_numerators={f"share_{k}": (k,) for k in keys},
-        ).iloc[0]
+    for scope, (row, unit) in scopes.items():
+        frame = row[["participants", *keys]]
+        places = at.of_rows(dataset, year, [unit])
+        shown = report.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places).iloc[0]
         columns[f"{scope}_count"] = [shown[k] for k in keys]
-        columns[f"{scope}_share"] = [shown[f"share_{k}"] for k in keys]
+        # a share is shown when the year publishes its count and its total: it tells nothing more
+        columns[f"{scope}_share"] = [
+            report.MASKED
+            if isinstance(shown[k], str) or isinstance(shown["participants"], str)
+            else report.share(shown[k], shown["participants"])
+            for k in keys
+        ]
         columns[f"{scope}_total"] = [shown["participants"]] * len(keys)
     return pd.DataFrame(columns, index=keys)
 

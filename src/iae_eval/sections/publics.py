@@ -22,8 +22,10 @@ from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, LABELS
 from iae_eval.indicators.exits_by_public import exits_by_category
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.indicators.suppress import masked_legend
+from iae_eval.protection.model import RSA_PREFIX
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
 from iae_eval.sections.public_shares import public_shares, shares_table
 
@@ -36,26 +38,43 @@ COLUMNS: dict[str, str] = {"all": "Toutes sorties", "rsa": "dont RSA"}
 OWN = "structure"
 
 
-def _shown_exits(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """``exits`` as the edition shows it; in the public edition the "dont RSA" column is a
-    subset of "all": it is masked when their difference is a small count (7 − 5 = 2)."""
+def _shown_exits(
+    exits: pd.DataFrame, *, min_cell: int, diffusion: str, places: at.Places | None = None
+) -> pd.DataFrame:
+    """``exits`` as the edition shows it. With ``places`` (the one row of the département or
+    of a structure), as the year's decision says, "dont RSA" counts included (they are in the
+    year's model: :data:`iae_eval.protection.model.RSA_SUMS`); without, decided for the table
+    alone, the "dont RSA" column a subset of "all": masked when their difference is a small
+    count (7 − 5 = 2)."""
     rows = exits.loc[list(TABLE_ROWS)]
-    return report.suppressed(rows.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
+    if places is None:
+        return report.suppressed(rows.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
+    rsa_keys = [RSA_PREFIX + k for k in TABLE_ROWS]
+    line = pd.DataFrame([[*rows["all"], *rows["rsa"]]], columns=[*TABLE_ROWS, *rsa_keys])
+    shown = report.suppressed(line, min_cell=min_cell, diffusion=diffusion, places=places).iloc[0]
+    return pd.DataFrame(
+        {"all": list(shown[list(TABLE_ROWS)]), "rsa": list(shown[rsa_keys])}, index=list(TABLE_ROWS)
+    )
 
 
-def exits_table(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """``exits`` as the edition shows it, formatted, with the national report's row and column labels."""
-    shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
+def exits_table(
+    exits: pd.DataFrame, *, min_cell: int, diffusion: str, places: at.Places | None = None
+) -> pd.DataFrame:
+    """``exits`` as the edition shows it (``places``: see :func:`_shown_exits`), formatted, with
+    the national report's row and column labels."""
+    shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion, places=places)
     shown = shown.loc[list(TABLE_ROWS)]
     table = pd.DataFrame({COLUMNS[c]: [fmt.integer(v) for v in shown[c]] for c in COLUMNS})
     table.index = [LABELS[r] for r in TABLE_ROWS]
     return table
 
 
-def exit_shares(exits: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
+def exit_shares(
+    exits: pd.DataFrame, *, min_cell: int, diffusion: str, places: at.Places | None = None
+) -> pd.DataFrame:
     """Share of each non-neutral category among examined exits, all and RSA; NaN when the
     count or the total is masked (or the total is 0)."""
-    shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion)
+    shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion, places=places)
     rows = list(EXAMINED_EXIT_KEYS)
     frame = pd.DataFrame(
         {c: [report.share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
@@ -142,7 +161,9 @@ def _exits_blocks(
     exits = exits_by_category(dataset, year, structure_id=structure_id)
     if not exits.at["exits", "all"] and not exits.at["short_exits", "all"]:
         return [], [parts.text(f"Aucune sortie examinée en {year} ({whose}).")]
-    shares = exit_shares(exits, min_cell=min_cell, diffusion=diffusion)
+    unit = at.DEPARTEMENT if structure_id is None else at.structure_unit(structure_id)
+    places = at.of_rows(dataset, year, [unit])
+    shares = exit_shares(exits, min_cell=min_cell, diffusion=diffusion, places=places)
     alt = (
         f"Barres horizontales groupées : répartition des sorties examinées de {year} ({whose}) par catégorie, "
         f"toutes sorties ({_described(shares['all'])}) et sorties d'allocataires du RSA "
@@ -150,7 +171,7 @@ def _exits_blocks(
     )
     tables = [
         parts.table(
-            exits_table(exits, min_cell=min_cell, diffusion=diffusion),
+            exits_table(exits, min_cell=min_cell, diffusion=diffusion, places=places),
             caption=f"Sorties de {year} par catégorie, dont allocataires du RSA ({whose})",
         ),
         parts.note(
@@ -240,7 +261,8 @@ def bilan(rep: Report) -> parts.Section:
     frame = report.by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
         return report.no_data(report.NO_DATA_PERIOD)
-    numbers = report.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
+    places = at.of_years(frame, dataset)
+    numbers = report.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     charts.trend_lines(numbers[list(BILAN_LINES)], ax=ax, labels=BILAN_LINES, ylabel="Personnes")
     alt = (
@@ -252,7 +274,7 @@ def bilan(rep: Report) -> parts.Section:
         )
         + "."
     )
-    shown = report.suppressed(frame, min_cell=min_cell, diffusion=diffusion)
+    shown = report.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     publics = pd.DataFrame(
         {
             str(y): [
@@ -267,6 +289,7 @@ def bilan(rep: Report) -> parts.Section:
         ["participants", "rsa_participants", "entries", "rsa_entries"],
         min_cell=min_cell,
         diffusion=diffusion,
+        places=places,
     )
     return parts.join(
         parts.figure(fig, alt),

@@ -85,9 +85,12 @@ def formatted(
     )
 
 
-def columns_by_year(frame: pd.DataFrame, keys: list[str], *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """Indicators as rows, years as columns, as the edition shows them, formatted."""
-    table = formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion).T
+def columns_by_year(
+    frame: pd.DataFrame, keys: list[str], *, min_cell: int, diffusion: str, **options
+) -> pd.DataFrame:
+    """Indicators as rows, years as columns, as the edition shows them (``options``: see
+    :func:`suppressed`), formatted."""
+    table = formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion, **options).T
     table.columns = [str(y) for y in frame.index]
     return table
 

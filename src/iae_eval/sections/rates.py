@@ -14,6 +14,7 @@ from iae_eval.charts import backgrounds
 from iae_eval.editions import edition
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
@@ -91,7 +92,8 @@ def departement(rep: Report) -> parts.Section:
     frame = r.by_structure(dataset, year)
     frame = r.with_labels(frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False), dataset)
     full = r.with_total(frame, dep)
-    shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
+    places = at.of_structures(full, dataset, year)
+    shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, places=places)
     many = summary.is_many(len(frame))
     return parts.join(
         parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year, row=dep)),
@@ -300,7 +302,8 @@ def bilan(rep: Report) -> parts.Section:
     frame = r.by_year(dataset, first_year, last_year)
     if not frame["exits_examined"].fillna(0).any():
         return r.no_data(r.NO_DATA_PERIOD)
-    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
+    places = at.of_years(frame, dataset)
+    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     chart = interval_chart(
         {"Département": {k: year_intervals(frame, numbers, k) for k in RATES}},
         what=f"le département de {first_year} à {last_year}",
@@ -310,5 +313,6 @@ def bilan(rep: Report) -> parts.Section:
         ["exits", "exits_examined", *RATES, "mean_duration_months", "rsa_durable_or_training"],
         min_cell=min_cell,
         diffusion=diffusion,
+        places=places,
     )
     return parts.join(chart, parts.table(table, caption="Sorties et taux de sortie par année"))

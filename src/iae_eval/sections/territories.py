@@ -9,6 +9,7 @@ from iae_eval import charts, display, fmt, wording
 from iae_eval.data.reference import KIND_LABELS
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES, dots
 
@@ -22,12 +23,16 @@ def departement(rep: Report) -> parts.Section:
         return r.no_data(f"Aucun parcours actif en {year}.")
     territory = r.indicators(dataset, year, by="territory")
     kind = r.indicators(dataset, year, by="kind")
-    kind.index = [f"{k} — {KIND_LABELS.get(k, k)}" for k in kind.index]
     panels = []
-    for frame, title in ((territory, "Territoire"), (kind, "Type de structure")):
+    for frame, title, scope in ((territory, "Territoire", "territory"), (kind, "Type de structure", "kind")):
         frame = frame[frame["participants"] > 0]
         full = r.with_total(frame, dep)
-        shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
+        shown = r.suppressed(
+            full, min_cell=min_cell, diffusion=diffusion, places=at.of_scope(full, dataset, year, scope)
+        )
+        if scope == "kind":
+            labels = [k if k == r.TOTAL else f"{k} — {KIND_LABELS.get(k, k)}" for k in full.index]
+            full, shown, frame = full.set_axis(labels), shown.set_axis(labels), frame.set_axis(labels[:-1])
         numbers = r.drawable(frame, shown.drop(index=r.TOTAL))[list(RATES)].dropna(how="all")
         panels.append((full, shown, numbers, title))
     items: list = []
@@ -88,7 +93,9 @@ def bilan(rep: Report) -> parts.Section:
     for year in r.period_years(first_year, last_year):
         frame = r.indicators(dataset, year, by="territory")
         full = r.with_total(frame, r.departement_row(dataset, year))
-        year_shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, total_row=r.TOTAL)
+        year_shown = r.suppressed(
+            full, min_cell=min_cell, diffusion=diffusion, places=at.of_scope(full, dataset, year, "territory")
+        )
         shown[year] = year_shown[keys]
         numbers[year] = r.drawable(full, year_shown)[keys]
         texts[year] = pd.Series(r.rate_texts(full, year_shown, "dynamic_rate"), index=full.index)

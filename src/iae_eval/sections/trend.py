@@ -9,6 +9,7 @@ from iae_eval import charts, wording
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as r
 from iae_eval.sections.rates import RATES, interval_chart, year_intervals
 
@@ -54,9 +55,12 @@ def structure(rep: Report) -> parts.Section:
     first, last = min(active), max(active)
     frame = frame.loc[first:last]
     without_exits = [str(y) for y in frame.index if not frame.at[y, "exits_examined"]]
-    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion)
+    places = at.of_years(frame, dataset, at.structure_unit(structure_id))
+    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     dep = r.by_year(dataset, first, last)
-    dep_numbers = r.shown_numbers(dep, min_cell=min_cell, diffusion=diffusion)
+    dep_numbers = r.shown_numbers(
+        dep, min_cell=min_cell, diffusion=diffusion, places=at.of_years(dep, dataset)
+    )
     rates_chart = interval_chart(
         {
             "Structure": {k: year_intervals(frame, numbers, k) for k in RATES},
@@ -66,7 +70,7 @@ def structure(rep: Report) -> parts.Section:
         own="Structure",
     )
     keys = ["participants", "rsa_participants", "exits_examined", *RATES]
-    table = r.formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion)
+    table = r.formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion, places=places)
     table.index = [str(y) for y in table.index]
     drawn = ["participants", "rsa_participants", *r.TARGETS]
     hidden = int((numbers[drawn].isna() & frame[drawn].notna()).to_numpy().sum())
