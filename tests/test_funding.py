@@ -134,7 +134,11 @@ def test_section_departement():
     assert gamma.count("<td>&lt; 5</td>") == 1  # 2 people
     # their cost per participant would give the count back
     assert "<td>non publié : moins de 5 personnes en parcours</td>" in gamma
-    assert f"<td>{eur('7 000')}</td>" in html  # median of the published costs
+    beta = html[html.index("<th>Beta</th>") :].split("</tr>")[0]
+    # the year's decision withholds Beta's 6 people (15 − 7 − 6 would give Gamma's 2 back), so
+    # its cost per participant too
+    assert beta.count("<td>s</td>") == 1 and "<td>non publié : protège" in beta
+    assert f"<td>{eur('9 000')}</td>" in html  # median of the published costs: Alpha's only
     assert "aux effectifs inférieurs à 5 ne sont pas représentées" in html  # Gamma left out of the chart
     assert "action A5" in html
     assert html.index("<img") < html.index("<table")

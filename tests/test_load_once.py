@@ -185,7 +185,8 @@ def test_a_structure_report_reuses_the_years_funnel_numbers(monkeypatch):
     second = funnel.structure(
         report(load_dataset(SAMPLE), year=2012, structure_id="S03", min_cell=5, diffusion="comite")
     )
-    assert calls == [{"min_cell": 5, "diffusion": "comite"}]
+    assert [(c["min_cell"], c["diffusion"]) for c in calls] == [(5, "comite")]
+    assert [p for p in calls[0]["places"].rows if p[0] != 2012] == []  # the rows are the year's
     assert first._repr_html_() != second._repr_html_()  # each highlights its own structure
     funnel.structure(report(ds, year=2012, structure_id="S03", min_cell=5, diffusion="public"))
     assert len(calls) == 2

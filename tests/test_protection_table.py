@@ -38,7 +38,13 @@ def test_each_row_is_shown_as_its_place_says_and_fails_closed_elsewhere():
         },
         index=["Département", "A", "B (no decision)", "no place", "zero"],
     )
-    places = [(2012, "departement"), (2012, "structure:A"), (2012, "structure:B"), None, (2012, "structure:C")]
+    places = [
+        (2012, "departement"),
+        (2012, "structure:A"),
+        (2012, "structure:B"),
+        None,
+        (2012, "structure:C"),
+    ]
     shown = shown_places(frame, places, {2012: HAND})
     assert shown.loc["Département"].tolist() == [40, 20, 0.25, 1000.0]
     assert shown.loc["A"].tolist() == [12, "< 5", "non publié : moins de 5 sorties", 10.0]
@@ -47,7 +53,9 @@ def test_each_row_is_shown_as_its_place_says_and_fails_closed_elsewhere():
     assert shown.loc["no place"].tolist() == ["s", "s", "s", 30.0]
     assert shown.at["zero", "participants"] == 0 and shown.at["zero", "exits"] == 0
     # a year without a table withholds every protected figure too
-    assert shown_places(frame.iloc[:1], [(2013, "departement")], {2012: HAND}).iloc[0].tolist()[:3] == ["s"] * 3
+    assert (
+        shown_places(frame.iloc[:1], [(2013, "departement")], {2012: HAND}).iloc[0].tolist()[:3] == ["s"] * 3
+    )
     with pytest.raises(ValueError):
         shown_places(frame, places[:2], {2012: HAND})
 

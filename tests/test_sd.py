@@ -179,9 +179,12 @@ def test_evolution_chart_of_chosen_groups():
 
 
 def test_evidence_departement():
+    committee = sd.sd_evidence(_dataset(), 2012, min_cell=5, diffusion="comite")
+    # S1 (11, espaces naturels) + S2 (6, recyclage) + S4 (2, patrimoine bâti)
+    assert committee["Valeur"].iloc[0] == "19"
     evidence = sd.sd_evidence(_dataset(), 2012, min_cell=5, diffusion="public")
     assert list(evidence["Valeur"]) == [
-        "19",  # S1 (11, espaces naturels) + S2 (6, recyclage) + S4 (2, patrimoine bâti)
+        "s",  # 20 − 19 would give back the 1 person outside (S3's small count)
         "66,7\u00a0%",  # dynamic: 10 of 15 examined exits
         "35,0\u00a0%",  # RSA: 7 of 20 people
         "33,3\u00a0%",  # durable: 5 of 15
@@ -200,11 +203,11 @@ def test_evidence_structure_suppresses_small_counts():
     s3 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S3", min_cell=5, diffusion="public")["Valeur"])
     assert s3[0] == "0"  # no environmental support
     s2 = list(sd.sd_evidence(_dataset(), 2012, structure_id="S2", min_cell=5, diffusion="public")["Valeur"])
-    # 0 of 6: a rate is published when k ≥ 5 and n − k ≥ 5, so these say why they are not
+    # 0 of 6: a rate is published when k ≥ 5 and n − k ≥ 5, so the rates say why they are not
     assert s2[:4] == [
         "6",
         "non publié : moins de 5 sorties dynamiques",
-        "non publié : moins de 5 allocataires du RSA",
+        "0,0\u00a0%",  # its two counts, 0 and 6, are published: the share tells nothing more
         "non publié : moins de 5 sorties en emploi durable",
     ]
     assert s2[6] == "0"  # no operation with S2

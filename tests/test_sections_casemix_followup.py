@@ -44,12 +44,19 @@ def test_the_public_edition_hides_the_ratio_of_a_hidden_rate(ds):
     # 4 durable exits of 34: the rate is withheld, saying why, and its ratio with it
     assert "n'est pas publié (moins de 5 sorties en emploi durable)" in durable
     assert fmt.number(a["durable_oe"], 2) not in durable
-    # 12 dynamic exits of 34 (and 22 others): the rate is published, and its ratio with it
-    assert f"{fmt.number(a['dynamic_oe'], 2)} fois l'attendu" in dynamic
+    # 12 dynamic exits of 34 would bound its two small categories: the year's decision withholds
+    # the rate (docs/editions.md, "Exemple"), and its ratio with it
+    assert "n'est pas publié (protège un petit effectif du tableau)" in dynamic
+    assert fmt.number(a["dynamic_oe"], 2) not in dynamic
+    # S14's durable rate (15 of 33) is the one structure rate the year publishes: its ratio too
+    s14 = adjusted.structure(report(ds, year=2012, structure_id="S14", diffusion="public", min_cell=5))
+    oe = adjusted_indicators(ds, 2012, "structure").at["S14", "durable_oe"]
+    assert f"{fmt.number(oe, 2)} fois l'attendu" in s14.texts.parts[0].text
     table = adjusted.departement(report(ds, year=2012, diffusion="public", min_cell=5)).table(0).data
     s03 = table.loc["Association Tremplin Gapençais"]
     assert list(s03.iloc[1:]) == ["non publié : moins de 5 sorties en emploi durable"] * 4
-    assert table.loc["Chantier Durance Nature", "Taux observé"] == fmt.percent(5 / 16)  # published
+    assert table.loc["Intérim Insertion Alpes du Sud", "Taux observé"] == fmt.percent(15 / 33)  # published
+    assert table.loc["Chantier Durance Nature", "Taux observé"].startswith("non publié : protège")
 
 
 def test_the_departement_view_has_a_table_and_a_funnel_per_rate(ds):

@@ -273,6 +273,40 @@ def _audit_before_writing(text: str, shown: str, *, min_cell: int, diffusion: st
         raise PublicationLeak(f"la publication laisserait déduire de petits effectifs : {listed}{more}")
 
 
+def _audit_pages(out_dir: Path, years, manifest, status: dict[str, str], *, diffusion: str) -> list[Problem]:
+    """At the end of a public run, read each year's HTML reports against the year's
+    indicators.csv (:mod:`iae_eval.protection.pages`): a page that prints a figure otherwise
+    than the spreadsheet is taken down (removed, recorded as failed), one problem a page
+    naming its cells. Nothing is taken down in an edition that does not protect."""
+    from iae_eval.editions import edition
+    from iae_eval.protection.audit import FILE_NAME
+    from iae_eval.protection.pages import audit_pages
+
+    if not edition(diffusion).suppresses:
+        return []
+    problems = []
+    for year in years:
+        if not (out_dir / str(year) / FILE_NAME).is_file():
+            continue  # the year's tables failed: already a problem, and nothing to compare with
+        by_page: dict[str, list] = {}
+        for finding in audit_pages(out_dir, year):
+            by_page.setdefault(finding.file, []).append(finding)
+        for page, findings in by_page.items():
+            entry = dict(manifest.entries.get(page, {}))
+            for leaking in (page, entry.get("notebook")):  # the executed notebook shows the same tables
+                if leaking:
+                    (out_dir / leaking).unlink(missing_ok=True)
+            status[page] = "failed"
+            listed = "; ".join(str(f) for f in findings[:10])
+            more = f" (et {len(findings) - 10} autres)" if len(findings) > 10 else ""
+            detail = f"rapport retiré : il publie autrement que {year}/{FILE_NAME} : {listed}{more}"
+            entry.update(status="failed", error=detail, hash="")
+            entry.pop("last_good", None)  # removed: there is no earlier page left to show
+            manifest.record(page, entry)
+            problems.append(Problem(f"{year} · {page}", detail, None))
+    return problems
+
+
 def _write_bilan_tables(
     dataset, periods, out_dir, manifest, *, fingerprint, force, min_cell, diffusion
 ) -> list[Problem]:
@@ -441,6 +475,7 @@ def run_reports(
                 bar.update(1)
             pool.close()
             pool = None
+        problems += _audit_pages(out_dir, years, manifest, status, diffusion=diffusion)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         interrupted = True

@@ -104,12 +104,21 @@ def _households(dataset, year: int) -> float | None:
     return None if rows.empty else _number(rows["value"].iloc[0])
 
 
-def _masked(report, frame: pd.DataFrame, key: str) -> pd.Series:
+def _masked(report, frame: pd.DataFrame, key: str, *, yearly: bool = False) -> pd.Series:
     """Per row of ``frame`` (indicator frames), whether the report's edition masks ``key`` or
-    a count it gives back."""
+    a count it gives back: as each year's one decision says when the rows are the
+    département's years (``yearly``), else (a period pooled) decided for the frame alone."""
     if not report.edition.suppresses:
         return pd.Series(False, index=frame.index)
-    shown = report.displayed(frame)
+    if yearly:
+        from iae_eval.protection.model import DEPARTEMENT
+        from iae_eval.protection.table import shown_places, year_cells
+
+        years = [int(y) for y in frame.index]
+        tables = {y: year_cells(report.dataset, y, report.min_cell) for y in years}
+        shown = shown_places(frame, [(y, DEPARTEMENT) for y in years], tables)
+    else:
+        shown = report.displayed(frame)
     watched = [k for k in (key, *catalogue.BY_KEY[key].numerator) if k in shown.columns]
     return shown[watched].map(lambda x: isinstance(x, str)).any(axis=1)
 
@@ -121,7 +130,7 @@ def observations(report, key: str, years: list[int]) -> tuple[tuple[Observation,
 
     dataset = report.dataset
     frame = pd.concat([compute_indicators(dataset, y).set_axis([y]) for y in years])
-    masked = _masked(report, frame, key)
+    masked = _masked(report, frame, key, yearly=True)
     numerators, denominators = _parts_keys(key)
     found = []
     for year, row in frame.iterrows():

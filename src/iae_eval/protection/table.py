@@ -73,13 +73,19 @@ def from_protected(protected) -> YearCells:
     from iae_eval.indicators.catalogue import rate_denominators, rate_numerators
     from iae_eval.indicators.secondary import PROTECTION
     from iae_eval.indicators.suppress import MASKED_TEXT, rate_reason
+    from iae_eval.protection.gauss import given_back
     from iae_eval.protection.gauss import rate_reason as rate_reason_code
 
     model, decision, min_cell = protected.model, protected.decision, protected.min_cell
     numerators, denominators = rate_numerators(), rate_denominators()
-    known = {name for name, cell in model.cells.items() if cell.shown}
+    known = set(model.cells)
     marks = {name: f"< {min_cell}" for name in decision.small}
     marks.update({name: MASKED_TEXT for name in decision.withheld - decision.small})
+    # a hidden count (the dynamic exits a cost table prints, say) is shown only where the
+    # published figures give it anyway; elsewhere ``s``, small or not (``< 5`` would tell more)
+    hidden = [name for name, cell in model.cells.items() if not cell.shown]
+    computable = given_back(model, decision, hidden)
+    marks.update({name: MASKED_TEXT for name in hidden if name not in computable})
     for rate in model.rates:
         known.add(rate.name)
         if rate.name not in decision.rates:

@@ -27,6 +27,8 @@ from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
+from iae_eval.sections.formats import suppressed
 
 #: Outcome → the rate it adjusts.
 RATES: dict[str, str] = {"durable": "durable_rate", "dynamic": "dynamic_rate"}
@@ -57,11 +59,22 @@ def _counts(r: Report) -> pd.DataFrame:
     return counts
 
 
+def _shown(r: Report, counts: pd.DataFrame) -> pd.DataFrame:
+    """The structures' exits and rates as the edition shows them: a year's as the year's one
+    decision says; a period's (pooled over its years, outside any year's decision) decided for
+    this table alone."""
+    if r.is_bilan and r.first_year != r.last_year:
+        return r.displayed(counts)
+    year = r.years[0]
+    places = at.of_structures(counts, r.dataset, year)
+    return suppressed(counts, min_cell=r.min_cell, diffusion=r.diffusion, places=places)
+
+
 def _withheld(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
     """Per rate and structure: what the edition shows instead of the structure's rate, its
     adjusted figures too ("non publié : moins de 5 sorties en emploi durable", or "s" when its
     examined exits are withheld), None where the rate is published."""
-    shown = r.displayed(counts)
+    shown = _shown(r, counts)
     exits_withheld = [isinstance(v, str) for v in shown["exits_examined"]]
     return {
         key: pd.Series(
@@ -90,7 +103,7 @@ def not_fitted_sentence(model: casemix.CaseMixModel) -> str:
 def _table(r: Report, outcome: str, counts, adjusted, withheld) -> pd.DataFrame:
     key = RATES[outcome]
     names = structure_names(r.dataset)
-    shown_exits = r.displayed(counts)["exits_examined"]
+    shown_exits = _shown(r, counts)["exits_examined"]
     rows = {}
     for sid in counts.index[counts["exits_examined"] > 0]:
         a = adjusted.loc[sid]

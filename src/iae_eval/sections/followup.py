@@ -21,6 +21,7 @@ from iae_eval.data.reference import KIND_LABELS
 from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, label
 from iae_eval.indicators.followup import followup_indicators
 from iae_eval.indicators.pathways import structure_names
+from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.uncertainty import rate_interval_text, wilson_interval
 from iae_eval.report import Report
 from iae_eval.sections import parts
@@ -66,8 +67,26 @@ def _counts(r: Report, by: str, h: int) -> pd.DataFrame:
     return total
 
 
-def _shown_rows(r: Report, counts: pd.DataFrame, labels) -> pd.DataFrame:
-    """The table's rows as the edition shows them (index: ``labels``)."""
+def _year_marks(r: Report, by: str, counts: pd.DataFrame) -> list[str | None]:
+    """The mark the year's one decision gives each row's examined exits (None: published), in
+    a year's report of the public edition; a period's exits pooled are outside any year's
+    decision (None)."""
+    if not r.edition.suppresses or r.is_bilan:
+        return [None] * len(counts)
+    from iae_eval.protection.table import year_cells
+    from iae_eval.protection.year import unit_name
+
+    table = year_cells(r.dataset, r.year, r.min_cell)
+    return [
+        table.mark(unit_name(by, key), "exits_examined", value)
+        for key, value in zip(counts.index, counts["examined"], strict=True)
+    ]
+
+
+def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFrame:
+    """The table's rows as the edition shows them (index: ``labels``). A row whose examined
+    exits the year withholds shows their mark and nothing else (``s``): its known situations
+    and its coverage would bound them."""
     c = counts.copy()
     c["coverage"] = c["known"] / c["examined"].where(c["examined"] > 0)
     c["employed"] = c["employed_n"] / c["known"].where(c["known"] > 0)
@@ -95,6 +114,9 @@ def _shown_rows(r: Report, counts: pd.DataFrame, labels) -> pd.DataFrame:
                 low, high = wilson_interval(c.loc[key, n], c.loc[key, "known"])
                 cells.append(rate_interval_text(v, low, high))
         rows.append(cells)
+    for i, mark in enumerate(_year_marks(r, by, c)):
+        if mark is not None:
+            rows[i] = [mark, *([MASKED_TEXT] * (len(COLUMNS) - 1))]
     return pd.DataFrame(rows, index=[labels(k) for k in c.index], columns=list(COLUMNS))
 
 
@@ -103,7 +125,7 @@ def _by_horizon(r: Report, by: str, key, label: str) -> pd.DataFrame:
     for h in FOLLOWUP_HORIZONS:
         counts = _counts(r, by, h)
         row = counts.loc[[key]] if by != "departement" else counts
-        frames.append(_shown_rows(r, row, lambda _k, h=h: f"{label}, {h} mois après la sortie"))
+        frames.append(_shown_rows(r, row, lambda _k, h=h: f"{label}, {h} mois après la sortie", by))
     return pd.concat(frames)
 
 
@@ -119,7 +141,7 @@ def _scope_table(r: Report, by: str, caption: str) -> parts.Table | None:
     if counts.empty:
         return None
     names = structure_names(r.dataset) if by == "structure" else dict(KIND_LABELS) if by == "kind" else {}
-    return parts.table(_shown_rows(r, counts, lambda k: names.get(str(k), str(k))), caption=caption)
+    return parts.table(_shown_rows(r, counts, lambda k: names.get(str(k), str(k)), by), caption=caption)
 
 
 def departement(r: Report) -> parts.Section:

@@ -65,6 +65,44 @@ def _as_decided(frame: pd.DataFrame, places: Places, min_cell: int) -> pd.DataFr
     return shown_places(frame, places.rows, tables)
 
 
+def share_shown(count: object, total: object, *, key: str, total_key: str, min_cell: int) -> object:
+    """The share ``count / total`` given the two counts as the edition shows them: the share
+    when both are published (it tells nothing more), else why not, in French — the reason a
+    mark already says (``< 5`` on the total or on the count), else "protège un petit effectif"
+    (a reason that said more, "moins de 5 autres personnes", would bound a withheld count)."""
+    from iae_eval.indicators import secondary
+    from iae_eval.indicators.suppress import rate_reason
+
+    if not isinstance(count, str) and not isinstance(total, str):
+        return share(count, total)
+    small = f"< {min_cell}"
+    reason = (
+        secondary.DENOMINATOR
+        if total == small
+        else secondary.NUMERATOR
+        if count == small
+        else secondary.PROTECTION
+    )
+    return rate_reason(f"share_{key}", reason, (total_key,), (key,), min_cell)
+
+
+def part_shown(part: float, total: float, total_shown: object, *, min_cell: int, diffusion: str) -> object:
+    """A count outside the year's decision that is a part of a count inside it (the people in
+    structures with an environmental support, of the people in pathway), as the edition shows
+    it: in the public one, its total's mark when it is the whole of a withheld total, ``s`` when
+    it is a part of one or when the rest is 1 to ``min_cell − 1``, ``< min_cell`` when it is
+    small itself; a zero stays a zero."""
+    if not editions.edition(diffusion).suppresses or pd.isna(part) or part == 0:
+        return part
+    if isinstance(total_shown, str) and part == total:
+        return total_shown  # the same quantity, the same mark
+    if isinstance(total_shown, str) or 0 < total - part < min_cell:
+        return MASKED
+    if part < min_cell:
+        return f"< {min_cell}"
+    return part
+
+
 def drawable(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     """The numbers of ``frame`` that may be drawn, given its suppressed form ``shown``:
     masked cells become NaN."""

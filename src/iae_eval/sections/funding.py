@@ -29,6 +29,7 @@ from iae_eval.indicators.funding import (  # noqa: F401 - the funding figures, u
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
 from iae_eval.sections.funding_costs import costs_blocks, shown_costs, suppressed_costs  # noqa: F401
 
@@ -118,8 +119,9 @@ def departement(rep: Report) -> parts.Section:
     first = int(_rows(dataset)["year"].min())
     by_funder = funding_amounts(dataset, first_year=first, last_year=year)
     by_nature = funding_amounts(dataset, first_year=first, last_year=year, by="nature")
+    costs = structure_costs(dataset, year, by="departement")
     dep = suppressed_costs(
-        structure_costs(dataset, year, by="departement"), min_cell=min_cell, diffusion=diffusion
+        costs, min_cell=min_cell, diffusion=diffusion, places=at.of_rows(dataset, year, [at.DEPARTEMENT])
     ).iloc[0]
     figures = parts.key_figures(
         [
@@ -193,7 +195,7 @@ def bilan(rep: Report) -> parts.Section:
     by_nature = funding_amounts(dataset, first_year=first_year, last_year=last_year, by="nature")
     dep = pd.concat([structure_costs(dataset, y, by="departement") for y in years])
     dep.index = list(years)
-    shown = suppressed_costs(dep, min_cell=min_cell, diffusion=diffusion)
+    shown = suppressed_costs(dep, min_cell=min_cell, diffusion=diffusion, places=at.of_years(dep, dataset))
     table = pd.DataFrame(
         {
             report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in by_funder.sum(axis=1)],

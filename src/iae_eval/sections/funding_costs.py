@@ -15,13 +15,19 @@ from iae_eval.editions import edition
 from iae_eval.indicators.funding import COST_KEYS, structure_costs
 from iae_eval.indicators.pathways import structure_labels
 from iae_eval.sections import parts, summary
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
 
 
-def suppressed_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
-    """``costs`` as the edition shows them: in the public edition, counts below ``min_cell``
-    shown as ``< {min_cell}`` and the cost computed over a masked or small count masked
-    (``s``): it would give the count back."""
+def suppressed_costs(
+    costs: pd.DataFrame, *, min_cell: int, diffusion: str, places: at.Places | None = None
+) -> pd.DataFrame:
+    """``costs`` as the edition shows them. With ``places`` (:mod:`iae_eval.sections.places`),
+    as the year's one decision says (a cost is a rate of the year's model: it gives its count
+    back); without, decided for the table alone: counts below ``min_cell`` shown as
+    ``< {min_cell}`` and the cost computed over a masked or small count masked (``s``)."""
+    if places is not None:
+        return report.suppressed(costs, min_cell=min_cell, diffusion=diffusion, places=places)
     return report.suppressed(
         costs,
         min_cell=min_cell,
@@ -34,16 +40,18 @@ def suppressed_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> p
     )
 
 
-def shown_costs(costs: pd.DataFrame, *, min_cell: int, diffusion: str) -> pd.DataFrame:
+def shown_costs(
+    costs: pd.DataFrame, *, min_cell: int, diffusion: str, places: at.Places | None = None
+) -> pd.DataFrame:
     """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
-    shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
+    shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion, places=places)
     return costs.astype(float).where(~report.masked(shown), np.nan)
 
 
 def _costs_table(
-    costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int, diffusion: str
+    costs: pd.DataFrame, shown: pd.DataFrame, names: dict[str, str], min_cell: int, diffusion: str, places
 ) -> pd.DataFrame:
-    published = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion)
+    published = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion, places=places)
     table = pd.DataFrame(
         {
             report.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
@@ -66,16 +74,18 @@ def costs_blocks(
 
     costs = structure_costs(dataset, year)
     costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
-    shown = shown_costs(costs, min_cell=min_cell, diffusion=diffusion)
+    shown = shown_costs(
+        costs, min_cell=min_cell, diffusion=diffusion, places=at.of_structures(costs, dataset, year)
+    )
     names = structure_labels(dataset)
     if highlight is not None:  # its row and the median only: no need to format every structure's
         rows = costs.loc[[s for s in costs.index if s == highlight]]
-        table = _costs_table(rows, shown, names, min_cell, diffusion)
+        table = _costs_table(rows, shown, names, min_cell, diffusion, at.of_structures(rows, dataset, year))
         return [], [
             parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
             costs_note(min_cell, diffusion),
         ]
-    table = _costs_table(costs, shown, names, min_cell, diffusion)
+    table = _costs_table(costs, shown, names, min_cell, diffusion, at.of_structures(costs, dataset, year))
     drawn = shown["cost_per_participant"].dropna()
     figures = []
     if summary.is_many(len(costs)):

@@ -38,9 +38,9 @@ def public_shares(
         columns[f"{scope}_count"] = [shown[k] for k in keys]
         # a share is shown when the year publishes its count and its total: it tells nothing more
         columns[f"{scope}_share"] = [
-            report.MASKED
-            if isinstance(shown[k], str) or isinstance(shown["participants"], str)
-            else report.share(shown[k], shown["participants"])
+            report.share_shown(
+                shown[k], shown["participants"], key=k, total_key="participants", min_cell=min_cell
+            )
             for k in keys
         ]
         columns[f"{scope}_total"] = [shown["participants"]] * len(keys)

@@ -13,10 +13,9 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTION_STATUSES, ACTIONS, ACTIVITY_SUPPORTS, ENVIRONMENTAL_SUPPORTS
 from iae_eval.editions import edition
 from iae_eval.indicators.action_plan import plan_state
-from iae_eval.indicators.catalogue import PEOPLE_COUNT_KEYS
 from iae_eval.indicators.pathways import people_active, people_active_by_structure, structures_with_supports
-from iae_eval.indicators.suppress import default_rate_denominators, default_rate_numerators
 from iae_eval.sections import parts
+from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
 
 
@@ -50,16 +49,26 @@ def sd_evidence(
         row["env_people"] = (
             int(people_active_by_structure(dataset, year).get(structure_id, 0)) if env_ids else 0
         )
-    row["rsa_share"] = report.share(row["rsa_participants"].iloc[0], row["participants"].iloc[0])
+    unit = at.DEPARTEMENT if structure_id is None else at.structure_unit(structure_id)
+    own = row.drop(columns=["env_people"])
     shown = report.suppressed(
-        row,
+        own, min_cell=min_cell, diffusion=diffusion, places=at.of_rows(dataset, year, [unit])
+    ).iloc[0]
+    # the share of RSA recipients tells nothing more than its two published counts
+    shown["rsa_share"] = report.share_shown(
+        shown["rsa_participants"],
+        shown["participants"],
+        key="rsa_participants",
+        total_key="participants",
+        min_cell=min_cell,
+    )
+    shown["env_people"] = report.part_shown(
+        row["env_people"].iloc[0],
+        row["participants"].iloc[0],
+        shown["participants"],
         min_cell=min_cell,
         diffusion=diffusion,
-        count_columns=[*(k for k in PEOPLE_COUNT_KEYS if k in row.columns), "env_people"],
-        rate_columns=["durable_rate", "dynamic_rate", "rsa_share"],
-        rate_denominators={**default_rate_denominators(), "rsa_share": "participants"},
-        rate_numerators={**default_rate_numerators(), "rsa_share": ("rsa_participants",)},
-    ).iloc[0]
+    )
     state = plan_state(dataset, year=year).set_index("action_id")
     supports = ", ".join(ACTIVITY_SUPPORTS[s].lower() for s in ENVIRONMENTAL_SUPPORTS)
     rows = [
