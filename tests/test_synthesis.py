@@ -90,9 +90,11 @@ def test_a_trend_is_the_ols_slope_with_its_t_interval(dataset):
 def test_missing_evidence_names_what_is_missing(dataset):
     bilan = _bilan(dataset)
     unknown = evidence_of(bilan, _q("employed_6m_rate", v.TREND_UP))
-    assert "employed_6m_rate" in unknown.missing
-    assert evidence_of(bilan, _q("cost_per_participant", v.TREND_DOWN)).missing == "table « funding » absente"
-    assert "context" in evidence_of(bilan, _q("rsa_coverage_rate", v.TREND_UP)).missing
+    # in French words: the indicator's label and the file to add, never an internal key
+    assert "exit_followup.csv" in unknown.missing and "employed_6m_rate" not in unknown.missing
+    assert "« En emploi 6 mois après la sortie »" in unknown.missing
+    assert "funding.csv" in evidence_of(bilan, _q("cost_per_participant", v.TREND_DOWN)).missing
+    assert "context.csv" in evidence_of(bilan, _q("rsa_coverage_rate", v.TREND_UP)).missing
     two_years = report(dataset, first_year=2010, last_year=2011, diffusion="comite", min_cell=5)
     assert "moins de 3 années" in evidence_of(two_years, _q("operations", v.TREND_UP)).missing
     empty = report(dataset, year=2013, diffusion="comite", min_cell=5)
@@ -258,12 +260,12 @@ def test_the_departement_section_keeps_the_years_questions(dataset):
 @pytest.mark.parametrize("kind", ["bilan", "departement"])
 def test_every_linked_heading_is_a_heading_of_its_notebook(kind):
     cells = json.loads((NOTEBOOKS / f"{kind}.ipynb").read_text(encoding="utf-8"))["cells"]
-    headings = {
-        line[3:].strip()
+    headings = {  # a section (##) or one of its parts (###)
+        line.lstrip("#").strip()
         for cell in cells
         if cell["cell_type"] == "markdown"
         for line in "".join(cell["source"]).splitlines()
-        if line.startswith("## ")
+        if line.startswith(("## ", "### "))
     }
     for key, titles in section.HEADINGS.items():
         assert titles[kind] in headings, (key, titles[kind])
@@ -355,8 +357,8 @@ def test_the_sample_shows_every_verdict_kind_with_two_evaluator_verdicts():
         v.PROGRESS,
         v.DECLINE,
         v.STABLE,
-        v.NOT_ASSESSABLE,
     } <= proposed
+    assert v.NOT_ASSESSABLE not in proposed  # every question's evidence is in the sample's bilan
     given = {j.question.question_id: j.evaluator for j in judged if j.evaluator}
     assert given == {"C1": v.PROGRESS, "D1": v.REACHED}
     for criterion in CRITERIA:  # one judged question per criterion at least
@@ -391,10 +393,10 @@ def test_a_catalogue_key_the_yearly_frame_lacks_is_not_assessable(dataset, monke
     from iae_eval.indicators import catalogue
     from iae_eval.indicators.catalogue import Indicator, Kind
 
-    extra = Indicator("employed_6m_rate", "Emploi à 6 mois", Kind.RATE, "test")
-    monkeypatch.setitem(catalogue.BY_KEY, "employed_6m_rate", extra)
-    e = evidence_of(_bilan(dataset), _q("employed_6m_rate", v.TREND_UP))
-    assert "employed_6m_rate" in e.missing and "tableau annuel" in e.missing
+    extra = Indicator("training_6m_rate", "En formation 6 mois après la sortie", Kind.RATE, "test")
+    monkeypatch.setitem(catalogue.BY_KEY, "training_6m_rate", extra)
+    e = evidence_of(_bilan(dataset), _q("training_6m_rate", v.TREND_UP))
+    assert e.missing == "« En formation 6 mois après la sortie » n'est pas calculé pour le département"
 
 
 def test_text_from_the_evaluation_table_is_never_a_formula_nor_a_script(dataset, tmp_path):

@@ -1,7 +1,8 @@
 """French number formats for reports: ``1 234``, ``12,5 %``, ``1 234,50 €``.
 
 Thousands are separated by a narrow no-break space (U+202F), as French typography and
-the INSEE do; the percent sign and the euro sign follow a no-break space. Missing values
+the INSEE do; the percent sign and the euro sign follow a no-break space; a negative number
+takes the minus sign (U+2212), not a hyphen. Missing values
 (None, NaN) are shown as an em dash. Already-formatted text (e.g. a suppressed ``< 5``)
 passes through unchanged.
 """
@@ -15,6 +16,8 @@ import pandas as pd
 THOUSANDS = "\u202f"
 NBSP = "\u00a0"
 MISSING = "—"
+#: The typographic minus sign (U+2212), not the hyphen.
+MINUS = "\u2212"
 
 
 def is_missing(value: object) -> bool:
@@ -34,7 +37,9 @@ def number(value: object, decimals: int = 0) -> str:
     if isinstance(value, str) or not isinstance(value, Number):
         return str(value)
     text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", THOUSANDS).replace(".", ",")
+    if text.startswith("-") and not text.strip("-0,."):
+        text = text[1:]  # −0,0 is 0,0
+    return text.replace(",", THOUSANDS).replace(".", ",").replace("-", MINUS)
 
 
 def integer(value: object) -> str:

@@ -18,6 +18,15 @@ from iae_eval.data.rules import RulesProfile
 from iae_eval.indicators.casemix import OUTCOMES, CaseMixModel, models
 from iae_eval.indicators.catalogue import ADJUSTED_KEYS
 
+#: What the adjustment takes into account and what it cannot see, said beside every adjusted
+#: figure (docs/indicators.md).
+CANNOT_SEE = (
+    "L'ajustement tient compte du sexe, de l'âge, du RSA, de la demande d'emploi de longue durée, "
+    "de la RQTH (et du niveau de formation quand il est connu) ; il ne voit ni la motivation, ni la "
+    "santé, ni le marché du travail local, ni l'activité de la structure. Le type de structure "
+    "(ACI, AI, EI, ETTI) n'est volontairement pas pris en compte : les types accueillent des "
+    "publics différents par choix, et les objectifs sont communs."
+)
 #: The suffixes of the adjusted keys, per outcome (``durable_oe_low``…).
 SUFFIXES: tuple[str, ...] = ("expected_rate", "oe", "oe_low", "oe_high", "adjusted_rate")
 

@@ -6,21 +6,29 @@ pooled over the years (Σ numerators / Σ denominators: a rate over the period's
 a cost over the period's people), a count or an amount summed, and the yearly values when the
 rule is a trend (with the OLS slope and its t interval). A rate carries its Wilson 95 %
 interval. What is missing (a key this version does not compute, a table, a figure of the
-``context`` table, a null denominator, fewer than three years) is named. ``masked``: the
-report's edition masks a value the evidence is built on (the rate, or a count it gives back).
+``context`` table, a null denominator, fewer than three years) is named in French words. ``masked``:
+the report's edition masks a value the evidence is built on (the rate, or a count it gives back).
+
+Each key is read where the reports compute it: the year's indicators
+(:func:`~iae_eval.indicators.compute.compute_indicators`), the follow-up after exit
+(:func:`~iae_eval.indicators.followup.followup_indicators`, by year of exit) or the rates at
+comparable publics (:func:`~iae_eval.indicators.adjusted.adjusted_indicators`, each year's
+model). A question is never "non évaluable" while a section shows its figures.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from iae_eval import fmt
 from iae_eval.indicators import catalogue
 from iae_eval.indicators import verdicts as v
 from iae_eval.indicators.catalogue import Kind
 from iae_eval.indicators.framework import Question
+from iae_eval.indicators.quality import atypical_years
 from iae_eval.indicators.uncertainty import wilson_interval
 
 #: Ratios whose parts the catalogue does not declare as a denominator (a share of contracts
@@ -75,6 +83,16 @@ class Evidence:
     #: For a judgement: each action's status at the end of the period and since when
     #: ``(action_id, status, since semester)``.
     progress: tuple[tuple[str, str, str], ...] = ()
+    #: What the figure cannot see or how far to trust it (French), shown beside it.
+    note: str | None = None
+    #: The years whose value is atypical (:mod:`iae_eval.indicators.quality`): the verdict is
+    #: fragile; ``steady`` is the slope without them (None with fewer than three years left).
+    atypical: tuple[int, ...] = ()
+    steady: v.Slope | None = None
+
+    @property
+    def fragile(self) -> bool:
+        return bool(self.atypical)
 
 
 def _number(value: object) -> float | None:
@@ -104,13 +122,35 @@ def _households(dataset, year: int) -> float | None:
     return None if rows.empty else _number(rows["value"].iloc[0])
 
 
+def yearly_frame(dataset, key: str, year: int) -> pd.DataFrame:
+    """The département's row of ``year`` from the frame that computes ``key``."""
+    if key in catalogue.FOLLOWUP_KEYS:
+        from iae_eval.indicators.followup import followup_indicators
+
+        return followup_indicators(dataset, year)
+    if key in catalogue.ADJUSTED_KEYS:
+        from iae_eval.indicators.adjusted import adjusted_indicators
+        from iae_eval.indicators.compute import compute_indicators
+
+        counts = compute_indicators(dataset, year)
+        adjusted = adjusted_indicators(dataset, year)
+        return pd.concat([counts.reset_index(drop=True), adjusted.reset_index(drop=True)], axis=1)
+    from iae_eval.indicators.compute import compute_indicators
+
+    return compute_indicators(dataset, year)
+
+
+def _in_year_model(key: str) -> bool:
+    return key in catalogue.INDICATOR_KEYS
+
+
 def _masked(report, frame: pd.DataFrame, key: str, *, yearly: bool = False) -> pd.Series:
     """Per row of ``frame`` (indicator frames), whether the report's edition masks ``key`` or
     a count it gives back: as each year's one decision says when the rows are the
     département's years (``yearly``), else (a period pooled) decided for the frame alone."""
     if not report.edition.suppresses:
         return pd.Series(False, index=frame.index)
-    if yearly:
+    if yearly and _in_year_model(key):
         from iae_eval.protection.model import DEPARTEMENT
         from iae_eval.protection.table import shown_places, year_cells
 
@@ -126,10 +166,8 @@ def _masked(report, frame: pd.DataFrame, key: str, *, yearly: bool = False) -> p
 def observations(report, key: str, years: list[int]) -> tuple[tuple[Observation, ...], pd.DataFrame]:
     """The yearly observations of ``key`` for the département, and the yearly frames (one row
     per year, index = year) they come from."""
-    from iae_eval.indicators.compute import compute_indicators
-
     dataset = report.dataset
-    frame = pd.concat([compute_indicators(dataset, y).set_axis([y]) for y in years])
+    frame = pd.concat([yearly_frame(dataset, key, y).iloc[[0]].set_axis([y]) for y in years])
     masked = _masked(report, frame, key, yearly=True)
     numerators, denominators = _parts_keys(key)
     found = []
@@ -167,15 +205,14 @@ def _period(years: list[int]) -> str:
 
 def _absent(report, key: str) -> str | None:
     """What is missing before any value can exist: the key itself, its table, its figure."""
-    from iae_eval.indicators.compute import compute_indicators
-
     if key not in catalogue.BY_KEY:
-        return f"indicateur « {key} » non calculé par cette version du kit"
-    if key not in compute_indicators(report.dataset, report.years[0]).columns:
-        return f"indicateur « {key} » absent du tableau annuel des indicateurs du département"
+        return f"indicateur inconnu de cette version du kit ({key})"
+    label = catalogue.BY_KEY[key].label
+    if key not in yearly_frame(report.dataset, key, report.years[0]).columns:
+        return f"« {label} » n'est pas calculé pour le département"
     table = SOURCE_TABLES.get(key)
     if table is not None and getattr(report.dataset, table, None) is None:
-        return f"table « {table} » absente"
+        return f"« {label} » demande la table {table}.csv, absente des données"
     return None
 
 
@@ -186,7 +223,11 @@ def _pooled(report, question: Question, years: list[int]) -> Evidence:
     label = catalogue.label(key)
     defined = [o for o in yearly if o.value is not None]
     if not defined:
-        why = " (rsa_households absent de la table context)" if key == "rsa_coverage_rate" else ""
+        why = (
+            " (le nombre de foyers allocataires du RSA manque dans context.csv)"
+            if key == "rsa_coverage_rate"
+            else ""
+        )
         return Evidence(yearly=yearly, missing=f"aucune valeur de « {label} » en {_period(years)}{why}")
     if defined[0].denominator is not None:
         numerator = sum(o.numerator for o in defined)
@@ -218,7 +259,20 @@ def _trend(report, question: Question, years: list[int]) -> Evidence:
             f"({len(points)} sur {_period(years)})",
         )
     slope = v.ols_slope([o.year for o in points], [o.value for o in points])
-    return Evidence(yearly=yearly, slope=slope, masked=any(o.masked for o in points))
+    atypical: tuple[int, ...] = ()
+    steady = None
+    if catalogue.BY_KEY[key].kind is not Kind.RATE:
+        atypical = atypical_years([o.year for o in points], [o.value for o in points])
+        rest = [o for o in points if o.year not in atypical]
+        if atypical and len(rest) >= v.MIN_TREND_YEARS:
+            steady = v.ols_slope([o.year for o in rest], [o.value for o in rest])
+    return Evidence(
+        yearly=yearly,
+        slope=slope,
+        masked=any(o.masked for o in points),
+        atypical=atypical,
+        steady=steady,
+    )
 
 
 def _progress(report, actions: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
@@ -241,6 +295,65 @@ def _progress(report, actions: tuple[str, ...]) -> tuple[tuple[str, str, str], .
     return tuple(found)
 
 
+#: At the département scope the observed/expected ratio is 1 by construction.
+ADJUSTED_AT_DEPARTEMENT = (
+    "au département, égal au taux observé (le modèle y est estimé) : les structures sont "
+    "comparées à publics comparables dans leur section ; l'ajustement ne voit ni la motivation, "
+    "ni la santé, ni le marché du travail local"
+)
+
+
+def _followup_horizon(key: str) -> int | None:
+    for h in catalogue.FOLLOWUP_HORIZONS:
+        if key in (f"employed_{h}m_rate", f"durable_employed_{h}m_rate"):
+            return h
+    return None
+
+
+def followup_note(report, key: str, years: list[int]) -> str | None:
+    """For an employment rate after exit over ``years``: its coverage, its bounds when the
+    unknown situations are all counted out of work or all in work, and the years of exit
+    without any follow-up at that horizon (the horizon lies beyond the data)."""
+    h = _followup_horizon(key)
+    if h is None or report.dataset.exit_followup is None:
+        return None
+    from iae_eval.indicators.compute import compute_indicators
+    from iae_eval.indicators.followup import followup_indicators
+
+    examined = known = found = 0.0
+    unfollowed = []
+    for year in years:
+        exits = _number(compute_indicators(report.dataset, year)["exits_examined"].iloc[0]) or 0.0
+        row = followup_indicators(report.dataset, year).iloc[0]
+        n_known = _number(row[f"followup_{h}m_known"]) or 0.0
+        if exits and not n_known:
+            unfollowed.append(year)
+            continue
+        examined += exits
+        known += n_known
+        found += (_number(row[key]) or 0.0) * n_known
+    parts = []
+    followed = [y for y in years if y not in unfollowed]
+    if examined:
+        low, high = found / examined, (found + examined - known) / examined
+        parts.append(
+            f"situation connue pour {fmt.percent(known / examined)} des sorties examinées "
+            f"de {_period(followed)} ; si les "
+            f"situations inconnues étaient toutes hors emploi : {fmt.percent(low)}, toutes en emploi : "
+            f"{fmt.percent(high)}"
+        )
+    if unfollowed:
+        listed = ", ".join(str(y) for y in unfollowed)
+        parts.append(f"aucune sortie de {listed} suivie à {h} mois (l'horizon dépasse les données)")
+    return " ; ".join(parts) or None
+
+
+def _note(report, key: str, years: list[int]) -> str | None:
+    if key in catalogue.ADJUSTED_KEYS:
+        return ADJUSTED_AT_DEPARTEMENT
+    return followup_note(report, key, years)
+
+
 def evidence_of(report, question: Question) -> Evidence:
     """The evidence of ``question`` in ``report`` (its year, or the bilan's period)."""
     if question.rule == v.JUDGEMENT or question.indicator is None:
@@ -248,6 +361,7 @@ def evidence_of(report, question: Question) -> Evidence:
     absent = _absent(report, question.indicator)
     if absent is not None:
         return Evidence(missing=absent)
-    if question.is_trend:
-        return _trend(report, question, report.years)
-    return _pooled(report, question, report.years)
+    found = (_trend if question.is_trend else _pooled)(report, question, report.years)
+    if found.missing is None and not found.masked:
+        found = replace(found, note=_note(report, question.indicator, report.years))
+    return found

@@ -20,7 +20,7 @@ import pandas as pd
 
 from iae_eval import fmt, wording
 from iae_eval.indicators import casemix
-from iae_eval.indicators.adjusted import adjusted_indicators
+from iae_eval.indicators.adjusted import CANNOT_SEE, adjusted_indicators
 from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, label
 from iae_eval.indicators.compute import compute_indicators
 from iae_eval.indicators.pathways import structure_name, structure_names
@@ -32,13 +32,6 @@ from iae_eval.sections.formats import suppressed
 
 #: Outcome → the rate it adjusts.
 RATES: dict[str, str] = {"durable": "durable_rate", "dynamic": "dynamic_rate"}
-CANNOT_SEE = (
-    "L'ajustement tient compte du sexe, de l'âge, du RSA, de la demande d'emploi de longue durée, "
-    "de la RQTH (et du niveau de formation quand il est connu) ; il ne voit ni la motivation, ni la "
-    "santé, ni le marché du travail local, ni l'activité de la structure. Le type de structure "
-    "(ACI, AI, EI, ETTI) n'est volontairement pas pris en compte : les types accueillent des "
-    "publics différents par choix, et les objectifs sont communs."
-)
 _DYNAMIC_EXIT_KEYS = ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive")
 
 

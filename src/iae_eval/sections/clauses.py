@@ -9,6 +9,7 @@ from iae_eval.data.reference import CLAUSE_TYPES
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import shared as r
+from iae_eval.sections import synthesis_lines
 
 
 def departement(rep: Report) -> parts.Section:
@@ -149,4 +150,6 @@ def bilan(rep: Report) -> parts.Section:
             caption="Marchés et clauses sociales par année",
         )
     )
-    return parts.join(*items)
+    counts = [k for k in keys if k != "clause_share"]
+    items.append(r.atypical_note(frame, counts, value_text=synthesis_lines.value_text))
+    return parts.join(*[i for i in items if i is not None])

@@ -73,3 +73,26 @@ def new_figure(n_rows: int, **size):
     import matplotlib.pyplot as plt  # imported where a figure is drawn: the command line starts without it
 
     return plt.subplots(figsize=figure_size(n_rows, **size))
+
+
+def atypical_note(frame, keys, *, value_text) -> parts.Paragraph | None:
+    """The note under a table of years that names each atypical value of ``keys``
+    (:mod:`iae_eval.indicators.quality`: the rule the synthèse's verdicts also read);
+    ``frame``: one row per year (index), ``value_text(key, value)``: how a value reads."""
+    from iae_eval.indicators import catalogue
+    from iae_eval.indicators.quality import ATYPICAL_FACTOR, atypical_years
+
+    found = []
+    for key in keys:
+        values = frame[key].astype(float)
+        known = values.dropna()
+        for year in atypical_years([int(y) for y in known.index], list(known)):
+            found.append(f"{catalogue.label(key).lower()} en {year} ({value_text(key, known.loc[year])})")
+    if not found:
+        return None
+    factor = fmt.number(ATYPICAL_FACTOR)
+    return parts.note(
+        f"Valeur atypique : {' ; '.join(found)} — moins de 1/{factor} ou plus de {factor} fois la "
+        "moyenne de ses voisines. Erreur de saisie possible : à vérifier avant de conclure "
+        "(la synthèse signale les verdicts qui en dépendent comme fragiles)."
+    )

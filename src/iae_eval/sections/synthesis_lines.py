@@ -42,6 +42,11 @@ HEADINGS: dict[str, dict[str, str]] = {
         "departement": "Supports d'activité (action A3)",
     },
     "funding": {"bilan": catalogue.label("funding_total"), "departement": catalogue.label("funding_total")},
+    "followup": {"bilan": "Emploi après la sortie", "departement": "Emploi après la sortie"},
+    "adjusted": {
+        "bilan": "À publics comparables (sorties cumulées, l'année de sortie prise en compte)",
+        "departement": "À publics comparables : taux observés et attendus",
+    },
     "action_plan": {"bilan": "Plan d'actions", "departement": "Plan d'actions"},
 }
 _PUBLIC_KEYS = {
@@ -66,6 +71,10 @@ def section_of(key: str | None) -> str | None:
         return "operations"
     if key.startswith(("funding", "cost_")):
         return "funding"
+    if key in catalogue.FOLLOWUP_KEYS:
+        return "followup"
+    if key in catalogue.ADJUSTED_KEYS:
+        return "adjusted"
     return "rates"
 
 
@@ -94,18 +103,25 @@ def value_text(key: str, value: object) -> str:
 
 
 def _signed(text: str, value: float) -> str:
-    return text if value < 0 or text.startswith("-") else f"+{text}"
+    return text if value < 0 or text.startswith(fmt.MINUS) else f"+{text}"
 
 
 def _slope_text(key: str, slope: v.Slope) -> str:
-    """``+1,4 point par an [0,9 – 1,8]``: the slope per year in the indicator's unit."""
+    """``+1,4 point par an (de 0,9 à 1,8)``: the slope per year in the indicator's unit, its
+    95 % interval after it."""
     kind = catalogue.BY_KEY[key].kind
     if kind is Kind.RATE:
 
         def show(x: float) -> str:
             return fmt.number(100 * x, 1)
 
-        unit = "point par an"
+        unit = "point par an" if abs(100 * slope.slope) < 2 else "points par an"
+    elif kind is Kind.HOURS:
+
+        def show(x: float) -> str:
+            return fmt.number(x, 0)
+
+        unit = "h par an"
     elif kind is Kind.MONEY:
 
         def show(x: float) -> str:
@@ -118,7 +134,7 @@ def _slope_text(key: str, slope: v.Slope) -> str:
             return fmt.number(x, 1)
 
         unit = "par an"
-    bounds = f"[{show(slope.low)}{fmt.NBSP}–{fmt.NBSP}{show(slope.high)}]"
+    bounds = f"(de {show(slope.low)} à {show(slope.high)})"
     return f"pente {_signed(show(slope.slope), slope.slope)} {unit} {bounds}"
 
 
@@ -130,6 +146,9 @@ def _target_text(judged: Judged) -> str:
         if shown.endswith("%") and abs(q.target * 100 - round(q.target * 100)) < 1e-9:
             shown = fmt.percent(q.target, 0)  # 25 %, not 25,0 %
         return f"cible {sign} {shown}" if q.indicator else ""
+    kind = catalogue.BY_KEY[q.indicator].kind if q.indicator in catalogue.BY_KEY else None
+    if q.rule in v.TREND_RULES and kind is not None and kind.is_integer:
+        return f"{v.RULES[q.rule]}, sur un effectif (qui suit aussi le volume d'activité, pas un taux)"
     return v.RULES[q.rule]
 
 
@@ -150,11 +169,38 @@ def _evidence_text(judged: Judged) -> str:
         values = " ; ".join(
             f"{o.year} : {value_text(q.indicator, o.value)}" for o in e.yearly if o.value is not None
         )
-        return f"{_slope_text(q.indicator, e.slope)} ({values})"
+        return _with_note(
+            f"{_slope_text(q.indicator, e.slope)} ({values})", _fragility(q.indicator, q.rule, e) or e.note
+        )
     shown = value_text(q.indicator, e.value)
     if e.low is not None and e.high is not None:
         shown += f" [{fmt.number(100 * e.low, 1)}{fmt.NBSP}–{fmt.NBSP}{fmt.number(100 * e.high, 1)}]"
-    return shown
+    return _with_note(shown, e.note)
+
+
+def _fragility(key: str, rule: str, e) -> str | None:
+    """What makes a trend's verdict fragile: its atypical years, and the slope without them."""
+    if not e.atypical:
+        return None
+    years = ", ".join(str(y) for y in e.atypical)
+    text = (
+        f"valeur atypique en {years} (moins du tiers ou plus du triple de ses voisines, "
+        "erreur de saisie possible) : verdict fragile"
+    )
+    if e.steady is not None:
+        verdict = v.trend_verdict(rule=rule, slope=e.steady)
+        text += f" ; sans {years} : {_slope_text(key, e.steady)}, {verdict}"
+    return text
+
+
+def verdict_text(verdict: str | None, evidence) -> str:
+    """A verdict with its symbol, ``(fragile)`` after it when its evidence is."""
+    shown = v.symbol_text(verdict)
+    return f"{shown} (fragile)" if shown and evidence.fragile else shown
+
+
+def _with_note(shown: str, note: str | None) -> str:
+    return shown if not note else f"{shown} ; {note}"
 
 
 COLUMNS: tuple[str, ...] = (
@@ -190,7 +236,7 @@ def synthesis_table(judged: tuple[Judged, ...], *, kind: str) -> pd.DataFrame:
                 "Indicateur": catalogue.label(q.indicator) if q.indicator else "—",
                 "Éléments de preuve": _evidence_text(j),
                 "Règle": _target_text(j),
-                "Verdict proposé": v.symbol_text(j.proposed),
+                "Verdict proposé": verdict_text(j.proposed, j.evidence),
                 "Verdict de l'évaluateur": v.symbol_text(j.evaluator) or "—",
                 "Verdict retenu": v.symbol_text(j.retained),
                 "Détail": detail_link(j, kind)[0] or "—",
