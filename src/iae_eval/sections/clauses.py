@@ -7,9 +7,8 @@ import pandas as pd
 from iae_eval import charts, fmt
 from iae_eval.data.reference import CLAUSE_TYPES
 from iae_eval.report import Report
-from iae_eval.sections import parts
+from iae_eval.sections import parts, synthesis_lines
 from iae_eval.sections import shared as r
-from iae_eval.sections import synthesis_lines
 
 
 def departement(rep: Report) -> parts.Section:
