@@ -482,3 +482,79 @@ def test_a_judgement_on_actions_shows_their_progress_at_the_end_of_the_period(da
     assert c1.proposed == v.TO_ASSESS
     text = section.bilan(_bilan(ds)).table().data.loc["C1", "Éléments de preuve"]
     assert text == "A6 : en cours depuis 2010S2 ; A7 : réalisé depuis 2009S2"
+
+
+def test_the_evaluation_table_can_replace_the_default(dataset):
+    """``mode`` = ``remplace`` (on one row): the table's questions are the whole framework, in
+    criterion order; a default id keeps its section."""
+    rows = [
+        {
+            "question_id": "Q2",
+            "criterion": "impact",
+            "question": "Opérations en hausse ?",
+            "indicator": "operations",
+            "rule": "trend_up",
+        },
+        {
+            "question_id": "E4",
+            "criterion": "efficacite",
+            "question": "Emploi durable ≥ 40 % ?",
+            "indicator": "durable_rate",
+            "rule": "target_min",
+            "target": 0.40,
+            "mode": "Remplace",
+        },
+    ]
+    questions = framework(replace(dataset, evaluation=table("evaluation", rows)))
+    assert [q.question_id for q in questions] == ["E4", "Q2"]
+    assert questions[0].section == "rates"
+    judged = {
+        j.question.question_id: j
+        for j in synthesis(_bilan(replace(dataset, evaluation=table("evaluation", rows))))
+    }
+    assert judged["Q2"].proposed == v.STABLE and judged["Q2"].evidence.slope.slope == pytest.approx(
+        1.5
+    )  # 1, 2, 4
+    # without the mode, the same rows extend the default
+    extended = framework(replace(dataset, evaluation=table("evaluation", [dict(r, mode=None) for r in rows])))
+    assert len(extended) == len(DEFAULT_FRAMEWORK) + 1
+
+
+def test_a_mode_is_checked_with_its_line():
+    from iae_eval.indicators.framework import check_evaluation
+
+    def rows(*modes, active=None):
+        return table(
+            "evaluation",
+            [
+                {
+                    "question_id": f"Q{i}",
+                    "criterion": "impact",
+                    "question": "?",
+                    "rule": "judgement",
+                    "mode": m,
+                    "active": active,
+                }
+                for i, m in enumerate(modes)
+            ],
+        ).set_axis(range(2, 2 + len(modes)))
+
+    assert check_evaluation("evaluation.csv", rows("remplace", None)) == []
+    unknown = check_evaluation("evaluation.csv", rows(None, "remplacer"))
+    assert [(p.line, p.column, p.value) for p in unknown] == [(3, "mode", "remplacer")]
+    both = check_evaluation("evaluation.csv", rows("complete", "remplace"))
+    assert [(p.line, p.column) for p in both] == [(2, "mode")] and "à la fois" in both[0].problem
+    empty = check_evaluation("evaluation.csv", rows("remplace", active=False))
+    assert [p.column for p in empty] == ["mode"] and "aucune question active" in empty[0].problem
+
+
+def test_the_docs_replacing_framework_is_valid_and_replaces(tmp_path):
+    import shutil
+
+    from iae_eval.data.load import load_dataset
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    example = next(block for block in text.split("```\n")[1::2] if ",remplace" in block)
+    shutil.copytree(Path(__file__).parent / "data" / "good", tmp_path / "data")
+    (tmp_path / "data" / "evaluation.csv").write_text(example, encoding="utf-8")
+    assert [q.question_id for q in framework(load_dataset(tmp_path / "data"))] == ["E4", "Q1"]

@@ -211,6 +211,7 @@ TABLES: dict[str, Table] = {
                 _c("verdict"),
                 _c("objective"),
                 _c("active", "bool"),
+                _c("mode"),
             ),
             unique=(("question_id",),),
         ),

@@ -978,7 +978,8 @@ def _generate_evaluation() -> _Table:
         for q in DEFAULT_FRAMEWORK
         if q.question_id in _EVALUATOR_VERDICTS
     ]  # fmt: skip
-    return _rows_table("evaluation", [*rows, *_OWN_QUESTIONS])
+    blank = ("",) * (len(TABLES["evaluation"].columns) - len(_OWN_QUESTIONS[0]))  # mode: extend
+    return _rows_table("evaluation", [row + blank for row in (*rows, *_OWN_QUESTIONS)])
 
 
 # --- Formatting and writing ---------------------------------------------------------------------

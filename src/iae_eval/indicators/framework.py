@@ -6,7 +6,8 @@ criterion (pertinence, cohérence, efficacité, efficience, impact, durabilité)
 optional ``evaluation`` table **extends** it: a row whose ``question_id`` is one of the
 default's replaces that question (its wording, indicator, rule, target, and the evaluator's
 verdict), other rows are added after the default's questions of their criterion, and a row
-with ``active`` = ``non`` leaves that question out. :func:`framework` gives the questions a
+with ``active`` = ``non`` leaves that question out. With ``mode`` = ``remplace`` (on any row;
+:data:`MODES`) the table **replaces** the default: its rows are the whole framework. :func:`framework` gives the questions a
 dataset is evaluated on; :func:`check_evaluation` the problems of an ``evaluation`` table.
 
 An indicator is a key of the catalogue (:mod:`iae_eval.indicators.catalogue`); a question may
@@ -117,6 +118,23 @@ DEFAULT_FRAMEWORK: tuple[Question, ...] = tuple(
 )  # fmt: skip
 
 
+#: How an ``evaluation`` table meets the default framework (its ``mode`` column; empty: the
+#: first).
+EXTEND, REPLACE = "complete", "remplace"
+MODES: dict[str, str] = {
+    EXTEND: "complète le référentiel par défaut",
+    REPLACE: "remplace le référentiel par défaut",
+}
+
+
+def table_mode(table: pd.DataFrame) -> str:
+    """The mode an ``evaluation`` table declares (:data:`MODES`), :data:`EXTEND` by default."""
+    if "mode" not in table.columns:
+        return EXTEND
+    given = {m.lower() for m in (_text(x) for x in table["mode"]) if m}
+    return REPLACE if REPLACE in given else EXTEND
+
+
 def _text(value: object) -> str | None:
     return None if value is None or pd.isna(value) or not str(value).strip() else str(value).strip()
 
@@ -144,6 +162,8 @@ def merge(default: tuple[Question, ...], table: pd.DataFrame | None) -> tuple[Qu
     if table is None or table.empty:
         return tuple(default)
     by_id = {q.question_id: q for q in default}
+    if table_mode(table) == REPLACE:
+        default = ()  # the table's rows are the framework (a default id keeps its section)
     own: dict[str, Question] = {}
     dropped: set[str] = set()
     for _, row in table.iterrows():
@@ -167,7 +187,8 @@ def framework(dataset) -> tuple[Question, ...]:
 def check_evaluation(label: str, frame: pd.DataFrame) -> list[Problem]:
     """The problems of an ``evaluation`` table (index = line numbers): unknown criterion,
     rule, indicator or verdict; a target rule without a target; a rule that needs an
-    indicator without one."""
+    indicator without one; an unknown mode, or both; a replacing table without an active
+    question."""
     problems: list[Problem] = []
     keys = ", ".join(CRITERIA)
     rules = ", ".join(v.RULES)
@@ -197,4 +218,24 @@ def check_evaluation(label: str, frame: pd.DataFrame) -> list[Problem]:
         verdict = _text(row["verdict"])
         if verdict is not None and v.verdict_word(verdict) is None:
             add("verdict", f"verdict inconnu (valeurs possibles : {', '.join(v.VERDICTS)})")
+        mode = _text(row["mode"]) if "mode" in row.index else None
+        if mode is not None and mode.lower() not in MODES:
+            add("mode", f"mode inconnu (valeurs possibles : {', '.join(MODES)})")
+    if table_mode(frame) == REPLACE and not any(pd.isna(a) or bool(a) for a in frame["active"]):
+        line = int(frame.index[0])
+        problems.append(
+            Problem(label, line, "mode", REPLACE, "le référentiel remplacé n'a aucune question active")
+        )
+    modes = {m.lower() for m in (_text(x) for x in frame.get("mode", ())) if m} & set(MODES)
+    if len(modes) > 1:
+        line = next(i for i, x in frame["mode"].items() if (_text(x) or "").lower() == EXTEND)
+        problems.append(
+            Problem(
+                label,
+                int(line),
+                "mode",
+                frame.at[line, "mode"],
+                "la table ne peut pas à la fois compléter et remplacer le référentiel par défaut",
+            )
+        )
     return problems
