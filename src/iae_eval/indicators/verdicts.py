@@ -39,14 +39,16 @@ NOT_PUBLISHABLE = "non publiable"
 
 #: The verdicts an evaluator may give (the ``verdict`` column of the ``evaluation`` table).
 VERDICTS: tuple[str, ...] = (REACHED, COMPATIBLE, NOT_REACHED, PROGRESS, DECLINE, STABLE, NOT_ASSESSABLE)
-#: A symbol beside each word (the word always comes with it).
+#: A symbol beside each word (the word always comes with it). A trend's symbol says whether
+#: it goes the way the question wants (+, −, =), never which way the figure goes: a cost that
+#: rises is "− en recul".
 SYMBOLS: dict[str, str] = {
     REACHED: "✔",
     COMPATIBLE: "≈",
     NOT_REACHED: "✘",
-    PROGRESS: "↗",
-    DECLINE: "↘",
-    STABLE: "→",
+    PROGRESS: "+",
+    DECLINE: "\u2212",
+    STABLE: "=",
     NOT_ASSESSABLE: "?",
     TO_ASSESS: "…",
     NOT_PUBLISHABLE: "■",

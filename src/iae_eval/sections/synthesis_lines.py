@@ -203,8 +203,25 @@ def _with_note(shown: str, note: str | None) -> str:
     return shown if not note else f"{shown} ; {note}"
 
 
+def value_line(judged: Judged) -> str:
+    """The figure of a question's line: its value with its interval and unit (a rate), or its
+    slope per year (a trend); ``—`` when there is none, ``masqué`` when the edition hides it."""
+    q, e = judged.question, judged.evidence
+    if judged.proposed == v.NOT_PUBLISHABLE:
+        return "masqué"
+    if q.rule == v.JUDGEMENT or e.missing or q.indicator is None:
+        return fmt.MISSING
+    if e.slope is not None:
+        return _slope_text(q.indicator, e.slope).removeprefix("pente ").split(" (de ")[0]
+    shown = value_text(q.indicator, e.value)
+    if e.low is not None and e.high is not None:
+        shown += f" (de {fmt.number(100 * e.low, 1)} à {fmt.percent(e.high)})"
+    return shown
+
+
 COLUMNS: tuple[str, ...] = (
     "Critère",
+    "Valeur",
     "Question",
     "Indicateur",
     "Éléments de preuve",
@@ -232,6 +249,7 @@ def synthesis_table(judged: tuple[Judged, ...], *, kind: str) -> pd.DataFrame:
         rows.append(
             {
                 "Critère": CRITERIA[q.criterion],
+                "Valeur": value_line(j),
                 "Question": q.question,
                 "Indicateur": catalogue.label(q.indicator) if q.indicator else "—",
                 "Éléments de preuve": _evidence_text(j),
@@ -257,32 +275,57 @@ class SynthesisTable(parts.Table):
     sparklines: tuple[tuple[str, bytes, str], ...] = ()
 
     def _repr_html_(self) -> str:
-        import base64
-
+        """One line a question under its criterion (id, retained verdict, value, question), its
+        evidence, rule, verdicts and link on a smaller line under it: four columns, that fit
+        an A4 page in portrait."""
         links, pictures = dict(self.links), {q: (png, alt) for q, png, alt in self.sparklines}
-        columns = list(self.frame.columns)
-        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in ["", *columns])
-        body = []
+        head = "".join(f'<th scope="col">{c}</th>' for c in ("", "Verdict retenu", "Valeur", "Question"))
+        body, criterion = [], None
         for qid, row in self.frame.iterrows():
+            if row["Critère"] != criterion:
+                criterion = row["Critère"]
+                body.append(
+                    f'<tr class="iae-criterion"><th colspan="4" scope="colgroup">{html.escape(criterion)}</th></tr>'
+                )
             cells = [f'<th scope="row">{html.escape(str(qid))}</th>']
-            for column in columns:
-                text = html.escape(str(row[column]))
-                if column == "Détail" and qid in links:
-                    text = f'<a href="#{html.escape(links[qid], quote=True)}">{text}</a>'
-                if column == "Éléments de preuve" and qid in pictures:
-                    png, alt = pictures[qid]
-                    data = base64.b64encode(png).decode("ascii")
-                    text += (
-                        f'<br><img class="iae-sparkline" src="data:image/png;base64,{data}" '
-                        f'alt="{html.escape(alt, quote=True)}">'
-                    )
-                cells.append(f"<td>{text}</td>")
-            body.append(f"<tr>{''.join(cells)}</tr>")
+            cells += [
+                f"<td>{html.escape(str(row[c]))}</td>" for c in ("Verdict retenu", "Valeur", "Question")
+            ]
+            body.append(f'<tr class="iae-question">{"".join(cells)}</tr>')
+            body.append(
+                f'<tr class="iae-evidence"><td></td><td colspan="3">{self._evidence(qid, row, links, pictures)}</td></tr>'
+            )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         return (
             f'<table class="iae-table iae-synthesis">{caption}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>"
         )
+
+    @staticmethod
+    def _evidence(qid, row, links, pictures) -> str:
+        import base64
+
+        said = [f"Preuve : {html.escape(str(row['Éléments de preuve']))}"]
+        if row["Règle"]:
+            said.append(f"Règle : {html.escape(str(row['Règle']))}")
+        verdicts = f"Proposé : {html.escape(str(row['Verdict proposé']))}"
+        evaluator = row["Verdict de l'évaluateur"]
+        if evaluator != fmt.MISSING:
+            verdicts += f" ; évaluateur : {html.escape(str(evaluator))}"
+        said.append(verdicts)
+        if qid in links:
+            said.append(
+                f'<a href="#{html.escape(links[qid], quote=True)}">{html.escape(str(row["Détail"]))}</a>'
+            )
+        text = " · ".join(said)
+        if qid in pictures:
+            png, alt = pictures[qid]
+            data = base64.b64encode(png).decode("ascii")
+            text += (
+                f' <img class="iae-sparkline" src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(alt, quote=True)}">'
+            )
+        return text
 
 
 @dataclass(frozen=True)
