@@ -174,7 +174,7 @@ def _evidence_text(judged: Judged) -> str:
         )
     shown = value_text(q.indicator, e.value)
     if e.low is not None and e.high is not None:
-        shown += f" [{fmt.number(100 * e.low, 1)}{fmt.NBSP}–{fmt.NBSP}{fmt.number(100 * e.high, 1)}]"
+        shown += f" (de {fmt.number(100 * e.low, 1)} à {fmt.percent(e.high)})"
     return _with_note(shown, e.note)
 
 
@@ -256,7 +256,9 @@ def synthesis_table(judged: tuple[Judged, ...], *, kind: str) -> pd.DataFrame:
                 "Règle": _target_text(j),
                 "Verdict proposé": verdict_text(j.proposed, j.evidence),
                 "Verdict de l'évaluateur": v.symbol_text(j.evaluator) or "—",
-                "Verdict retenu": v.symbol_text(j.retained),
+                "Verdict retenu": (
+                    verdict_text(j.retained, j.evidence) if j.evaluator is None else v.symbol_text(j.retained)
+                ),
                 "Détail": detail_link(j, kind)[0] or "—",
             }
         )
