@@ -23,6 +23,7 @@ from iae_eval.batch.plan import NOTEBOOK_FILES, declared_parameters
 from iae_eval.cli import cli
 from iae_eval.data.dataset import REQUIRED_TABLES, TABLES
 from iae_eval.data.load import load_dataset
+from iae_eval.data.sample import SAMPLE_COMMENTARIES
 from iae_eval.workspace import (
     NOTEBOOKS_DIR,
     OPTIONAL_FOLDER,
@@ -85,6 +86,17 @@ def test_init_with_the_sample(tmp_path):
         original = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
         copy = nbformat.read(folder / "notebooks" / name, as_version=4)
         assert [c.source for c in copy.cells[1:]] == [c.source for c in original.cells[1:]]
+    examples = sorted(p.relative_to(SAMPLE_COMMENTARIES) for p in SAMPLE_COMMENTARIES.rglob("*.md"))
+    assert Path("2012/S03.md") in examples and Path("synthese/recommandations.md") in examples
+    copied = folder / "data" / "commentaires"
+    assert sorted(p.relative_to(copied) for p in copied.rglob("*") if p.is_file()) == examples
+    for name in examples:
+        assert (copied / name).read_bytes() == (SAMPLE_COMMENTARIES / name).read_bytes(), name
+        assert copied / name in written
+    # the copies in the repository's sample (docs/editions.md names them there) are the same files
+    for name in examples:
+        assert (copied / name).read_bytes() == (ROOT / "data/sample/commentaires" / name).read_bytes(), name
+    assert "Les exemples fournis" in (folder / "README.md").read_text(encoding="utf-8")
     dataset = load_dataset(folder / "data")
     assert 2012 in dataset.years()
     assert default_data_dir(folder) == Path("data")
@@ -101,6 +113,9 @@ def test_init_empty_writes_the_headers(tmp_path):
             ",".join(table.column_names)
         ]
     assert sorted(p.stem for p in (folder / "data").glob("*.csv")) == sorted(REQUIRED_TABLES)
+    commentaries = folder / "data" / "commentaires"
+    assert commentaries.is_dir() and not any(commentaries.iterdir())  # no example without the sample
+    assert "Les exemples fournis" not in (folder / "README.md").read_text(encoding="utf-8")
 
 
 def test_init_refuses_a_folder_in_use(tmp_path):

@@ -14,6 +14,7 @@ import click
 from iae_eval import __version__
 from iae_eval.commands.options import YearsType, _years, data_option, rules_option
 from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.data.sample import DEFAULT_SEED
 from iae_eval.editions import DEFAULT_DIFFUSION, DIFFUSIONS
 from iae_eval.fmt import plural
 
@@ -165,7 +166,7 @@ def run(
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dossier à écrire."
 )
-@click.option("--seed", default=2013, show_default=True, type=int, help="Graine du tirage aléatoire.")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Graine du tirage aléatoire.")
 @click.option(
     "--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01), help="Taille relative."
 )
@@ -178,13 +179,18 @@ def run(
     help="Les tables du kit, ou les mêmes données en fichiers fluxIAE (pour import-fluxiae).",
 )
 def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
-    """Écrire les données d'exemple (un département fictif, 2009-2013)."""
+    """Écrire les données d'exemple (un département fictif, 2009-2013) ; avec la graine et la
+    taille par défaut, aussi les commentaires d'exemple de l'évaluateur (commentaires/)."""
     if fmt == "fluxiae":
-        from iae_eval.data.fluxiae.sample import write_fluxiae_sample as write
-    else:
-        from iae_eval.data.sample import generate_sample as write
+        from iae_eval.data.fluxiae.sample import write_fluxiae_sample
 
-    paths = write(out, seed=seed, scale=scale)
+        paths = write_fluxiae_sample(out, seed=seed, scale=scale)
+    else:
+        from iae_eval.data.sample import generate_sample, write_sample_commentaries
+
+        paths = generate_sample(out, seed=seed, scale=scale)
+        if seed == DEFAULT_SEED and scale == 1:  # the commentaries quote this dataset's figures
+            paths += write_sample_commentaries(out)
     click.echo(f"{plural(len(paths), 'fichier écrit', 'fichiers écrits')} dans {out}")
 
 
