@@ -1,17 +1,20 @@
 """The packaged notebooks, the notebooks a run uses, and ``iae-eval init``.
 
-The slow test builds the wheel, installs it into a fresh virtual environment and runs
-``iae-eval init`` + ``iae-eval run`` from a folder outside the repository.
+The slow tests build the wheel as ``make dist`` does, check that it carries every file of the
+package, install it into a fresh virtual environment and run ``iae-eval init`` + ``iae-eval run``
+from a folder outside the repository.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tomllib
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -140,27 +143,83 @@ def _dependencies_line() -> str:
     return sysconfig.get_paths()["purelib"]
 
 
+#: What is in a working copy's ``src/`` but is not part of the kit.
+NOT_SOURCES = ("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
+
+
+def _clean_env() -> dict[str, str]:
+    """This environment without the test run's ``PYTHONPATH`` (which points at the sources)."""
+    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built as ``make dist`` does (pip, with setuptools from the registry) from a copy
+    of the sources (``src/``, ``pyproject.toml``, ``README.md``: nothing else of the repository)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns(*NOT_SOURCES))
+    wheels = tmp / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--wheel-dir",
+            str(wheels),
+            str(source),
+        ],
+        check=True,
+        env=_clean_env(),
+        timeout=300,
+    )
+    (built,) = wheels.glob(f"iae_eval-{__version__}-py3-none-any.whl")
+    return built
+
+
 @pytest.mark.slow
-def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
-    """Build the wheel (pip, with setuptools from the registry), install it with ``--no-deps``
+def test_the_wheel_carries_every_file_the_kit_reads(wheel):
+    """Every file of the package is in the wheel: the modules and the resources read at run time
+    (the notebooks, the HTML template, the example commentaries ``iae-eval init`` copies), and
+    the two entry points."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = archive.read(f"iae_eval-{__version__}.dist-info/entry_points.txt").decode()
+    package = ROOT / "src" / "iae_eval"
+    expected = {
+        f"iae_eval/{p.relative_to(package).as_posix()}"
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and not {"__pycache__", ".ipynb_checkpoints"} & set(p.parts)
+    }
+    assert expected - names == set()
+    for resource in (
+        *(f"iae_eval/notebooks/{name}" for name in NOTEBOOK_FILES.values()),
+        "iae_eval/batch/templates/iae_report/index.html.j2",
+        "iae_eval/batch/templates/iae_report/report.css",
+        "iae_eval/batch/templates/iae_report/conf.json",
+        "iae_eval/data/sample_commentaries/2012/S03.md",
+        "iae_eval/data/sample_commentaries/public/2012/departement.md",
+        "iae_eval/data/sample_commentaries/synthese/recommandations.md",
+    ):
+        assert resource in names, resource
+    assert "iae-eval = iae_eval.cli:main" in entry_points
+    assert "iae-persistent-kernel = iae_eval.batch.engine:PersistentKernelEngine" in entry_points
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path, wheel):
+    """Install the wheel with ``--no-deps``
     into a new virtual environment whose dependencies are this environment's (a ``.pth`` line and
     ``JUPYTER_PATH`` for their data files: no download of pandas & co, and no access to the
     source tree: ``iae_eval`` is imported from the wheel), then from a folder outside
     the repository: ``iae-eval init eval``, ``cd eval``, ``iae-eval run --years 2012``."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
-        check=True,
-        env=env,
-        timeout=300,
-    )
-    (wheel,) = wheels.glob("iae_eval-*.whl")
+    env = _clean_env()
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
@@ -192,6 +251,10 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     # new environment would have put under its share/jupyter
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     subprocess.run([cli_path, "init", "eval"], check=True, env=env, cwd=work, timeout=120)
+    example = work / "eval" / "data" / "commentaires" / "2012" / "S03.md"
+    assert (
+        example.read_bytes() == (ROOT / "data" / "sample" / "commentaires" / "2012" / "S03.md").read_bytes()
+    )
     run = subprocess.run(
         [cli_path, "run", "--years", "2012", "--structure", "S03", "--jobs", "2"],
         capture_output=True,
@@ -203,7 +266,8 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     out = work / "eval" / "reports"
     assert (out / "2012" / "departement.html").is_file()
-    assert (out / "2012" / "structures" / "S03.html").is_file()
+    s03 = html.unescape((out / "2012" / "structures" / "S03.html").read_text(encoding="utf-8"))
+    assert "Appréciation de l'évaluateur" in s03 and "Association Tremplin Gapençais : un public" in s03
     assert (out / "index.html").is_file()
 
 

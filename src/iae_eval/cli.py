@@ -118,7 +118,7 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
     metavar="ADRESSE|local",
     default=None,
     help="Envoyer les rapports à un cluster Dask (tcp://hôte:8786), ou `local` pour un LocalCluster "
-    "sur cette machine (demande `pip install iae-eval[dask]`).",
+    "sur cette machine (demande `pip install dask distributed`).",
 )
 @rules_option
 @click.option(
