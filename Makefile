@@ -8,7 +8,7 @@ DATA   ?= data/sample
 OUT    ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test test-browser lint format lab sample bench clean
+.PHONY: help install dist reports test test-browser lint format lab sample bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -20,6 +20,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv/ and install the kit (editable) with its test and dask extras
+
+dist: ## Build the wheel into dist/ (pip install dist/iae_eval-*.whl on any machine; no .venv needed)
+	rm -f dist/iae_eval-*.whl
+	$(PYTHON) -m pip wheel --no-deps --wheel-dir dist .
+	@ls dist/iae_eval-*.whl
 
 reports: $(STAMP) ## Build every report of the sample dataset into reports/
 	$(BIN)/iae-eval run --data $(DATA) --years $(YEARS) --out $(OUT)
@@ -51,5 +56,5 @@ bench: $(STAMP) ## Run the benchmarks under bench/ (load, indicators, batch; sev
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the environment, caches and generated reports
-	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info
 	find $(OUT) -mindepth 1 ! -name README.md -exec rm -rf {} +

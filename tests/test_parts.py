@@ -29,7 +29,7 @@ def sample():
 
 
 def documented_edits(s: Section) -> list:
-    """The edits of docs/reports.md ("A section is a value made of parts")."""
+    """The edits of docs/reports.md ("Une section est une valeur faite de parties")."""
     return [
         s,
         s.lead,

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from iae_eval.cli import cli
 from iae_eval.data import sample as sample_mod
 from iae_eval.data.dataset import TABLES
 from iae_eval.data.reference import (
@@ -22,8 +24,9 @@ from iae_eval.data.reference import (
     TERRITORIES,
     builtin_exit_reasons,
 )
-from iae_eval.data.sample import SAMPLE_TABLES, generate_sample
+from iae_eval.data.sample import SAMPLE_COMMENTARIES, SAMPLE_TABLES, generate_sample
 from iae_eval.data.siret import luhn_check_digit, luhn_valid
+from iae_eval.sections import commentary
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 YEARS = range(2009, 2014)
@@ -74,6 +77,26 @@ def test_regenerating_gives_byte_identical_files(tmp_path: Path, committed: Path
         assert path.read_bytes() == (committed / path.name).read_bytes(), path.name
     # the staging folder is gone
     assert [p.name for p in tmp_path.iterdir()] == ["sample"]
+
+
+def test_the_sample_commentaries_are_the_packaged_ones(tmp_path: Path, committed: Path) -> None:
+    """``data/sample/commentaires/`` is what ``iae-eval sample`` writes with the defaults: edit the
+    package's ``iae_eval/data/sample_commentaries/``, then run ``make sample``."""
+    result = CliRunner().invoke(cli, ["sample", "--out", str(tmp_path / "sample")])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "sample" / "commentaires"
+    names = sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(SAMPLE_COMMENTARIES) for p in SAMPLE_COMMENTARIES.rglob("*.md"))
+    in_repository = committed / "commentaires"
+    assert names == sorted(p.relative_to(in_repository) for p in in_repository.rglob("*") if p.is_file())
+    assert Path("public/2012/departement.md") in names
+    for name in names:
+        assert (written / name).read_bytes() == (committed / "commentaires" / name).read_bytes(), name
+    assert f"{len(SAMPLE_TABLES) + len(names)} fichiers écrits" in result.output
+    assert sample_mod.COMMENTARY_FOLDER == commentary.FOLDER  # where the reports read them
+    # another seed or size: the commentaries, which quote the default sample's figures, are not written
+    CliRunner().invoke(cli, ["sample", "--out", str(tmp_path / "other"), "--seed", "7"])
+    assert not (tmp_path / "other" / "commentaires").exists()
 
 
 def test_a_different_seed_gives_different_participants(tmp_path: Path, committed: Path) -> None:

@@ -1,17 +1,20 @@
 """The packaged notebooks, the notebooks a run uses, and ``iae-eval init``.
 
-The slow test builds the wheel, installs it into a fresh virtual environment and runs
-``iae-eval init`` + ``iae-eval run`` from a folder outside the repository.
+The slow tests build the wheel as ``make dist`` does, check that it carries every file of the
+package, install it into a fresh virtual environment and run ``iae-eval init`` + ``iae-eval run``
+from a folder outside the repository.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tomllib
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -23,6 +26,7 @@ from iae_eval.batch.plan import NOTEBOOK_FILES, declared_parameters
 from iae_eval.cli import cli
 from iae_eval.data.dataset import REQUIRED_TABLES, TABLES
 from iae_eval.data.load import load_dataset
+from iae_eval.data.sample import SAMPLE_COMMENTARIES
 from iae_eval.workspace import (
     NOTEBOOKS_DIR,
     OPTIONAL_FOLDER,
@@ -85,6 +89,17 @@ def test_init_with_the_sample(tmp_path):
         original = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
         copy = nbformat.read(folder / "notebooks" / name, as_version=4)
         assert [c.source for c in copy.cells[1:]] == [c.source for c in original.cells[1:]]
+    examples = sorted(p.relative_to(SAMPLE_COMMENTARIES) for p in SAMPLE_COMMENTARIES.rglob("*.md"))
+    assert Path("2012/S03.md") in examples and Path("synthese/recommandations.md") in examples
+    copied = folder / "data" / "commentaires"
+    assert sorted(p.relative_to(copied) for p in copied.rglob("*") if p.is_file()) == examples
+    for name in examples:
+        assert (copied / name).read_bytes() == (SAMPLE_COMMENTARIES / name).read_bytes(), name
+        assert copied / name in written
+    # the copies in the repository's sample (docs/editions.md names them there) are the same files
+    for name in examples:
+        assert (copied / name).read_bytes() == (ROOT / "data/sample/commentaires" / name).read_bytes(), name
+    assert "Les exemples fournis" in (folder / "README.md").read_text(encoding="utf-8")
     dataset = load_dataset(folder / "data")
     assert 2012 in dataset.years()
     assert default_data_dir(folder) == Path("data")
@@ -101,6 +116,9 @@ def test_init_empty_writes_the_headers(tmp_path):
             ",".join(table.column_names)
         ]
     assert sorted(p.stem for p in (folder / "data").glob("*.csv")) == sorted(REQUIRED_TABLES)
+    commentaries = folder / "data" / "commentaires"
+    assert commentaries.is_dir() and not any(commentaries.iterdir())  # no example without the sample
+    assert "Les exemples fournis" not in (folder / "README.md").read_text(encoding="utf-8")
 
 
 def test_init_refuses_a_folder_in_use(tmp_path):
@@ -125,27 +143,83 @@ def _dependencies_line() -> str:
     return sysconfig.get_paths()["purelib"]
 
 
+#: What is in a working copy's ``src/`` but is not part of the kit.
+NOT_SOURCES = ("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
+
+
+def _clean_env() -> dict[str, str]:
+    """This environment without the test run's ``PYTHONPATH`` (which points at the sources)."""
+    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built as ``make dist`` does (pip, with setuptools from the registry) from a copy
+    of the sources (``src/``, ``pyproject.toml``, ``README.md``: nothing else of the repository)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns(*NOT_SOURCES))
+    wheels = tmp / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--wheel-dir",
+            str(wheels),
+            str(source),
+        ],
+        check=True,
+        env=_clean_env(),
+        timeout=300,
+    )
+    (built,) = wheels.glob(f"iae_eval-{__version__}-py3-none-any.whl")
+    return built
+
+
 @pytest.mark.slow
-def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
-    """Build the wheel (pip, with setuptools from the registry), install it with ``--no-deps``
+def test_the_wheel_carries_every_file_the_kit_reads(wheel):
+    """Every file of the package is in the wheel: the modules and the resources read at run time
+    (the notebooks, the HTML template, the example commentaries ``iae-eval init`` copies), and
+    the two entry points."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = archive.read(f"iae_eval-{__version__}.dist-info/entry_points.txt").decode()
+    package = ROOT / "src" / "iae_eval"
+    expected = {
+        f"iae_eval/{p.relative_to(package).as_posix()}"
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and not {"__pycache__", ".ipynb_checkpoints"} & set(p.parts)
+    }
+    assert expected - names == set()
+    for resource in (
+        *(f"iae_eval/notebooks/{name}" for name in NOTEBOOK_FILES.values()),
+        "iae_eval/batch/templates/iae_report/index.html.j2",
+        "iae_eval/batch/templates/iae_report/report.css",
+        "iae_eval/batch/templates/iae_report/conf.json",
+        "iae_eval/data/sample_commentaries/2012/S03.md",
+        "iae_eval/data/sample_commentaries/public/2012/departement.md",
+        "iae_eval/data/sample_commentaries/synthese/recommandations.md",
+    ):
+        assert resource in names, resource
+    assert "iae-eval = iae_eval.cli:main" in entry_points
+    assert "iae-persistent-kernel = iae_eval.batch.engine:PersistentKernelEngine" in entry_points
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path, wheel):
+    """Install the wheel with ``--no-deps``
     into a new virtual environment whose dependencies are this environment's (a ``.pth`` line and
     ``JUPYTER_PATH`` for their data files: no download of pandas & co, and no access to the
     source tree: ``iae_eval`` is imported from the wheel), then from a folder outside
     the repository: ``iae-eval init eval``, ``cd eval``, ``iae-eval run --years 2012``."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
-        check=True,
-        env=env,
-        timeout=300,
-    )
-    (wheel,) = wheels.glob("iae_eval-*.whl")
+    env = _clean_env()
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
@@ -177,6 +251,10 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     # new environment would have put under its share/jupyter
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     subprocess.run([cli_path, "init", "eval"], check=True, env=env, cwd=work, timeout=120)
+    example = work / "eval" / "data" / "commentaires" / "2012" / "S03.md"
+    assert (
+        example.read_bytes() == (ROOT / "data" / "sample" / "commentaires" / "2012" / "S03.md").read_bytes()
+    )
     run = subprocess.run(
         [cli_path, "run", "--years", "2012", "--structure", "S03", "--jobs", "2"],
         capture_output=True,
@@ -188,7 +266,8 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     out = work / "eval" / "reports"
     assert (out / "2012" / "departement.html").is_file()
-    assert (out / "2012" / "structures" / "S03.html").is_file()
+    s03 = html.unescape((out / "2012" / "structures" / "S03.html").read_text(encoding="utf-8"))
+    assert "Appréciation de l'évaluateur" in s03 and "Association Tremplin Gapençais : un public" in s03
     assert (out / "index.html").is_file()
 
 

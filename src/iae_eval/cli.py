@@ -12,16 +12,23 @@ from pathlib import Path
 import click
 
 from iae_eval import __version__
+from iae_eval.commands.click_fr import MESSAGES, FrenchGroup
 from iae_eval.commands.options import YearsType, _years, data_option, rules_option
 from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.data.sample import DEFAULT_SEED
 from iae_eval.editions import DEFAULT_DIFFUSION, DIFFUSIONS
 from iae_eval.fmt import plural
 
 __all__ = ["YearsType", "_years", "cli", "main"]
 
+#: The help of ``--version`` (Click translates it when the decorator runs, before the French is on).
+VERSION_HELP = MESSAGES["Show the version and exit."]
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="iae-eval")
+
+@click.group(cls=FrenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, prog_name="iae-eval", message="%(prog)s, version %(version)s", help=VERSION_HELP
+)
 def cli() -> None:
     """iae-eval : kit d'évaluation de la politique d'insertion par l'activité économique (IAE)
     d'un département.
@@ -31,9 +38,10 @@ def cli() -> None:
 
 @cli.command()
 @data_option
-@click.option("--max-shown", default=50, show_default=True, help="Problèmes affichés à l'écran.")
+@click.option("--max-shown", metavar="N", default=50, show_default=True, help="Problèmes affichés à l'écran.")
 @click.option(
     "--problems-csv",
+    metavar="FICHIER",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Écrire la liste complète des problèmes dans ce fichier CSV (hors du dossier des données).",
 )
@@ -46,7 +54,7 @@ def validate(data_dir: Path, max_shown: int, problems_csv: Path | None) -> None:
 
 @cli.command()
 @data_option
-@click.option("--year", required=True, type=int, help="Année civile.")
+@click.option("--year", required=True, type=int, metavar="ANNÉE", help="Année civile.")
 @click.option(
     "--by",
     type=click.Choice(["departement", "structure", "territory", "kind"]),
@@ -87,10 +95,19 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
 
 @cli.command()
 @data_option
-@click.option("--years", type=YearsType(), required=True, help="2012, 2009-2013 ou 2011,2013.")
-@click.option("--structure", "structures", multiple=True, help="Seulement ces structures (option répétable).")
+@click.option(
+    "--years", type=YearsType(), metavar="ANNÉES", required=True, help="2012, 2009-2013 ou 2011,2013."
+)
+@click.option(
+    "--structure",
+    "structures",
+    metavar="ID",
+    multiple=True,
+    help="Seulement ces structures (option répétable).",
+)
 @click.option(
     "--out",
+    metavar="DOSSIER",
     default="reports",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
@@ -99,12 +116,17 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
 @click.option(
     "--notebooks",
     "notebooks_dir",
+    metavar="DOSSIER",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
     help="Dossier des notebooks (par défaut ./notebooks s'il existe, sinon ceux fournis avec le kit).",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Processus de calcul (défaut : un par cœur)."
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=None,
+    help="Processus de calcul (défaut : un par cœur).",
 )
 @click.option("--force", is_flag=True, help="Reconstruire aussi les rapports dont rien n'a changé.")
 @click.option(
@@ -117,7 +139,7 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
     metavar="ADRESSE|local",
     default=None,
     help="Envoyer les rapports à un cluster Dask (tcp://hôte:8786), ou `local` pour un LocalCluster "
-    "sur cette machine (demande `pip install iae-eval[dask]`).",
+    "sur cette machine (demande `pip install dask distributed`).",
 )
 @rules_option
 @click.option(
@@ -163,11 +185,27 @@ def run(
 
 @cli.command()
 @click.option(
-    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dossier à écrire."
+    "--out",
+    required=True,
+    metavar="DOSSIER",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier à écrire.",
 )
-@click.option("--seed", default=2013, show_default=True, type=int, help="Graine du tirage aléatoire.")
 @click.option(
-    "--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.01), help="Taille relative."
+    "--seed",
+    metavar="ENTIER",
+    default=DEFAULT_SEED,
+    show_default=True,
+    type=int,
+    help="Graine du tirage aléatoire.",
+)
+@click.option(
+    "--scale",
+    metavar="NOMBRE",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Taille relative.",
 )
 @click.option(
     "--format",
@@ -178,18 +216,23 @@ def run(
     help="Les tables du kit, ou les mêmes données en fichiers fluxIAE (pour import-fluxiae).",
 )
 def sample(out: Path, seed: int, scale: float, fmt: str) -> None:
-    """Écrire les données d'exemple (un département fictif, 2009-2013)."""
+    """Écrire les données d'exemple (un département fictif, 2009-2013) ; avec la graine et la
+    taille par défaut, aussi les commentaires d'exemple de l'évaluateur (commentaires/)."""
     if fmt == "fluxiae":
-        from iae_eval.data.fluxiae.sample import write_fluxiae_sample as write
-    else:
-        from iae_eval.data.sample import generate_sample as write
+        from iae_eval.data.fluxiae.sample import write_fluxiae_sample
 
-    paths = write(out, seed=seed, scale=scale)
+        paths = write_fluxiae_sample(out, seed=seed, scale=scale)
+    else:
+        from iae_eval.data.sample import generate_sample, write_sample_commentaries
+
+        paths = generate_sample(out, seed=seed, scale=scale)
+        if seed == DEFAULT_SEED and scale == 1:  # the commentaries quote this dataset's figures
+            paths += write_sample_commentaries(out)
     click.echo(f"{plural(len(paths), 'fichier écrit', 'fichiers écrits')} dans {out}")
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="DOSSIER", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--empty", is_flag=True, help="Des modèles CSV vides (en-têtes seulement) au lieu des données d'exemple."
 )
@@ -211,11 +254,12 @@ def init(folder: Path, empty: bool) -> None:
 
 
 @cli.command()
-@click.argument("reports_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--year", required=True, type=int, help="Année publiée à vérifier.")
+@click.argument("reports_dir", metavar="DOSSIER_RAPPORTS", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, metavar="ANNÉE", help="Année publiée à vérifier.")
 @click.option(
     "--min-cell",
     type=int,
+    metavar="N",
     default=DEFAULT_MIN_CELL,
     show_default=True,
     help="Seuil du secret statistique de l'édition publiée.",
@@ -229,21 +273,24 @@ def audit(reports_dir: Path, year: int, min_cell: int) -> None:
 
 
 @cli.command("import-fluxiae")
-@click.argument("src", type=click.Path(path_type=Path))
-@click.option("--departement", required=True, help="Code du département : 05, 2A, 974…")
+@click.argument("src", metavar="SOURCE", type=click.Path(path_type=Path))
+@click.option("--departement", metavar="CODE", required=True, help="Code du département : 05, 2A, 974…")
 @click.option(
     "--departement-name",
+    metavar="NOM",
     default=None,
     help="Le nom du département, pour les titres des rapports (défaut : « Département CODE »).",
 )
 @click.option(
     "--out",
     required=True,
+    metavar="DOSSIER",
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier des données à écrire.",
 )
 @click.option(
     "--salt-file",
+    metavar="FICHIER",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Sel secret des identifiants des personnes (créé s'il manque ; défaut "
@@ -252,6 +299,7 @@ def audit(reports_dir: Path, year: int, min_cell: int) -> None:
 @click.option(
     "--territories",
     "territories_file",
+    metavar="FICHIER",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="Fichier CSV code_insee,territory : le territoire de la commune de chaque structure.",

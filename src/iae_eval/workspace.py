@@ -12,7 +12,8 @@ evaluation folder's own copies, which the officer may edit), else the packaged o
     DIR/README.md            what to do next (French)
     DIR/notebooks/           copies of the three notebooks, reading ``data``
     DIR/data/                the sample dataset, or with ``--empty`` one CSV template per table
-    DIR/data/commentaires/   the evaluator's commentary files (docs/reports.md)
+    DIR/data/commentaires/   the evaluator's commentary files (docs/editions.md): with the
+                             sample, its example commentaries; with ``--empty``, none
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ Ce dossier a été créé par `iae-eval init` (iae-eval {version}).
 - `data/` : les données{data_note}. `iae-eval validate` les vérifie et liste chaque problème
   (fichier, ligne, colonne, valeur).
 - `data/commentaires/` : l'appréciation de l'évaluateur, en markdown, un fichier par rapport :
-  `bilan.md`, `2012/departement.md`, `2012/S03.md` (identifiant de la structure).
+  `bilan.md`, `2012/departement.md`, `2012/S03.md` (identifiant de la structure) ; ceux de
+  l'édition publique dans `public/`, les textes de la synthèse dans `synthese/`{commentary_note}.
 - `notebooks/` : les trois notebooks des rapports (département, structure, bilan). Vous pouvez
   les modifier ; `iae-eval run` utilise ceux de ce dossier. Supprimez le dossier pour revenir
   aux notebooks fournis avec le kit.
@@ -105,6 +107,10 @@ chaque année sont aussi dans un tableur (`reports/2012/indicators.xlsx`).
 Pour la diffusion publique (petits effectifs masqués) : `iae-eval run --years {years} --diffusion public
 --out reports-public`.
 """
+#: Added to the README's line on ``data/commentaires/`` when the folder holds the sample.
+EXAMPLE_COMMENTARIES_NOTE = (
+    ". Les exemples fournis, écrits pour les données d'exemple, sont à remplacer par les vôtres"
+)
 
 
 def _copy_notebooks(target: Path) -> list[Path]:
@@ -163,14 +169,15 @@ def init_workspace(target: Path, *, empty: bool = False) -> list[Path]:
     staging = target.resolve() / ".iae-eval-init"
     try:
         staging.mkdir()
+        from iae_eval.data.sample import COMMENTARY_FOLDER, generate_sample, write_sample_commentaries
+
         written = _copy_notebooks(staging / "notebooks")
         if empty:
             written += _write_templates(staging / "data")
+            (staging / "data" / COMMENTARY_FOLDER).mkdir()
         else:
-            from iae_eval.data.sample import generate_sample
-
             written += generate_sample(staging / "data")
-        (staging / "data" / "commentaires").mkdir()
+            written += write_sample_commentaries(staging / "data")
         data_note = (
             " : un modèle CSV vide par table (en-têtes seulement) ; remplissez-les. Les tables "
             f"facultatives sont dans `data/{OPTIONAL_FOLDER}/` : déplacez un fichier dans `data/` "
@@ -180,7 +187,12 @@ def init_workspace(target: Path, *, empty: bool = False) -> list[Path]:
         )
         readme = staging / "README.md"
         readme.write_text(
-            README.format(version=__version__, data_note=data_note, years="2012" if not empty else "ANNÉE"),
+            README.format(
+                version=__version__,
+                data_note=data_note,
+                commentary_note="" if empty else EXAMPLE_COMMENTARIES_NOTE,
+                years="2012" if not empty else "ANNÉE",
+            ),
             encoding="utf-8",
         )
         written.append(readme)

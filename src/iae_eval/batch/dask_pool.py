@@ -12,7 +12,8 @@ kit installed and the data and output folders at the same paths (a shared filesy
 ``--scheduler local`` starts a :class:`distributed.LocalCluster` of ``--jobs`` worker
 processes on this machine, to try it out.
 
-Dask is an optional extra: ``pip install 'iae-eval[dask]'``.
+Dask is an optional extra: ``pip install '.[dask]'`` from a clone, or ``pip install dask distributed``
+(docs/reports.md).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class DaskPool:
             from distributed import Client, LocalCluster
         except ImportError:
             raise SchedulerError(
-                "--scheduler demande Dask distributed : pip install 'iae-eval[dask]'"
+                "--scheduler demande Dask distributed : pip install dask distributed"
             ) from None
         self._cluster = None
         try:

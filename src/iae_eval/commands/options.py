@@ -54,6 +54,7 @@ rules_option = click.option(
 data_option = click.option(
     "--data",
     "data_dir",
+    metavar="DOSSIER",
     default=lambda: str(default_data_dir()),
     show_default="data dans un dossier d'évaluation (iae-eval init), sinon data/sample",
     type=click.Path(file_okay=False, path_type=Path),

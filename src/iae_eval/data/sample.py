@@ -16,6 +16,13 @@ per table, spawned from ``default_rng(seed)``, no wall-clock time, no ``hash()``
 set ordering. ``scale`` multiplies the structures (templates cycle, names are numbered)
 and so the people; participants are drawn with vectorised numpy so that ``scale=300``
 (about 4,200 structures, 135,000 people a year) stays fast.
+
+:func:`write_sample_commentaries` copies the evaluator's example commentaries (package data,
+``sample_commentaries/``) into a data folder's ``commentaires/`` (docs/editions.md, "L'appréciation
+de l'évaluateur"): they are written for the default sample (seed 2013, scale 1) and quote its
+figures. ``iae-eval sample`` with the defaults and ``iae-eval init`` write them;
+``data/sample/commentaires/`` is their copy in the repository (a test keeps the two identical:
+edit the package's files).
 """
 
 from __future__ import annotations
@@ -1111,7 +1118,30 @@ def _build_tables(seed: int, scale: float) -> list[_Table]:
     return tables
 
 
-def generate_sample(out_dir: str | Path, *, seed: int = 2013, scale: float = 1.0) -> list[Path]:
+#: The seed of the bundled sample (``data/sample``, ``iae-eval init``).
+DEFAULT_SEED = 2013
+#: The evaluator's example commentaries, laid out as in a data folder's ``commentaires/``.
+SAMPLE_COMMENTARIES = Path(__file__).resolve().parent / "sample_commentaries"
+#: The commentary folder of a data folder (:data:`iae_eval.sections.commentary.FOLDER`).
+COMMENTARY_FOLDER = "commentaires"
+
+
+def write_sample_commentaries(out_dir: str | Path) -> list[Path]:
+    """Copy the example commentaries into ``out_dir/commentaires/``; return the files written.
+
+    Files already there with other names are left alone; one with the same name is replaced.
+    """
+    target = Path(out_dir).resolve() / COMMENTARY_FOLDER
+    written = []
+    for source in sorted(SAMPLE_COMMENTARIES.rglob("*.md")):
+        destination = target / source.relative_to(SAMPLE_COMMENTARIES)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        written.append(destination)
+    return written
+
+
+def generate_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[Path]:
     """Write the synthetic Hautes-Alpes dataset into ``out_dir``; return the CSV paths.
 
     One CSV per table of ``SAMPLE_TABLES`` (not ``exit_reasons``: the built-in
