@@ -200,6 +200,16 @@ TABLES: dict[str, Table] = {
             unique=(("year", "key"),),
         ),
         Table(
+            "followup_reference",
+            (
+                _c("kind", required=True),
+                _c("months_after", "int", required=True),
+                _c("employed_rate", "float", required=True),
+                _c("source", required=True),
+            ),
+            unique=(("kind", "months_after"),),
+        ),
+        Table(
             "evaluation",
             (
                 _c("question_id", required=True),
@@ -244,6 +254,9 @@ class Dataset:
     exit_followup: pd.DataFrame | None = None
     #: Figures about the département (RSA households, job seekers…) for the evaluative synthesis.
     context: pd.DataFrame | None = None
+    #: National references of employment after exit (docs/data.md); None: the kit's own
+    #: (:func:`iae_eval.indicators.followup.followup_references`).
+    followup_reference: pd.DataFrame | None = None
     #: The département's evaluative framework (docs/evaluation.md); None: the built-in one.
     evaluation: pd.DataFrame | None = None
     #: The minimum-stay rules profile the indicators use (:mod:`iae_eval.data.rules`).

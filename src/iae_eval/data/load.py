@@ -402,6 +402,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, pd.DataFrame]:
         yearly_hours=tables.get("yearly_hours"),
         exit_followup=tables.get("exit_followup"),
         context=tables.get("context"),
+        followup_reference=tables.get("followup_reference"),
         evaluation=tables.get("evaluation"),
         source=str(folder),
         fingerprint=fingerprint,

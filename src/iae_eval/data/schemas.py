@@ -101,6 +101,13 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "value": [_NON_NEGATIVE],
         }
     ),
+    "followup_reference": _schema(
+        {
+            "kind": [_one_of(ref.KINDS, "type de structure")],
+            "months_after": [_one_of(ref.FOLLOWUP_MONTHS, "nombre de mois après la sortie")],
+            "employed_rate": [pa.Check.in_range(0, 1, error="pas une fraction entre 0 et 1")],
+        }
+    ),
     "evaluation": _schema({}),
 }
 

@@ -16,6 +16,8 @@ whose denominator is 0 is null.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -116,3 +118,18 @@ def followup_rates(frame: pd.DataFrame, h: int) -> pd.DataFrame:
         out[f"{name}_low"] = low
         out[f"{name}_high"] = high
     return out
+
+
+#: The kit's national references of employment after exit (docs/data.md, "followup_reference").
+REFERENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "references" / "followup_reference.csv"
+
+
+def followup_references(dataset: Dataset, months: int) -> pd.DataFrame:
+    """The national share in employment ``months`` after exit by kind of structure (index:
+    kind; columns ``employed_rate``, ``source``): the dataset's ``followup_reference`` table,
+    else the kit's (DARES)."""
+    table = dataset.followup_reference
+    if table is None:
+        table = pd.read_csv(REFERENCE_FILE, dtype={"kind": str, "source": str})
+    rows = table[table["months_after"].astype(int) == int(months)]
+    return rows.set_index("kind")[["employed_rate", "source"]]

@@ -5,8 +5,11 @@ optional ``exit_followup`` table (docs/indicators.md, "Employment after exit").
   6 months; :func:`structure`: the structure by horizon beside the département; :func:`bilan`:
   the département by horizon over the period's exits pooled, then by structure at 6 months.
 
-Rates are taken over the known situations only, with their Wilson 95 % interval and the
-coverage (share of examined exits whose situation is known). Without the table, one sentence.
+Rates are taken over the known situations only, with their Wilson 95 % interval, the
+coverage (share of examined exits whose situation is known) and their bounds over all the
+examined exits (the unknown counted out of work, then in work); the years of exit a horizon
+lies beyond are named, and each kind's rate at 6 months stands beside its national reference
+(:func:`~iae_eval.indicators.followup.followup_references`). Without the table, one sentence.
 In the public edition the counts of known situations and the rates follow the small-count
 protection (a rate is hidden with its denominator, or when it gives a hidden count back).
 """
@@ -19,7 +22,8 @@ import pandas as pd
 from iae_eval import fmt
 from iae_eval.data.reference import KIND_LABELS
 from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, label
-from iae_eval.indicators.followup import followup_indicators
+from iae_eval.indicators.compute import compute_indicators
+from iae_eval.indicators.followup import followup_indicators, followup_references
 from iae_eval.indicators.pathways import structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.uncertainty import rate_interval_text, wilson_interval
@@ -42,17 +46,22 @@ COLUMNS = (
     "Couverture",
     "En emploi [IC 95 %]",
     "En emploi durable [IC 95 %]",
+    "En emploi, si les situations inconnues étaient hors emploi ou en emploi",
 )
+#: The column of the national reference beside a kind's rate at 6 months.
+REFERENCE_COLUMN = "Référence nationale, en emploi"
 
 
 def _counts(r: Report, by: str, h: int) -> pd.DataFrame:
     """Per key of scope ``by``: examined exits, known situations, employed and durable counts
-    at ``h`` months, summed over the report's years."""
+    at ``h`` months, summed over the report's years (in a bilan, those the horizon does not
+    lie beyond: :func:`years_beyond`)."""
     total = None
+    beyond = years_beyond(r, h) if r.is_bilan else []
     for year in r.years:
+        if year in beyond and len(beyond) < len(r.years):
+            continue  # the horizon lies beyond the data (see beyond_data_note)
         f = followup_indicators(r.dataset, year, by, rules=r.rules)
-        from iae_eval.indicators.compute import compute_indicators
-
         examined = compute_indicators(r.dataset, year, by, rules=r.rules)["exits_examined"].astype(float)
         known = f[f"followup_{h}m_known"].astype("Float64").astype(float).fillna(0)
         frame = pd.DataFrame(
@@ -113,11 +122,75 @@ def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFram
             else:
                 low, high = wilson_interval(c.loc[key, n], c.loc[key, "known"])
                 cells.append(rate_interval_text(v, low, high))
+        cells.append(_bounds_text(c.loc[key], shown.loc[key, "employed"]))
         rows.append(cells)
     for i, mark in enumerate(_year_marks(r, by, c)):
         if mark is not None:
             rows[i] = [mark, *([MASKED_TEXT] * (len(COLUMNS) - 1))]
     return pd.DataFrame(rows, index=[labels(k) for k in c.index], columns=list(COLUMNS))
+
+
+def _bounds_text(row: pd.Series, employed_shown: object) -> str:
+    """The share in employment among all the examined exits, the unknown situations counted
+    out of work, then in work (``de 35,9 à 57,6 %``); a mark when the rate is not published."""
+    if isinstance(employed_shown, str):
+        return MASKED_TEXT
+    if fmt.is_missing(employed_shown) or not row["examined"]:
+        return fmt.MISSING
+    low = row["employed_n"] / row["examined"]
+    high = (row["employed_n"] + row["examined"] - row["known"]) / row["examined"]
+    return f"de {fmt.number(100 * low, 1)} à {fmt.percent(high)}"
+
+
+def years_beyond(r: Report, h: int) -> list[int]:
+    """The report's years of exit none of whose examined exits has a known situation at ``h``
+    months: the horizon lies beyond the data (the last year's exits, six months later). They
+    are left out of that horizon's counts, rates and coverage."""
+    beyond = []
+    for year in r.years:
+        examined = compute_indicators(r.dataset, year, rules=r.rules)["exits_examined"].iloc[0]
+        known = followup_indicators(r.dataset, year, rules=r.rules)[f"followup_{h}m_known"].iloc[0]
+        if not fmt.is_missing(examined) and examined and (fmt.is_missing(known) or not known):
+            beyond.append(int(year))
+    return beyond
+
+
+def beyond_data_note(r: Report) -> parts.Paragraph | None:
+    """The note that names the years of exit each horizon lies beyond."""
+    gaps: dict[int, list[int]] = {}
+    for h in FOLLOWUP_HORIZONS:
+        for year in years_beyond(r, h):
+            gaps.setdefault(year, []).append(h)
+    if not gaps:
+        return None
+    said = " ; ".join(
+        f"sorties de {year} : aucune situation connue à {_and(hs)} mois" for year, hs in sorted(gaps.items())
+    )
+    left_out = " Elles sont laissées hors des taux et de la couverture de ces horizons." if r.is_bilan else ""
+    return parts.note(f"Horizon au-delà des données — {said}.{left_out}")
+
+
+def _and(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} et {words[-1]}"
+
+
+def _with_references(r: Report, table: parts.Table) -> list:
+    """The kinds' table at 6 months with the national reference beside each kind, and the
+    note that cites it."""
+    references = followup_references(r.dataset, FOLLOWUP_HORIZONS[0])
+    frame = table.frame.copy()
+    by_label = {KIND_LABELS.get(k, k): k for k in references.index}
+    frame[REFERENCE_COLUMN] = [
+        fmt.percent(references.at[by_label[name], "employed_rate"]) if name in by_label else fmt.MISSING
+        for name in frame.index
+    ]
+    sources = "; ".join(dict.fromkeys(references["source"].astype(str)))
+    note = parts.note(
+        f"Référence nationale : {sources}. Une autre période, d'autres publics : un repère, pas une "
+        "cible. Elle se remplace par une table followup_reference dans les données (docs/data.md)."
+    )
+    return [parts.table(frame, caption=table.caption), note]
 
 
 def _by_horizon(r: Report, by: str, key, label: str) -> pd.DataFrame:
@@ -155,9 +228,9 @@ def departement(r: Report) -> parts.Section:
     for by, what in (("territory", "territoire"), ("kind", "type de structure"), ("structure", "structure")):
         table = _scope_table(r, by, f"Par {what}, 6 mois après la sortie ({_period(r)})")
         if table is not None:
-            items.append(table)
-    items.append(parts.note(READING))
-    return parts.join(*items)
+            items += _with_references(r, table) if by == "kind" else [table]
+    items += [beyond_data_note(r), parts.note(READING)]
+    return parts.join(*[i for i in items if i is not None])
 
 
 def bilan(r: Report) -> parts.Section:
@@ -168,11 +241,14 @@ def bilan(r: Report) -> parts.Section:
         parts.lead(f"Situation des personnes après leur sortie, {_period(r)} cumulées."),
         parts.table(_by_horizon(r, "departement", None, "Département"), caption=f"Département, {_period(r)}"),
     ]
+    kinds = _scope_table(r, "kind", f"Par type de structure, 6 mois après la sortie ({_period(r)})")
+    if kinds is not None:
+        items += _with_references(r, kinds)
     table = _scope_table(r, "structure", f"Par structure, 6 mois après la sortie ({_period(r)})")
     if table is not None:
         items.append(table)
-    items.append(parts.note(READING))
-    return parts.join(*items)
+    items += [beyond_data_note(r), parts.note(READING)]
+    return parts.join(*[i for i in items if i is not None])
 
 
 def structure(r: Report) -> parts.Section:
@@ -189,8 +265,10 @@ def structure(r: Report) -> parts.Section:
         ]
     )
     order = np.ravel([[i, i + len(FOLLOWUP_HORIZONS)] for i in range(len(FOLLOWUP_HORIZONS))])
-    return parts.join(
+    items = [
         parts.lead(f"Situation des personnes 6, 12 et 24 mois après leur sortie ({_period(r)})."),
         parts.table(table.iloc[order], caption=f"La structure et le département, {_period(r)}"),
+        beyond_data_note(r),
         parts.note(READING),
-    )
+    ]
+    return parts.join(*[i for i in items if i is not None])
