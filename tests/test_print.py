@@ -90,3 +90,25 @@ def test_a_heading_is_never_the_last_line_of_a_printed_page(reports, browser, tm
         ]
         # a page that is a heading and a chart (no text below) starts with that heading
         assert body and (body[-1] not in headings or body == [body[-1]]), (number, body[-3:])
+
+
+#: The width of an A4 page in portrait between its margins (210 − 2 × 15 mm), in CSS pixels.
+A4_CONTENT_PX = round((210 - 2 * 15) / 25.4 * 96)
+
+
+def test_the_synthese_fits_the_width_of_a_portrait_page(reports, browser):
+    """Laid out for print at the width between an A4 page's margins, the bilan's synthèse (one
+    line a question, its evidence under it) is no wider than the page, nor is any other
+    table of the bilan."""
+    page = browser.new_page(viewport={"width": A4_CONTENT_PX, "height": 1200})
+    page.emulate_media(media="print")
+    page.goto((reports / "bilan-2012-2013.html").as_uri(), wait_until="load")
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('table')].map(t => ["
+        "t.className, Math.ceil(t.getBoundingClientRect().right), t.scrollWidth, t.clientWidth])"
+    )
+    page.close()
+    synthesis = [w for w in widths if "iae-synthesis" in w[0]]
+    assert len(synthesis) == 1
+    too_wide = [w for w in widths if w[1] > A4_CONTENT_PX + 1 or w[2] > w[3] + 1]
+    assert too_wide == [], too_wide

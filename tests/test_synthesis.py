@@ -255,6 +255,9 @@ def test_the_departement_section_keeps_the_years_questions(dataset):
     data = s.table().data
     assert list(data.index) == [q.question_id for q in DEFAULT_FRAMEWORK if q.rule in v.TARGET_RULES]
     assert "Verdict de l'évaluateur" not in data.columns
+    # the HTML reads the year's proposed verdict (there is no retained one): one line a question
+    page = s._repr_html_()
+    assert page.count('class="iae-question"') == len(data) and "Verdict proposé" in page
 
 
 @pytest.mark.parametrize("kind", ["bilan", "departement"])

@@ -281,7 +281,9 @@ class SynthesisTable(parts.Table):
         evidence, rule, verdicts and link on a smaller line under it: four columns, that fit
         an A4 page in portrait."""
         links, pictures = dict(self.links), {q: (png, alt) for q, png, alt in self.sparklines}
-        head = "".join(f'<th scope="col">{c}</th>' for c in ("", "Verdict retenu", "Valeur", "Question"))
+        # a year's report has no evaluator: its verdict is the proposed one
+        verdict = "Verdict retenu" if "Verdict retenu" in self.frame.columns else "Verdict proposé"
+        head = "".join(f'<th scope="col">{c}</th>' for c in ("", verdict, "Valeur", "Question"))
         body, criterion = [], None
         for qid, row in self.frame.iterrows():
             if row["Critère"] != criterion:
@@ -290,9 +292,7 @@ class SynthesisTable(parts.Table):
                     f'<tr class="iae-criterion"><th colspan="4" scope="colgroup">{html.escape(criterion)}</th></tr>'
                 )
             cells = [f'<th scope="row">{html.escape(str(qid))}</th>']
-            cells += [
-                f"<td>{html.escape(str(row[c]))}</td>" for c in ("Verdict retenu", "Valeur", "Question")
-            ]
+            cells += [f"<td>{html.escape(str(row[c]))}</td>" for c in (verdict, "Valeur", "Question")]
             body.append(f'<tr class="iae-question">{"".join(cells)}</tr>')
             body.append(
                 f'<tr class="iae-evidence"><td></td><td colspan="3">{self._evidence(qid, row, links, pictures)}</td></tr>'
@@ -310,11 +310,12 @@ class SynthesisTable(parts.Table):
         said = [f"Preuve : {html.escape(str(row['Éléments de preuve']))}"]
         if row["Règle"]:
             said.append(f"Règle : {html.escape(str(row['Règle']))}")
-        verdicts = f"Proposé : {html.escape(str(row['Verdict proposé']))}"
-        evaluator = row["Verdict de l'évaluateur"]
-        if evaluator != fmt.MISSING:
-            verdicts += f" ; évaluateur : {html.escape(str(evaluator))}"
-        said.append(verdicts)
+        if "Verdict retenu" in row.index:
+            verdicts = f"Proposé : {html.escape(str(row['Verdict proposé']))}"
+            evaluator = row.get("Verdict de l'évaluateur", fmt.MISSING)
+            if evaluator != fmt.MISSING:
+                verdicts += f" ; évaluateur : {html.escape(str(evaluator))}"
+            said.append(verdicts)
         if qid in links:
             said.append(
                 f'<a href="#{html.escape(links[qid], quote=True)}">{html.escape(str(row["Détail"]))}</a>'
