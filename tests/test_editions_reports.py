@@ -175,7 +175,7 @@ def test_public_html_shows_no_small_count_and_no_small_difference(public):
             head = table["head"]
             for row in table["rows"]:
                 label, values = row[0], row[1:]
-                columns = head[-len(values) :] if len(head) >= len(values) else [""] * len(values)
+                columns = head[len(head) - len(values) :] if len(head) >= len(values) else [""] * len(values)
                 for column, cell in zip(columns, values, strict=True):
                     if column in PEOPLE_LABELS or label in PEOPLE_LABELS:
                         checked += 1

@@ -60,7 +60,7 @@ def _small_counts(page: Path) -> list[tuple]:
         head = table["head"]
         for row in table["rows"]:
             label, values = row[0], row[1:]
-            columns = head[-len(values) :] if len(head) >= len(values) else [""] * len(values)
+            columns = head[len(head) - len(values) :] if len(head) >= len(values) else [""] * len(values)
             for column, cell in zip(columns, values, strict=True):
                 if (column in PEOPLE_LABELS or label in PEOPLE_LABELS) and _small(_count(cell)):
                     found.append((page.name, label, column, cell))
