@@ -54,7 +54,7 @@ def test_markdown_rendered_under_the_section_title(tmp_path):
     write(
         tmp_path,
         "bilan.md",
-        "# Bilan\n\nUn taux **compatible** avec l'objectif.\n\n- premier point\n- second point\n",
+        "Ouverture.\n\n# Bilan\n\nUn taux **compatible** avec l'objectif.\n\n- premier point\n- second point\n",
     )
     found = c.commentary_file(tmp_path, diffusion="comite")
     assert found is not None and found.source.name == "bilan.md"
@@ -120,7 +120,10 @@ def test_the_sample_carries_two_commentaries():
     assert "28,8 %" in departement.markdown and "Tremplin Gapençais" in structure.markdown
     assert c.commentary_file(SAMPLE, year=2012, structure_id="S01", diffusion="comite") is None
     assert c.commentary_file(SAMPLE, diffusion="comite") is None
-    assert "<h3>" in structure._repr_html_()
+    # its title opens the text: the bold first line under the section's heading
+    assert (
+        "<h3>" not in structure._repr_html_() and "<p><strong>Association Tremplin" in structure._repr_html_()
+    )
 
 
 # --- One commentary per edition -------------------------------------------------------------------
@@ -243,3 +246,19 @@ def test_the_run_warns_on_a_public_commentary_quoting_4_sorties(tmp_path):
         "commentaires/public/2012/S03.md:ligne 2: « une année difficile : sur 4 sorties"
     )
     assert warnings("comite") == []
+
+
+def test_a_heading_that_opens_a_commentary_reads_as_its_first_line():
+    """Under the kit's heading "Appréciation de l'évaluateur", the file's own title is its bold
+    first line, not a second heading with nothing between the two; later headings stay."""
+    import re
+
+    from iae_eval.sections.commentary import render_markdown
+
+    html = render_markdown("# Un public très éloigné de l'emploi\n\nTexte.\n\n## Ensuite\n\nSuite.")
+    headings = re.findall(r"<h(\d)>(.*?)</h\1>", html)
+    assert headings == [("4", "Ensuite")]
+    assert re.search(r"<p><strong>Un public très éloigné de l&#x27;emploi</strong></p>", html) or (
+        "<p><strong>Un public très éloigné de l'emploi</strong></p>" in html
+    )
+    assert render_markdown("Texte seul.").count("<p>") == 1

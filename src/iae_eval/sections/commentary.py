@@ -76,9 +76,22 @@ class _SafeRenderer(mistune.HTMLRenderer):
 
 
 def render_markdown(text: str) -> str:
-    """``text`` (markdown) as safe HTML: see the module for what is escaped or dropped."""
+    """``text`` (markdown) as safe HTML: see the module for what is escaped or dropped. A
+    heading that opens the text reads as its bold first line: it stands under the kit's own
+    heading ("Appréciation de l'évaluateur"), and two headings with nothing between them would
+    read as an empty section."""
     markdown = mistune.create_markdown(renderer=_SafeRenderer(), plugins=["table", "strikethrough"])
-    return markdown(text)
+    return markdown(_opening_heading_as_lead(text))
+
+
+def _opening_heading_as_lead(text: str) -> str:
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not lines[first].lstrip().startswith("#"):
+        return text
+    title = lines[first].strip().lstrip("#").strip().rstrip("#").strip()
+    lines[first] = f"**{title}**" if title else ""
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
