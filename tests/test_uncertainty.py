@@ -186,3 +186,16 @@ def test_rate_estimate():
     assert u.RateEstimate(3, 8).text.endswith("(effectif faible)")
     empty = u.RateEstimate(0, 0)
     assert empty.rate is None and empty.interval is None and empty.verdict(0.25) is None and empty.text == "—"
+
+
+def test_wilson_agrees_with_statsmodels():
+    """The kit's Wilson interval is statsmodels' proportion_confint(method="wilson") on every
+    k of n = 1 … 60, at 95 % and 90 %."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    ks = np.array([k for n in range(1, 61) for k in range(n + 1)])
+    ns = np.array([n for n in range(1, 61) for _ in range(n + 1)])
+    for level in (0.95, 0.90):
+        low, high = u.wilson_interval(ks, ns, level=level)
+        ref_low, ref_high = proportion_confint(ks, ns, alpha=1 - level, method="wilson")
+        assert np.allclose(low, ref_low, atol=1e-12) and np.allclose(high, ref_high, atol=1e-12)

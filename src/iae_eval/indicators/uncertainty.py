@@ -81,6 +81,27 @@ def wilson_interval(successes, examined, *, level: float = CONFIDENCE):
     ``(p + z²/2n) / (1 + z²/n)``, half-width ``z·√(p(1−p)/n + z²/4n²) / (1 + z²/n)``. It stays
     within [0, 1] and is defined at ``k = 0`` and ``k = n``. Undefined (NaN) when ``n`` is 0
     or missing. Scalars give floats, Series give Series (same index), arrays give arrays.
+
+    It is statsmodels' ``proportion_confint(k, n, alpha=1 − level, method="wilson")``, written
+    here to keep NaN for ``n = 0``, the exact ends at 0 and ``n``, and pandas shapes (a test
+    checks the two agree).
+
+    Parameters
+    ----------
+    successes, examined : scalar, array or Series
+        ``k`` and ``n`` (``0 ≤ k ≤ n``).
+    level : float
+        The confidence level (0.95).
+
+    Returns
+    -------
+    (low, high) : the bounds, in the shape of the inputs.
+
+    References
+    ----------
+    E. B. Wilson (1927), "Probable inference, the law of succession, and statistical
+    inference", *JASA* 22, 209–212; L. D. Brown, T. T. Cai, A. DasGupta (2001), "Interval
+    estimation for a binomial proportion", *Statistical Science* 16, 101–133.
     """
     k, n = _floats(successes), _floats(examined)
     if np.any(k < 0) or np.any(k > n):
