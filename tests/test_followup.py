@@ -10,7 +10,13 @@ import pytest
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import FOLLOWUP_KEYS
 from iae_eval.indicators.compute import output_indicators
-from iae_eval.indicators.followup import followup_indicators, followup_rates
+from iae_eval.indicators.followup import (
+    employment_bounds,
+    followup_indicators,
+    followup_rates,
+    pooled_counts,
+    years_beyond,
+)
 from indicator_factory import make_dataset, pathway, structure, table
 
 STRUCTURES = [structure("S1", ["ACI"], "Gapençais"), structure("S2", ["EI"], "Briançonnais")]
@@ -88,6 +94,44 @@ def test_wilson_intervals(dataset):
     assert rates["employed"] == pytest.approx(2 / 3)
     assert (rates["employed_low"], rates["employed_high"]) == pytest.approx((low, high))
     assert rates["coverage"] == pytest.approx(0.75) and rates["known"] == 3
+
+
+def test_years_beyond_a_horizon_have_examined_exits_none_known(dataset):
+    """2010 has no exit (not beyond), 2011's one exit (P7) is known at 6 months only, 2012's
+    four examined exits at 6 and 12 months: 24 months lies beyond both years, 12 beyond 2011."""
+    years = [2010, 2011, 2012]
+    assert years_beyond(dataset, years, 6) == []
+    assert years_beyond(dataset, years, 12) == [2011]
+    assert years_beyond(dataset, years, 24) == [2011, 2012]
+    assert years_beyond(dataset, (2012,), 24) == [2012]
+
+
+def test_years_beyond_are_computed_once_per_dataset_years_and_horizon(dataset):
+    for _ in range(3):
+        assert years_beyond(dataset, [2011, 2012], 12) == [2011]
+    assert years_beyond(dataset, (2011, 2012), 12) == [2011]
+    kept = [k for k in dataset.memo if "_years_beyond" in k]
+    assert len(kept) == 1
+
+
+def test_pooled_counts_sum_the_years_by_scope(dataset):
+    """At 6 months over 2011-2012: examined P7 + P1-P4 (5), known P7, P1, P3, P4 (4), in
+    employment P7, P1, P3 (3), durably P7, P1 (2); S1 holds P7, P1-P3 and S2 holds P4."""
+    departement = pooled_counts(dataset, [2011, 2012], 6).iloc[0]
+    assert departement[["examined", "known", "employed_n", "durable_n"]].tolist() == [5, 4, 3, 2]
+    by_structure = pooled_counts(dataset, [2011, 2012], 6, "structure")
+    assert by_structure.loc["S1"].tolist() == [4, 3, 3, 2]
+    assert by_structure.loc["S2"].tolist() == [1, 1, 0, 0]
+    at12 = pooled_counts(dataset, [2012], 12).iloc[0]
+    assert at12.tolist() == [4, 2, 1, 0]  # P1 emploi_autre, P2 chomage
+    assert pooled_counts(dataset, [2010], 6).iloc[0].tolist() == [0, 0, 0, 0]
+    with pytest.raises(ValueError):
+        pooled_counts(dataset, [], 6)
+
+
+def test_employment_bounds_count_the_unknown_out_of_work_then_in_work():
+    assert employment_bounds(3, 4, 5) == pytest.approx((3 / 5, 4 / 5))
+    assert employment_bounds(0, 0, 2) == pytest.approx((0.0, 1.0))
 
 
 def test_without_the_table_every_key_is_null():

@@ -317,25 +317,15 @@ def followup_note(report, key: str, years: list[int]) -> str | None:
     h = _followup_horizon(key)
     if h is None or report.dataset.exit_followup is None:
         return None
-    from iae_eval.indicators.compute import compute_indicators
-    from iae_eval.indicators.followup import followup_indicators
+    from iae_eval.indicators.followup import RATE_COUNTS, employment_bounds, pooled_counts, years_beyond
 
-    examined = known = found = 0.0
-    unfollowed = []
-    for year in years:
-        exits = _number(compute_indicators(report.dataset, year)["exits_examined"].iloc[0]) or 0.0
-        row = followup_indicators(report.dataset, year).iloc[0]
-        n_known = _number(row[f"followup_{h}m_known"]) or 0.0
-        if exits and not n_known:
-            unfollowed.append(year)
-            continue
-        examined += exits
-        known += n_known
-        found += (_number(row[key]) or 0.0) * n_known
-    parts = []
+    unfollowed = years_beyond(report.dataset, years, h)
     followed = [y for y in years if y not in unfollowed]
-    if examined:
-        low, high = found / examined, (found + examined - known) / examined
+    parts = []
+    counts = pooled_counts(report.dataset, followed, h).iloc[0] if followed else None
+    if counts is not None and counts["examined"]:
+        examined, known = counts["examined"], counts["known"]
+        low, high = employment_bounds(counts[RATE_COUNTS[key.removesuffix(f"_{h}m_rate")]], known, examined)
         parts.append(
             f"situation connue pour {fmt.percent(known / examined)} des sorties examinées "
             f"de {_period(followed)} ; si les "

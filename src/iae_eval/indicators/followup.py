@@ -12,17 +12,25 @@ excluded) are matched on (person_id, structure_id, exit_date) with their situati
 
 Rates are never taken over unknown situations. Without the table every key is null; a ratio
 whose denominator is 0 is null.
+
+Over several years of exit (a bilan, the synthèse's evidence): :func:`years_beyond` names the
+years a horizon lies beyond (examined exits, none known at that horizon),
+:func:`pooled_counts` sums the examined exits, known situations and employed counts over the
+other years, and :func:`employment_bounds` bounds the share in employment over all the
+examined exits (the unknown counted out of work, then in work). The follow-up section and the
+synthèse read the same figures through them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from iae_eval.data import reference
-from iae_eval.data.dataset import Dataset
+from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.data.rules import RulesProfile, profile_for
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, FOLLOWUP_KEYS
@@ -118,6 +126,66 @@ def followup_rates(frame: pd.DataFrame, h: int) -> pd.DataFrame:
         out[f"{name}_low"] = low
         out[f"{name}_high"] = high
     return out
+
+
+def years_beyond(dataset: Dataset, years: Iterable[int], h: int) -> list[int]:
+    """The years among ``years`` whose exits include examined ones but none with a known
+    situation at ``h`` months: the horizon lies beyond the data (the last year's exits, six
+    months later). Computed once per dataset, rules profile, years and horizon."""
+    return list(_years_beyond(dataset, tuple(int(y) for y in years), int(h)))
+
+
+@per_dataset
+def _years_beyond(dataset: Dataset, years: tuple[int, ...], h: int) -> tuple[int, ...]:
+    from iae_eval.indicators.compute import compute_indicators
+
+    beyond = []
+    for year in years:
+        examined = compute_indicators(dataset, year)["exits_examined"].astype(float).fillna(0).iloc[0]
+        known = followup_indicators(dataset, year)[f"followup_{h}m_known"].astype("Float64").fillna(0).iloc[0]
+        if examined and not known:
+            beyond.append(year)
+    return tuple(beyond)
+
+
+#: The columns of :func:`pooled_counts`, and the count of each rate's numerator.
+POOLED_COUNTS = ("examined", "known", "employed_n", "durable_n")
+RATE_COUNTS = {"employed": "employed_n", "durable_employed": "durable_n"}
+
+
+def pooled_counts(dataset: Dataset, years: Iterable[int], h: int, by: str = "departement") -> pd.DataFrame:
+    """Per key of scope ``by`` (the index of
+    :func:`~iae_eval.indicators.compute.compute_indicators`), summed over ``years`` (at least
+    one): the examined exits (``examined``), those whose situation at ``h`` months is known
+    (``known``), in employment (``employed_n``) and in durable employment (``durable_n``) at
+    ``h`` months, as floats, 0 where a year has none. The caller chooses the years (leaving out
+    those of :func:`years_beyond`, or not)."""
+    from iae_eval.indicators.compute import compute_indicators
+
+    total = None
+    for year in years:
+        f = followup_indicators(dataset, year, by)
+        examined = compute_indicators(dataset, year, by)["exits_examined"].astype(float)
+        known = f[f"followup_{h}m_known"].astype("Float64").astype(float).fillna(0)
+        frame = pd.DataFrame(
+            {
+                "examined": examined.fillna(0),
+                "known": known,
+                "employed_n": (f[f"employed_{h}m_rate"].astype(float) * known).round().fillna(0),
+                "durable_n": (f[f"durable_employed_{h}m_rate"].astype(float) * known).round().fillna(0),
+            }
+        )
+        total = frame if total is None else total + frame
+    if total is None:
+        raise ValueError("pooled_counts needs at least one year")
+    return total
+
+
+def employment_bounds(employed: float, known: float, examined: float) -> tuple[float, float]:
+    """The share in employment among all the ``examined`` exits (> 0), the unknown situations
+    counted out of work, then in work: ``employed / examined`` and
+    ``(employed + examined - known) / examined``."""
+    return employed / examined, (employed + examined - known) / examined
 
 
 #: The kit's national references of employment after exit (docs/data.md, "followup_reference").

@@ -22,8 +22,8 @@ import pandas as pd
 from iae_eval import fmt
 from iae_eval.data.reference import KIND_LABELS
 from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, label
-from iae_eval.indicators.compute import compute_indicators
-from iae_eval.indicators.followup import followup_indicators, followup_references
+from iae_eval.indicators.followup import POOLED_COUNTS, employment_bounds, followup_references, pooled_counts
+from iae_eval.indicators.followup import years_beyond as followup_years_beyond
 from iae_eval.indicators.pathways import structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.uncertainty import rate_interval_text, wilson_interval
@@ -39,7 +39,7 @@ READING = (
     "appariement), jamais sur les situations inconnues ; la couverture dit quelle part des sorties "
     "examinées cela représente. Un taux sur une couverture faible ne vaut pas pour toutes les sorties."
 )
-_COUNTS = ("examined", "known", "employed_n", "durable_n")
+_COUNTS = POOLED_COUNTS
 COLUMNS = (
     label("exits_examined"),
     "Situation connue",
@@ -52,28 +52,17 @@ COLUMNS = (
 REFERENCE_COLUMN = "Référence nationale, en emploi"
 
 
-def _counts(r: Report, by: str, h: int) -> pd.DataFrame:
+def _counts(r: Report, by: str, h: int) -> pd.DataFrame | None:
     """Per key of scope ``by``: examined exits, known situations, employed and durable counts
     at ``h`` months, summed over the report's years (in a bilan, those the horizon does not
     lie beyond: :func:`years_beyond`)."""
-    total = None
+    years = r.years
     beyond = years_beyond(r, h) if r.is_bilan else []
-    for year in r.years:
-        if year in beyond and len(beyond) < len(r.years):
-            continue  # the horizon lies beyond the data (see beyond_data_note)
-        f = followup_indicators(r.dataset, year, by, rules=r.rules)
-        examined = compute_indicators(r.dataset, year, by, rules=r.rules)["exits_examined"].astype(float)
-        known = f[f"followup_{h}m_known"].astype("Float64").astype(float).fillna(0)
-        frame = pd.DataFrame(
-            {
-                "examined": examined.fillna(0),
-                "known": known,
-                "employed_n": (f[f"employed_{h}m_rate"].astype(float) * known).round().fillna(0),
-                "durable_n": (f[f"durable_employed_{h}m_rate"].astype(float) * known).round().fillna(0),
-            }
-        )
-        total = frame if total is None else total + frame
-    return total
+    if len(beyond) < len(years):  # the horizon lies beyond the data (see beyond_data_note)
+        years = [y for y in years if y not in beyond]
+    if not years:
+        return None
+    return pooled_counts(r.dataset, years, h, by)
 
 
 def _year_marks(r: Report, by: str, counts: pd.DataFrame) -> list[str | None]:
@@ -137,22 +126,17 @@ def _bounds_text(row: pd.Series, employed_shown: object) -> str:
         return MASKED_TEXT
     if fmt.is_missing(employed_shown) or not row["examined"]:
         return fmt.MISSING
-    low = row["employed_n"] / row["examined"]
-    high = (row["employed_n"] + row["examined"] - row["known"]) / row["examined"]
+    low, high = employment_bounds(row["employed_n"], row["known"], row["examined"])
     return f"de {fmt.number(100 * low, 1)} à {fmt.percent(high)}"
 
 
 def years_beyond(r: Report, h: int) -> list[int]:
     """The report's years of exit none of whose examined exits has a known situation at ``h``
     months: the horizon lies beyond the data (the last year's exits, six months later). They
-    are left out of that horizon's counts, rates and coverage."""
-    beyond = []
-    for year in r.years:
-        examined = compute_indicators(r.dataset, year, rules=r.rules)["exits_examined"].iloc[0]
-        known = followup_indicators(r.dataset, year, rules=r.rules)[f"followup_{h}m_known"].iloc[0]
-        if not fmt.is_missing(examined) and examined and (fmt.is_missing(known) or not known):
-            beyond.append(int(year))
-    return beyond
+    are left out of that horizon's counts, rates and coverage. Computed once per dataset,
+    years and horizon (:func:`iae_eval.indicators.followup.years_beyond`), though each
+    horizon's table and the note ask for it."""
+    return followup_years_beyond(r.dataset, r.years, h)
 
 
 def beyond_data_note(r: Report) -> parts.Paragraph | None:
