@@ -955,13 +955,15 @@ _CONTEXT: dict[str, tuple[tuple[float, ...], str]] = {
     "national_dynamic_rate": ((0.60, 0.58, 0.59, 0.58, 0.57), "DGEFP, référence nationale (illustratif)"),
 }  # fmt: skip
 #: The evaluator's verdicts on two questions of the built-in framework (their texts are in
-#: ``commentaires/synthese/``), and two questions of the département's own.
+#: ``commentaires/synthese/``), and two questions of the département's own. Every row gives
+#: the table's ten columns (TABLES["evaluation"]), ``active`` and ``mode`` empty: the questions
+#: are active and the table extends the built-in framework.
 _EVALUATOR_VERDICTS: dict[str, str] = {"C1": "en progrès", "D1": "atteint"}
 _OWN_QUESTIONS: tuple[tuple[str, ...], ...] = (
     ("X1", "pertinence", "Les allocataires du RSA représentent-ils au moins 35 % des personnes en parcours ?",
-     "rsa_share", "target_min", "0.35", "", "Le retour durable à l'emploi des personnes en difficulté", ""),
+     "rsa_share", "target_min", "0.35", "", "Le retour durable à l'emploi des personnes en difficulté", "", ""),
     ("X2", "efficience", "Le coût par personne en parcours reste-t-il sous la référence départementale de 2 000 € ?",
-     "cost_per_participant", "target_max", "2000", "", "Un projet IAE renforcé", ""),
+     "cost_per_participant", "target_max", "2000", "", "Un projet IAE renforcé", "", ""),
 )  # fmt: skip
 
 
@@ -981,12 +983,12 @@ def _generate_evaluation() -> _Table:
 
     rows = [
         (q.question_id, q.criterion, q.question, q.indicator or "", q.rule,
-         "" if q.target is None else _format_number(q.target), _EVALUATOR_VERDICTS[q.question_id], q.objective, "")
+         "" if q.target is None else _format_number(q.target), _EVALUATOR_VERDICTS[q.question_id], q.objective,
+         "", "")  # active, mode: empty (extend)
         for q in DEFAULT_FRAMEWORK
         if q.question_id in _EVALUATOR_VERDICTS
     ]  # fmt: skip
-    blank = ("",) * (len(TABLES["evaluation"].columns) - len(_OWN_QUESTIONS[0]))  # mode: extend
-    return _rows_table("evaluation", [row + blank for row in (*rows, *_OWN_QUESTIONS)])
+    return _rows_table("evaluation", [*rows, *_OWN_QUESTIONS])
 
 
 # --- Formatting and writing ---------------------------------------------------------------------
