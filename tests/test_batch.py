@@ -644,6 +644,33 @@ def test_a_commentary_or_the_edition_rebuilds_only_what_shows_it(tiny, capsys):
     )
 
 
+def test_the_command_line_sets_the_public_threshold(tiny):
+    """``iae-eval run --min-cell 10``: the public edition withholds every count from 1 to 9
+    under « < 10 » (the default run's « < 5 »), and the audit at that threshold finds nothing
+    to recover or narrow; a threshold under 2 is a usage error, nothing written."""
+    from click.testing import CliRunner
+
+    from iae_eval.cli import cli
+    from iae_eval.protection.audit import audit_year
+
+    data, notebooks, out = tiny
+    args = ["run", "--data", str(data), "--notebooks", str(notebooks), "--years", "2012", "--jobs", "1"]
+    args += ["--diffusion", "public"]
+    default = CliRunner().invoke(cli, [*args, "--out", str(out / "five")])
+    assert default.exit_code == 0, default.output
+    assert audit_year(out / "five", 2012, min_cell=5) == []
+    assert "< 5" in (out / "five/2012/indicators.csv").read_text(encoding="utf-8-sig")
+
+    ten = CliRunner().invoke(cli, [*args, "--out", str(out / "ten"), "--min-cell", "10"])
+    assert ten.exit_code == 0, ten.output
+    assert audit_year(out / "ten", 2012, min_cell=10) == []
+    published = (out / "ten/2012/indicators.csv").read_text(encoding="utf-8-sig")
+    assert "< 10" in published and "< 5" not in published
+
+    refused = CliRunner().invoke(cli, [*args, "--out", str(out / "one"), "--min-cell", "1"])
+    assert refused.exit_code == 2 and not (out / "one").exists()
+
+
 @pytest.mark.slow
 def test_end_to_end_on_the_sample_with_the_real_notebooks(tmp_path):
     """The real notebooks through the command line; no person-level data in any output."""

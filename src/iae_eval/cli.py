@@ -13,8 +13,7 @@ import click
 
 from iae_eval import __version__
 from iae_eval.commands.click_fr import MESSAGES, FrenchGroup
-from iae_eval.commands.options import YearsType, _years, data_option, rules_option
-from iae_eval.data.reference import DEFAULT_MIN_CELL
+from iae_eval.commands.options import YearsType, _years, data_option, min_cell_option, rules_option
 from iae_eval.data.sample import DEFAULT_SEED
 from iae_eval.editions import DEFAULT_DIFFUSION, DIFFUSIONS
 from iae_eval.fmt import plural
@@ -150,6 +149,7 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
     help="comite : documents de travail du comité de pilotage, tous les chiffres ; "
     "public : pour publication, petits effectifs masqués.",
 )
+@min_cell_option
 def run(
     data_dir: Path,
     years: list[int],
@@ -162,6 +162,7 @@ def run(
     scheduler: str | None,
     rules: str,
     diffusion: str,
+    min_cell: int,
 ) -> None:
     """Construire les rapports HTML des années données (et le bilan de la période)."""
     from iae_eval.commands.run import run_command
@@ -177,6 +178,7 @@ def run(
             force=force,
             rules=rules,
             diffusion=diffusion,
+            min_cell=min_cell,
             wait=wait,
             scheduler=scheduler,
         )
@@ -256,14 +258,7 @@ def init(folder: Path, empty: bool) -> None:
 @cli.command()
 @click.argument("reports_dir", metavar="DOSSIER_RAPPORTS", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--year", required=True, type=int, metavar="ANNÉE", help="Année publiée à vérifier.")
-@click.option(
-    "--min-cell",
-    type=int,
-    metavar="N",
-    default=DEFAULT_MIN_CELL,
-    show_default=True,
-    help="Seuil du secret statistique de l'édition publiée.",
-)
+@min_cell_option
 def audit(reports_dir: Path, year: int, min_cell: int) -> None:
     """Vérifier ce qu'un lecteur peut déduire des fichiers publiés d'une année (indicators.csv) :
     code 0 si rien ne se recalcule ni ne se resserre, 1 sinon (chaque fuite listée)."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.data.rules import DEFAULT_RULES, PROFILES
 from iae_eval.workspace import default_data_dir
 
@@ -49,6 +50,16 @@ rules_option = click.option(
     show_default=True,
     help="Règles de durée minimale : celles de la fiche (fiche-h5) ou celles du référentiel national "
     "(asp, qui demande les heures travaillées par année).",
+)
+
+min_cell_option = click.option(
+    "--min-cell",
+    type=click.IntRange(min=2),
+    metavar="N",
+    default=DEFAULT_MIN_CELL,
+    show_default=True,
+    help="Seuil du secret statistique de l'édition publique : un effectif de 1 à N − 1 n'est pas "
+    "publié (« < N »).",
 )
 
 data_option = click.option(
