@@ -17,11 +17,14 @@ from iae_eval import charts, display
 from iae_eval.data.load import load_dataset
 from iae_eval.data.sample import generate_sample
 from iae_eval.indicators.catalogue import LABELS
+from iae_eval.indicators.compute import compute_indicators
 from iae_eval.indicators.exports import FILE_NAMES
 from iae_eval.indicators.pathways import structures_active
 from iae_eval.report import report
 from iae_eval.sections import (
+    adjusted,
     exits,
+    followup,
     funding,
     funding_costs,
     operations,
@@ -240,3 +243,103 @@ def test_the_views_read_the_threshold_when_called(sample, monkeypatch):
             len(_linked_notes(module.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))))
             == 1
         ), module.__name__
+
+
+# --- Comparable publics and employment after exit: summarised, in full in indicators.xlsx -------
+
+#: The views whose tables of structures hold figures that are not the year's indicators: their
+#: full lists are sheets of the year's indicators.xlsx.
+SHEET_VIEWS = (adjusted, followup)
+
+
+def _structure_rows(section: parts.Section) -> list[parts.Table]:
+    """The section's tables of structures (not the département's, territories' or kinds')."""
+    return [t for t in _tables(section) if "structure" in t.caption.lower() and "type de" not in t.caption]
+
+
+@pytest.mark.parametrize("module", SHEET_VIEWS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_the_sample_lists_each_structure_at_comparable_publics_and_after_exit(sample, module):
+    section = module.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))
+    assert _linked_notes(section) == []
+    with_exits = int((compute_indicators(sample, YEAR, "structure")["exits_examined"] > 0).sum())
+    assert [len(t.frame) for t in _structure_rows(section)] == [with_exits] * len(_structure_rows(section))
+
+
+@pytest.mark.parametrize("diffusion", ["comite", "public"])
+@pytest.mark.parametrize("module", SHEET_VIEWS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_many_structures_at_comparable_publics_and_after_exit_are_summarised(scaled, module, diffusion):
+    rep = report(scaled, year=YEAR, min_cell=5, diffusion=diffusion)
+    section = module.departement(rep)
+    tables = _structure_rows(section)
+    assert tables and all(t.caption.startswith(f"Les {summary.EXTREMES} structures") for t in tables)
+    assert all(len(t.frame) <= summary.EXTREMES + 1 for t in tables)
+    (note,) = _linked_notes(section)
+    assert [href for _, href in note.links] == list(FILE_NAMES)
+    sheet = dict((title, frame) for title, frame, _ in summary.structure_sheets(rep))[module.SHEET]
+    assert any(module.SHEET in p.text for p in section.parts if isinstance(p, parts.Paragraph))
+    # every structure the report would have listed is a row of the sheet
+    with_exits = compute_indicators(scaled, YEAR, "structure")["exits_examined"] > 0
+    assert sorted(sheet["Code"]) == sorted(map(str, with_exits[with_exits].index))
+    assert len(sheet) > summary.MANY_STRUCTURES
+
+
+def test_the_followup_summary_ranks_the_structures_by_their_share_in_employment(scaled):
+    rep = report(scaled, year=YEAR, min_cell=5, diffusion="comite")
+    top, bottom = _structure_rows(followup.departement(rep))
+    sheet = followup.structure_sheet(rep).set_index("Structure")
+    column = LABELS["employed_6m_rate"]
+    highest = sheet.loc[top.frame.index[:-1], column].astype(float)
+    lowest = sheet.loc[bottom.frame.index[:-1], column].astype(float)
+    assert list(highest) == sorted(highest, reverse=True) and len(highest) == summary.EXTREMES
+    assert list(lowest) == sorted(lowest) and lowest.max() <= highest.min()
+    assert highest.iloc[0] == sheet[column].astype(float).max()
+    assert top.frame.index[-1] == bottom.frame.index[-1] == "Département"
+
+
+def test_the_adjusted_summary_ranks_the_structures_by_observed_over_expected(scaled):
+    rep = report(scaled, year=YEAR, min_cell=5, diffusion="comite")
+    first, second, *_ = _structure_rows(adjusted.departement(rep))
+    sheet = adjusted.structure_sheet(rep).set_index("Structure")
+    ratio = sheet[LABELS["durable_oe"]].astype(float)
+    highest, lowest = ratio.loc[first.frame.index], ratio.loc[second.frame.index]
+    assert list(highest) == sorted(highest, reverse=True) and highest.iloc[0] == ratio.max()
+    assert list(lowest) == sorted(lowest) and lowest.iloc[0] == ratio.min()
+    assert len(highest) == len(lowest) == summary.EXTREMES
+
+
+def test_the_years_workbook_holds_every_structure_at_comparable_publics_and_after_exit(scaled, tmp_path):
+    from openpyxl import load_workbook
+
+    from iae_eval.indicators import exports
+
+    rep = report(scaled, year=YEAR, min_cell=5, diffusion="comite")
+    sheets = summary.structure_sheets(rep)
+    table = exports.year_table(scaled, YEAR, min_cell=5, diffusion="comite")
+    path = exports.write_xlsx(
+        table,
+        tmp_path / "indicators.xlsx",
+        year=YEAR,
+        min_cell=5,
+        diffusion="comite",
+        structure_sheets=sheets,
+    )
+    book = load_workbook(path)
+    with_exits = compute_indicators(scaled, YEAR, "structure")["exits_examined"] > 0
+    for title, frame, fractions in sheets:
+        ws = book[title]
+        rows = list(ws.iter_rows(values_only=True))
+        assert list(rows[0]) == list(frame.columns)
+        assert sorted(r[0] for r in rows[1:]) == sorted(map(str, with_exits[with_exits].index))
+        examined = rows[0].index(LABELS["exits_examined"])
+        assert all(isinstance(r[examined], int) for r in rows[1:])
+        fraction = rows[0].index(fractions[0]) + 1
+        assert ws.cell(row=2, column=fraction).number_format == "0.0%"
+    assert book.sheetnames[-1] == "Lisez-moi"
+
+
+def test_the_views_of_comparable_publics_and_after_exit_read_the_threshold(sample, monkeypatch):
+    monkeypatch.setattr(summary, "MANY_STRUCTURES", 5)
+    for module in SHEET_VIEWS:
+        section = module.departement(report(sample, year=YEAR, min_cell=5, diffusion="comite"))
+        assert len(_linked_notes(section)) == 1, module.__name__
+        assert all(len(t.frame) <= summary.EXTREMES + 1 for t in _structure_rows(section))

@@ -179,6 +179,7 @@ def _write_tables(
     from iae_eval.indicators import exports as spreadsheet
     from iae_eval.indicators import synthesis_exports as evaluation
     from iae_eval.report import report as settings
+    from iae_eval.sections import summary
 
     problems = []
     xlsx_name, csv_name = spreadsheet.FILE_NAMES
@@ -192,9 +193,8 @@ def _write_tables(
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
             _audit_before_writing(spreadsheet.csv_text(table), key, min_cell=min_cell, diffusion=diffusion)
             funnel = spreadsheet.funnel_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
-            judged = evaluation.synthesis_table(
-                settings(dataset, year=year, diffusion=diffusion, min_cell=min_cell)
-            )
+            year_report = settings(dataset, year=year, diffusion=diffusion, min_cell=min_cell)
+            judged = evaluation.synthesis_table(year_report)
             spreadsheet.write_xlsx(
                 table,
                 outputs[1],
@@ -203,6 +203,7 @@ def _write_tables(
                 diffusion=diffusion,
                 funnel=funnel,
                 synthesis=judged,
+                structure_sheets=summary.structure_sheets(year_report),
             )
             spreadsheet.write_csv(table, outputs[0])
             evaluation.write_csv(judged, outputs[2])

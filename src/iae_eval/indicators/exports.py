@@ -210,6 +210,10 @@ def readme_lines(year: int, *, min_cell: int, diffusion: str) -> list[str]:
         "Feuille « Entonnoir » : pour chaque structure et chaque taux, sa position par rapport aux "
         "limites de contrôle à 99,8 % telles qu'elles sont tracées (binomiales exactes, ou élargies "
         "pour la surdispersion : méthode multiplicative ou additive).",
+        "Feuilles « Publics comparables » et « Suivi après la sortie » (quand les données les permettent) : "
+        "pour chaque structure ayant des sorties examinées, ses taux observés, attendus et ajustés à "
+        "publics comparables, et l'emploi de ses sortants 6, 12 et 24 mois après la sortie, tels que les "
+        "montre le rapport départemental (qui les résume quand les structures sont nombreuses).",
         "Définitions : voir la méthodologie des rapports HTML et la documentation du kit.",
     ]
 
@@ -284,6 +288,33 @@ def _funnel_sheet(wb, funnel: pd.DataFrame) -> None:
     ws.freeze_panes = "C2"
 
 
+def _structure_sheet(wb, title: str, frame: pd.DataFrame, fractions: tuple[str, ...]) -> None:
+    """Add a sheet of one row per structure (a report's table of structures, in full): its
+    columns as headers (bold, frozen with the code and the name), numbers as numbers, the
+    ``fractions`` columns shown as percentages, a mark as its text, a missing value empty."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    ws.append(list(frame.columns))
+    for record in frame.itertuples(index=False):
+        ws.append([None if is_missing(v) else v if isinstance(v, str) else _number(v) for v in record])
+    for col, cell in enumerate(ws[1], start=1):
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(col)].width = 30 if col == 2 else 14
+        if cell.value in fractions:
+            for (value,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                if isinstance(value.value, float):
+                    value.number_format = "0.0%"
+    ws.freeze_panes = "C2"
+
+
+def _number(value: object) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() and not isinstance(value, float) else number
+
+
 def _xlsx_value(key: str, value: object) -> object:
     if is_missing(value):
         return None
@@ -304,11 +335,14 @@ def write_xlsx(
     diffusion: str,
     funnel: pd.DataFrame | None = None,
     synthesis: pd.DataFrame | None = None,
+    structure_sheets: tuple[tuple[str, pd.DataFrame, tuple[str, ...]], ...] = (),
 ) -> Path:
     """Write ``indicators.xlsx`` atomically (the indicators, percent formats on rates, then the
     ``Entonnoir`` sheet when ``funnel`` (:func:`funnel_table`) is given, the year's evaluative
-    synthesis when ``synthesis`` is given (:mod:`iae_eval.indicators.synthesis_exports`), then
-    the notes)."""
+    synthesis when ``synthesis`` is given (:mod:`iae_eval.indicators.synthesis_exports`), a
+    sheet per ``structure_sheets`` entry ``(title, frame, fraction columns)`` that has rows (the
+    département report's tables of structures that are not indicators of the first sheet, in
+    full: :func:`iae_eval.sections.summary.structure_sheets`), then the notes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -341,6 +375,9 @@ def write_xlsx(
         from iae_eval.indicators.synthesis_exports import SHEET_TITLE, add_sheet
 
         add_sheet(wb, synthesis, title=f"{SHEET_TITLE} {year}")
+    for title, frame, fractions in structure_sheets:
+        if not frame.empty:
+            _structure_sheet(wb, title, frame, fractions)
     notes = wb.create_sheet("Lisez-moi")
     for line in readme_lines(year, min_cell=min_cell, diffusion=diffusion):
         notes.append([line])

@@ -48,14 +48,35 @@ def _examined(dataset: Dataset, year: int, profile: RulesProfile) -> pd.DataFram
     return rows[[*_MATCH, "kind"]].reset_index(drop=True)
 
 
+def _match_key(column: pd.Series) -> np.ndarray:
+    """A column of the match as the index reads it: dates as ``datetime64[ns]`` (hashed as
+    integers: Timestamp objects took seconds at national size), other values as objects."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.to_numpy(dtype="datetime64[ns]")
+    return column.to_numpy(dtype=object)
+
+
 def _situations(followup: pd.DataFrame, exits: pd.DataFrame, months: int) -> np.ndarray:
     """The situation at ``months`` of each exit (None: no row)."""
     rows = followup[followup["months_after"].to_numpy() == months]
-    index = pd.MultiIndex.from_arrays([rows[c].to_numpy(dtype=object) for c in _MATCH])
-    wanted = pd.MultiIndex.from_arrays([exits[c].to_numpy(dtype=object) for c in _MATCH])
+    index = pd.MultiIndex.from_arrays([_match_key(rows[c]) for c in _MATCH])
+    wanted = pd.MultiIndex.from_arrays([_match_key(exits[c]) for c in _MATCH])
     position = index.get_indexer(wanted)
     values = np.append(rows["situation"].to_numpy(dtype=object), None)
     return values[position]
+
+
+def _matched(
+    dataset: Dataset, year: int, profile: RulesProfile
+) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+    """The examined exits of ``year`` and their situation at each horizon, matched once per
+    dataset, year and rules profile (every scope counts the same exits)."""
+
+    def match() -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+        exits = _examined(dataset, year, profile)
+        return exits, {h: _situations(dataset.exit_followup, exits, h) for h in FOLLOWUP_HORIZONS}
+
+    return dataset.memoised(("followup situations", int(year), profile.key), match)
 
 
 def followup_indicators(
@@ -85,13 +106,13 @@ def followup_indicators(
 
 def _followup(dataset: Dataset, year: int, grouping, profile: RulesProfile) -> pd.DataFrame:
     n_keys = len(grouping.keys)
-    exits = _examined(dataset, year, profile)
+    exits, situations = _matched(dataset, year, profile)
     codes = grouping.codes(exits)
     keep = codes >= 0
     examined = np.bincount(codes[keep], minlength=n_keys)
     data: dict[str, object] = {}
     for h in FOLLOWUP_HORIZONS:
-        situation = _situations(dataset.exit_followup, exits, h)
+        situation = situations[h]
         known = (situation != None) & (situation != reference.FOLLOWUP_UNKNOWN)  # noqa: E711
         employed = np.isin(situation, reference.FOLLOWUP_EMPLOYED)
         durable = situation == "emploi_durable"

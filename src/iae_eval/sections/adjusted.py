@@ -20,13 +20,13 @@ import pandas as pd
 
 from iae_eval import fmt, wording
 from iae_eval.indicators import casemix
-from iae_eval.indicators.adjusted import CANNOT_SEE, adjusted_indicators
+from iae_eval.indicators.adjusted import CANNOT_SEE, SUFFIXES, adjusted_indicators
 from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, label
 from iae_eval.indicators.compute import compute_indicators
 from iae_eval.indicators.pathways import structure_name, structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.report import Report
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 from iae_eval.sections import places as at
 from iae_eval.sections.formats import suppressed
 
@@ -93,12 +93,13 @@ def not_fitted_sentence(model: casemix.CaseMixModel) -> str:
     )
 
 
-def _table(r: Report, outcome: str, counts, adjusted, withheld) -> pd.DataFrame:
+def _table(r: Report, outcome: str, counts, adjusted, withheld, ids=None) -> pd.DataFrame:
+    """The formatted rows of the structures ``ids`` (default: every structure with examined exits)."""
     key = RATES[outcome]
     names = structure_names(r.dataset)
     shown_exits = _shown(r, counts)["exits_examined"]
     rows = {}
-    for sid in counts.index[counts["exits_examined"] > 0]:
+    for sid in counts.index[counts["exits_examined"] > 0] if ids is None else ids:
         a = adjusted.loc[sid]
         if withheld[key][sid] is not None:
             cells = [withheld[key][sid]] * 4
@@ -114,14 +115,38 @@ def _table(r: Report, outcome: str, counts, adjusted, withheld) -> pd.DataFrame:
             exits if isinstance(exits, str) else fmt.integer(exits),
             *cells,
         ]
-    columns = [
-        label("exits_examined"),
-        "Taux observé",
-        "Taux attendu",
-        "Observé / attendu [IC 95 %]",
-        "Taux ajusté",
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(COLUMNS))
+
+
+#: The columns of a table of structures at comparable publics.
+COLUMNS: tuple[str, ...] = (
+    label("exits_examined"),
+    "Taux observé",
+    "Taux attendu",
+    "Observé / attendu [IC 95 %]",
+    "Taux ajusté",
+)
+#: The sheet of the year's ``indicators.xlsx`` that holds every structure's figures at
+#: comparable publics (:func:`structure_sheet`), named in the report when it summarises them.
+SHEET = "Publics comparables"
+
+
+def _extremes(r: Report, outcome: str, counts, adjusted, withheld) -> list[parts.Table]:
+    """The :data:`~iae_eval.sections.summary.EXTREMES` structures with the highest observed /
+    expected ratios and those with the lowest, among those whose ratio the edition shows."""
+    key = RATES[outcome]
+    shown = (counts["exits_examined"] > 0) & withheld[key].isna()
+    ratios = adjusted.loc[shown[shown].index, f"{outcome}_oe"]
+    top, bottom = summary.extremes(ratios)
+    what = f"au rapport observé / attendu ({label(key).lower()})"
+    return [
+        parts.table(
+            _table(r, outcome, counts, adjusted, withheld, ids=ratios.index[rows]),
+            caption=f"Les {summary.EXTREMES} structures {what} le plus {end} {_period(r)}",
+        )
+        for rows, end in ((top, "haut"), (bottom, "bas"))
+        if rows
     ]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
 def _poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -172,11 +197,15 @@ def _funnel(drawn: pd.DataFrame, title: str) -> parts.Chart:
 
 
 def departement(r: Report) -> parts.Section:
-    """The structures at comparable publics over the report's year (or the bilan's period)."""
+    """The structures at comparable publics over the report's year (or the bilan's period);
+    in a year's report, above ``MANY_STRUCTURES`` structures with examined exits, the funnels
+    with the structures of highest and lowest observed / expected (:mod:`~iae_eval.sections.summary`)."""
     fitted = casemix.models(r.dataset, tuple(r.years))
     counts = _counts(r)
     adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
     withheld = _withheld(r, counts)
+    n_structures = int((counts["exits_examined"] > 0).sum())
+    many = not r.is_bilan and summary.is_many(n_structures)
     items: list = [
         parts.lead(
             f"Taux observés et taux attendus à publics comparables {_period(r)}, structure par structure "
@@ -188,18 +217,83 @@ def departement(r: Report) -> parts.Section:
         if not model.fitted:
             items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
             continue
-        table = _table(r, outcome, counts, adjusted, withheld)
-        items.append(parts.table(table, caption=f"{label(key)} à publics comparables {_period(r)}"))
+        if many:
+            items += _extremes(r, outcome, counts, adjusted, withheld)
+        else:
+            table = _table(r, outcome, counts, adjusted, withheld)
+            items.append(parts.table(table, caption=f"{label(key)} à publics comparables {_period(r)}"))
         keep = (counts["exits_examined"] > 0) & withheld[key].isna()
         expected = adjusted[f"{outcome}_expected_rate"] * counts["exits_examined"]
         drawn = pd.DataFrame({"expected": expected, "oe": adjusted[f"{outcome}_oe"]})[keep].dropna()
         if not drawn.empty:
             items.append(_funnel(drawn, f"{label(key)} : observé / attendu {_period(r)}"))
     items.append(parts.note(CANNOT_SEE))
+    if many and any(m.fitted for m in fitted.values()):
+        return summary.summarised(
+            *items,
+            parts.note(
+                f"Les taux observés, attendus et ajustés de chaque structure sont dans la feuille « {SHEET} » "
+                "d'indicators.xlsx."
+            ),
+            count=n_structures,
+            year=r.year,
+        )
     return parts.join(*items)
 
 
-bilan = departement
+def bilan(r: Report) -> parts.Section:
+    """The period's structures at comparable publics, each one (:func:`departement`)."""
+    return departement(r)
+
+
+def _sheet_columns(outcome: str) -> dict[str, str]:
+    """The columns of :func:`structure_sheet` for ``outcome``: key → French header."""
+    return {
+        RATES[outcome]: label(RATES[outcome]),
+        **{f"{outcome}_{s}": label(f"{outcome}_{s}") for s in SUFFIXES},
+    }
+
+
+#: The columns of :func:`structure_sheet` that are fractions (shown as percentages).
+SHEET_FRACTIONS: tuple[str, ...] = tuple(
+    name for outcome in RATES for key, name in _sheet_columns(outcome).items() if key.endswith("rate")
+)
+
+
+def structure_sheet(r: Report) -> pd.DataFrame:
+    """Every structure with examined exits in the year: its examined exits, and per outcome its
+    observed rate, expected rate, observed / expected with its 95 % bounds and adjusted rate, as
+    the edition shows them (numbers; where the rate is withheld, its mark in every cell of the
+    outcome): the sheet :data:`SHEET` of the year's ``indicators.xlsx``. Empty when neither
+    model is fitted."""
+    fitted = casemix.models(r.dataset, tuple(r.years))
+    if not any(m.fitted for m in fitted.values()):
+        return pd.DataFrame()
+    counts = _counts(r)
+    adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
+    withheld = _withheld(r, counts)
+    ids = counts.index[counts["exits_examined"] > 0]
+    names = structure_names(r.dataset)
+    exits = _shown(r, counts)["exits_examined"]
+    columns: dict[str, list] = {
+        "Code": [str(k) for k in ids],
+        "Structure": [names.get(str(k), str(k)) for k in ids],
+        label("exits_examined"): [exits[k] for k in ids],
+    }
+    values = counts.join(adjusted)
+    for outcome, key in RATES.items():
+        if not fitted[outcome].fitted:
+            continue
+        for column, name in _sheet_columns(outcome).items():
+            columns[name] = [
+                withheld[key][k] if withheld[key][k] is not None else _number(values.at[k, column])
+                for k in ids
+            ]
+    return pd.DataFrame(columns).astype(object)
+
+
+def _number(value) -> float | None:
+    return None if fmt.is_missing(value) else float(value)
 
 
 def structure(r: Report) -> parts.Section:

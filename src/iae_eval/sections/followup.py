@@ -28,7 +28,7 @@ from iae_eval.indicators.pathways import structure_names
 from iae_eval.indicators.suppress import MASKED_TEXT
 from iae_eval.indicators.uncertainty import rate_interval_text, wilson_interval
 from iae_eval.report import Report
-from iae_eval.sections import parts
+from iae_eval.sections import parts, summary
 
 NO_TABLE = (
     "Pas de suivi des personnes après leur sortie dans ces données (table exit_followup absente) : "
@@ -81,21 +81,32 @@ def _year_marks(r: Report, by: str, counts: pd.DataFrame) -> list[str | None]:
     ]
 
 
-def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFrame:
-    """The table's rows as the edition shows them (index: ``labels``). A row whose examined
-    exits the year withholds shows their mark and nothing else (``s``): its known situations
-    and its coverage would bound them."""
+def shown_counts(r: Report, counts: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``counts`` (:func:`_counts`) with their coverage, rates and the rates' Wilson 95 %
+    bounds (``employed_low``…), and the same rows as the edition shows them: counts, coverage
+    and rates, a mark where withheld. A row whose examined exits the year withholds shows their
+    mark and nothing else (``s``): its known situations and its coverage would bound them."""
     c = counts.copy()
     c["coverage"] = c["known"] / c["examined"].where(c["examined"] > 0)
     c["employed"] = c["employed_n"] / c["known"].where(c["known"] > 0)
     c["durable"] = c["durable_n"] / c["known"].where(c["known"] > 0)
+    for rate, n in (("employed", "employed_n"), ("durable", "durable_n")):
+        c[f"{rate}_low"], c[f"{rate}_high"] = wilson_interval(c[n], c["known"])
     shown = r.displayed(
-        c,
+        c[[*_COUNTS, "coverage", "employed", "durable"]],
         count_columns=list(_COUNTS),
         rate_columns=["coverage", "employed", "durable"],
         rate_denominators={"coverage": "examined", "employed": "known", "durable": "known"},
         rate_numerators={"coverage": ("known",), "employed": ("employed_n",), "durable": ("durable_n",)},
-    )
+    ).astype(object)
+    for key, mark in zip(c.index, _year_marks(r, by, c), strict=True):
+        if mark is not None:
+            shown.loc[key] = [mark, *([MASKED_TEXT] * (len(shown.columns) - 1))]
+    return c, shown
+
+
+def _formatted(c: pd.DataFrame, shown: pd.DataFrame, labels) -> pd.DataFrame:
+    """The rows of :func:`shown_counts` in the French formats (index: ``labels``)."""
     rows = []
     for key in c.index:
         cells = []
@@ -104,19 +115,21 @@ def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFram
             cells.append(v if isinstance(v, str) else fmt.integer(v))
         v = shown.loc[key, "coverage"]
         cells.append(v if isinstance(v, str) else fmt.percent(v))
-        for rate, n in (("employed", "employed_n"), ("durable", "durable_n")):
+        for rate in ("employed", "durable"):
             v = shown.loc[key, rate]
             if isinstance(v, str) or fmt.is_missing(v):
                 cells.append(v if isinstance(v, str) else "—")
             else:
-                low, high = wilson_interval(c.loc[key, n], c.loc[key, "known"])
-                cells.append(rate_interval_text(v, low, high))
+                cells.append(rate_interval_text(v, c.loc[key, f"{rate}_low"], c.loc[key, f"{rate}_high"]))
         cells.append(_bounds_text(c.loc[key], shown.loc[key, "employed"]))
         rows.append(cells)
-    for i, mark in enumerate(_year_marks(r, by, c)):
-        if mark is not None:
-            rows[i] = [mark, *([MASKED_TEXT] * (len(COLUMNS) - 1))]
     return pd.DataFrame(rows, index=[labels(k) for k in c.index], columns=list(COLUMNS))
+
+
+def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFrame:
+    """The table's rows as the edition shows them (index: ``labels``), formatted."""
+    c, shown = shown_counts(r, counts, by)
+    return _formatted(c, shown, labels)
 
 
 def _bounds_text(row: pd.Series, employed_shown: object) -> str:
@@ -201,20 +214,121 @@ def _scope_table(r: Report, by: str, caption: str) -> parts.Table | None:
     return parts.table(_shown_rows(r, counts, lambda k: names.get(str(k), str(k)), by), caption=caption)
 
 
+#: The sheet of the year's ``indicators.xlsx`` that holds every structure's follow-up
+#: (:func:`structure_sheet`), named in the report when it summarises them.
+SHEET = "Suivi après la sortie"
+
+
+def _summarised_structures(r: Report, counts: pd.DataFrame) -> parts.Section:
+    """Many structures at 6 months (:mod:`~iae_eval.sections.summary`): the distribution of
+    their rates in employment, the structures with the highest and lowest, the département's
+    row under each, and where every structure's figures are."""
+    h = FOLLOWUP_HORIZONS[0]
+    names = structure_names(r.dataset)
+    c, shown = shown_counts(r, counts, "structure")
+    rates = pd.to_numeric(shown["employed"], errors="coerce").astype(float)
+    table = _formatted(c, shown, lambda k: names.get(str(k), str(k)))
+    total = _shown_rows(r, _counts(r, "departement", h), lambda _k: "Département", "departement")
+    what = f"emploi {h} mois après la sortie"
+    return summary.summarised(
+        summary.distribution(
+            rates, what=f"leur part en {what} ({_period(r)})", xlabel=f"En emploi {h} mois après la sortie"
+        ),
+        *summary.extreme_tables(
+            table,
+            rates,
+            highest=f"Les {summary.EXTREMES} structures à la part en {what} la plus haute ({_period(r)})",
+            lowest=f"Les {summary.EXTREMES} structures à la part en {what} la plus basse ({_period(r)})",
+            total=total,
+        ),
+        parts.note(
+            f"Seules les parts que le rapport peut montrer sont tracées et classées : {fmt.integer(int(rates.notna().sum()))} "
+            f"structures sur {fmt.integer(len(counts))}. Le suivi de chaque structure, à 6, 12 et 24 mois, "
+            f"est dans la feuille « {SHEET} » d'indicators.xlsx."
+        ),
+        count=len(counts),
+        year=r.year,
+    )
+
+
+def _structures(r: Report) -> list:
+    """The structures at 6 months: each one, or a summary above ``MANY_STRUCTURES`` (a year's report)."""
+    counts = _counts(r, "structure", FOLLOWUP_HORIZONS[0])
+    counts = counts[counts["examined"] > 0]
+    if counts.empty:
+        return []
+    if not r.is_bilan and summary.is_many(len(counts)):
+        return [_summarised_structures(r, counts)]
+    return [_scope_table(r, "structure", f"Par structure, 6 mois après la sortie ({_period(r)})")]
+
+
 def departement(r: Report) -> parts.Section:
-    """The département by horizon, then by territory, kind and structure at 6 months."""
+    """The département by horizon, then by territory, kind and structure at 6 months (the
+    structures summarised when they are many)."""
     if r.dataset.exit_followup is None:
         return parts.join(parts.text(NO_TABLE))
     items: list = [
         parts.lead(f"Situation des personnes 6, 12 et 24 mois après leur sortie ({_period(r)})."),
         parts.table(_by_horizon(r, "departement", None, "Département"), caption=f"Département, {_period(r)}"),
     ]
-    for by, what in (("territory", "territoire"), ("kind", "type de structure"), ("structure", "structure")):
+    for by, what in (("territory", "territoire"), ("kind", "type de structure")):
         table = _scope_table(r, by, f"Par {what}, 6 mois après la sortie ({_period(r)})")
         if table is not None:
             items += _with_references(r, table) if by == "kind" else [table]
+    items += _structures(r)
     items += [beyond_data_note(r), parts.note(READING)]
     return parts.join(*[i for i in items if i is not None])
+
+
+def _sheet_columns(h: int) -> dict[str, str]:
+    """The columns of :func:`structure_sheet` at horizon ``h`` (after the structure's code, its
+    name and its examined exits): column of :func:`shown_counts` → French header."""
+    return {
+        "known": label(f"followup_{h}m_known"),
+        "coverage": label(f"followup_{h}m_coverage"),
+        "employed": label(f"employed_{h}m_rate"),
+        "employed_low": f"{label(f'employed_{h}m_rate')}, borne basse à 95 %",
+        "employed_high": f"{label(f'employed_{h}m_rate')}, borne haute à 95 %",
+        "durable": label(f"durable_employed_{h}m_rate"),
+        "durable_low": f"{label(f'durable_employed_{h}m_rate')}, borne basse à 95 %",
+        "durable_high": f"{label(f'durable_employed_{h}m_rate')}, borne haute à 95 %",
+    }
+
+
+#: The sheet's columns that are fractions (shown as percentages).
+SHEET_FRACTIONS: tuple[str, ...] = tuple(
+    name for h in FOLLOWUP_HORIZONS for key, name in _sheet_columns(h).items() if key != "known"
+)
+
+
+def structure_sheet(r: Report) -> pd.DataFrame:
+    """Every structure with examined exits in the year, its follow-up at each horizon as the
+    edition shows it (numbers, fractions for shares; a mark where the report would show one;
+    the bounds of a withheld rate are empty): the sheet :data:`SHEET` of the year's
+    ``indicators.xlsx``. Empty without the ``exit_followup`` table."""
+    if r.dataset.exit_followup is None:
+        return pd.DataFrame()
+    names = structure_names(r.dataset)
+    first = _counts(r, "structure", FOLLOWUP_HORIZONS[0])
+    ids = first.index[first["examined"] > 0]
+    columns: dict[str, list] = {
+        "Code": [str(k) for k in ids],
+        "Structure": [names.get(str(k), str(k)) for k in ids],
+    }
+    for h in FOLLOWUP_HORIZONS:
+        c, shown = shown_counts(r, _counts(r, "structure", h).loc[ids], "structure")
+        if h == FOLLOWUP_HORIZONS[0]:
+            columns[label("exits_examined")] = list(shown["examined"])
+        for key, name in _sheet_columns(h).items():
+            if key.endswith(("_low", "_high")):
+                rate = key.rsplit("_", 1)[0]
+                columns[name] = [
+                    None if isinstance(v, str) or fmt.is_missing(v) else float(b)
+                    for v, b in zip(shown[rate], c[key], strict=True)
+                ]
+            else:
+                columns[name] = list(shown[key])
+    return pd.DataFrame(columns).astype(object)
 
 
 def bilan(r: Report) -> parts.Section:
