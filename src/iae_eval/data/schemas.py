@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from iae_eval.data import reference as ref
+from iae_eval.data.keys import found_in
 from iae_eval.data.rules import DEFAULT_RULES, get_profile
 from iae_eval.data.siret import luhn_valid
 from iae_eval.errors import Problem
@@ -294,9 +295,7 @@ def _check_departement(label: str, d: pd.DataFrame) -> list[Problem]:
 
 def _check_yearly_hours(label: str, h: pd.DataFrame, p: pd.DataFrame) -> list[Problem]:
     keys = ["person_id", "structure_id", "entry_date"]
-    known = pd.MultiIndex.from_frame(h[keys].astype(object)).isin(
-        pd.MultiIndex.from_frame(p[keys].astype(object))
-    )
+    known = found_in(h, p, keys)
     complete = h[keys].notna().all(axis=1)
     return _rows(
         label,
@@ -319,9 +318,7 @@ def _check_exit_followup(label: str, f: pd.DataFrame, p: pd.DataFrame) -> list[P
         "personne inconnue (absente de participants)",
     )
     keys = ["person_id", "structure_id", "exit_date"]
-    ended = pd.MultiIndex.from_frame(f[keys].astype(object)).isin(
-        pd.MultiIndex.from_frame(p[keys].astype(object))
-    )
+    ended = found_in(f, p, keys)
     complete = f[keys].notna().all(axis=1)
     problems += _rows(
         label,

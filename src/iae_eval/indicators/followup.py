@@ -31,6 +31,7 @@ import pandas as pd
 
 from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset, per_dataset
+from iae_eval.data.keys import positions
 from iae_eval.data.rules import RulesProfile, profile_for
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, FOLLOWUP_KEYS
@@ -48,20 +49,10 @@ def _examined(dataset: Dataset, year: int, profile: RulesProfile) -> pd.DataFram
     return rows[[*_MATCH, "kind"]].reset_index(drop=True)
 
 
-def _match_key(column: pd.Series) -> np.ndarray:
-    """A column of the match as the index reads it: dates as ``datetime64[ns]`` (hashed as
-    integers: Timestamp objects took seconds at national size), other values as objects."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return column.to_numpy(dtype="datetime64[ns]")
-    return column.to_numpy(dtype=object)
-
-
 def _situations(followup: pd.DataFrame, exits: pd.DataFrame, months: int) -> np.ndarray:
     """The situation at ``months`` of each exit (None: no row)."""
     rows = followup[followup["months_after"].to_numpy() == months]
-    index = pd.MultiIndex.from_arrays([_match_key(rows[c]) for c in _MATCH])
-    wanted = pd.MultiIndex.from_arrays([_match_key(exits[c]) for c in _MATCH])
-    position = index.get_indexer(wanted)
+    position = positions(rows, exits, _MATCH)
     values = np.append(rows["situation"].to_numpy(dtype=object), None)
     return values[position]
 
