@@ -16,6 +16,8 @@ protection (a rate is hidden with its denominator, or when it gives a hidden cou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -106,22 +108,23 @@ def shown_counts(r: Report, counts: pd.DataFrame, by: str) -> tuple[pd.DataFrame
 
 
 def _formatted(c: pd.DataFrame, shown: pd.DataFrame, labels) -> pd.DataFrame:
-    """The rows of :func:`shown_counts` in the French formats (index: ``labels``)."""
+    """The rows of :func:`shown_counts` in the French formats (index: ``labels``); the frames
+    are read row by row as dicts (a national year has thousands of rows)."""
     rows = []
-    for key in c.index:
+    for counts, row in zip(c.to_dict("records"), shown.reindex(c.index).to_dict("records"), strict=True):
         cells = []
         for column in ("examined", "known"):
-            v = shown.loc[key, column]
+            v = row[column]
             cells.append(v if isinstance(v, str) else fmt.integer(v))
-        v = shown.loc[key, "coverage"]
+        v = row["coverage"]
         cells.append(v if isinstance(v, str) else fmt.percent(v))
         for rate in ("employed", "durable"):
-            v = shown.loc[key, rate]
+            v = row[rate]
             if isinstance(v, str) or fmt.is_missing(v):
                 cells.append(v if isinstance(v, str) else "—")
             else:
-                cells.append(rate_interval_text(v, c.loc[key, f"{rate}_low"], c.loc[key, f"{rate}_high"]))
-        cells.append(_bounds_text(c.loc[key], shown.loc[key, "employed"]))
+                cells.append(rate_interval_text(v, counts[f"{rate}_low"], counts[f"{rate}_high"]))
+        cells.append(_bounds_text(counts, row["employed"]))
         rows.append(cells)
     return pd.DataFrame(rows, index=[labels(k) for k in c.index], columns=list(COLUMNS))
 
@@ -132,7 +135,7 @@ def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFram
     return _formatted(c, shown, labels)
 
 
-def _bounds_text(row: pd.Series, employed_shown: object) -> str:
+def _bounds_text(row: Mapping[str, float], employed_shown: object) -> str:
     """The share in employment among all the examined exits, the unknown situations counted
     out of work, then in work (``de 35,9 à 57,6 %``); a mark when the rate is not published."""
     if isinstance(employed_shown, str):
