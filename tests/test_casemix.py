@@ -17,7 +17,7 @@ from iae_eval.data.reference import builtin_exit_reasons
 from iae_eval.indicators import casemix
 from iae_eval.indicators.adjusted import adjusted_indicators, garwood_interval
 from iae_eval.indicators.catalogue import ADJUSTED_KEYS, INDICATOR_KEYS
-from iae_eval.indicators.compute import output_indicators
+from iae_eval.indicators.output import output_indicators
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 TRUE = {

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from iae_eval import charts
-from iae_eval.display import PALETTE
 from iae_eval.indicators import uncertainty
+from iae_eval.palette import PALETTE
 
 NBSP = "\u00a0"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from iae_eval import editions
+from iae_eval import display, editions
 from iae_eval.editions import displayed
 
 
@@ -86,7 +86,7 @@ def test_legend_is_built_from_min_cell():
 
 
 def test_banner_block():
-    html = editions.banner("comite").html
+    html = display.banner("comite").html
     assert 'class="iae-diffusion iae-diffusion-comite"' in html and 'role="note"' in html
     assert "Diffusion restreinte — document de travail du comité de pilotage</div>" in html
-    assert ">Diffusion publique</div>" in editions.banner("public")._repr_html_()
+    assert ">Diffusion publique</div>" in display.banner("public")._repr_html_()

@@ -20,7 +20,8 @@ from iae_eval.cli import cli
 from iae_eval.data.load import load_dataset
 from iae_eval.data.rules import DEFAULT_RULES, PROFILES, StayRule, get_profile
 from iae_eval.errors import RulesError
-from iae_eval.indicators.compute import compute_indicators, is_examinable
+from iae_eval.indicators.compute import compute_indicators
+from iae_eval.indicators.facts import is_examinable
 from iae_eval.report import report
 from iae_eval.sections import method
 from iae_eval.workspace import NOTEBOOKS_DIR

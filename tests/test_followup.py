@@ -9,7 +9,6 @@ import pytest
 
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import FOLLOWUP_KEYS
-from iae_eval.indicators.compute import output_indicators
 from iae_eval.indicators.followup import (
     employment_bounds,
     followup_indicators,
@@ -17,6 +16,7 @@ from iae_eval.indicators.followup import (
     pooled_counts,
     years_beyond,
 )
+from iae_eval.indicators.output import output_indicators
 from indicator_factory import make_dataset, pathway, structure, table
 
 STRUCTURES = [structure("S1", ["ACI"], "Gapençais"), structure("S2", ["EI"], "Briançonnais")]

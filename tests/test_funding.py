@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from iae_eval.report import report
-from iae_eval.sections import funding
+from iae_eval.sections import funding, funding_costs
 from indicator_factory import make_dataset, pathway, structure
 
 STRUCTURES = [
@@ -113,7 +113,7 @@ def test_structure_costs_and_suppression():
 def test_cost_chart_points_and_median():
     shown = funding.shown_costs(funding.structure_costs(_dataset(), 2012), min_cell=5, diffusion="public")
     fig, ax = plt.subplots()
-    out = funding.cost_chart(
+    out = funding_costs.cost_chart(
         shown["cost_per_participant"], names={"S1": "Alpha", "S2": "Beta"}, highlight="S1", ax=ax
     )
     assert out is ax

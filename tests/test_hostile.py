@@ -102,7 +102,7 @@ def test_problems_csv_neutralises_values_quoted_from_the_data(tmp_path):
 
 
 def test_indicators_command_csv_neutralises_the_keys():
-    from iae_eval.indicators.compute import indicators_csv
+    from iae_eval.indicators.output import indicators_csv
 
     frame = pd.DataFrame({"participants": [3]}, index=["=S1"])
     from iae_eval.indicators.compute import INDICATOR_KEYS

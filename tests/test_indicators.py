@@ -21,16 +21,9 @@ from hypothesis import strategies as st
 from iae_eval.data.reference import EXIT_CATEGORIES, builtin_exit_reasons
 from iae_eval.indicators import compute as ind
 from iae_eval.indicators.catalogue import ADJUSTED_KEYS, FOLLOWUP_KEYS
-from iae_eval.indicators.compute import (
-    INDICATOR_KEYS,
-    add_months,
-    compute_indicators,
-    compute_trends,
-    indicators_csv,
-    indicators_json,
-    indicators_table,
-    to_records,
-)
+from iae_eval.indicators.compute import INDICATOR_KEYS, compute_indicators, compute_trends
+from iae_eval.indicators.facts import SCOPES, add_months
+from iae_eval.indicators.output import indicators_csv, indicators_json, indicators_table, to_records
 from indicator_factory import make_dataset, pathway, structure
 
 D = 30.4375  # days in an average month
@@ -619,7 +612,7 @@ def test_input_frames_are_not_modified(dataset):
         name: getattr(dataset, name).copy()
         for name in ("structures", "participants", "contracts", "operations", "funding", "exit_reasons")
     }
-    for by in ind.SCOPES:
+    for by in SCOPES:
         compute_indicators(dataset, 2012, by=by)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(getattr(dataset, name), frame)
@@ -812,7 +805,7 @@ def test_short_exits_count_in_no_other_exit_figure():
 
 def test_missing_optional_tables_make_their_keys_null_in_every_scope():
     ds = make_dataset(structures=STRUCTURES, participants=PARTICIPANTS)
-    for by in ind.SCOPES:
+    for by in SCOPES:
         frame = compute_indicators(ds, 2012, by=by)
         for key in NO_CONTRACT_KEYS:
             assert frame[key].isna().all(), (by, key)

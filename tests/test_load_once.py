@@ -93,6 +93,7 @@ def test_indicator_frames_are_computed_once_per_dataset_and_shared_by_its_copies
     import dataclasses
 
     from iae_eval.data.load import load_dataset
+    from iae_eval.data.rules import get_profile
     from iae_eval.indicators import compute
 
     calls = []
@@ -106,7 +107,7 @@ def test_indicator_frames_are_computed_once_per_dataset_and_shared_by_its_copies
     again = compute.compute_indicators(second, 2012, by="structure")
     assert calls == [(2012, "structure")]
     assert again["participants"].iloc[0] >= 0
-    fresh = real(first, 2012, "structure", compute.get_profile(first.rules))
+    fresh = real(first, 2012, "structure", get_profile(first.rules))
     pd.testing.assert_frame_equal(again, fresh)
 
     # a dataset with other tables starts with an empty memo
@@ -117,7 +118,7 @@ def test_indicator_frames_are_computed_once_per_dataset_and_shared_by_its_copies
     assert small["participants"].sum() < again["participants"].sum()
 
     # another rules profile is another key
-    compute.compute_indicators(second, 2012, by="structure", rules=compute.get_profile("fiche-h5"))
+    compute.compute_indicators(second, 2012, by="structure", rules=get_profile("fiche-h5"))
     assert len(calls) == 2
 
 

@@ -30,6 +30,7 @@ from iae_eval.sections import (
     operations,
     parts,
     rates,
+    sheets,
     summary,
     sustainable_development,
 )
@@ -275,7 +276,7 @@ def test_many_structures_at_comparable_publics_and_after_exit_are_summarised(sca
     assert all(len(t.frame) <= summary.EXTREMES + 1 for t in tables)
     (note,) = _linked_notes(section)
     assert [href for _, href in note.links] == list(FILE_NAMES)
-    sheet = dict((title, frame) for title, frame, _ in summary.structure_sheets(rep))[module.SHEET]
+    sheet = dict((title, frame) for title, frame, _ in sheets.structure_sheets(rep))[module.SHEET]
     assert any(module.SHEET in p.text for p in section.parts if isinstance(p, parts.Paragraph))
     # every structure the report would have listed is a row of the sheet
     with_exits = compute_indicators(scaled, YEAR, "structure")["exits_examined"] > 0
@@ -313,7 +314,7 @@ def test_the_years_workbook_holds_every_structure_at_comparable_publics_and_afte
     from iae_eval.indicators import exports
 
     rep = report(scaled, year=YEAR, min_cell=5, diffusion="comite")
-    sheets = summary.structure_sheets(rep)
+    added = sheets.structure_sheets(rep)
     table = exports.year_table(scaled, YEAR, min_cell=5, diffusion="comite")
     path = exports.write_xlsx(
         table,
@@ -321,11 +322,11 @@ def test_the_years_workbook_holds_every_structure_at_comparable_publics_and_afte
         year=YEAR,
         min_cell=5,
         diffusion="comite",
-        structure_sheets=sheets,
+        structure_sheets=added,
     )
     book = load_workbook(path)
     with_exits = compute_indicators(scaled, YEAR, "structure")["exits_examined"] > 0
-    for title, frame, fractions in sheets:
+    for title, frame, fractions in added:
         ws = book[title]
         rows = list(ws.iter_rows(values_only=True))
         assert list(rows[0]) == list(frame.columns)

@@ -75,7 +75,7 @@ def indicators(data_dir: Path, year: int, by: str, fmt: str, rules: str) -> None
     """Calculer les indicateurs d'une année (docs/indicators.md), par périmètre."""
     from iae_eval.batch.plan import ranges
     from iae_eval.commands.validate import load_or_exit
-    from iae_eval.indicators import compute as ind
+    from iae_eval.indicators import output as ind
 
     dataset = load_or_exit(data_dir, rules=rules)
     if year not in dataset.years():

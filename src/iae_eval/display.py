@@ -16,23 +16,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from iae_eval.editions import Edition, edition
 from iae_eval.indicators.suppress import MASKED_TEXT, NOT_PUBLISHED
 
 if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn: the command line starts without it
     import matplotlib.figure
-
-#: Colour-blind-safe palette (Okabe-Ito), used by every chart of the kit.
-PALETTE: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#999999",  # grey
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
 
 
 class Block:
@@ -72,7 +60,7 @@ def note_with_links(paragraph: str, links: Iterable[tuple[str, str]]) -> Block:
 
 def png(fig: matplotlib.figure.Figure) -> bytes:
     """``fig`` as PNG bytes, then close it (no figure is leaked): :func:`iae_eval.charts.png`."""
-    from iae_eval.charts.render import png as encode  # charts takes its palette from here
+    from iae_eval.charts.render import png as encode  # matplotlib is imported where a figure is drawn
 
     return encode(fig)
 
@@ -177,3 +165,17 @@ def key_figures(items: Iterable[tuple[str, str, str | None]]) -> Block:
 def join(*blocks: Block | None) -> Block:
     """Concatenate blocks, skipping ``None``."""
     return Block("".join(b.html for b in blocks if b is not None))
+
+
+def banner(diffusion: str | Edition) -> Block:
+    """The banner every page of the edition carries (inline style: visible without the
+    report's stylesheet, and on paper)."""
+    chosen = edition(diffusion)
+    style = (
+        f"border:2px solid {chosen.colour};border-radius:4px;padding:0.4em 0.8em;margin:0 0 1em 0;"
+        "font-weight:bold;text-align:center"
+    )
+    return Block(
+        f'<div class="iae-diffusion iae-diffusion-{chosen.diffusion}" role="note" style="{style}">'
+        f"{html.escape(chosen.banner)}</div>"
+    )

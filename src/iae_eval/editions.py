@@ -9,20 +9,20 @@
   that would give them back withheld (:func:`iae_eval.indicators.suppress.suppress`), with the
   subset rule: a subset and its total are not both shown when their difference is a small count.
 
-:func:`displayed` gives the frame a table or chart shows in an edition; :func:`banner` the
-banner of every page, :func:`legend` the legend of the signs of suppression.
+:func:`displayed` gives the frame a table or chart shows in an edition, :func:`legend` the
+legend of the signs of suppression; the banner of every page is drawn by
+:func:`iae_eval.display.banner` from the edition's words and colour.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from iae_eval import display
 from iae_eval.indicators import suppress as suppression
+from iae_eval.palette import PALETTE
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,11 @@ COMITE = Edition(
     "comite",
     "Diffusion restreinte — document de travail du comité de pilotage",
     False,
-    display.PALETTE[6],
+    PALETTE[6],
     "diffusion restreinte",
     0,
 )
-PUBLIC = Edition("public", "Diffusion publique", True, display.PALETTE[0], "diffusion publique", 1)
+PUBLIC = Edition("public", "Diffusion publique", True, PALETTE[0], "diffusion publique", 1)
 
 #: Every edition by its ``diffusion`` value (the choices of ``--diffusion``).
 EDITIONS: dict[str, Edition] = {e.diffusion: e for e in (COMITE, PUBLIC)}
@@ -123,18 +123,4 @@ def legend(diffusion: str | Edition, min_cell: int) -> str | None:
         f"« < {min_cell} » : effectif de 1 à {min_cell - 1}, masqué (secret statistique) ; "
         f"« {suppression.MASKED_TEXT} » : valeur masquée pour qu'un petit effectif ne puisse pas être "
         "recalculé par différence avec un total."
-    )
-
-
-def banner(diffusion: str | Edition) -> display.Block:
-    """The banner every page of the edition carries (inline style: visible without the
-    report's stylesheet, and on paper)."""
-    chosen = edition(diffusion)
-    style = (
-        f"border:2px solid {chosen.colour};border-radius:4px;padding:0.4em 0.8em;margin:0 0 1em 0;"
-        "font-weight:bold;text-align:center"
-    )
-    return display.Block(
-        f'<div class="iae-diffusion iae-diffusion-{chosen.diffusion}" role="note" style="{style}">'
-        f"{html.escape(chosen.banner)}</div>"
     )

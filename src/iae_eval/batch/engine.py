@@ -1,5 +1,5 @@
 """The papermill engine ``iae-persistent-kernel``: runs a notebook on the kernel the current
-process keeps (:mod:`iae_eval.batch.worker`) instead of starting one per notebook.
+process keeps (:mod:`iae_eval.batch.slot`) instead of starting one per notebook.
 
 Registered through papermill's ``papermill.engine`` entry point (pyproject.toml), so
 ``papermill --engine iae-persistent-kernel in.ipynb out.ipynb`` uses it too. This module is
@@ -25,25 +25,25 @@ class PersistentKernelEngine(Engine):
     def execute_managed_notebook(cls, nb_man, kernel_name, deadline=None, **kwargs):
         from papermill.clientwrap import PapermillNotebookClient
 
-        from iae_eval.batch import worker
+        from iae_eval.batch import slot as kept
 
-        slot = worker.kernel()
-        deadline = deadline or time.monotonic() + worker.EXECUTION_TIMEOUT
+        slot = kept.kernel()
+        deadline = deadline or time.monotonic() + kept.EXECUTION_TIMEOUT
         start = nb_man.cell_start
 
         def cell_start(cell, cell_index=None, **kw):
-            worker.current["cell_index"] = cell_index
+            kept.current["cell_index"] = cell_index
             return start(cell, cell_index, **kw)
 
         nb_man.cell_start = cell_start
-        worker.current["nb"] = nb_man.nb
+        kept.current["nb"] = nb_man.nb
         client = PapermillNotebookClient(
             nb_man,
             km=slot.km,
             kernel_name=kernel_name,
-            timeout=worker.EXECUTION_TIMEOUT,
+            timeout=kept.EXECUTION_TIMEOUT,
             timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
-            startup_timeout=worker.STARTUP_TIMEOUT,
+            startup_timeout=kept.STARTUP_TIMEOUT,
             log=logging.getLogger("papermill"),
             log_output=False,
         )

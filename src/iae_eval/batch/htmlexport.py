@@ -13,7 +13,7 @@ What the page adds around the cells:
   of generation, short data fingerprint;
 - a table of contents of the ``##``/``###`` markdown headings, linking to the ids nbconvert
   gives those headings (ids made unique first, so every link resolves);
-- the banner of the report's edition (:func:`iae_eval.editions.banner`: "Diffusion restreinte —
+- the banner of the report's edition (:func:`iae_eval.display.banner`: "Diffusion restreinte —
   document de travail du comité de pilotage" or "Diffusion publique") at the top of the page,
   so no edit of a notebook can drop it;
 - a footer with the methodology (sources, definitions, the edition: every figure shown in the
@@ -34,7 +34,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iae_eval import __version__, editions
+from iae_eval import __version__, display, editions
 from iae_eval.data.reference import DEFAULT_MIN_CELL, DURABLE_TARGET, DYNAMIC_TARGET
 from iae_eval.fmt import percent
 
@@ -93,7 +93,7 @@ _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
 def _page_exporter_class():
     """nbconvert's ``HTMLExporter`` without its last step, which parses the page again with
     BeautifulSoup to give an alt text to images without one (done here on the page's text, in
-    French: :data:`NO_ALT`; every chart of the kit has its own, :func:`iae_eval.charts.chart`)
+    French: :data:`NO_ALT`; every chart of the kit has its own, :func:`iae_eval.sections.parts.figure`)
     and ``tabindex="0"`` to the cells of a ``.jp-Notebook`` (the kit's page has none): the
     same page, ~40 ms sooner."""
     from nbconvert import HTMLExporter
@@ -347,7 +347,7 @@ def report_html(
             ("Généré le", when),
             ("Données", short),
         ],
-        "banner": editions.banner(diffusion).html,
+        "banner": display.banner(diffusion).html,
         "css": stylesheet() + "\n" + print_margins(diffusion=diffusion, title=title, period=period),
         "footer": methodology_html(fingerprint=short, generated=when, min_cell=min_cell, diffusion=diffusion),
     }

@@ -55,9 +55,9 @@ class Done:
 
 
 def _stop_worker(exit_code: int) -> None:
-    from iae_eval.batch import worker
+    from iae_eval.batch import slot
 
-    worker.stop_now()
+    slot.stop_now()
     os._exit(exit_code)
 
 
@@ -70,7 +70,7 @@ def _watch_parent(parent_pid: int) -> None:
 
 def _worker_main(conn, parent_pid: int) -> None:
     """Body of a worker process: run the jobs received on ``conn`` until ``None``."""
-    from iae_eval.batch import lock, worker
+    from iae_eval.batch import lock, slot, worker
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: _stop_worker(128 + signal.SIGTERM))
@@ -78,7 +78,7 @@ def _worker_main(conn, parent_pid: int) -> None:
     lock.forget_inherited()
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="iae-watch-parent").start()
     worker.init_worker()
-    worker.on_kernel_started = lambda pid: conn.send(("kernel", pid))
+    slot.on_kernel_started = lambda pid: conn.send(("kernel", pid))
     while True:
         try:
             job = conn.recv()
@@ -114,7 +114,7 @@ class _Worker:
         self.kernels: list[int] = []
 
     def kill_kernels(self) -> None:
-        from iae_eval.batch.worker import kill_process_group
+        from iae_eval.batch.slot import kill_process_group
 
         for pid in self.kernels:
             kill_process_group(pid)

@@ -18,7 +18,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from iae_eval import __version__, atomic, editions, fmt
+from iae_eval import __version__, atomic, display, editions, fmt
 from iae_eval.batch.htmlexport import french_datetime, methodology_html, stylesheet
 from iae_eval.batch.manifest import Manifest
 from iae_eval.data.reference import DEFAULT_MIN_CELL
@@ -143,7 +143,7 @@ def portal_html(
         f'<meta name="generator" content="iae-eval {_e(__version__)}">\n'
         f"<title>{_e(title)} — rapports</title>\n"
         f'<style>\n{stylesheet()}\n</style>\n</head>\n<body class="iae-portal">\n',
-        editions.banner(chosen).html + "\n",
+        display.banner(chosen).html + "\n",
         '<header class="iae-header"><p class="iae-kicker">Portail des rapports</p>'
         f'<h1 class="iae-title">{_e(title)}</h1>'
         f'<dl class="iae-meta"><div><dt>Généré le</dt><dd>{_e(when)}</dd></div>'

@@ -179,7 +179,7 @@ def _write_tables(
     from iae_eval.indicators import exports as spreadsheet
     from iae_eval.indicators import synthesis_exports as evaluation
     from iae_eval.report import report as settings
-    from iae_eval.sections import summary
+    from iae_eval.sections import sheets
 
     problems = []
     xlsx_name, csv_name = spreadsheet.FILE_NAMES
@@ -203,7 +203,7 @@ def _write_tables(
                 diffusion=diffusion,
                 funnel=funnel,
                 synthesis=judged,
-                structure_sheets=summary.structure_sheets(year_report),
+                structure_sheets=sheets.structure_sheets(year_report),
             )
             spreadsheet.write_csv(table, outputs[0])
             evaluation.write_csv(judged, outputs[2])

@@ -12,9 +12,10 @@ Isolation between two reports of one kernel: before each report the kernel is re
 ``os.environ``, warning filters, working directory, run settings). Imported modules stay imported (that
 is the point); a module-level cache keyed on the data must therefore be keyed on the
 data's content. A kernel that died, timed out or failed to reset is discarded and a new
-one started; a kernel is also replaced after :data:`REPORTS_PER_KERNEL` reports.
+one started; a kernel is also replaced after :data:`~iae_eval.batch.slot.REPORTS_PER_KERNEL`
+reports (the kernel is kept in :mod:`iae_eval.batch.slot`).
 
-Stopping: :func:`stop_now` kills this process's kernel (its whole process group) and
+Stopping: :func:`iae_eval.batch.slot.stop_now` kills this process's kernel (its whole process group) and
 removes the temporary files being written; the worker pools call it when the batch is
 interrupted or its parent process is gone (:mod:`iae_eval.batch.pool`). The kernels also
 watch their worker (ipykernel's parent poller) and exit with it.
@@ -22,14 +23,10 @@ watch their worker (ipykernel's parent poller) and exit with it.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import signal
-import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,29 +34,22 @@ from typing import TYPE_CHECKING
 
 from iae_eval import atomic
 from iae_eval.batch.plan import KIND_LABELS, Report
+from iae_eval.batch.slot import (
+    EXECUTION_TIMEOUT,
+    KERNEL_NAME,
+    KernelSlot,
+    current,
+    discard_kernel,
+    kernel,
+)
 
 if TYPE_CHECKING:
     import nbformat
 
-#: Time allowed to one report, all cells together (seconds).
-EXECUTION_TIMEOUT = 600
-#: Time allowed to a kernel to start (seconds).
-STARTUP_TIMEOUT = 60
-#: A kernel is replaced after this many reports (bounds any leak of memory or state). A kernel
-#: grew by 8 MB over 140 structure reports of a national-size year (600 → 608 MB), and a new
-#: one costs its first report ~13 s there (loading the data, the year's figures, the models).
-REPORTS_PER_KERNEL = 1000
-KERNEL_NAME = "python3"
 #: Environment of the kernels: no GUI backend, no debugger warning on frozen modules.
 KERNEL_ENV = {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 #: Loggers silenced in workers (kernel noise never reaches the terminal).
 QUIET_LOGGERS = ("papermill", "traitlets", "nbclient", "nbconvert", "jupyter_client", "asyncio")
-
-#: Run in each new kernel: import the kit and record the state every report starts from
-#: (:mod:`iae_eval.batch.kernel`, the kernel side of the batch).
-KERNEL_SETUP = "import iae_eval.batch.kernel as _k; _k.warm_up(); _k.watch_cells(); _k.snapshot(); del _k"
-#: What the kernel answers, after a report, on the time its cells took (:func:`iae_eval.batch.kernel.timings`).
-TIMINGS_EXPRESSION = "__import__('iae_eval.batch.kernel', fromlist=['timings']).timings()"
 
 
 @dataclass(frozen=True)
@@ -122,142 +112,6 @@ def _first_line(source: str) -> str:
     return ""
 
 
-# --- The kernel of this worker process --------------------------------------------------------
-
-
-class _KernelSlot:
-    """The kernel this process keeps, with its client."""
-
-    def __init__(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        run_sync(self.km.start_kernel)(
-            extra_arguments=["--HistoryManager.enabled=False"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.pid: int | None = getattr(self.km.provisioner, "pid", None)
-        if self.pid is not None and on_kernel_started is not None:
-            on_kernel_started(self.pid)
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        try:
-            _warm_worker()  # while the kernel boots
-            run_sync(self.kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
-            self.kc.allow_stdin = False
-            self.run(KERNEL_SETUP)
-        except BaseException:
-            self.shutdown()
-            raise
-        self.reports = 0
-
-    def run(
-        self, code: str, timeout: float = STARTUP_TIMEOUT, expressions: dict[str, str] | None = None
-    ) -> dict:
-        """Run ``code`` silently (no output, no history); raise if it fails. Return the values of
-        ``expressions`` (name → Python expression), evaluated after ``code``, as the kernel
-        gives them (``{"status": "ok", "data": {"text/plain": repr}}`` for each)."""
-        from jupyter_core.utils import run_sync
-
-        msg_id = self.kc.execute(
-            code, silent=True, store_history=False, allow_stdin=False, user_expressions=expressions or {}
-        )
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("the kernel did not answer")
-            reply = run_sync(self.kc.get_shell_msg)(timeout=remaining)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        content = reply["content"]
-        if content.get("status") != "ok":
-            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
-        return content.get("user_expressions", {})
-
-    def timings(self) -> dict[str, float]:
-        """The kernel's :func:`iae_eval.batch.kernel.timings` for the report it just ran."""
-        import ast
-
-        answer = self.run("", expressions={"timings": TIMINGS_EXPRESSION})["timings"]
-        if answer.get("status") != "ok":
-            raise RuntimeError(f"{answer.get('ename')}: {answer.get('evalue')}")
-        return ast.literal_eval(answer["data"]["text/plain"])
-
-    def prepare(self, cwd: Path, settings: dict[str, object]) -> None:
-        """Reset the kernel for the next report (:func:`iae_eval.batch.kernel.prepare`)."""
-        self.run(
-            f"__import__('iae_eval.batch.kernel', fromlist=['prepare']).prepare({str(cwd)!r}, **{settings!r})"
-        )
-
-    def shutdown(self) -> None:
-        from jupyter_core.utils import run_sync
-
-        try:
-            self.kc.stop_channels()
-        except Exception:  # noqa: BLE001 - best effort when tearing down
-            pass
-        try:
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def _warm_worker() -> None:
-    """Import papermill and compile the HTML template (once per worker process)."""
-    import papermill  # noqa: F401
-
-    from iae_eval.batch.htmlexport import exporter
-
-    exporter()
-
-
-_slot: _KernelSlot | None = None
-#: The notebook being run and its current cell (set by the engine, read on failure).
-current: dict[str, object] = {}
-#: Called with the process id of each kernel this process starts (the pool tracks them).
-on_kernel_started: Callable[[int], None] | None = None
-
-
-def kill_process_group(pid: int) -> None:
-    """Kill ``pid`` and its process group (a kernel runs in its own session) at once."""
-    for kill in (os.killpg, os.kill):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            kill(pid, signal.SIGKILL)
-
-
-def stop_now() -> None:
-    """Kill this process's kernel and remove its temporary files, at once (no waiting).
-
-    Safe from a signal handler or a watchdog thread: it only sends signals and unlinks."""
-    slot = _slot
-    if slot is not None:
-        if slot.pid is not None:
-            kill_process_group(slot.pid)
-        with contextlib.suppress(Exception):
-            Path(slot.km.connection_file).unlink()
-    atomic.remove_pending()
-
-
-def kernel() -> _KernelSlot:
-    global _slot
-    if _slot is not None and _slot.reports >= REPORTS_PER_KERNEL:
-        _discard_kernel()
-    if _slot is None:
-        _slot = _KernelSlot()
-    return _slot
-
-
-def _discard_kernel() -> None:
-    global _slot
-    if _slot is not None:
-        _slot.shutdown()
-        _slot = None
-
-
 def init_worker() -> None:
     """Initializer of a worker process: quiet loggers, kernel environment, engine."""
     # nbformat → jsonschema imports rfc3987_syntax when installed (jupyterlab brings it), which
@@ -280,7 +134,7 @@ def init_worker() -> None:
     register()
     from multiprocessing import util
 
-    util.Finalize(None, _discard_kernel, exitpriority=100)
+    util.Finalize(None, discard_kernel, exitpriority=100)
 
 
 # --- One report ---------------------------------------------------------------------------------
@@ -383,7 +237,7 @@ def _run_report(job: Job, started: float) -> Outcome:
             slot = kernel()
             slot.prepare(report.notebook.parent, _run_settings(report, job.out_dir))
         except Exception:
-            _discard_kernel()  # one retry on a fresh kernel
+            discard_kernel()  # one retry on a fresh kernel
             slot = kernel()
             slot.prepare(report.notebook.parent, _run_settings(report, job.out_dir))
         nb = papermill.execute_notebook(
@@ -421,7 +275,7 @@ def _run_report(job: Job, started: float) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - timeout, dead kernel, broken notebook, disk full…
         if _is_write_error(exc):  # the output folder: disk full, permissions…
             return _write_failure(job, exc, started)
-        _discard_kernel()
+        discard_kernel()
         nb = current.get("nb")
         failure = _failure_from_cell(nb, current.get("cell_index"), exc)
         if nb is not None:
@@ -440,7 +294,7 @@ def _run_report(job: Job, started: float) -> Outcome:
         atomic.discard(tmp)
 
 
-def _kernel_timings(slot: _KernelSlot) -> dict[str, float] | None:
+def _kernel_timings(slot: KernelSlot) -> dict[str, float] | None:
     """The kernel's timings of the report it ran, or None if it cannot tell (the report stands:
     its time is then recorded without its parts)."""
     try:
@@ -463,4 +317,4 @@ def _drop(path: Path) -> None:
 
 def shutdown() -> None:
     """Shut this process's kernel down (end of the batch)."""
-    _discard_kernel()
+    discard_kernel()

@@ -1,8 +1,8 @@
 """Charts of the reports: plot helpers that draw on the axes they are given and return it.
 
 They never save and never show: a section makes the figure, a helper draws on its axes, and
-:func:`chart` turns the figure into the report's :class:`~iae_eval.sections.parts.Chart`
-(PNG and alt text). One style for every chart (:mod:`~iae_eval.charts.style`: colours, French
+:func:`iae_eval.sections.parts.figure` turns the figure into the report's
+:class:`~iae_eval.sections.parts.Chart` (PNG and alt text). One style for every chart (:mod:`~iae_eval.charts.style`: colours, French
 ticks, grid, legends under the figure, sizes readable at the report's width); modules by
 family: :mod:`~iae_eval.charts.bars` (exits, grouped shares, distributions),
 :mod:`~iae_eval.charts.rates` (rates with intervals), :mod:`~iae_eval.charts.evolution` (over the years), :mod:`~iae_eval.charts.funnel`,
@@ -31,7 +31,7 @@ from iae_eval.charts.funnel import (
     outside_names,
 )
 from iae_eval.charts.rates import draw_own_row, rate_dots
-from iae_eval.charts.render import NOTHING_TO_DRAW, chart, figure_if_any, has_values, observing, png
+from iae_eval.charts.render import NOTHING_TO_DRAW, figure_if_any, has_values, observing, png
 from iae_eval.charts.style import (
     CATEGORY_COLOURS,
     MASKED_STYLE,
@@ -49,7 +49,6 @@ __all__ = [
     "SERIES_COLOURS",
     "TARGET_COLOUR",
     "UNIT_COLOUR",
-    "chart",
     "distribution",
     "draw_own_bars",
     "draw_own_row",

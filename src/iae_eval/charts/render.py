@@ -1,7 +1,8 @@
 """From a drawn figure to what a report shows: the one place a figure becomes a PNG.
 
-:func:`chart` turns a figure into a :class:`~iae_eval.sections.parts.Chart` (PNG and alt
-text) and closes it. Before encoding, :func:`prepare` applies what every chart shares: a
+:func:`png` turns a figure into PNG bytes and closes it (a section wraps them with their alt
+text in a :class:`~iae_eval.sections.parts.Chart`: :func:`iae_eval.sections.parts.figure`).
+Before encoding, :func:`prepare` applies what every chart shares: a
 figure wider than the report narrowed to it (text keeps its size on screen), the
 constrained layout, titles and x labels that wrap rather than overflow, the legends gathered into one
 row under the figure (:func:`iae_eval.charts.style.legend_row`). :func:`observing` lets a caller (a test, a
@@ -14,7 +15,6 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,9 +25,6 @@ from matplotlib.text import Text
 from PIL import Image
 
 from iae_eval.charts.style import DISPLAY_WIDTH_IN, DPI, FIGSIZE, legend_row
-
-if TYPE_CHECKING:
-    from iae_eval.sections.parts import Chart
 
 _observers: list[Callable[[Figure], None]] = []
 #: Seconds this process has spent turning figures into pictures (layout, rasterising,
@@ -148,17 +145,6 @@ def encode(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=1)
     return buffer.getvalue()
-
-
-def chart(fig: Figure, alt: str, *, caption: str | None = None) -> Chart:
-    """The :class:`~iae_eval.sections.parts.Chart` of ``fig``: its PNG, ``alt`` text and
-    optional ``caption``; the figure is closed. A chart without an alt text is refused."""
-    from iae_eval.sections.parts import Chart  # parts shows charts; charts does not need it at import
-
-    if not alt or not alt.strip():
-        plt.close(fig)
-        raise ValueError("every chart needs a meaningful alt text")
-    return Chart(png(fig), alt, caption)
 
 
 #: What replaces a chart that would be empty, unless the caller says more precisely.

@@ -23,7 +23,7 @@ from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter
 
 from iae_eval import fmt
-from iae_eval.display import PALETTE
+from iae_eval.palette import PALETTE
 
 __all__ = ["PALETTE"]
 

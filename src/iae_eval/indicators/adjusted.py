@@ -17,6 +17,7 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.data.rules import RulesProfile
 from iae_eval.indicators.casemix import OUTCOMES, CaseMixModel, models
 from iae_eval.indicators.catalogue import ADJUSTED_KEYS
+from iae_eval.indicators.facts import scope_grouping
 
 #: What the adjustment takes into account and what it cannot see, said beside every adjusted
 #: figure (docs/indicators.md).
@@ -76,10 +77,8 @@ def adjusted_indicators(
     """The keys :data:`ADJUSTED_KEYS` for each key of scope ``by`` (the index of
     :func:`~iae_eval.indicators.compute.compute_indicators`), over the examined exits of
     ``years`` (one year, or the bilan's years pooled)."""
-    from iae_eval.indicators.compute import _grouping
-
     fitted = models(dataset, years, rules=rules)
-    grouping = _grouping(dataset.structures, by)
+    grouping = scope_grouping(dataset.structures, by)
     n_keys = len(grouping.keys)
     pop = next(iter(fitted.values())).population
     rows = pd.DataFrame({"structure_id": pop.structure_id, "kind": pop.kind})

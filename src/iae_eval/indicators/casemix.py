@@ -30,6 +30,7 @@ from iae_eval.data import reference
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.rules import RulesProfile, profile_for
 from iae_eval.indicators.catalogue import DURABLE_CATEGORY
+from iae_eval.indicators.facts import SENIOR_AGE, YOUTH_AGE_LIMIT, pathway_facts
 
 #: Fewer examined exits than this: no model.
 MIN_EXITS = 50
@@ -38,7 +39,6 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "durable": (DURABLE_CATEGORY,),
     "dynamic": tuple(reference.DYNAMIC_CATEGORIES),
 }
-YOUTH_AGE_LIMIT, SENIOR_AGE = 26, 50
 #: The reference education level (the others, and "not known", get a dummy).
 EDUCATION_REFERENCE = "3"
 #: French labels of the covariates (for the method table of the reports).
@@ -104,9 +104,7 @@ def _bool(series: pd.Series) -> np.ndarray:
 
 
 def _year_population(dataset: Dataset, year: int, profile: RulesProfile) -> pd.DataFrame:
-    from iae_eval.indicators.compute import _pathway_facts
-
-    facts = _pathway_facts(dataset, year, profile)
+    facts = pathway_facts(dataset, year, profile)
     neutral = reference.EXIT_CATEGORIES.index(reference.NEUTRAL_CATEGORY)
     examined = facts.examinable_exit & (facts.category != neutral)
     rows = facts.rows[examined]

@@ -19,6 +19,7 @@ from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.data.rules import profile_for
 from iae_eval.indicators import compute
 from iae_eval.indicators.catalogue import EXIT_KEYS
+from iae_eval.indicators.facts import count_by_key, pathway_facts, scope_grouping
 
 #: The rows of :func:`exits_by_category`, in the order the tables show them.
 EXIT_ROWS: tuple[str, ...] = (*EXIT_KEYS, "exits_examined", "exits", "short_exits")
@@ -33,20 +34,20 @@ def rsa_exit_counts(dataset: Dataset, year: int, by: str = "departement") -> pd.
     profile = profile_for(
         dataset.rules, has_yearly_hours=dataset.yearly_hours is not None, source=dataset.source
     )
-    grouping = compute._grouping(dataset.structures, by)
+    grouping = scope_grouping(dataset.structures, by)
     n = len(grouping.keys)
-    facts = compute._pathway_facts(dataset, int(year), profile)
+    facts = pathway_facts(dataset, int(year), profile)
     codes = grouping.codes(facts.rows)
     rsa = facts.rsa
     exits = facts.examinable_exit & rsa
     columns = {
-        f"exits_{c}": compute._count(codes, exits & (facts.category == i), n)
+        f"exits_{c}": count_by_key(codes, exits & (facts.category == i), n)
         for i, c in enumerate(reference.EXIT_CATEGORIES)
     }
     neutral = reference.EXIT_CATEGORIES.index(reference.NEUTRAL_CATEGORY)
-    columns["exits_examined"] = compute._count(codes, exits & (facts.category != neutral), n)
-    columns["exits"] = compute._count(codes, exits, n)
-    columns["short_exits"] = compute._count(codes, facts.exits_in_year & ~facts.examinable_exit & rsa, n)
+    columns["exits_examined"] = count_by_key(codes, exits & (facts.category != neutral), n)
+    columns["exits"] = count_by_key(codes, exits, n)
+    columns["short_exits"] = count_by_key(codes, facts.exits_in_year & ~facts.examinable_exit & rsa, n)
     frame = pd.DataFrame({k: np.asarray(v, dtype=np.int64) for k, v in columns.items()}, index=grouping.keys)
     return frame[list(EXIT_ROWS)]
 

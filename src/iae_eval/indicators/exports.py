@@ -342,7 +342,7 @@ def write_xlsx(
     synthesis when ``synthesis`` is given (:mod:`iae_eval.indicators.synthesis_exports`), a
     sheet per ``structure_sheets`` entry ``(title, frame, fraction columns)`` that has rows (the
     département report's tables of structures that are not indicators of the first sheet, in
-    full: :func:`iae_eval.sections.summary.structure_sheets`), then the notes)."""
+    full: :func:`iae_eval.sections.sheets.structure_sheets`), then the notes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter

@@ -35,15 +35,14 @@ from iae_eval.data.keys import positions
 from iae_eval.data.rules import RulesProfile, profile_for
 from iae_eval.indicators import uncertainty
 from iae_eval.indicators.catalogue import FOLLOWUP_HORIZONS, FOLLOWUP_KEYS
+from iae_eval.indicators.facts import pathway_facts, scope_grouping
 
 _MATCH = ("person_id", "structure_id", "exit_date")
 
 
 def _examined(dataset: Dataset, year: int, profile: RulesProfile) -> pd.DataFrame:
     """The examined exits of ``year``: person, structure, kind and exit date."""
-    from iae_eval.indicators.compute import _pathway_facts
-
-    facts = _pathway_facts(dataset, year, profile)
+    facts = pathway_facts(dataset, year, profile)
     neutral = reference.EXIT_CATEGORIES.index(reference.NEUTRAL_CATEGORY)
     rows = facts.rows[facts.examinable_exit & (facts.category != neutral)]
     return rows[[*_MATCH, "kind"]].reset_index(drop=True)
@@ -75,9 +74,7 @@ def followup_indicators(
 ) -> pd.DataFrame:
     """The keys :data:`FOLLOWUP_KEYS` for each key of scope ``by`` (the index of
     :func:`~iae_eval.indicators.compute.compute_indicators`); counts as ``Int64``."""
-    from iae_eval.indicators.compute import _grouping
-
-    grouping = _grouping(dataset.structures, by)
+    grouping = scope_grouping(dataset.structures, by)
     n_keys = len(grouping.keys)
     if dataset.exit_followup is None:
         data = {

@@ -9,7 +9,8 @@ Themes: :mod:`synthesis` (the evaluative synthesis, opening the bilan and each y
 :mod:`operations`, :mod:`supports`, :mod:`funding` (with :mod:`funding_costs`),
 :mod:`sustainable_development` (with :mod:`sd_evidence`), :mod:`action_plan`, :mod:`method`
 ("Comment lire ce rapport"), :mod:`commentary`; for the structure report :mod:`card`,
-:mod:`compare` and :mod:`trend`; the report's title in :mod:`title`. Every view returns a
+:mod:`compare` and :mod:`trend`; the report's title in :mod:`title`; the sheets the sections add to
+the year's ``indicators.xlsx`` in :mod:`sheets`. Every view returns a
 :class:`~iae_eval.sections.parts.Section` (see :mod:`iae_eval.sections.parts` for showing its
 parts one by one); :mod:`shared` gathers what the sections share (:mod:`frames`,
 :mod:`formats`, :mod:`rate_texts`, :mod:`notes`). See docs/architecture.md.

@@ -13,7 +13,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from iae_eval import fmt
-from iae_eval.charts import funding as charts_funding
 from iae_eval.charts.funding import funding_chart
 from iae_eval.data.dataset import Dataset
 from iae_eval.indicators.funding import (  # noqa: F401 - the funding figures, used by the charts
@@ -32,15 +31,6 @@ from iae_eval.sections import parts
 from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
 from iae_eval.sections.funding_costs import costs_blocks, shown_costs, suppressed_costs  # noqa: F401
-
-
-def cost_chart(
-    costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None, ax=None
-):
-    """:func:`iae_eval.charts.funding.cost_chart` of one cost, named on its axis; returns ax."""
-    xlabel = report.INDICATOR_LABELS.get(str(costs.name), "Coût")
-    return charts_funding.cost_chart(costs, highlight=highlight, names=names, xlabel=xlabel, ax=ax)
-
 
 # --- Sections ------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from iae_eval import fmt
+from iae_eval.charts import funding as charts_funding
 from iae_eval.data.dataset import Dataset
 from iae_eval.editions import edition
 from iae_eval.indicators.funding import COST_KEYS, structure_costs
@@ -17,6 +18,14 @@ from iae_eval.indicators.pathways import structure_labels
 from iae_eval.sections import parts, summary
 from iae_eval.sections import places as at
 from iae_eval.sections import shared as report
+
+
+def cost_chart(
+    costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None, ax=None
+):
+    """:func:`iae_eval.charts.funding.cost_chart` of one cost, named on its axis; returns ax."""
+    xlabel = report.INDICATOR_LABELS.get(str(costs.name), "Coût")
+    return charts_funding.cost_chart(costs, highlight=highlight, names=names, xlabel=xlabel, ax=ax)
 
 
 def suppressed_costs(
@@ -70,8 +79,6 @@ def costs_blocks(
     dataset: Dataset, year: int, min_cell: int, diffusion: str, highlight: str | None = None
 ) -> tuple[list, list]:
     """(figures, tables) of the costs per participant and per dynamic exit, by structure."""
-    from iae_eval.sections.funding import cost_chart  # drawing lives with the section's charts
-
     costs = structure_costs(dataset, year)
     costs = costs[(costs["participants"].fillna(0) > 0) | (costs["funding_total"].fillna(0) > 0)]
     shown = shown_costs(

@@ -285,10 +285,16 @@ def table(frame: pd.DataFrame, *, caption: str | None = None, index: bool = True
 
 
 def figure(fig: matplotlib.figure.Figure, alt: str, *, caption: str | None = None) -> Chart:
-    """Draw ``fig`` into a :class:`Chart` and close it (:func:`iae_eval.charts.chart`)."""
-    from iae_eval.charts.render import chart
+    """The :class:`Chart` of ``fig``: its PNG (:func:`iae_eval.charts.render.png`), ``alt``
+    text and optional ``caption``; the figure is closed. A chart without an alt text is refused."""
+    from iae_eval.charts.render import png  # matplotlib is imported where a figure is drawn
 
-    return chart(fig, alt, caption=caption)
+    if not alt or not alt.strip():
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        raise ValueError("every chart needs a meaningful alt text")
+    return Chart(png(fig), alt, caption)
 
 
 def key_figures(items: Iterable[tuple[str, str, str | None]]) -> KeyFigures:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from iae_eval.display import PALETTE
 from iae_eval.indicators.verdicts import Slope
+from iae_eval.palette import PALETTE
 
 #: Size of a sparkline in inches, and its resolution.
 SIZE: tuple[float, float] = (1.6, 0.45)

@@ -15,7 +15,7 @@ a hidden value away.
 
 Two views list structures with figures that are not indicators of the year's first sheet
 (comparable publics, employment after exit): their full lists are sheets of the year's
-``indicators.xlsx`` (:func:`structure_sheets`), which the summaries name.
+``indicators.xlsx`` (:func:`iae_eval.sections.sheets.structure_sheets`), which the summaries name.
 
 Hook for the funnel plots: a view that summarises rates puts a funnel plot of all
 its structures first (:func:`summarised`'s ``funnel`` argument).
@@ -138,16 +138,3 @@ def summarised(*items: parts.Part | parts.Section | None, count: int, year: int)
     then the note linking to the spreadsheets. (The funnel plots, which compare every
     structure at any size, are a section of their own: :mod:`iae_eval.sections.funnel`.)"""
     return parts.join(*items, spreadsheet_note(count, year=year))
-
-
-def structure_sheets(rep) -> tuple[tuple[str, pd.DataFrame, tuple[str, ...]], ...]:
-    """The sheets of the year's ``indicators.xlsx`` that hold, structure by structure, the
-    tables a département report of many structures summarises and that are not indicators of
-    its first sheet: ``(title, frame, fraction columns)`` for
-    :func:`iae_eval.indicators.exports.write_xlsx` (a frame may be empty: no sheet)."""
-    from iae_eval.sections import adjusted, followup
-
-    return (
-        (adjusted.SHEET, adjusted.structure_sheet(rep), adjusted.SHEET_FRACTIONS),
-        (followup.SHEET, followup.structure_sheet(rep), followup.SHEET_FRACTIONS),
-    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from iae_eval import charts, display, fmt, wording
+from iae_eval import charts, fmt, wording
 from iae_eval.data.reference import KIND_LABELS
+from iae_eval.palette import PALETTE
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import places as at
@@ -108,9 +109,7 @@ def bilan(rep: Report) -> parts.Section:
     people = wide(numbers, "participants").drop(index=r.TOTAL).T
     rates = wide(numbers, "dynamic_rate").T
     rates = rates[[c for c in rates.columns if c != r.TOTAL] + [r.TOTAL]].dropna(axis=1, how="all")
-    colours = {t: display.PALETTE[i % 8] for i, t in enumerate(people.columns)} | {
-        r.TOTAL: display.PALETTE[8]
-    }
+    colours = {t: PALETTE[i % 8] for i, t in enumerate(people.columns)} | {r.TOTAL: PALETTE[8]}
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     charts.trend_lines(people, ax=left, ylabel=r.INDICATOR_LABELS["participants"], colours=colours)
     charts.trend_lines(
