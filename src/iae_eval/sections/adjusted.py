@@ -14,6 +14,8 @@ structure's adjusted figures are withheld whenever the rate they come from is, s
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -80,6 +82,27 @@ def _withheld(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
         )
         for key in RATES.values()
     }
+
+
+class _Comparison(NamedTuple):
+    """What every view of the structures at comparable publics starts from."""
+
+    fitted: dict[str, casemix.CaseMixModel]
+    counts: pd.DataFrame
+    adjusted: pd.DataFrame
+    withheld: dict[str, pd.Series]
+
+
+def _comparison(r: Report) -> _Comparison:
+    """The fitted models, the structures' counts, their adjusted figures and what the edition
+    withholds (:func:`_withheld`) for the report's years."""
+    counts = _counts(r)
+    return _Comparison(
+        fitted=casemix.models(r.dataset, tuple(r.years)),
+        counts=counts,
+        adjusted=adjusted_indicators(r.dataset, tuple(r.years), "structure"),
+        withheld=_withheld(r, counts),
+    )
 
 
 def _oe_text(oe: float, low: float, high: float) -> str:
@@ -200,10 +223,7 @@ def departement(r: Report) -> parts.Section:
     """The structures at comparable publics over the report's year (or the bilan's period);
     in a year's report, above ``MANY_STRUCTURES`` structures with examined exits, the funnels
     with the structures of highest and lowest observed / expected (:mod:`~iae_eval.sections.summary`)."""
-    fitted = casemix.models(r.dataset, tuple(r.years))
-    counts = _counts(r)
-    adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
-    withheld = _withheld(r, counts)
+    fitted, counts, adjusted, withheld = _comparison(r)
     n_structures = int((counts["exits_examined"] > 0).sum())
     many = not r.is_bilan and summary.is_many(n_structures)
     items: list = [
@@ -266,12 +286,9 @@ def structure_sheet(r: Report) -> pd.DataFrame:
     the edition shows them (numbers; where the rate is withheld, its mark in every cell of the
     outcome): the sheet :data:`SHEET` of the year's ``indicators.xlsx``. Empty when neither
     model is fitted."""
-    fitted = casemix.models(r.dataset, tuple(r.years))
-    if not any(m.fitted for m in fitted.values()):
+    if not any(m.fitted for m in casemix.models(r.dataset, tuple(r.years)).values()):
         return pd.DataFrame()
-    counts = _counts(r)
-    adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
-    withheld = _withheld(r, counts)
+    fitted, counts, adjusted, withheld = _comparison(r)
     ids = counts.index[counts["exits_examined"] > 0]
     names = structure_names(r.dataset)
     exits = _shown(r, counts)["exits_examined"]
@@ -286,13 +303,13 @@ def structure_sheet(r: Report) -> pd.DataFrame:
             continue
         for column, name in _sheet_columns(outcome).items():
             columns[name] = [
-                withheld[key][k] if withheld[key][k] is not None else _number(values.at[k, column])
+                withheld[key][k] if withheld[key][k] is not None else _float_or_none(values.at[k, column])
                 for k in ids
             ]
     return pd.DataFrame(columns).astype(object)
 
 
-def _number(value) -> float | None:
+def _float_or_none(value) -> float | None:
     return None if fmt.is_missing(value) else float(value)
 
 
@@ -300,10 +317,7 @@ def structure(r: Report) -> parts.Section:
     """One sentence per outcome: expected rate, observed rate, observed / expected [interval]."""
     if r.structure_id is None:
         raise ValueError("structure(r) needs a structure report (structure_id)")
-    fitted = casemix.models(r.dataset, tuple(r.years))
-    counts = _counts(r)
-    withheld = _withheld(r, counts)
-    adjusted = adjusted_indicators(r.dataset, tuple(r.years), "structure")
+    fitted, counts, adjusted, withheld = _comparison(r)
     sid, name = r.structure_id, structure_name(r.dataset, r.structure_id)
     items: list = []
     for outcome, key in RATES.items():

@@ -41,7 +41,6 @@ READING = (
     "appariement), jamais sur les situations inconnues ; la couverture dit quelle part des sorties "
     "examinées cela représente. Un taux sur une couverture faible ne vaut pas pour toutes les sorties."
 )
-_COUNTS = POOLED_COUNTS
 COLUMNS = (
     label("exits_examined"),
     "Situation connue",
@@ -95,8 +94,8 @@ def shown_counts(r: Report, counts: pd.DataFrame, by: str) -> tuple[pd.DataFrame
     for rate, n in (("employed", "employed_n"), ("durable", "durable_n")):
         c[f"{rate}_low"], c[f"{rate}_high"] = wilson_interval(c[n], c["known"])
     shown = r.displayed(
-        c[[*_COUNTS, "coverage", "employed", "durable"]],
-        count_columns=list(_COUNTS),
+        c[[*POOLED_COUNTS, "coverage", "employed", "durable"]],
+        count_columns=list(POOLED_COUNTS),
         rate_columns=["coverage", "employed", "durable"],
         rate_denominators={"coverage": "examined", "employed": "known", "durable": "known"},
         rate_numerators={"coverage": ("known",), "employed": ("employed_n",), "durable": ("durable_n",)},
