@@ -33,12 +33,12 @@ test: $(STAMP) ## Run the whole test suite (browser tests: make test-browser)
 	$(BIN)/python -m pytest -m "not browser" -q
 
 lint: $(STAMP) ## Check the code with ruff (lint rules and format)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 format: $(STAMP) ## Fix what ruff can fix and format the code
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
 
 test-browser: $(STAMP) ## Open built reports in headless Chromium (Debian's chromium, installed if missing and root)
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
