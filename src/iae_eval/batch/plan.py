@@ -95,7 +95,7 @@ class PlanError(IaeEvalError):
 
 
 @dataclass(frozen=True)
-class Report:
+class PlannedReport:
     """One report to build: its notebook, its parameters and its output paths."""
 
     kind: str  # departement | structure | bilan
@@ -166,7 +166,7 @@ def plan_reports(
     rules: str = DEFAULT_RULES,
     diffusion: str = DEFAULT_DIFFUSION,
     notebooks_source: str | None = None,
-) -> list[Report]:
+) -> list[PlannedReport]:
     """The reports to build, longest first (bilan, then département, then structures).
 
     Raises :class:`PlanError` naming every bad value (unknown structure, year outside the
@@ -247,11 +247,11 @@ def plan_reports(
         return tuple((name, values[name]) for name in declared[kind] if name in values)
 
     nb = {kind: (notebooks_dir / NOTEBOOK_FILES[kind]).resolve() for kind in kinds}
-    reports: list[Report] = []
+    reports: list[PlannedReport] = []
     if len(years) > 1:
         first, last = years[0], years[-1]
         reports.append(
-            Report(
+            PlannedReport(
                 kind="bilan",
                 notebook=nb["bilan"],
                 parameters=parameters("bilan", first_year=first, last_year=last),
@@ -263,7 +263,7 @@ def plan_reports(
         )
     for year in years:
         reports.append(
-            Report(
+            PlannedReport(
                 kind="departement",
                 notebook=nb["departement"],
                 parameters=parameters("departement", year=year),
@@ -276,7 +276,7 @@ def plan_reports(
         ids = [s for s in active[year] if not wanted or s in wanted]
         for sid in ids:
             reports.append(
-                Report(
+                PlannedReport(
                     kind="structure",
                     notebook=nb["structure"],
                     parameters=parameters("structure", year=year, structure_id=sid),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from iae_eval import atomic
 from iae_eval.batch.manifest import Manifest, input_hash, kit_digest
-from iae_eval.batch.plan import KIND_LABELS, Report
+from iae_eval.batch.plan import KIND_LABELS, PlannedReport
 from iae_eval.batch.portal import HEADLINE_KEYS
 from iae_eval.data.reference import DEFAULT_MIN_CELL
 from iae_eval.editions import DEFAULT_DIFFUSION
@@ -80,7 +80,7 @@ class RunResult:
         return not self.problems and not self.interrupted
 
 
-def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str:
+def _report_hash(report: PlannedReport, notebook_bytes: bytes, fingerprint: str) -> str:
     """Whatever the report shows depends on: its notebook, its parameters (edition and rules
     among them), the data, the kit, and the evaluator's commentary of that report only, in its
     edition (the public edition's file for a public report)."""
@@ -104,7 +104,7 @@ def _report_hash(report: Report, notebook_bytes: bytes, fingerprint: str) -> str
     )
 
 
-def commentary_warnings(reports: list[Report], *, min_cell: int) -> list[str]:
+def commentary_warnings(reports: list[PlannedReport], *, min_cell: int) -> list[str]:
     """One warning per number from 1 to ``min_cell − 1`` quoted by a public report's commentary
     ("commentaires/public/2012/S03.md:line 3: « sur 4 sorties examinées » : …"), each file once.
     The text is published as written: the evaluator decides."""
@@ -130,7 +130,7 @@ def _tables_hash(year: int, fingerprint: str, min_cell: int, rules: str, diffusi
     return input_hash("tables", year, fingerprint, min_cell, rules, diffusion, kit_digest())
 
 
-def _report_entry(report: Report, digest: str, fingerprint: str) -> dict:
+def _report_entry(report: PlannedReport, digest: str, fingerprint: str) -> dict:
     return {
         "type": "report",
         "kind": report.kind,
@@ -367,7 +367,7 @@ def _progress(total: int):
 def run_reports(
     *,
     dataset,
-    reports: list[Report],
+    reports: list[PlannedReport],
     out_dir: Path,
     jobs: int | None = None,
     force: bool = False,
@@ -394,7 +394,7 @@ def run_reports(
     warnings = commentary_warnings(reports, min_cell=min_cell)
 
     status: dict[str, str] = {}
-    todo: list[tuple[Report, str]] = []
+    todo: list[tuple[PlannedReport, str]] = []
     for report in reports:
         digest = _report_hash(report, sources[report.notebook], fingerprint)
         outputs = (out_dir / report.html, out_dir / report.executed)

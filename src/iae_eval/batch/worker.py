@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iae_eval import atomic
-from iae_eval.batch.plan import KIND_LABELS, Report
+from iae_eval.batch.plan import KIND_LABELS, PlannedReport
 from iae_eval.batch.slot import (
     EXECUTION_TIMEOUT,
     KERNEL_NAME,
@@ -56,7 +56,7 @@ QUIET_LOGGERS = ("papermill", "traitlets", "nbclient", "nbconvert", "jupyter_cli
 class Job:
     """A report to run, with what the worker needs beyond the plan."""
 
-    report: Report
+    report: PlannedReport
     out_dir: Path
     fingerprint: str
     generated: datetime
@@ -86,7 +86,7 @@ class Failure:
 class Outcome:
     """What became of one report."""
 
-    report: Report
+    report: PlannedReport
     status: str  # ok | failed
     seconds: float
     title: str | None = None
@@ -140,7 +140,7 @@ def init_worker() -> None:
 # --- One report ---------------------------------------------------------------------------------
 
 
-def _header(report: Report) -> list[tuple[str, str]]:
+def _header(report: PlannedReport) -> list[tuple[str, str]]:
     meta = [("Période" if report.year is None else "Année", report.period)]
     if report.structure_id is not None:
         meta.append(("Structure", f"{report.structure_name} ({report.structure_id})"))
@@ -168,7 +168,7 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     return notebook_title(nb)
 
 
-def _run_settings(report: Report, out_dir: Path) -> dict[str, object]:
+def _run_settings(report: PlannedReport, out_dir: Path) -> dict[str, object]:
     """What the report's run fixes (:func:`iae_eval.report.bind_run`): its edition, its minimum
     cell size and its rules profile, from the parameters the batch gives the notebook (the
     plan gives every report all three: no default, so a missing one fails rather than opens);
