@@ -151,8 +151,8 @@ def test_thin_notebook(path):
     assert is_parameters(setup[0]) and setup[1] is imports[0]
     load, bind = setup[2].source.splitlines()
     assert load == "ds = load(data_dir, rules=rules)"
-    assert re.fullmatch(r"r = report\(ds, .*diffusion=diffusion, min_cell=min_cell\)", bind), bind
-    assert re.fullmatch(r"title\.\w+\(r\)", setup[3].source), "the title comes from the data"
+    assert re.fullmatch(r"rep = report\(ds, .*diffusion=diffusion, min_cell=min_cell\)", bind), bind
+    assert re.fullmatch(r"title\.\w+\(rep\)", setup[3].source), "the title comes from the data"
     assert not [c for c in nb.cells if c.cell_type == "markdown" and re.match(r"#\s", c.source)], (
         "no hard-coded '# ' title: the title cell builds it from the data"
     )
@@ -169,8 +169,8 @@ def test_thin_notebook(path):
 def test_the_thin_rule_allows_commentary_and_parts():
     """A markdown commentary between two sections and a section shown part by part are allowed;
     logic is not."""
-    assert is_call(ast.parse("exits.departement(r)"))
-    assert is_call(ast.parse("s = exits.departement(r)"))
+    assert is_call(ast.parse("exits.departement(rep)"))
+    assert is_call(ast.parse("s = exits.departement(rep)"))
     assert is_call(ast.parse("s.notes")) and is_call(ast.parse('s.table(columns=["Sorties constatées"])'))
     assert not is_call(ast.parse("x = 1")) and not is_call(ast.parse("a = f()\nb = g()"))
     nb = read(NOTEBOOK_DIR / "departement.ipynb")

@@ -223,13 +223,13 @@ def test_evolution_without_any_rate_says_so_in_one_sentence():
 def test_notebooks_pass_the_edition_and_show_funnels_and_commentary(name):
     cells = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    built = [c for c in code if "r = report(ds, " in c]
+    built = [c for c in code if "rep = report(ds, " in c]
     assert len(built) == 1 and "diffusion=diffusion" in built[0] and "min_cell=min_cell" in built[0]
-    views = [c for c in code if re.fullmatch(r"(\w+ = )?\w+\.\w+\(r\)", c.strip())]
+    views = [c for c in code if re.fullmatch(r"(\w+ = )?\w+\.\w+\(rep\)", c.strip())]
     assert len(views) >= 10  # every section takes the report, nothing else
     assert not [c for c in code if "min_cell=" in c or "diffusion=" in c if c not in built]
     assert sum(c.startswith("funnel.") for c in code) == 1
-    assert sum(c.startswith("commentary.commentary(r)") for c in code) == 1
+    assert sum(c.startswith("commentary.commentary(rep)") for c in code) == 1
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ and the minimum cell size (docs/editions.md).
 
 A notebook builds one :class:`Report` from its parameters and hands it to every section::
 
-    r = report(ds, year=year, diffusion=diffusion, min_cell=min_cell)
-    exits.departement(r)
+    rep = report(ds, year=year, diffusion=diffusion, min_cell=min_cell)
+    exits.departement(rep)
 
 No setting that protects small counts has a default. In a batch run the kernel is bound to the
 run's settings (:func:`bind_run`): a notebook that leaves out ``diffusion`` or ``min_cell`` gets

@@ -193,8 +193,8 @@ def _write_tables(
             table = spreadsheet.year_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
             _audit_before_writing(spreadsheet.csv_text(table), key, min_cell=min_cell, diffusion=diffusion)
             funnel = spreadsheet.funnel_table(dataset, year, min_cell=min_cell, diffusion=diffusion)
-            year_report = settings(dataset, year=year, diffusion=diffusion, min_cell=min_cell)
-            judged = evaluation.synthesis_table(year_report)
+            rep = settings(dataset, year=year, diffusion=diffusion, min_cell=min_cell)
+            judged = evaluation.synthesis_table(rep)
             spreadsheet.write_xlsx(
                 table,
                 outputs[1],
@@ -203,7 +203,7 @@ def _write_tables(
                 diffusion=diffusion,
                 funnel=funnel,
                 synthesis=judged,
-                structure_sheets=sheets.structure_sheets(year_report),
+                structure_sheets=sheets.structure_sheets(rep),
             )
             spreadsheet.write_csv(table, outputs[0])
             evaluation.write_csv(judged, outputs[2])
@@ -326,8 +326,8 @@ def _write_bilan_tables(
         if not force and manifest.is_current(key, digest, *outputs):
             continue
         try:
-            r = settings(dataset, first_year=first, last_year=last, diffusion=diffusion, min_cell=min_cell)
-            judged = evaluation.synthesis_table(r)
+            rep = settings(dataset, first_year=first, last_year=last, diffusion=diffusion, min_cell=min_cell)
+            judged = evaluation.synthesis_table(rep)
             evaluation.write_csv(judged, outputs[0])
             evaluation.write_bilan_xlsx(
                 judged, outputs[1], banner=edition(diffusion).banner, period=f"{first}-{last}"

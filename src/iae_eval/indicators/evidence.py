@@ -144,31 +144,31 @@ def _in_year_model(key: str) -> bool:
     return key in catalogue.INDICATOR_KEYS
 
 
-def _masked(report, frame: pd.DataFrame, key: str, *, yearly: bool = False) -> pd.Series:
+def _masked(rep, frame: pd.DataFrame, key: str, *, yearly: bool = False) -> pd.Series:
     """Per row of ``frame`` (indicator frames), whether the report's edition masks ``key`` or
     a count it gives back: as each year's one decision says when the rows are the
     département's years (``yearly``), else (a period pooled) decided for the frame alone."""
-    if not report.edition.suppresses:
+    if not rep.edition.suppresses:
         return pd.Series(False, index=frame.index)
     if yearly and _in_year_model(key):
         from iae_eval.protection.model import DEPARTEMENT
         from iae_eval.protection.table import shown_places, year_cells
 
         years = [int(y) for y in frame.index]
-        tables = {y: year_cells(report.dataset, y, report.min_cell) for y in years}
+        tables = {y: year_cells(rep.dataset, y, rep.min_cell) for y in years}
         shown = shown_places(frame, [(y, DEPARTEMENT) for y in years], tables)
     else:
-        shown = report.displayed(frame)
+        shown = rep.displayed(frame)
     watched = [k for k in (key, *catalogue.BY_KEY[key].numerator) if k in shown.columns]
     return shown[watched].map(lambda x: isinstance(x, str)).any(axis=1)
 
 
-def observations(report, key: str, years: list[int]) -> tuple[tuple[Observation, ...], pd.DataFrame]:
+def observations(rep, key: str, years: list[int]) -> tuple[tuple[Observation, ...], pd.DataFrame]:
     """The yearly observations of ``key`` for the département, and the yearly frames (one row
     per year, index = year) they come from."""
-    dataset = report.dataset
+    dataset = rep.dataset
     frame = pd.concat([yearly_frame(dataset, key, y).iloc[[0]].set_axis([y]) for y in years])
-    masked = _masked(report, frame, key, yearly=True)
+    masked = _masked(rep, frame, key, yearly=True)
     numerators, denominators = _parts_keys(key)
     found = []
     for year, row in frame.iterrows():
@@ -203,23 +203,23 @@ def _period(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
-def _absent(report, key: str) -> str | None:
+def _absent(rep, key: str) -> str | None:
     """What is missing before any value can exist: the key itself, its table, its figure."""
     if key not in catalogue.BY_KEY:
         return f"indicateur inconnu de cette version du kit ({key})"
     label = catalogue.BY_KEY[key].label
-    if key not in yearly_frame(report.dataset, key, report.years[0]).columns:
+    if key not in yearly_frame(rep.dataset, key, rep.years[0]).columns:
         return f"« {label} » n'est pas calculé pour le département"
     table = SOURCE_TABLES.get(key)
-    if table is not None and getattr(report.dataset, table, None) is None:
+    if table is not None and getattr(rep.dataset, table, None) is None:
         return f"« {label} » demande la table {table}.csv, absente des données"
     return None
 
 
-def _pooled(report, question: Question, years: list[int]) -> Evidence:
+def _pooled(rep, question: Question, years: list[int]) -> Evidence:
     """A target rule's evidence over ``years`` (one year: that year's value)."""
     key = question.indicator
-    yearly, frame = observations(report, key, years)
+    yearly, frame = observations(rep, key, years)
     label = catalogue.label(key)
     defined = [o for o in yearly if o.value is not None]
     if not defined:
@@ -244,13 +244,13 @@ def _pooled(report, question: Question, years: list[int]) -> Evidence:
     else:
         pooled = frame.sum(numeric_only=True).to_frame().T
         pooled[key] = value
-        masked = bool(_masked(report, pooled, key).iloc[0])
+        masked = bool(_masked(rep, pooled, key).iloc[0])
     return Evidence(value, low, high, numerator, denominator, yearly, masked=masked)
 
 
-def _trend(report, question: Question, years: list[int]) -> Evidence:
+def _trend(rep, question: Question, years: list[int]) -> Evidence:
     key = question.indicator
-    yearly, _ = observations(report, key, years)
+    yearly, _ = observations(rep, key, years)
     points = [o for o in yearly if o.value is not None]
     if len(points) < v.MIN_TREND_YEARS:
         return Evidence(
@@ -275,12 +275,12 @@ def _trend(report, question: Question, years: list[int]) -> Evidence:
     )
 
 
-def _progress(report, actions: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+def _progress(rep, actions: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
     """Each action's last status up to the report's last semester, and since when it holds."""
-    plan = report.dataset.action_plan
+    plan = rep.dataset.action_plan
     if plan is None or not actions:
         return ()
-    plan = plan[plan["semester"].astype(str) <= f"{report.last_year}S2"].sort_values("semester")
+    plan = plan[plan["semester"].astype(str) <= f"{rep.last_year}S2"].sort_values("semester")
     found = []
     for action in actions:
         history = plan[plan["action_id"] == action]
@@ -310,19 +310,19 @@ def _followup_horizon(key: str) -> int | None:
     return None
 
 
-def followup_note(report, key: str, years: list[int]) -> str | None:
+def followup_note(rep, key: str, years: list[int]) -> str | None:
     """For an employment rate after exit over ``years``: its coverage, its bounds when the
     unknown situations are all counted out of work or all in work, and the years of exit
     without any follow-up at that horizon (the horizon lies beyond the data)."""
     h = _followup_horizon(key)
-    if h is None or report.dataset.exit_followup is None:
+    if h is None or rep.dataset.exit_followup is None:
         return None
     from iae_eval.indicators.followup import RATE_COUNTS, employment_bounds, pooled_counts, years_beyond
 
-    unfollowed = years_beyond(report.dataset, years, h)
+    unfollowed = years_beyond(rep.dataset, years, h)
     followed = [y for y in years if y not in unfollowed]
     parts = []
-    counts = pooled_counts(report.dataset, followed, h).iloc[0] if followed else None
+    counts = pooled_counts(rep.dataset, followed, h).iloc[0] if followed else None
     if counts is not None and counts["examined"]:
         examined, known = counts["examined"], counts["known"]
         low, high = employment_bounds(counts[RATE_COUNTS[key.removesuffix(f"_{h}m_rate")]], known, examined)
@@ -338,20 +338,20 @@ def followup_note(report, key: str, years: list[int]) -> str | None:
     return " ; ".join(parts) or None
 
 
-def _note(report, key: str, years: list[int]) -> str | None:
+def _note(rep, key: str, years: list[int]) -> str | None:
     if key in catalogue.ADJUSTED_KEYS:
         return ADJUSTED_AT_DEPARTEMENT
-    return followup_note(report, key, years)
+    return followup_note(rep, key, years)
 
 
-def evidence_of(report, question: Question) -> Evidence:
-    """The evidence of ``question`` in ``report`` (its year, or the bilan's period)."""
+def evidence_of(rep, question: Question) -> Evidence:
+    """The evidence of ``question`` in ``rep`` (its year, or the bilan's period)."""
     if question.rule == v.JUDGEMENT or question.indicator is None:
-        return Evidence(progress=_progress(report, question.actions))
-    absent = _absent(report, question.indicator)
+        return Evidence(progress=_progress(rep, question.actions))
+    absent = _absent(rep, question.indicator)
     if absent is not None:
         return Evidence(missing=absent)
-    found = (_trend if question.is_trend else _pooled)(report, question, report.years)
+    found = (_trend if question.is_trend else _pooled)(rep, question, rep.years)
     if found.missing is None and not found.masked:
-        found = replace(found, note=_note(report, question.indicator, report.years))
+        found = replace(found, note=_note(rep, question.indicator, rep.years))
     return found

@@ -75,21 +75,21 @@ def judge(question: Question, evidence: Evidence, *, evaluator: bool = True) -> 
     return Judged(question, evidence, proposed, question.verdict if evaluator else None)
 
 
-def questions_of(report) -> tuple[Question, ...]:
+def questions_of(rep) -> tuple[Question, ...]:
     """The questions a report judges: every one in the bilan, the target rules in a year's."""
-    questions = framework(report.dataset)
-    if report.is_bilan:
+    questions = framework(rep.dataset)
+    if rep.is_bilan:
         return questions
     return tuple(q for q in questions if q.rule in v.TARGET_RULES)
 
 
-def synthesis(report) -> tuple[Judged, ...]:
+def synthesis(rep) -> tuple[Judged, ...]:
     """Every question of the report, judged (see the module); the public edition's verdicts
     built on a masked value are ``non publiable``."""
     judged = []
-    for question in questions_of(report):
-        result = judge(question, evidence_of(report, question), evaluator=report.is_bilan)
-        if result.evidence.masked and report.edition.suppresses:
+    for question in questions_of(rep):
+        result = judge(question, evidence_of(rep, question), evaluator=rep.is_bilan)
+        if result.evidence.masked and rep.edition.suppresses:
             hidden = Evidence(missing=None, masked=True)
             evaluator = v.NOT_PUBLISHABLE if result.evaluator else None
             result = replace(result, evidence=hidden, proposed=v.NOT_PUBLISHABLE, evaluator=evaluator)

@@ -37,9 +37,9 @@ def bilan_xlsx_name(first_year: int, last_year: int) -> str:
     return f"bilan-{first_year}-{last_year}.xlsx"
 
 
-def synthesis_table(report) -> pd.DataFrame:
-    """The synthesis of ``report`` (a year's or the bilan's), one row per question."""
-    return synthesis_frame(synthesis(report))
+def synthesis_table(rep) -> pd.DataFrame:
+    """The synthesis of ``rep`` (a year's or the bilan's), one row per question."""
+    return synthesis_frame(synthesis(rep))
 
 
 def csv_text(frame: pd.DataFrame) -> str:

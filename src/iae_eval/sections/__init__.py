@@ -1,6 +1,6 @@
 """Report sections, one module per theme, each offering its views with one naming scheme, each
-taking one :class:`~iae_eval.report.Report` (``r = report(ds, year=…, diffusion=…, min_cell=…)``):
-``departement(r)``, ``structure(r)`` and ``bilan(r)`` (a theme offers the views it has).
+taking one :class:`~iae_eval.report.Report` (``rep = report(ds, year=…, diffusion=…, min_cell=…)``):
+``departement(rep)``, ``structure(rep)`` and ``bilan(rep)`` (a theme offers the views it has).
 
 Themes: :mod:`synthesis` (the evaluative synthesis, opening the bilan and each year's report),
 :mod:`key_figures`, :mod:`publics` (with :mod:`public_shares`), :mod:`exits`, :mod:`rates`,

@@ -37,15 +37,19 @@ RATES: dict[str, str] = {"durable": "durable_rate", "dynamic": "dynamic_rate"}
 _DYNAMIC_EXIT_KEYS = ("exits_emploi_durable", "exits_emploi_transition", "exits_sortie_positive")
 
 
-def _period(r: Report) -> str:
-    if not r.is_bilan:
-        return f"en {r.year}"
-    return f"de {r.first_year} à {r.last_year}" if r.first_year != r.last_year else f"en {r.first_year}"
+def _period(rep: Report) -> str:
+    if not rep.is_bilan:
+        return f"en {rep.year}"
+    return (
+        f"de {rep.first_year} à {rep.last_year}"
+        if rep.first_year != rep.last_year
+        else f"en {rep.first_year}"
+    )
 
 
-def _counts(r: Report) -> pd.DataFrame:
+def _counts(rep: Report) -> pd.DataFrame:
     """Each structure's exits over the report's years and its two rates (index: structure_id)."""
-    frames = [compute_indicators(r.dataset, y, "structure") for y in r.years]
+    frames = [compute_indicators(rep.dataset, y, "structure") for y in rep.years]
     keys = ["exits_examined", *EXAMINED_EXIT_KEYS]
     counts = sum(f[keys].astype("float64") for f in frames)
     examined = counts["exits_examined"].where(counts["exits_examined"] > 0)
@@ -54,22 +58,22 @@ def _counts(r: Report) -> pd.DataFrame:
     return counts
 
 
-def _shown(r: Report, counts: pd.DataFrame) -> pd.DataFrame:
+def _shown(rep: Report, counts: pd.DataFrame) -> pd.DataFrame:
     """The structures' exits and rates as the edition shows them: a year's as the year's one
     decision says; a period's (pooled over its years, outside any year's decision) decided for
     this table alone."""
-    if r.is_bilan and r.first_year != r.last_year:
-        return r.displayed(counts)
-    year = r.years[0]
-    places = at.of_structures(counts, r.dataset, year)
-    return suppressed(counts, min_cell=r.min_cell, diffusion=r.diffusion, places=places)
+    if rep.is_bilan and rep.first_year != rep.last_year:
+        return rep.displayed(counts)
+    year = rep.years[0]
+    places = at.of_structures(counts, rep.dataset, year)
+    return suppressed(counts, min_cell=rep.min_cell, diffusion=rep.diffusion, places=places)
 
 
-def _withheld(r: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
+def _withheld(rep: Report, counts: pd.DataFrame) -> dict[str, pd.Series]:
     """Per rate and structure: what the edition shows instead of the structure's rate, its
     adjusted figures too ("non publié : moins de 5 sorties en emploi durable", or "s" when its
     examined exits are withheld), None where the rate is published."""
-    shown = _shown(r, counts)
+    shown = _shown(rep, counts)
     exits_withheld = [isinstance(v, str) for v in shown["exits_examined"]]
     return {
         key: pd.Series(
@@ -93,15 +97,15 @@ class _Comparison(NamedTuple):
     withheld: dict[str, pd.Series]
 
 
-def _comparison(r: Report) -> _Comparison:
+def _comparison(rep: Report) -> _Comparison:
     """The fitted models, the structures' counts, their adjusted figures and what the edition
     withholds (:func:`_withheld`) for the report's years."""
-    counts = _counts(r)
+    counts = _counts(rep)
     return _Comparison(
-        fitted=casemix.models(r.dataset, tuple(r.years)),
+        fitted=casemix.models(rep.dataset, tuple(rep.years)),
         counts=counts,
-        adjusted=adjusted_indicators(r.dataset, tuple(r.years), "structure"),
-        withheld=_withheld(r, counts),
+        adjusted=adjusted_indicators(rep.dataset, tuple(rep.years), "structure"),
+        withheld=_withheld(rep, counts),
     )
 
 
@@ -116,11 +120,11 @@ def not_fitted_sentence(model: casemix.CaseMixModel) -> str:
     )
 
 
-def _table(r: Report, outcome: str, counts, adjusted, withheld, ids=None) -> pd.DataFrame:
+def _table(rep: Report, outcome: str, counts, adjusted, withheld, ids=None) -> pd.DataFrame:
     """The formatted rows of the structures ``ids`` (default: every structure with examined exits)."""
     key = RATES[outcome]
-    names = structure_names(r.dataset)
-    shown_exits = _shown(r, counts)["exits_examined"]
+    names = structure_names(rep.dataset)
+    shown_exits = _shown(rep, counts)["exits_examined"]
     rows = {}
     for sid in counts.index[counts["exits_examined"] > 0] if ids is None else ids:
         a = adjusted.loc[sid]
@@ -154,7 +158,7 @@ COLUMNS: tuple[str, ...] = (
 SHEET = "Publics comparables"
 
 
-def _extremes(r: Report, outcome: str, counts, adjusted, withheld) -> list[parts.Table]:
+def _extremes(rep: Report, outcome: str, counts, adjusted, withheld) -> list[parts.Table]:
     """The :data:`~iae_eval.sections.summary.EXTREMES` structures with the highest observed /
     expected ratios and those with the lowest, among those whose ratio the edition shows."""
     key = RATES[outcome]
@@ -164,8 +168,8 @@ def _extremes(r: Report, outcome: str, counts, adjusted, withheld) -> list[parts
     what = f"au rapport observé / attendu ({label(key).lower()})"
     return [
         parts.table(
-            _table(r, outcome, counts, adjusted, withheld, ids=ratios.index[rows]),
-            caption=f"Les {summary.EXTREMES} structures {what} le plus {end} {_period(r)}",
+            _table(rep, outcome, counts, adjusted, withheld, ids=ratios.index[rows]),
+            caption=f"Les {summary.EXTREMES} structures {what} le plus {end} {_period(rep)}",
         )
         for rows, end in ((top, "haut"), (bottom, "bas"))
         if rows
@@ -219,16 +223,16 @@ def _funnel(drawn: pd.DataFrame, title: str) -> parts.Chart:
     return parts.figure(fig, alt)
 
 
-def departement(r: Report) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """The structures at comparable publics over the report's year (or the bilan's period);
     in a year's report, above ``MANY_STRUCTURES`` structures with examined exits, the funnels
     with the structures of highest and lowest observed / expected (:mod:`~iae_eval.sections.summary`)."""
-    fitted, counts, adjusted, withheld = _comparison(r)
+    fitted, counts, adjusted, withheld = _comparison(rep)
     n_structures = int((counts["exits_examined"] > 0).sum())
-    many = not r.is_bilan and summary.is_many(n_structures)
+    many = not rep.is_bilan and summary.is_many(n_structures)
     items: list = [
         parts.lead(
-            f"Taux observés et taux attendus à publics comparables {_period(r)}, structure par structure "
+            f"Taux observés et taux attendus à publics comparables {_period(rep)}, structure par structure "
             "(1 = la structure obtient ce que son public laisse attendre)."
         )
     ]
@@ -238,15 +242,15 @@ def departement(r: Report) -> parts.Section:
             items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
             continue
         if many:
-            items += _extremes(r, outcome, counts, adjusted, withheld)
+            items += _extremes(rep, outcome, counts, adjusted, withheld)
         else:
-            table = _table(r, outcome, counts, adjusted, withheld)
-            items.append(parts.table(table, caption=f"{label(key)} à publics comparables {_period(r)}"))
+            table = _table(rep, outcome, counts, adjusted, withheld)
+            items.append(parts.table(table, caption=f"{label(key)} à publics comparables {_period(rep)}"))
         keep = (counts["exits_examined"] > 0) & withheld[key].isna()
         expected = adjusted[f"{outcome}_expected_rate"] * counts["exits_examined"]
         drawn = pd.DataFrame({"expected": expected, "oe": adjusted[f"{outcome}_oe"]})[keep].dropna()
         if not drawn.empty:
-            items.append(_funnel(drawn, f"{label(key)} : observé / attendu {_period(r)}"))
+            items.append(_funnel(drawn, f"{label(key)} : observé / attendu {_period(rep)}"))
     items.append(parts.note(CANNOT_SEE))
     if many and any(m.fitted for m in fitted.values()):
         return summary.summarised(
@@ -256,14 +260,14 @@ def departement(r: Report) -> parts.Section:
                 "d'indicators.xlsx."
             ),
             count=n_structures,
-            year=r.year,
+            year=rep.year,
         )
     return parts.join(*items)
 
 
-def bilan(r: Report) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """The period's structures at comparable publics, each one (:func:`departement`)."""
-    return departement(r)
+    return departement(rep)
 
 
 def _sheet_columns(outcome: str) -> dict[str, str]:
@@ -280,18 +284,18 @@ SHEET_FRACTIONS: tuple[str, ...] = tuple(
 )
 
 
-def structure_sheet(r: Report) -> pd.DataFrame:
+def structure_sheet(rep: Report) -> pd.DataFrame:
     """Every structure with examined exits in the year: its examined exits, and per outcome its
     observed rate, expected rate, observed / expected with its 95 % bounds and adjusted rate, as
     the edition shows them (numbers; where the rate is withheld, its mark in every cell of the
     outcome): the sheet :data:`SHEET` of the year's ``indicators.xlsx``. Empty when neither
     model is fitted."""
-    if not any(m.fitted for m in casemix.models(r.dataset, tuple(r.years)).values()):
+    if not any(m.fitted for m in casemix.models(rep.dataset, tuple(rep.years)).values()):
         return pd.DataFrame()
-    fitted, counts, adjusted, withheld = _comparison(r)
+    fitted, counts, adjusted, withheld = _comparison(rep)
     ids = counts.index[counts["exits_examined"] > 0]
-    names = structure_names(r.dataset)
-    exits = _shown(r, counts)["exits_examined"]
+    names = structure_names(rep.dataset)
+    exits = _shown(rep, counts)["exits_examined"]
     columns: dict[str, list] = {
         "Code": [str(k) for k in ids],
         "Structure": [names.get(str(k), str(k)) for k in ids],
@@ -313,19 +317,21 @@ def _float_or_none(value) -> float | None:
     return None if fmt.is_missing(value) else float(value)
 
 
-def structure(r: Report) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """One sentence per outcome: expected rate, observed rate, observed / expected [interval]."""
-    if r.structure_id is None:
+    if rep.structure_id is None:
         raise ValueError("structure(r) needs a structure report (structure_id)")
-    fitted, counts, adjusted, withheld = _comparison(r)
-    sid, name = r.structure_id, structure_name(r.dataset, r.structure_id)
+    fitted, counts, adjusted, withheld = _comparison(rep)
+    sid, name = rep.structure_id, structure_name(rep.dataset, rep.structure_id)
     items: list = []
     for outcome, key in RATES.items():
         model, what = fitted[outcome], label(key).lower()
         if not model.fitted:
             items.append(parts.text(f"{label(key)} : {not_fitted_sentence(model)}"))
         elif not counts.loc[sid, "exits_examined"] > 0:
-            items.append(parts.text(f"{name} n'a pas de sortie examinée {_period(r)} : pas de comparaison."))
+            items.append(
+                parts.text(f"{name} n'a pas de sortie examinée {_period(rep)} : pas de comparaison.")
+            )
         elif withheld[key][sid] is not None:
             items.append(
                 parts.text(
@@ -347,16 +353,16 @@ def structure(r: Report) -> parts.Section:
     return parts.join(*items)
 
 
-def method(r: Report) -> parts.Section:
+def method(rep: Report) -> parts.Section:
     """The models behind the comparison at comparable publics."""
-    fitted = casemix.models(r.dataset, tuple(r.years))
+    fitted = casemix.models(rep.dataset, tuple(rep.years))
     items: list = [
         parts.text(
             "Taux attendus à publics comparables : pour chaque sortie examinée, un modèle logistique estime "
             f"la probabilité d'une sortie en emploi durable (et, séparément, d'une sortie dynamique) "
             f"selon les caractéristiques de la personne, sur toutes les sorties examinées du département "
-            f"{_period(r)}"
-            + (" (l'année de sortie est une caractéristique)" if r.is_bilan and len(r.years) > 1 else "")
+            f"{_period(rep)}"
+            + (" (l'année de sortie est une caractéristique)" if rep.is_bilan and len(rep.years) > 1 else "")
             + ". Le taux attendu d'une structure est la moyenne de ces probabilités sur ses sorties ; "
             "observé / attendu compare son résultat à ce que son public laisse attendre, avec un "
             "intervalle de Poisson exact à 95 %."
@@ -374,7 +380,7 @@ def method(r: Report) -> parts.Section:
                     _oe_text(row.odds_ratio, row.or_low, row.or_high) for row in c.itertuples()
                 ]
             },
-            index=[casemix.covariate_label(n, first_year=r.first_year) for n in c.index],
+            index=[casemix.covariate_label(n, first_year=rep.first_year) for n in c.index],
         )
         c_stat = "" if model.c_statistic is None else f", statistique c {fmt.number(model.c_statistic, 2)}"
         items.append(

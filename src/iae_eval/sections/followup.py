@@ -53,36 +53,36 @@ COLUMNS = (
 REFERENCE_COLUMN = "Référence nationale, en emploi"
 
 
-def _counts(r: Report, by: str, h: int) -> pd.DataFrame | None:
+def _counts(rep: Report, by: str, h: int) -> pd.DataFrame | None:
     """Per key of scope ``by``: examined exits, known situations, employed and durable counts
     at ``h`` months, summed over the report's years (in a bilan, those the horizon does not
     lie beyond: :func:`years_beyond`)."""
-    years = r.years
-    beyond = years_beyond(r, h) if r.is_bilan else []
+    years = rep.years
+    beyond = years_beyond(rep, h) if rep.is_bilan else []
     if len(beyond) < len(years):  # the horizon lies beyond the data (see beyond_data_note)
         years = [y for y in years if y not in beyond]
     if not years:
         return None
-    return pooled_counts(r.dataset, years, h, by)
+    return pooled_counts(rep.dataset, years, h, by)
 
 
-def _year_marks(r: Report, by: str, counts: pd.DataFrame) -> list[str | None]:
+def _year_marks(rep: Report, by: str, counts: pd.DataFrame) -> list[str | None]:
     """The mark the year's one decision gives each row's examined exits (None: published), in
     a year's report of the public edition; a period's exits pooled are outside any year's
     decision (None)."""
-    if not r.edition.suppresses or r.is_bilan:
+    if not rep.edition.suppresses or rep.is_bilan:
         return [None] * len(counts)
     from iae_eval.protection.table import year_cells
     from iae_eval.protection.year import unit_name
 
-    table = year_cells(r.dataset, r.year, r.min_cell)
+    table = year_cells(rep.dataset, rep.year, rep.min_cell)
     return [
         table.mark(unit_name(by, key), "exits_examined", value)
         for key, value in zip(counts.index, counts["examined"], strict=True)
     ]
 
 
-def shown_counts(r: Report, counts: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def shown_counts(rep: Report, counts: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``counts`` (:func:`_counts`) with their coverage, rates and the rates' Wilson 95 %
     bounds (``employed_low``…), and the same rows as the edition shows them: counts, coverage
     and rates, a mark where withheld. A row whose examined exits the year withholds shows their
@@ -93,14 +93,14 @@ def shown_counts(r: Report, counts: pd.DataFrame, by: str) -> tuple[pd.DataFrame
     c["durable"] = c["durable_n"] / c["known"].where(c["known"] > 0)
     for rate, n in (("employed", "employed_n"), ("durable", "durable_n")):
         c[f"{rate}_low"], c[f"{rate}_high"] = wilson_interval(c[n], c["known"])
-    shown = r.displayed(
+    shown = rep.displayed(
         c[[*POOLED_COUNTS, "coverage", "employed", "durable"]],
         count_columns=list(POOLED_COUNTS),
         rate_columns=["coverage", "employed", "durable"],
         rate_denominators={"coverage": "examined", "employed": "known", "durable": "known"},
         rate_numerators={"coverage": ("known",), "employed": ("employed_n",), "durable": ("durable_n",)},
     ).astype(object)
-    for key, mark in zip(c.index, _year_marks(r, by, c), strict=True):
+    for key, mark in zip(c.index, _year_marks(rep, by, c), strict=True):
         if mark is not None:
             shown.loc[key] = [mark, *([MASKED_TEXT] * (len(shown.columns) - 1))]
     return c, shown
@@ -128,9 +128,9 @@ def _formatted(c: pd.DataFrame, shown: pd.DataFrame, labels) -> pd.DataFrame:
     return pd.DataFrame(rows, index=[labels(k) for k in c.index], columns=list(COLUMNS))
 
 
-def _shown_rows(r: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFrame:
+def _shown_rows(rep: Report, counts: pd.DataFrame, labels, by: str) -> pd.DataFrame:
     """The table's rows as the edition shows them (index: ``labels``), formatted."""
-    c, shown = shown_counts(r, counts, by)
+    c, shown = shown_counts(rep, counts, by)
     return _formatted(c, shown, labels)
 
 
@@ -145,27 +145,29 @@ def _bounds_text(row: Mapping[str, float], employed_shown: object) -> str:
     return f"de {fmt.number(100 * low, 1)} à {fmt.percent(high)}"
 
 
-def years_beyond(r: Report, h: int) -> list[int]:
+def years_beyond(rep: Report, h: int) -> list[int]:
     """The report's years of exit none of whose examined exits has a known situation at ``h``
     months: the horizon lies beyond the data (the last year's exits, six months later). They
     are left out of that horizon's counts, rates and coverage. Computed once per dataset,
     years and horizon (:func:`iae_eval.indicators.followup.years_beyond`), though each
     horizon's table and the note ask for it."""
-    return followup_years_beyond(r.dataset, r.years, h)
+    return followup_years_beyond(rep.dataset, rep.years, h)
 
 
-def beyond_data_note(r: Report) -> parts.Paragraph | None:
+def beyond_data_note(rep: Report) -> parts.Paragraph | None:
     """The note that names the years of exit each horizon lies beyond."""
     gaps: dict[int, list[int]] = {}
     for h in FOLLOWUP_HORIZONS:
-        for year in years_beyond(r, h):
+        for year in years_beyond(rep, h):
             gaps.setdefault(year, []).append(h)
     if not gaps:
         return None
     said = " ; ".join(
         f"sorties de {year} : aucune situation connue à {_and(hs)} mois" for year, hs in sorted(gaps.items())
     )
-    left_out = " Elles sont laissées hors des taux et de la couverture de ces horizons." if r.is_bilan else ""
+    left_out = (
+        " Elles sont laissées hors des taux et de la couverture de ces horizons." if rep.is_bilan else ""
+    )
     return parts.note(f"Horizon au-delà des données — {said}.{left_out}")
 
 
@@ -174,10 +176,10 @@ def _and(numbers: list[int]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} et {words[-1]}"
 
 
-def _with_references(r: Report, table: parts.Table) -> list:
+def _with_references(rep: Report, table: parts.Table) -> list:
     """The kinds' table at 6 months with the national reference beside each kind, and the
     note that cites it."""
-    references = followup_references(r.dataset, FOLLOWUP_HORIZONS[0])
+    references = followup_references(rep.dataset, FOLLOWUP_HORIZONS[0])
     frame = table.frame.copy()
     by_label = {KIND_LABELS.get(k, k): k for k in references.index}
     frame[REFERENCE_COLUMN] = [
@@ -192,28 +194,28 @@ def _with_references(r: Report, table: parts.Table) -> list:
     return [parts.table(frame, caption=table.caption), note]
 
 
-def _by_horizon(r: Report, by: str, key, label: str) -> pd.DataFrame:
+def _by_horizon(rep: Report, by: str, key, label: str) -> pd.DataFrame:
     frames = []
     for h in FOLLOWUP_HORIZONS:
-        counts = _counts(r, by, h)
+        counts = _counts(rep, by, h)
         row = counts.loc[[key]] if by != "departement" else counts
-        frames.append(_shown_rows(r, row, lambda _k, h=h: f"{label}, {h} mois après la sortie", by))
+        frames.append(_shown_rows(rep, row, lambda _k, h=h: f"{label}, {h} mois après la sortie", by))
     return pd.concat(frames)
 
 
-def _period(r: Report) -> str:
-    if not r.is_bilan:
-        return f"sorties de {r.year}"
-    return f"sorties de {r.first_year} à {r.last_year}"
+def _period(rep: Report) -> str:
+    if not rep.is_bilan:
+        return f"sorties de {rep.year}"
+    return f"sorties de {rep.first_year} à {rep.last_year}"
 
 
-def _scope_table(r: Report, by: str, caption: str) -> parts.Table | None:
-    counts = _counts(r, by, FOLLOWUP_HORIZONS[0])
+def _scope_table(rep: Report, by: str, caption: str) -> parts.Table | None:
+    counts = _counts(rep, by, FOLLOWUP_HORIZONS[0])
     counts = counts[counts["examined"] > 0]
     if counts.empty:
         return None
-    names = structure_names(r.dataset) if by == "structure" else dict(KIND_LABELS) if by == "kind" else {}
-    return parts.table(_shown_rows(r, counts, lambda k: names.get(str(k), str(k)), by), caption=caption)
+    names = structure_names(rep.dataset) if by == "structure" else dict(KIND_LABELS) if by == "kind" else {}
+    return parts.table(_shown_rows(rep, counts, lambda k: names.get(str(k), str(k)), by), caption=caption)
 
 
 #: The sheet of the year's ``indicators.xlsx`` that holds every structure's follow-up
@@ -221,26 +223,26 @@ def _scope_table(r: Report, by: str, caption: str) -> parts.Table | None:
 SHEET = "Suivi après la sortie"
 
 
-def _summarised_structures(r: Report, counts: pd.DataFrame) -> parts.Section:
+def _summarised_structures(rep: Report, counts: pd.DataFrame) -> parts.Section:
     """Many structures at 6 months (:mod:`~iae_eval.sections.summary`): the distribution of
     their rates in employment, the structures with the highest and lowest, the département's
     row under each, and where every structure's figures are."""
     h = FOLLOWUP_HORIZONS[0]
-    names = structure_names(r.dataset)
-    c, shown = shown_counts(r, counts, "structure")
+    names = structure_names(rep.dataset)
+    c, shown = shown_counts(rep, counts, "structure")
     rates = pd.to_numeric(shown["employed"], errors="coerce").astype(float)
     table = _formatted(c, shown, lambda k: names.get(str(k), str(k)))
-    total = _shown_rows(r, _counts(r, "departement", h), lambda _k: "Département", "departement")
+    total = _shown_rows(rep, _counts(rep, "departement", h), lambda _k: "Département", "departement")
     what = f"emploi {h} mois après la sortie"
     return summary.summarised(
         summary.distribution(
-            rates, what=f"leur part en {what} ({_period(r)})", xlabel=f"En emploi {h} mois après la sortie"
+            rates, what=f"leur part en {what} ({_period(rep)})", xlabel=f"En emploi {h} mois après la sortie"
         ),
         *summary.extreme_tables(
             table,
             rates,
-            highest=f"Les {summary.EXTREMES} structures à la part en {what} la plus haute ({_period(r)})",
-            lowest=f"Les {summary.EXTREMES} structures à la part en {what} la plus basse ({_period(r)})",
+            highest=f"Les {summary.EXTREMES} structures à la part en {what} la plus haute ({_period(rep)})",
+            lowest=f"Les {summary.EXTREMES} structures à la part en {what} la plus basse ({_period(rep)})",
             total=total,
         ),
         parts.note(
@@ -249,36 +251,38 @@ def _summarised_structures(r: Report, counts: pd.DataFrame) -> parts.Section:
             f"est dans la feuille « {SHEET} » d'indicators.xlsx."
         ),
         count=len(counts),
-        year=r.year,
+        year=rep.year,
     )
 
 
-def _structures(r: Report) -> list:
+def _structures(rep: Report) -> list:
     """The structures at 6 months: each one, or a summary above ``MANY_STRUCTURES`` (a year's report)."""
-    counts = _counts(r, "structure", FOLLOWUP_HORIZONS[0])
+    counts = _counts(rep, "structure", FOLLOWUP_HORIZONS[0])
     counts = counts[counts["examined"] > 0]
     if counts.empty:
         return []
-    if not r.is_bilan and summary.is_many(len(counts)):
-        return [_summarised_structures(r, counts)]
-    return [_scope_table(r, "structure", f"Par structure, 6 mois après la sortie ({_period(r)})")]
+    if not rep.is_bilan and summary.is_many(len(counts)):
+        return [_summarised_structures(rep, counts)]
+    return [_scope_table(rep, "structure", f"Par structure, 6 mois après la sortie ({_period(rep)})")]
 
 
-def departement(r: Report) -> parts.Section:
+def departement(rep: Report) -> parts.Section:
     """The département by horizon, then by territory, kind and structure at 6 months (the
     structures summarised when they are many)."""
-    if r.dataset.exit_followup is None:
+    if rep.dataset.exit_followup is None:
         return parts.join(parts.text(NO_TABLE))
     items: list = [
-        parts.lead(f"Situation des personnes 6, 12 et 24 mois après leur sortie ({_period(r)})."),
-        parts.table(_by_horizon(r, "departement", None, "Département"), caption=f"Département, {_period(r)}"),
+        parts.lead(f"Situation des personnes 6, 12 et 24 mois après leur sortie ({_period(rep)})."),
+        parts.table(
+            _by_horizon(rep, "departement", None, "Département"), caption=f"Département, {_period(rep)}"
+        ),
     ]
     for by, what in (("territory", "territoire"), ("kind", "type de structure")):
-        table = _scope_table(r, by, f"Par {what}, 6 mois après la sortie ({_period(r)})")
+        table = _scope_table(rep, by, f"Par {what}, 6 mois après la sortie ({_period(rep)})")
         if table is not None:
-            items += _with_references(r, table) if by == "kind" else [table]
-    items += _structures(r)
-    items += [beyond_data_note(r), parts.note(READING)]
+            items += _with_references(rep, table) if by == "kind" else [table]
+    items += _structures(rep)
+    items += [beyond_data_note(rep), parts.note(READING)]
     return parts.join(*[i for i in items if i is not None])
 
 
@@ -303,22 +307,22 @@ SHEET_FRACTIONS: tuple[str, ...] = tuple(
 )
 
 
-def structure_sheet(r: Report) -> pd.DataFrame:
+def structure_sheet(rep: Report) -> pd.DataFrame:
     """Every structure with examined exits in the year, its follow-up at each horizon as the
     edition shows it (numbers, fractions for shares; a mark where the report would show one;
     the bounds of a withheld rate are empty): the sheet :data:`SHEET` of the year's
     ``indicators.xlsx``. Empty without the ``exit_followup`` table."""
-    if r.dataset.exit_followup is None:
+    if rep.dataset.exit_followup is None:
         return pd.DataFrame()
-    names = structure_names(r.dataset)
-    first = _counts(r, "structure", FOLLOWUP_HORIZONS[0])
+    names = structure_names(rep.dataset)
+    first = _counts(rep, "structure", FOLLOWUP_HORIZONS[0])
     ids = first.index[first["examined"] > 0]
     columns: dict[str, list] = {
         "Code": [str(k) for k in ids],
         "Structure": [names.get(str(k), str(k)) for k in ids],
     }
     for h in FOLLOWUP_HORIZONS:
-        c, shown = shown_counts(r, _counts(r, "structure", h).loc[ids], "structure")
+        c, shown = shown_counts(rep, _counts(rep, "structure", h).loc[ids], "structure")
         if h == FOLLOWUP_HORIZONS[0]:
             columns[label("exits_examined")] = list(shown["examined"])
         for key, name in _sheet_columns(h).items():
@@ -333,42 +337,44 @@ def structure_sheet(r: Report) -> pd.DataFrame:
     return pd.DataFrame(columns).astype(object)
 
 
-def bilan(r: Report) -> parts.Section:
+def bilan(rep: Report) -> parts.Section:
     """The period's exits pooled: the département by horizon, then by structure at 6 months."""
-    if r.dataset.exit_followup is None:
+    if rep.dataset.exit_followup is None:
         return parts.join(parts.text(NO_TABLE))
     items: list = [
-        parts.lead(f"Situation des personnes après leur sortie, {_period(r)} cumulées."),
-        parts.table(_by_horizon(r, "departement", None, "Département"), caption=f"Département, {_period(r)}"),
+        parts.lead(f"Situation des personnes après leur sortie, {_period(rep)} cumulées."),
+        parts.table(
+            _by_horizon(rep, "departement", None, "Département"), caption=f"Département, {_period(rep)}"
+        ),
     ]
-    kinds = _scope_table(r, "kind", f"Par type de structure, 6 mois après la sortie ({_period(r)})")
+    kinds = _scope_table(rep, "kind", f"Par type de structure, 6 mois après la sortie ({_period(rep)})")
     if kinds is not None:
-        items += _with_references(r, kinds)
-    table = _scope_table(r, "structure", f"Par structure, 6 mois après la sortie ({_period(r)})")
+        items += _with_references(rep, kinds)
+    table = _scope_table(rep, "structure", f"Par structure, 6 mois après la sortie ({_period(rep)})")
     if table is not None:
         items.append(table)
-    items += [beyond_data_note(r), parts.note(READING)]
+    items += [beyond_data_note(rep), parts.note(READING)]
     return parts.join(*[i for i in items if i is not None])
 
 
-def structure(r: Report) -> parts.Section:
+def structure(rep: Report) -> parts.Section:
     """The structure by horizon, beside the département."""
-    if r.structure_id is None:
+    if rep.structure_id is None:
         raise ValueError("structure(r) needs a structure report (structure_id)")
-    if r.dataset.exit_followup is None:
+    if rep.dataset.exit_followup is None:
         return parts.join(parts.text(NO_TABLE))
-    sid = r.structure_id
+    sid = rep.structure_id
     table = pd.concat(
         [
-            _by_horizon(r, "structure", sid, "La structure"),
-            _by_horizon(r, "departement", None, "Département"),
+            _by_horizon(rep, "structure", sid, "La structure"),
+            _by_horizon(rep, "departement", None, "Département"),
         ]
     )
     order = np.ravel([[i, i + len(FOLLOWUP_HORIZONS)] for i in range(len(FOLLOWUP_HORIZONS))])
     items = [
-        parts.lead(f"Situation des personnes 6, 12 et 24 mois après leur sortie ({_period(r)})."),
-        parts.table(table.iloc[order], caption=f"La structure et le département, {_period(r)}"),
-        beyond_data_note(r),
+        parts.lead(f"Situation des personnes 6, 12 et 24 mois après leur sortie ({_period(rep)})."),
+        parts.table(table.iloc[order], caption=f"La structure et le département, {_period(rep)}"),
+        beyond_data_note(rep),
         parts.note(READING),
     ]
     return parts.join(*[i for i in items if i is not None])

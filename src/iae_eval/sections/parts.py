@@ -12,7 +12,7 @@ Each part is a small frozen dataclass that shows itself in Jupyter (``_repr_html
 A :class:`Section` shows its parts in order, exactly as the report shows the section; a
 notebook may instead show its parts one by one, in another order, or restyled::
 
-    s = exits.departement(r)
+    s = exits.departement(rep)
     s.table(columns=["Sorties constatées", "Sorties examinées"])   # a table with fewer columns
     s.chart(caption="Sorties de l'année")               # the chart, with a caption (or why it is absent)
     s.lead                                              # the lead sentence (a section, maybe empty)

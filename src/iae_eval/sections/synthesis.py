@@ -87,8 +87,8 @@ def _text_file(path: Path) -> str | None:
     return text if text.strip() else None
 
 
-def _texts(report, judged: tuple[Judged, ...]) -> list:
-    folder = synthesis_folder(report.data_dir, diffusion=report.diffusion)
+def _texts(rep, judged: tuple[Judged, ...]) -> list:
+    folder = synthesis_folder(rep.data_dir, diffusion=rep.diffusion)
     items: list = []
     recommendations = _text_file(folder / RECOMMENDATIONS_FILE)
     if recommendations:
@@ -112,10 +112,10 @@ def _counts_sentence(judged: tuple[Judged, ...]) -> str:
     return counted
 
 
-def bilan(report) -> parts.Section:
+def bilan(rep) -> parts.Section:
     """The synthesis of the bilan's period (see the module)."""
-    judged = synthesis(report)
-    period = f"{report.first_year}-{report.last_year}"
+    judged = synthesis(rep)
+    period = f"{rep.first_year}-{rep.last_year}"
     lead = parts.lead(
         f"{len(judged)} questions évaluatives sur {len(CRITERIA)} critères, jugées sur la période {period} : "
         f"{_counts_sentence(judged)}. Chaque verdict est proposé par une règle déclarée (cible sur l'intervalle "
@@ -139,25 +139,25 @@ def bilan(report) -> parts.Section:
         notes.append(
             parts.note(
                 f"« {v.NOT_PUBLISHABLE} » : le verdict repose sur une valeur masquée par le secret statistique "
-                f"(effectif inférieur à {report.min_cell})."
+                f"(effectif inférieur à {rep.min_cell})."
             )
         )
-    return parts.join(lead, table, *notes, summary, *_texts(report, judged))
+    return parts.join(lead, table, *notes, summary, *_texts(rep, judged))
 
 
-def departement(report) -> parts.Section:
+def departement(rep) -> parts.Section:
     """The short synthesis of a year's département report: the questions judged on that year."""
-    judged = synthesis(report)
+    judged = synthesis(rep)
     if not judged:
         return common.no_data("Aucune question évaluative ne se juge sur une seule année.")
     frame = synthesis_table(judged, kind="departement").drop(
         columns=["Verdict de l'évaluateur", "Verdict retenu"]
     )
     lead = parts.lead(
-        f"Questions évaluatives jugées sur l'année {report.year} : {_counts_sentence(judged)}. Les tendances "
+        f"Questions évaluatives jugées sur l'année {rep.year} : {_counts_sentence(judged)}. Les tendances "
         "et l'appréciation de l'évaluateur figurent dans le bilan de la période."
     )
     table = SynthesisTable(
-        frame, caption=f"Synthèse évaluative {report.year}", links=_links(judged, "departement")
+        frame, caption=f"Synthèse évaluative {rep.year}", links=_links(judged, "departement")
     )
     return parts.join(lead, table)
