@@ -10,7 +10,8 @@ import pytest
 
 from iae_eval.indicators import catalogue, compute, exports, suppress
 from iae_eval.indicators.catalogue import INDICATORS, Kind, Protection
-from iae_eval.sections import shared as common
+from iae_eval.sections.formats import PUBLIC_LABELS
+from iae_eval.sections.rate_texts import labelled
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
 
@@ -80,7 +81,7 @@ def test_suppression_reads_its_ratios_from_the_catalogue():
 
 @pytest.mark.parametrize("key", catalogue.INDICATOR_KEYS)
 def test_the_same_label_in_html_tables_and_spreadsheets(key):
-    html = common.labelled(_one_row(key), [key]).columns[0]
+    html = labelled(_one_row(key), [key]).columns[0]
     assert html == catalogue.label(key)
     assert (
         exports.csv_text(_one_row(key))
@@ -98,8 +99,8 @@ def test_spreadsheet_headers_carry_units_from_the_kind():
 
 def test_targets_and_public_labels():
     assert catalogue.TARGETS == {"durable_rate": 0.25, "dynamic_rate": 0.60}
-    assert common.PUBLIC_LABELS["rsa_participants"] == "Allocataires du RSA"
-    assert common.PUBLIC_LABELS["women"] == catalogue.label("women")
+    assert PUBLIC_LABELS["rsa_participants"] == "Allocataires du RSA"
+    assert PUBLIC_LABELS["women"] == catalogue.label("women")
 
 
 def _one_row(key):

@@ -201,13 +201,13 @@ def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
     """S03's recorded exits are withheld (they would give its 4 "retrait" back): its bar stops at
     its 34 examined exits, "retrait" left out, instead of leaving the structure out."""
     from iae_eval.sections import exits
-    from iae_eval.sections import shared as r
+    from iae_eval.sections.frames import TOTAL, by_structure, departement_row, with_total
 
     dataset = load_dataset(SAMPLE)
-    frame = r.with_total(r.by_structure(dataset, 2012), r.departement_row(dataset, 2012))
-    shown = displayed(frame, diffusion="public", min_cell=5, total_row=r.TOTAL)
+    frame = with_total(by_structure(dataset, 2012), departement_row(dataset, 2012))
+    shown = displayed(frame, diffusion="public", min_cell=5, total_row=TOTAL)
     assert shown.at["S03", "exits"] == "s" and shown.at["S03", "exits_examined"] == 34
-    categories, rest = exits.exit_bars(frame.drop(index=r.TOTAL), shown.drop(index=r.TOTAL))
+    categories, rest = exits.exit_bars(frame.drop(index=TOTAL), shown.drop(index=TOTAL))
     assert len(categories) == 14
     assert categories.loc["S03"].sum() + rest["S03"] == 34 and pd.isna(categories.at["S03", "retrait"])
     # the section shows the year's one decision: the structures whose recorded or examined
@@ -227,14 +227,14 @@ def test_the_exits_chart_keeps_a_structure_whose_recorded_exits_are_withheld():
 def test_crossing_the_departement_table_with_the_structure_tables_recovers_nothing(year):
     """Each table is protected on its own: a cell withheld in the département's table of
     structures may be shown in a structure's own table. Crossing them gives nothing back."""
-    from iae_eval.sections import shared as r
+    from iae_eval.sections.frames import TOTAL, by_structure, departement_row, structure_row, with_total
 
     dataset = load_dataset(SAMPLE)
-    frame = r.with_total(r.by_structure(dataset, year), r.departement_row(dataset, year))
-    crossed = displayed(frame, diffusion="public", min_cell=5, total_row=r.TOTAL)
-    for structure_id in frame.index.drop(r.TOTAL):
+    frame = with_total(by_structure(dataset, year), departement_row(dataset, year))
+    crossed = displayed(frame, diffusion="public", min_cell=5, total_row=TOTAL)
+    for structure_id in frame.index.drop(TOTAL):
         own = pd.DataFrame(
-            [r.structure_row(dataset, year, structure_id), r.departement_row(dataset, year)],
+            [structure_row(dataset, year, structure_id), departement_row(dataset, year)],
             index=["Structure", "Département"],
         )
         shown = displayed(own, diffusion="public", min_cell=5).loc["Structure"]
@@ -245,4 +245,4 @@ def test_crossing_the_departement_table_with_the_structure_tables_recovers_nothi
                 and not isinstance(shown[key], str)
             ):
                 crossed.at[structure_id, key] = shown[key]
-    assert disclosures(crossed, min_cell=5, total_row=r.TOTAL) == []
+    assert disclosures(crossed, min_cell=5, total_row=TOTAL) == []

@@ -25,7 +25,8 @@ from iae_eval.indicators.exits_by_public import EXIT_ROWS, exits_by_category, rs
 from iae_eval.indicators.pathways import structure_labels
 from iae_eval.report import report
 from iae_eval.sections import compare, exits, key_figures, publics, rates, territories, trend
-from iae_eval.sections.shared import TOTAL, format_value
+from iae_eval.sections.formats import format_value
+from iae_eval.sections.frames import TOTAL
 from indicator_factory import make_dataset, pathway, structure
 
 KEYS = {label: key for key, label in LABELS.items()}

@@ -16,8 +16,8 @@ import pytest
 from iae_eval.data.load import load_dataset
 from iae_eval.report import report
 from iae_eval.sections import Section, exits, publics, rates, trend
+from iae_eval.sections.notes import SECRET
 from iae_eval.sections.parts import Chart, Paragraph, Table
-from iae_eval.sections.shared import SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

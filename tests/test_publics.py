@@ -11,7 +11,7 @@ from iae_eval.indicators.exits_by_public import EXIT_ROWS, exits_by_category
 from iae_eval.indicators.exports import year_table
 from iae_eval.report import report
 from iae_eval.sections import publics
-from iae_eval.sections.shared import SECRET
+from iae_eval.sections.notes import SECRET
 from indicator_factory import make_dataset, pathway, structure
 
 STRUCTURES = [

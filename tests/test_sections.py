@@ -40,8 +40,8 @@ from iae_eval.sections import (
     title,
     trend,
 )
+from iae_eval.sections.notes import SECRET
 from iae_eval.sections.parts import Paragraph
-from iae_eval.sections.shared import SECRET
 from indicator_factory import make_dataset, pathway, structure
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,10 @@ from iae_eval.data.load import load_dataset
 from iae_eval.indicators.exports import year_table
 from iae_eval.report import report
 from iae_eval.sections import funnel, parts, publics, trend
-from iae_eval.sections import shared as r
+from iae_eval.sections.formats import masked, suppressed
+from iae_eval.sections.frames import structure_years
+from iae_eval.sections.notes import edition_legend
+from iae_eval.sections.rate_texts import labelled, rate_texts, target_sentence
 from iae_eval.workspace import NOTEBOOKS_DIR
 from indicator_factory import make_dataset, pathway, structure
 
@@ -66,22 +69,22 @@ def exits_frame(rows: dict[str, tuple[int, int, int, int]]) -> pd.DataFrame:
 def test_rate_texts_carry_the_wilson_interval_and_the_low_count_mark():
     frame = exits_frame({"A": (3, 1, 1, 3), "B": (0, 0, 0, 0), "C": (20, 0, 0, 5)})
     shown = frame.astype(object)
-    assert [plain(t) for t in r.rate_texts(frame, shown, "durable_rate")] == [
+    assert [plain(t) for t in rate_texts(frame, shown, "durable_rate")] == [
         "37,5 % [13,7 – 69,4] (effectif faible)",
         "—",
         "80,0 % [60,9 – 91,1]",
     ]
-    assert plain(r.rate_texts(frame, shown, "dynamic_rate")[0]) == "62,5 % [30,6 – 86,3] (effectif faible)"
+    assert plain(rate_texts(frame, shown, "dynamic_rate")[0]) == "62,5 % [30,6 – 86,3] (effectif faible)"
     # the dash is joined to its bounds: a table cell does not break inside the interval
-    assert "\u2060–\u2060" in r.rate_texts(frame, shown, "durable_rate")[2]
+    assert "\u2060–\u2060" in rate_texts(frame, shown, "durable_rate")[2]
 
 
 def test_a_masked_rate_keeps_its_sign_and_gets_no_interval():
     frame = exits_frame({"A": (3, 1, 1, 3)})
     shown = frame.astype(object)
     shown.at["A", "durable_rate"] = "s"
-    assert r.rate_texts(frame, shown, "durable_rate") == ["s"]
-    table = r.labelled(shown, ["durable_rate"], frame=frame)
+    assert rate_texts(frame, shown, "durable_rate") == ["s"]
+    table = labelled(shown, ["durable_rate"], frame=frame)
     assert table.iloc[0, 0] == "s"
 
 
@@ -95,14 +98,14 @@ def test_a_masked_rate_keeps_its_sign_and_gets_no_interval():
 )
 def test_target_sentences_give_the_verdict_of_the_interval(key, counts, verdict):
     row = exits_frame({"A": counts}).iloc[0]
-    sentence = plain(r.target_sentence(key, row[key], 2012, row=row))
+    sentence = plain(target_sentence(key, row[key], 2012, row=row))
     assert verdict in sentence and "[" in sentence
     assert sentence.startswith("En 2012, le taux")
 
 
 def test_masked_or_undefined_rates_say_so():
-    assert "n'est pas publié" in r.target_sentence("durable_rate", "s", 2012)
-    assert "n'est pas calculable" in r.target_sentence("durable_rate", None, 2012)
+    assert "n'est pas publié" in target_sentence("durable_rate", "s", 2012)
+    assert "n'est pas calculable" in target_sentence("durable_rate", None, 2012)
 
 
 # --- Editions --------------------------------------------------------------------------------------
@@ -140,14 +143,14 @@ def test_dont_rsa_subset_is_masked_in_the_public_edition_only():
 
 
 def test_suppression_notes_and_legends_only_in_the_public_edition():
-    assert r.edition_legend("comite", 5) is None
-    legend = r.edition_legend("public", 8).text
+    assert edition_legend("comite", 5) is None
+    legend = edition_legend("public", 8).text
     assert "« < 8 »" in legend and "de 1 à 7" in legend
     frame = exits_frame({"A": (1, 0, 0, 1), "B": (10, 10, 10, 10)})
-    assert not r.masked(r.suppressed(frame, min_cell=5, diffusion="comite")).to_numpy().any()
-    assert r.masked(r.suppressed(frame, min_cell=5, diffusion="public")).to_numpy().any()
+    assert not masked(suppressed(frame, min_cell=5, diffusion="comite")).to_numpy().any()
+    assert masked(suppressed(frame, min_cell=5, diffusion="public")).to_numpy().any()
     with pytest.raises(ValueError, match="comite or public"):
-        r.suppressed(frame, min_cell=5, diffusion="interne")
+        suppressed(frame, min_cell=5, diffusion="interne")
 
 
 # --- Funnel plots ------------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ def test_public_funnel_draws_only_published_rates(sample):
 
 def test_bilan_pools_the_exits_of_the_period(sample):
     pooled = funnel.pooled(sample, 2009, 2013)
-    by_year = r.structure_years(sample, "S03", list(range(2009, 2014)))
+    by_year = structure_years(sample, "S03", list(range(2009, 2014)))
     s03 = pooled.loc["S03"]  # keyed by id
     assert s03["exits_examined"] == by_year["exits_examined"].sum()
     assert s03["durable_rate"] == pytest.approx(

@@ -12,11 +12,14 @@ Themes: :mod:`synthesis` (the evaluative synthesis, opening the bilan and each y
 :mod:`compare` and :mod:`trend`; the report's title in :mod:`title`; the sheets the sections add to
 the year's ``indicators.xlsx`` in :mod:`sheets`. Every view returns a
 :class:`~iae_eval.sections.parts.Section` (see :mod:`iae_eval.sections.parts` for showing its
-parts one by one); :mod:`shared` gathers what the sections share (:mod:`frames`,
-:mod:`formats`, :mod:`rate_texts`, :mod:`notes`). See docs/architecture.md.
+parts one by one). What the sections share lives in one module per concern, and each section
+imports what it uses from the module that defines it: :mod:`frames` (indicator frames by scope),
+:mod:`formats` (values as the edition shows them), :mod:`rate_texts` (rates with their
+intervals, labelled tables), :mod:`notes` (shared sentences, the :func:`~notes.view` decorator).
+See docs/architecture.md.
 """
 
+from iae_eval.sections.frames import load
 from iae_eval.sections.parts import Section
-from iae_eval.sections.shared import load
 
 __all__ = ["Section", "load"]

@@ -22,7 +22,7 @@ from iae_eval.indicators.action_plan import (  # noqa: F401 - the plan's state, 
 )
 from iae_eval.report import Report
 from iae_eval.sections import parts
-from iae_eval.sections.shared import no_data
+from iae_eval.sections.notes import no_data
 
 #: Short French labels of the actions, for chart axes (full labels: reference.ACTIONS).
 ACTION_SHORT_LABELS: dict[str, str] = {

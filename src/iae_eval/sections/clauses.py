@@ -6,31 +6,36 @@ import pandas as pd
 
 from iae_eval import charts, fmt
 from iae_eval.data.reference import CLAUSE_TYPES
+from iae_eval.indicators.catalogue import HOUR_KEYS
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.report import Report
 from iae_eval.sections import parts, synthesis_lines
-from iae_eval.sections import shared as r
+from iae_eval.sections.formats import share
+from iae_eval.sections.frames import by_year, departement_row, has_rows
+from iae_eval.sections.notes import NO_DATA_PERIOD, atypical_note, new_figure, no_data
+from iae_eval.sections.rate_texts import columns_by_year
 
 
 def departement(rep: Report) -> parts.Section:
     """Contracts of the year with a social clause (indicator 3a), their share and insertion hours."""
     dataset, year = rep.dataset, rep.year
-    if not r.has_rows(dataset.contracts, year):
-        return r.no_data()
-    dep = r.departement_row(dataset, year)
+    if not has_rows(dataset.contracts, year):
+        return no_data()
+    dep = departement_row(dataset, year)
     contracts = dataset.contracts[(dataset.contracts["year"] == year)]
     with_clause = contracts[contracts["social_clause"].astype(bool)]
-    done_rate = r.share(dep["insertion_hours_done"], dep["insertion_hours_planned"])
+    done_rate = share(dep["insertion_hours_done"], dep["insertion_hours_planned"])
     figures = parts.key_figures(
         [
-            (r.INDICATOR_LABELS["contracts_total"], fmt.integer(dep["contracts_total"]), None),
+            (INDICATOR_LABELS["contracts_total"], fmt.integer(dep["contracts_total"]), None),
             (
-                r.INDICATOR_LABELS["contracts_with_clause"],
+                INDICATOR_LABELS["contracts_with_clause"],
                 fmt.integer(dep["contracts_with_clause"]),
                 f"{fmt.percent(dep['clause_share'])} des marchés",
             ),
-            (r.INDICATOR_LABELS["insertion_hours_planned"], fmt.hours(dep["insertion_hours_planned"]), None),
+            (INDICATOR_LABELS["insertion_hours_planned"], fmt.hours(dep["insertion_hours_planned"]), None),
             (
-                r.INDICATOR_LABELS["insertion_hours_done"],
+                INDICATOR_LABELS["insertion_hours_done"],
                 fmt.hours(dep["insertion_hours_done"]),
                 f"{fmt.percent(done_rate)} des heures prévues",
             ),
@@ -55,7 +60,7 @@ def departement(rep: Report) -> parts.Section:
     by_buyer = by_buyer[(by_buyer > 0).any(axis=1)].sort_values("planned", ascending=False)
     items: list = [figures]
     if not by_buyer.empty:
-        fig, ax = r.new_figure(2 * len(by_buyer), per_row=0.3)
+        fig, ax = new_figure(2 * len(by_buyer), per_row=0.3)
         charts.grouped_bars(
             by_buyer,
             ax=ax,
@@ -82,8 +87,8 @@ def departement(rep: Report) -> parts.Section:
 def structure(rep: Report) -> parts.Section:
     """Contracts with a social clause whose insertion the structure carried in the year."""
     dataset, year, structure_id = rep.dataset, rep.year, rep.structure_id
-    if not r.has_rows(dataset.contracts, year):
-        return r.no_data()
+    if not has_rows(dataset.contracts, year):
+        return no_data()
     contracts = dataset.contracts
     own = contracts[(contracts["year"] == year) & (contracts["structure_id"] == structure_id)]
     own = own[own["social_clause"].astype(bool)]
@@ -123,16 +128,16 @@ def bilan(rep: Report) -> parts.Section:
     )
     contracts = dataset.contracts
     if contracts is None or not contracts["year"].between(first_year, last_year).any():
-        return r.no_data(r.NO_DATA_PERIOD)
-    frame = r.by_year(dataset, first_year, last_year)
-    keys = ["contracts_total", "contracts_with_clause", "clause_share", *r.HOUR_KEYS]
-    hours = frame[list(r.HOUR_KEYS)].astype(float)
+        return no_data(NO_DATA_PERIOD)
+    frame = by_year(dataset, first_year, last_year)
+    keys = ["contracts_total", "contracts_with_clause", "clause_share", *HOUR_KEYS]
+    hours = frame[list(HOUR_KEYS)].astype(float)
     hours.index = [str(y) for y in hours.index]
     items: list = []
     if hours.fillna(0).to_numpy().any():
-        fig, ax = r.new_figure(2 * len(hours), per_row=0.3)
+        fig, ax = new_figure(2 * len(hours), per_row=0.3)
         charts.grouped_bars(
-            hours, ax=ax, labels=r.INDICATOR_LABELS, value_kind="hours", xlabel="Heures d'insertion"
+            hours, ax=ax, labels=INDICATOR_LABELS, value_kind="hours", xlabel="Heures d'insertion"
         )
         alt = (
             f"Barres horizontales groupées : heures d'insertion prévues et réalisées dans les marchés avec clause sociale, "
@@ -145,10 +150,10 @@ def bilan(rep: Report) -> parts.Section:
         items.append(parts.figure(fig, alt))
     items.append(
         parts.table(
-            r.columns_by_year(frame, keys, min_cell=min_cell, diffusion=diffusion),
+            columns_by_year(frame, keys, min_cell=min_cell, diffusion=diffusion),
             caption="Marchés et clauses sociales par année",
         )
     )
     counts = [k for k in keys if k != "clause_share"]
-    items.append(r.atypical_note(frame, counts, value_text=synthesis_lines.value_text))
+    items.append(atypical_note(frame, counts, value_text=synthesis_lines.value_text))
     return parts.join(*[i for i in items if i is not None])

@@ -9,10 +9,22 @@ import pandas as pd
 from iae_eval import charts, fmt, wording
 from iae_eval.data.reference import NEUTRAL_CATEGORY
 from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, EXIT_KEYS
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as r
+from iae_eval.sections.formats import drawable, format_value, share_text, suppressed
+from iae_eval.sections.frames import (
+    TOTAL,
+    by_structure,
+    by_year,
+    departement_row,
+    structure_row,
+    with_labels,
+    with_total,
+)
+from iae_eval.sections.notes import NO_DATA_PERIOD, new_figure, no_data, suppression_note, view
+from iae_eval.sections.rate_texts import columns_by_year, labelled
 from iae_eval.sections.rates import rates_parts
 
 #: The columns of the tables of exits by category.
@@ -40,7 +52,7 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     masked categories together. A row whose recorded exits are withheld (so that a small
     "retrait" cannot be recomputed) is drawn up to its examined exits, "retrait" left out.
     Rows whose number of exits is masked or 0 are dropped."""
-    numbers = r.drawable(frame, shown)
+    numbers = drawable(frame, shown)
     total = numbers["exits"].fillna(numbers["exits_examined"])
     numbers, total = numbers[total.fillna(0) > 0], total[total.fillna(0) > 0]
     categories = numbers[list(EXIT_KEYS)]
@@ -49,29 +61,29 @@ def exit_bars(frame: pd.DataFrame, shown: pd.DataFrame) -> tuple[pd.DataFrame, p
     return categories, rest.where(categories.isna().any(axis=1))
 
 
-@r.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Exits of the year by category, per structure: stacked bars and table."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
-    frame = r.by_structure(dataset, year)
+    frame = by_structure(dataset, year)
     frame = frame[(frame["exits"] > 0) | (frame["short_exits"] > 0)]
     if frame.empty:
-        return r.no_data(f"Aucune sortie en {year}.")
-    frame = r.with_labels(frame.sort_values(["exits", "short_exits"], ascending=False), dataset)
-    full = r.with_total(frame, r.departement_row(dataset, year))
-    shown = r.suppressed(
+        return no_data(f"Aucune sortie en {year}.")
+    frame = with_labels(frame.sort_values(["exits", "short_exits"], ascending=False), dataset)
+    full = with_total(frame, departement_row(dataset, year))
+    shown = suppressed(
         full, min_cell=min_cell, diffusion=diffusion, places=at.of_structures(full, dataset, year)
     )
     columns = list(COLUMNS)
     if summary.is_many(len(frame)):
         return summarised(frame, shown, year=year, min_cell=min_cell)
-    categories, rest = exit_bars(frame, shown.drop(index=r.TOTAL))
+    categories, rest = exit_bars(frame, shown.drop(index=TOTAL))
     hidden = int((frame["exits"] > 0).sum()) - len(categories)
     items: list = []
     if not categories.empty:
-        fig, ax = r.new_figure(len(categories))
+        fig, ax = new_figure(len(categories))
         charts.stacked_exits(categories, ax=ax, masked=rest, masked_label=masked_label(min_cell))
-        dep = shown.loc[r.TOTAL]
+        dep = shown.loc[TOTAL]
         alt = (
             f"Barres horizontales empilées : sorties de {year} par catégorie pour {len(categories)} structures"
             + (f" ({hidden} non représentées, effectifs inférieurs à {min_cell})" if hidden else "")
@@ -80,7 +92,7 @@ def departement(rep: Report) -> parts.Section:
             f"taux de sorties dynamiques {fmt.percent(dep['dynamic_rate'])}."
         )
         items.append(parts.figure(fig, alt))
-    items.append(r.suppression_note(hidden, min_cell=min_cell))
+    items.append(suppression_note(hidden, min_cell=min_cell))
     if rest.notna().any():
         items.append(
             parts.note(
@@ -91,7 +103,7 @@ def departement(rep: Report) -> parts.Section:
         )
     items.append(
         parts.table(
-            r.labelled(shown, columns, frame=full),
+            labelled(shown, columns, frame=full),
             caption=f"Sorties de {year} par catégorie et par structure",
         )
     )
@@ -102,14 +114,14 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
     """:func:`departement` for many structures (:mod:`~iae_eval.sections.summary`): stacked bars
     of the structures with the most exits, the distribution of the number of exits, the
     structures with the most and the fewest exits, the link to the year's spreadsheets.
-    ``shown`` is ``frame`` suppressed, with the :data:`~iae_eval.sections.shared.TOTAL` row."""
-    structures = shown.drop(index=r.TOTAL)
-    exits = r.drawable(frame, structures)["exits"].where(lambda v: v > 0)
+    ``shown`` is ``frame`` suppressed, with the :data:`~iae_eval.sections.frames.TOTAL` row."""
+    structures = shown.drop(index=TOTAL)
+    exits = drawable(frame, structures)["exits"].where(lambda v: v > 0)
     top, _ = summary.extremes(exits)
     categories, rest = exit_bars(frame.iloc[top], structures.iloc[top])
     items: list = []
     if not categories.empty:
-        fig, ax = r.new_figure(len(categories))
+        fig, ax = new_figure(len(categories))
         charts.stacked_exits(categories, ax=ax, masked=rest, masked_label=masked_label(min_cell))
         alt = (
             f"Barres horizontales empilées : sorties de {year} par catégorie pour les {len(categories)} structures "
@@ -120,7 +132,7 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
         summary.distribution(
             exits,
             what=f"leur nombre de sorties en {year}",
-            xlabel=r.INDICATOR_LABELS["exits"],
+            xlabel=INDICATOR_LABELS["exits"],
             value_kind="integer",
         )
     )
@@ -133,16 +145,16 @@ def summarised(frame: pd.DataFrame, shown: pd.DataFrame, *, year: int, min_cell:
             )
         )
     items += summary.extreme_tables(
-        r.labelled(structures, list(COLUMNS)),
+        labelled(structures, list(COLUMNS)),
         exits,
         highest=f"Les {summary.EXTREMES} structures aux sorties les plus nombreuses, {year}",
         lowest=f"Les {summary.EXTREMES} structures aux sorties les moins nombreuses, {year}",
-        total=r.labelled(shown.loc[[r.TOTAL]], list(COLUMNS)),
+        total=labelled(shown.loc[[TOTAL]], list(COLUMNS)),
     )
     return summary.summarised(*items, count=len(structures), year=year)
 
 
-@r.view
+@view
 def structure(rep: Report) -> parts.Section:
     """The structure's exits by category and its exit rates against the targets, beside the département."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -152,24 +164,24 @@ def structure(rep: Report) -> parts.Section:
         rep.min_cell,
         rep.diffusion,
     )
-    own = r.structure_row(dataset, year, structure_id)
+    own = structure_row(dataset, year, structure_id)
     if not own["exits"] and not own["short_exits"]:
-        return r.no_data(f"Aucune sortie en {year} dans cette structure.")
-    dep = r.departement_row(dataset, year)
+        return no_data(f"Aucune sortie en {year} dans cette structure.")
+    dep = departement_row(dataset, year)
     frame = pd.DataFrame([own, dep], index=["Structure", "Département"])
     places = at.of_rows(dataset, year, [at.structure_unit(structure_id), at.DEPARTEMENT])
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    shown = suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     keys = list(STRUCTURE_ROWS)
     columns = {}
     for scope in ("Structure", "Département"):
-        columns[scope] = [r.format_value(k, shown.at[scope, k]) for k in keys]
+        columns[scope] = [format_value(k, shown.at[scope, k]) for k in keys]
         columns[f"Part ({scope.lower()})"] = [
-            r.share_text(shown.at[scope, k], shown.at[scope, "exits_examined"])
+            share_text(shown.at[scope, k], shown.at[scope, "exits_examined"])
             if k in EXAMINED_EXIT_KEYS
             else ""
             for k in keys
         ]
-    table = pd.DataFrame(columns, index=[r.INDICATOR_LABELS[k] for k in keys])
+    table = pd.DataFrame(columns, index=[INDICATOR_LABELS[k] for k in keys])
     return parts.join(
         parts.table(table, caption=f"Sorties de {year} par catégorie"),
         rates_parts(
@@ -183,7 +195,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
-@r.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """Exits by category per year (stacked bars)."""
     dataset, first_year, last_year, min_cell, diffusion = (
@@ -193,11 +205,11 @@ def bilan(rep: Report) -> parts.Section:
         rep.min_cell,
         rep.diffusion,
     )
-    frame = r.by_year(dataset, first_year, last_year)
+    frame = by_year(dataset, first_year, last_year)
     if not frame["exits"].fillna(0).any():
-        return r.no_data(r.NO_DATA_PERIOD)
+        return no_data(NO_DATA_PERIOD)
     places = at.of_years(frame, dataset)
-    shown = r.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    shown = suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     categories, rest = exit_bars(frame, shown)
     categories.index = rest.index = [str(y) for y in categories.index]
     fig, ax = plt.subplots(figsize=(8, 4.2))
@@ -210,7 +222,7 @@ def bilan(rep: Report) -> parts.Section:
         for y in frame.index
     )
     alt = f"Barres verticales empilées : sorties par catégorie de {first_year} à {last_year} ; {described}."
-    table = r.columns_by_year(
+    table = columns_by_year(
         frame, [*EXIT_KEYS, "exits", "short_exits"], min_cell=min_cell, diffusion=diffusion, places=places
     )
     return parts.join(

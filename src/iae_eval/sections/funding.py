@@ -15,6 +15,7 @@ import pandas as pd
 from iae_eval import fmt
 from iae_eval.charts.funding import funding_chart
 from iae_eval.data.dataset import Dataset
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.funding import (  # noqa: F401 - the funding figures, used by the charts
     CATEGORY_LABELS,
     COST_KEYS,
@@ -29,19 +30,19 @@ from iae_eval.indicators.pathways import structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as report
 from iae_eval.sections.funding_costs import costs_blocks, shown_costs, suppressed_costs  # noqa: F401
+from iae_eval.sections.notes import no_data, view
 
 # --- Sections ------------------------------------------------------------------------------------
 
 
 def _missing(dataset: Dataset, years: range, *, structure_id: str | None = None) -> parts.Section | None:
     if dataset.funding is None:
-        return report.no_data("Pas de données de financement.")
+        return no_data("Pas de données de financement.")
     if not _rows(dataset, structure_id)["year"].isin(list(years)).any():
         period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
         whose = "" if structure_id is None else f" de {structure_name(dataset, structure_id)}"
-        return report.no_data(f"Pas de données de financement{whose} pour {period}.")
+        return no_data(f"Pas de données de financement{whose} pour {period}.")
     return None
 
 
@@ -98,7 +99,7 @@ def _investment_blocks(dataset: Dataset, first_year: int, last_year: int) -> tup
     return [fig], [parts.table(table, caption="Subventions d'investissement par année (action A5)")]
 
 
-@report.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Département report: funding by funder and nature up to ``year``, European and State
     share, cost per participant per structure, investment subsidies (A5)."""
@@ -117,7 +118,7 @@ def departement(rep: Report) -> parts.Section:
         [
             ("Financements de l'année", fmt.euros(by_funder.loc[year].sum()), None),
             ("Part de l'Europe (FSE) et de l'État", fmt.percent(europe_state_share(dataset, year)), None),
-            *((report.INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
+            *((INDICATOR_LABELS[k], fmt.euros(dep[k]), None) for k in COST_KEYS),
         ]
     )
     cost_figures, cost_tables = costs_blocks(dataset, year, min_cell, diffusion)
@@ -135,7 +136,7 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
-@report.view
+@view
 def structure(rep: Report) -> parts.Section:
     """Structure report: its funding by funder up to ``year`` and its costs against the median."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -166,7 +167,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
-@report.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """Bilan: funding by funder and nature over the period, European and State share and the
     département's costs per year, investment subsidies (A5)."""
@@ -188,11 +189,11 @@ def bilan(rep: Report) -> parts.Section:
     shown = suppressed_costs(dep, min_cell=min_cell, diffusion=diffusion, places=at.of_years(dep, dataset))
     table = pd.DataFrame(
         {
-            report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in by_funder.sum(axis=1)],
+            INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in by_funder.sum(axis=1)],
             "Part de l'Europe (FSE) et de l'État": [
                 fmt.percent(europe_state_share(dataset, y)) for y in years
             ],
-            **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in shown[k]] for k in COST_KEYS},
+            **{INDICATOR_LABELS[k]: [fmt.euros(v) for v in shown[k]] for k in COST_KEYS},
         },
         index=[str(y) for y in years],
     )

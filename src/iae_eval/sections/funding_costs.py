@@ -13,18 +13,20 @@ from iae_eval import fmt
 from iae_eval.charts import funding as charts_funding
 from iae_eval.data.dataset import Dataset
 from iae_eval.editions import edition
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.funding import COST_KEYS, structure_costs
 from iae_eval.indicators.pathways import structure_labels
 from iae_eval.sections import parts, summary
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as report
+from iae_eval.sections.formats import masked, suppressed
+from iae_eval.sections.notes import suppression_note
 
 
 def cost_chart(
     costs: pd.Series, *, highlight: str | None = None, names: dict[str, str] | None = None, ax=None
 ):
     """:func:`iae_eval.charts.funding.cost_chart` of one cost, named on its axis; returns ax."""
-    xlabel = report.INDICATOR_LABELS.get(str(costs.name), "Coût")
+    xlabel = INDICATOR_LABELS.get(str(costs.name), "Coût")
     return charts_funding.cost_chart(costs, highlight=highlight, names=names, xlabel=xlabel, ax=ax)
 
 
@@ -36,8 +38,8 @@ def suppressed_costs(
     back); without, decided for the table alone: counts below ``min_cell`` shown as
     ``< {min_cell}`` and the cost computed over a masked or small count masked (``s``)."""
     if places is not None:
-        return report.suppressed(costs, min_cell=min_cell, diffusion=diffusion, places=places)
-    return report.suppressed(
+        return suppressed(costs, min_cell=min_cell, diffusion=diffusion, places=places)
+    return suppressed(
         costs,
         min_cell=min_cell,
         diffusion=diffusion,
@@ -54,7 +56,7 @@ def shown_costs(
 ) -> pd.DataFrame:
     """The numbers of ``costs`` that may be drawn: masked cells become NaN."""
     shown = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion, places=places)
-    return costs.astype(float).where(~report.masked(shown), np.nan)
+    return costs.astype(float).where(~masked(shown), np.nan)
 
 
 def _costs_table(
@@ -63,10 +65,10 @@ def _costs_table(
     published = suppressed_costs(costs, min_cell=min_cell, diffusion=diffusion, places=places)
     table = pd.DataFrame(
         {
-            report.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
+            INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in published["participants"]],
             "Sorties dynamiques": [fmt.integer(v) for v in published["exits_dynamic"]],
-            report.INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in published["funding_total"]],
-            **{report.INDICATOR_LABELS[k]: [fmt.euros(v) for v in published[k]] for k in COST_KEYS},
+            INDICATOR_LABELS["funding_total"]: [fmt.euros(v) for v in published["funding_total"]],
+            **{INDICATOR_LABELS[k]: [fmt.euros(v) for v in published[k]] for k in COST_KEYS},
         },
         index=[names.get(s, s) for s in costs.index],
     )
@@ -106,7 +108,7 @@ def costs_blocks(
         )
         figures += [
             parts.figure(fig, alt=alt),
-            report.suppression_note(len(costs) - len(drawn), min_cell=min_cell),
+            suppression_note(len(costs) - len(drawn), min_cell=min_cell),
         ]
     tables = [
         parts.table(table, caption=f"Coût par personne et par sortie dynamique, {year}"),
@@ -126,10 +128,10 @@ def _summarised_costs(
         summary.distribution(
             cost,
             what=f"leur coût par personne en parcours en {year}",
-            xlabel=report.INDICATOR_LABELS["cost_per_participant"],
+            xlabel=INDICATOR_LABELS["cost_per_participant"],
             value_kind="euros",
         ),
-        report.suppression_note(int(cost.isna().sum()), min_cell=min_cell),
+        suppression_note(int(cost.isna().sum()), min_cell=min_cell),
     ]
     structures, median = table.iloc[:-1], table.iloc[[-1]]
     tables = summary.extreme_tables(

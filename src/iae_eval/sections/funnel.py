@@ -17,12 +17,16 @@ from iae_eval import charts, fmt
 from iae_eval.data.dataset import Dataset, per_dataset
 from iae_eval.indicators import overdispersion as od
 from iae_eval.indicators import uncertainty
-from iae_eval.indicators.catalogue import EXIT_KEYS
+from iae_eval.indicators.catalogue import EXIT_KEYS, TARGETS
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.pathways import structure_label, structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as r
+from iae_eval.sections.formats import shown_numbers
+from iae_eval.sections.frames import by_structure, period_years, trends, with_labels
+from iae_eval.sections.notes import NO_DATA_PERIOD, no_data, plural, view
+from iae_eval.sections.rate_texts import successes
 from iae_eval.sections.rates import RATES
 
 #: The counts a pooled rate is recomputed from.
@@ -40,15 +44,13 @@ READING = (
 def _drawable(frame: pd.DataFrame, *, min_cell: int, diffusion: str, **options) -> pd.DataFrame:
     """The structures' rates and examined exits the edition shows (NaN where masked; ``options``:
     see :func:`~iae_eval.sections.formats.suppressed`)."""
-    return r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, **options)[
-        [*RATES, "exits_examined"]
-    ]
+    return shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, **options)[[*RATES, "exits_examined"]]
 
 
 def dispersions(frame: pd.DataFrame) -> dict[str, od.Dispersion]:
     """The overdispersion of each rate over every structure of ``frame`` (raw figures, before
     any masking: the limits are the same in both editions)."""
-    return {key: od.estimate(frame[key], frame["exits_examined"], r.TARGETS[key]) for key in RATES}
+    return {key: od.estimate(frame[key], frame["exits_examined"], TARGETS[key]) for key in RATES}
 
 
 def funnel_parts(
@@ -68,7 +70,7 @@ def funnel_parts(
     hidden: dict[str, int] = {}
     for key in RATES:
         method = (spread or {}).get(key, uncertainty.BINOMIAL)
-        label = r.INDICATOR_LABELS[key]
+        label = INDICATOR_LABELS[key]
         drawn = with_exits.dropna(subset=[key])
         hidden[key] = len(numbers) - len(drawn)
         if drawn.empty:
@@ -80,12 +82,12 @@ def funnel_parts(
             )
             continue
         named = charts.outside_names(
-            drawn[key], drawn["exits_examined"], target=r.TARGETS[key], method=method, up_to=NAMED_UP_TO
+            drawn[key], drawn["exits_examined"], target=TARGETS[key], method=method, up_to=NAMED_UP_TO
         )
         png = charts.funnel_png(
             drawn[key],
             drawn["exits_examined"],
-            target=r.TARGETS[key],
+            target=TARGETS[key],
             title=f"{label} {what}",
             ylabel=label,
             highlight=highlight,
@@ -96,7 +98,7 @@ def funnel_parts(
         alt = charts.funnel_alt_text(
             drawn[key],
             drawn["exits_examined"],
-            target=r.TARGETS[key],
+            target=TARGETS[key],
             rate_label=label.lower(),
             highlight=highlight,
             highlight_label=highlight_label,
@@ -121,7 +123,7 @@ def funnel_parts(
         items.append(
             parts.note(
                 "Structures sans taux publié, qui ne figurent pas sur les graphiques : "
-                + ", ".join(f"{hidden[k]} pour le {r.INDICATOR_LABELS[k].lower()}" for k in RATES)
+                + ", ".join(f"{hidden[k]} pour le {INDICATOR_LABELS[k].lower()}" for k in RATES)
                 + "."
             )
         )
@@ -137,7 +139,7 @@ def _with_exits(frame: pd.DataFrame) -> pd.DataFrame:
 def _year_numbers(dataset: Dataset, year: int, min_cell: int, diffusion: str) -> pd.DataFrame:
     """The drawable rates of the structures with exits in ``year`` (index: ``structure_id``):
     every structure report of the year draws the same ones, computed once per dataset."""
-    frame = _with_exits(r.by_structure(dataset, year))
+    frame = _with_exits(by_structure(dataset, year))
     return _drawable(
         frame, min_cell=min_cell, diffusion=diffusion, places=at.of_structures(frame, dataset, year)
     )
@@ -147,21 +149,21 @@ def _year_numbers(dataset: Dataset, year: int, min_cell: int, diffusion: str) ->
 def _year_spread(dataset: Dataset, year: int) -> dict[str, od.Dispersion]:
     """The funnel limits of ``year`` (:func:`dispersions` over every structure with exits),
     shared by every structure report of the year."""
-    return dispersions(_with_exits(r.by_structure(dataset, year)))
+    return dispersions(_with_exits(by_structure(dataset, year)))
 
 
-@r.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
-    frame = _with_exits(r.by_structure(dataset, year))
+    frame = _with_exits(by_structure(dataset, year))
     if frame.empty:
-        return r.no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
+        return no_data(f"Aucune sortie en {year} : pas de graphique en entonnoir.")
     numbers = _year_numbers(dataset, year, min_cell, diffusion)
-    return funnel_parts(r.with_labels(numbers, dataset), what=f"en {year}", spread=dispersions(frame))
+    return funnel_parts(with_labels(numbers, dataset), what=f"en {year}", spread=dispersions(frame))
 
 
-@r.view
+@view
 def structure(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates of ``year``, the structure highlighted."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -172,15 +174,15 @@ def structure(rep: Report) -> parts.Section:
         rep.diffusion,
     )
     name = structure_name(dataset, structure_id)
-    frame = _with_exits(r.by_structure(dataset, year))
+    frame = _with_exits(by_structure(dataset, year))
     if structure_id not in frame.index:
-        return r.no_data(
+        return no_data(
             f"{name} n'a aucune sortie en {year} : elle ne figure pas sur le graphique en entonnoir."
         )
     numbers = _year_numbers(dataset, year, min_cell, diffusion)
     label = structure_label(dataset, structure_id)
     return funnel_parts(
-        r.with_labels(numbers, dataset),
+        with_labels(numbers, dataset),
         what=f"en {year}",
         highlight=label,
         highlight_label=f"{label} (la structure)",
@@ -191,15 +193,15 @@ def structure(rep: Report) -> parts.Section:
 def pooled(dataset: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
     """Every structure's exits summed over the period, with its rates recomputed from the
     sums (index: ``structure_id``)."""
-    long = r.trends(dataset, r.period_years(first_year, last_year), by="structure")
+    long = trends(dataset, period_years(first_year, last_year), by="structure")
     sums = long.groupby(long["key"].astype(str))[list(POOLED_COUNTS)].sum(min_count=1)
     examined = sums["exits_examined"].where(sums["exits_examined"] > 0)
     for key in RATES:
-        sums[key] = r.successes(sums, key) / examined
+        sums[key] = successes(sums, key) / examined
     return sums
 
 
-@r.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """Funnel plots of the structures' rates pooled over the period."""
     dataset, first_year, last_year, min_cell, diffusion = (
@@ -211,13 +213,13 @@ def bilan(rep: Report) -> parts.Section:
     )
     frame = _with_exits(pooled(dataset, first_year, last_year))
     if frame.empty:
-        return r.no_data(r.NO_DATA_PERIOD)
+        return no_data(NO_DATA_PERIOD)
     period = f"de {first_year} à {last_year}" if first_year != last_year else f"en {first_year}"
     numbers = _drawable(frame, min_cell=min_cell, diffusion=diffusion)
     return parts.join(
         parts.lead(
             f"Sorties cumulées {period} : {fmt.integer(frame['exits_examined'].sum())} sorties examinées "
-            f"dans {r.plural(len(frame), 'structure')}."
+            f"dans {plural(len(frame), 'structure')}."
         ),
-        funnel_parts(r.with_labels(numbers, dataset), what=f"cumulé {period}", spread=dispersions(frame)),
+        funnel_parts(with_labels(numbers, dataset), what=f"cumulé {period}", spread=dispersions(frame)),
     )

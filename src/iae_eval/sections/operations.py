@@ -8,14 +8,15 @@ from iae_eval import fmt
 from iae_eval.indicators.pathways import structure_labels
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
-from iae_eval.sections import shared as r
+from iae_eval.sections.frames import has_rows, period_years
+from iae_eval.sections.notes import NO_DATA_PERIOD, no_data
 
 
 def departement(rep: Report) -> parts.Section:
     """Operations carried out with the insertion structures in the year (indicator 3b)."""
     dataset, year = rep.dataset, rep.year
-    if not r.has_rows(dataset.operations, year):
-        return r.no_data()
+    if not has_rows(dataset.operations, year):
+        return no_data()
     ops = dataset.operations[dataset.operations["year"] == year]
     names = structure_labels(dataset)
     grouped = (
@@ -65,8 +66,8 @@ def summarised(table: pd.DataFrame, counts: pd.Series, *, year: int) -> parts.Se
 def structure(rep: Report) -> parts.Section:
     """Operations carried out with the structure in the year (indicator 3b)."""
     dataset, year, structure_id = rep.dataset, rep.year, rep.structure_id
-    if not r.has_rows(dataset.operations, year):
-        return r.no_data()
+    if not has_rows(dataset.operations, year):
+        return no_data()
     ops = dataset.operations
     own = ops[(ops["year"] == year) & (ops["structure_id"] == structure_id)]
     if own.empty:
@@ -91,12 +92,12 @@ def bilan(rep: Report) -> parts.Section:
     dataset, first_year, last_year = rep.dataset, rep.first_year, rep.last_year
     ops = dataset.operations
     if ops is None or not ops["year"].between(first_year, last_year).any():
-        return r.no_data(r.NO_DATA_PERIOD)
+        return no_data(NO_DATA_PERIOD)
     ops = ops[ops["year"].between(first_year, last_year)]
     per_year = ops.groupby("year").agg(
         n=("operation_id", "size"), structures=("structure_id", "nunique"), amount=("amount_eur", "sum")
     )
-    per_year = per_year.reindex(r.period_years(first_year, last_year)).fillna(0)
+    per_year = per_year.reindex(period_years(first_year, last_year)).fillna(0)
     table = pd.DataFrame(
         {
             "Opérations (indicateur 3b)": [fmt.integer(v) for v in per_year["n"]],

@@ -18,7 +18,7 @@ from iae_eval import charts, fmt, wording
 from iae_eval.charts import backgrounds
 from iae_eval.data.dataset import Dataset
 from iae_eval.editions import edition
-from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, LABELS
+from iae_eval.indicators.catalogue import EXAMINED_EXIT_KEYS, LABELS, PUBLIC_KEYS
 from iae_eval.indicators.exits_by_public import exits_by_category
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.indicators.suppress import masked_legend
@@ -26,8 +26,11 @@ from iae_eval.protection.model import RSA_PREFIX
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as report
+from iae_eval.sections.formats import PUBLIC_LABELS, share, share_text, shown_numbers, suppressed
+from iae_eval.sections.frames import by_year, indicators
+from iae_eval.sections.notes import NO_DATA_PERIOD, no_data, view
 from iae_eval.sections.public_shares import public_shares, shares_table
+from iae_eval.sections.rate_texts import columns_by_year
 
 EXAMINED = "exits_examined"
 #: The rows of the exit table: the examined categories adding up to their total, then apart
@@ -48,10 +51,10 @@ def _shown_exits(
     count (7 − 5 = 2)."""
     rows = exits.loc[list(TABLE_ROWS)]
     if places is None:
-        return report.suppressed(rows.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
+        return suppressed(rows.T, min_cell=min_cell, diffusion=diffusion, subset_rows={"rsa": "all"}).T
     rsa_keys = [RSA_PREFIX + k for k in TABLE_ROWS]
     line = pd.DataFrame([[*rows["all"], *rows["rsa"]]], columns=[*TABLE_ROWS, *rsa_keys])
-    shown = report.suppressed(line, min_cell=min_cell, diffusion=diffusion, places=places).iloc[0]
+    shown = suppressed(line, min_cell=min_cell, diffusion=diffusion, places=places).iloc[0]
     return pd.DataFrame(
         {"all": list(shown[list(TABLE_ROWS)]), "rsa": list(shown[rsa_keys])}, index=list(TABLE_ROWS)
     )
@@ -77,7 +80,7 @@ def exit_shares(
     shown = _shown_exits(exits, min_cell=min_cell, diffusion=diffusion, places=places)
     rows = list(EXAMINED_EXIT_KEYS)
     frame = pd.DataFrame(
-        {c: [report.share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
+        {c: [share(shown.at[r, c], shown.at[EXAMINED, c]) for r in rows] for c in COLUMNS},
         index=[LABELS[r] for r in rows],
     )
     return frame.astype(float)
@@ -197,7 +200,7 @@ def _section(
     )
     values = pd.DataFrame(
         {s: _numbers(shares[f"{s}_share"]).to_numpy() for s in scopes},
-        index=[report.PUBLIC_LABELS[k] for k in shares.index],
+        index=[PUBLIC_LABELS[k] for k in shares.index],
     )
     described = " ; ".join(f"{n} ({_described(values[s])})" for s, n in scopes.items())
     alt = f"Barres horizontales : part de chaque public parmi les personnes en parcours en {year} : {described}."
@@ -213,17 +216,17 @@ def _section(
     )
 
 
-@report.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Département report: share of each public, and the exits of RSA recipients by category
     next to all exits (national "dont RSA" view)."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
-    if not report.indicators(dataset, year).iloc[0]["participants"]:
-        return report.no_data(f"Aucun parcours actif en {year} : pas de public à décrire.")
+    if not indicators(dataset, year).iloc[0]["participants"]:
+        return no_data(f"Aucun parcours actif en {year} : pas de public à décrire.")
     return _section(dataset, year, min_cell, None, "département", diffusion)
 
 
-@report.view
+@view
 def structure(rep: Report) -> parts.Section:
     """Structure report: the share of each public in the structure against the département's,
     and its exits of RSA recipients by category."""
@@ -235,20 +238,20 @@ def structure(rep: Report) -> parts.Section:
         rep.diffusion,
     )
     name = structure_name(dataset, structure_id)
-    if not report.indicators(dataset, year, by="structure").at[structure_id, "participants"]:
-        return report.no_data(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
+    if not indicators(dataset, year, by="structure").at[structure_id, "participants"]:
+        return no_data(f"Aucun parcours actif chez {name} en {year} : pas de public à décrire.")
     return _section(dataset, year, min_cell, structure_id, name, diffusion)
 
 
 #: Lines of the people chart of the bilan (indicator keys → legend).
 BILAN_LINES: dict[str, str] = {
-    "participants": report.INDICATOR_LABELS["participants"],
-    "rsa_participants": report.INDICATOR_LABELS["rsa_participants"],
-    "entries": report.INDICATOR_LABELS["entries"],
+    "participants": LABELS["participants"],
+    "rsa_participants": LABELS["rsa_participants"],
+    "entries": LABELS["entries"],
 }
 
 
-@report.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """People in pathway, RSA recipients (indicator 1) and entries per year; publics per year."""
     dataset, first_year, last_year, min_cell, diffusion = (
@@ -258,11 +261,11 @@ def bilan(rep: Report) -> parts.Section:
         rep.min_cell,
         rep.diffusion,
     )
-    frame = report.by_year(dataset, first_year, last_year)
+    frame = by_year(dataset, first_year, last_year)
     if not frame["participants"].fillna(0).any():
-        return report.no_data(report.NO_DATA_PERIOD)
+        return no_data(NO_DATA_PERIOD)
     places = at.of_years(frame, dataset)
-    numbers = report.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    numbers = shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     charts.trend_lines(numbers[list(BILAN_LINES)], ax=ax, labels=BILAN_LINES, ylabel="Personnes")
     alt = (
@@ -274,17 +277,15 @@ def bilan(rep: Report) -> parts.Section:
         )
         + "."
     )
-    shown = report.suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    shown = suppressed(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     publics = pd.DataFrame(
         {
-            str(y): [
-                report.share_text(shown.at[y, k], shown.at[y, "participants"]) for k in report.PUBLIC_KEYS
-            ]
+            str(y): [share_text(shown.at[y, k], shown.at[y, "participants"]) for k in PUBLIC_KEYS]
             for y in frame.index
         },
-        index=[report.PUBLIC_LABELS[k] for k in report.PUBLIC_KEYS],
+        index=[PUBLIC_LABELS[k] for k in PUBLIC_KEYS],
     )
-    counts = report.columns_by_year(
+    counts = columns_by_year(
         frame,
         ["participants", "rsa_participants", "entries", "rsa_entries"],
         min_cell=min_cell,

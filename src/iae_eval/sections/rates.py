@@ -12,10 +12,15 @@ import pandas as pd
 from iae_eval import charts, fmt
 from iae_eval.charts import backgrounds
 from iae_eval.editions import edition
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
+from iae_eval.indicators.catalogue import TARGETS
 from iae_eval.report import Report
-from iae_eval.sections import parts, summary
+from iae_eval.sections import parts, rate_texts, summary
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as r
+from iae_eval.sections.formats import drawable, shown_numbers, suppressed
+from iae_eval.sections.frames import TOTAL, by_structure, by_year, departement_row, with_labels, with_total
+from iae_eval.sections.notes import NO_DATA_PERIOD, figure_size, new_figure, no_data, view
+from iae_eval.sections.rate_texts import columns_by_year, labelled, target_sentence
 
 RATES: tuple[str, ...] = ("durable_rate", "dynamic_rate")
 
@@ -31,17 +36,17 @@ def rates_parts(
 ) -> parts.Section:
     """Dot chart (with the 95 % intervals as error bars) and table of durable and dynamic
     rates for the rows of ``frame``, given the edition's form ``shown``. The chart draws the
-    :data:`~iae_eval.sections.shared.TOTAL` row first, on top. With ``own`` (a structure's
+    :data:`~iae_eval.sections.frames.TOTAL` row first, on top. With ``own`` (a structure's
     row), the chart is drawn over the background the year's structure reports share (the
     other rows, the targets, the axes)."""
-    numbers = r.drawable(frame, shown)[list(RATES)]
-    order = [*(i for i in numbers.index if i == r.TOTAL), *(i for i in numbers.index if i != r.TOTAL)]
+    numbers = drawable(frame, shown)[list(RATES)]
+    order = [*(i for i in numbers.index if i == TOTAL), *(i for i in numbers.index if i != TOTAL)]
     drawn = numbers.loc[order].dropna(how="all")
     items: list = []
     if not drawn.empty:
-        intervals = {k: r.intervals(frame.loc[order], k).set_axis(order) for k in RATES}
+        intervals = {k: rate_texts.intervals(frame.loc[order], k).set_axis(order) for k in RATES}
         own = own if own in drawn.index else None
-        reach = {k: int((drawn[k] >= r.TARGETS[k]).sum()) for k in RATES}
+        reach = {k: int((drawn[k] >= TARGETS[k]).sum()) for k in RATES}
         if len(drawn) <= 4:
             values = " ; ".join(
                 f"{name} : emploi durable {fmt.percent(row['durable_rate'])}, sorties dynamiques "
@@ -56,7 +61,7 @@ def rates_parts(
             )
         alt = (
             f"Points : taux d'emploi durable et de sorties dynamiques {title} en {year}, avec les objectifs de "
-            f"{fmt.percent(r.TARGETS['durable_rate'], 0)} et {fmt.percent(r.TARGETS['dynamic_rate'], 0)} ; "
+            f"{fmt.percent(TARGETS['durable_rate'], 0)} et {fmt.percent(TARGETS['dynamic_rate'], 0)} ; "
             f"{values}."
         )
         items.append(
@@ -75,29 +80,29 @@ def rates_parts(
         )
     items.append(
         parts.table(
-            r.labelled(shown, ["exits_examined", *RATES], frame=frame),
+            labelled(shown, ["exits_examined", *RATES], frame=frame),
             caption=f"Taux de sortie {title}, {year}",
         )
     )
     return parts.join(*items)
 
 
-@r.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Durable and dynamic exit rates per structure, against the 25 % and 60 % targets."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
-    dep = r.departement_row(dataset, year)
+    dep = departement_row(dataset, year)
     if not dep["exits_examined"]:
-        return r.no_data(f"Aucune sortie examinée en {year} : les taux ne sont pas calculables.")
-    frame = r.by_structure(dataset, year)
-    frame = r.with_labels(frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False), dataset)
-    full = r.with_total(frame, dep)
+        return no_data(f"Aucune sortie examinée en {year} : les taux ne sont pas calculables.")
+    frame = by_structure(dataset, year)
+    frame = with_labels(frame[frame["exits"] > 0].sort_values("dynamic_rate", ascending=False), dataset)
+    full = with_total(frame, dep)
     places = at.of_structures(full, dataset, year)
-    shown = r.suppressed(full, min_cell=min_cell, diffusion=diffusion, places=places)
+    shown = suppressed(full, min_cell=min_cell, diffusion=diffusion, places=places)
     many = summary.is_many(len(frame))
     return parts.join(
-        parts.lead(r.target_sentence("durable_rate", shown.at[r.TOTAL, "durable_rate"], year, row=dep)),
-        parts.text(r.target_sentence("dynamic_rate", shown.at[r.TOTAL, "dynamic_rate"], year, row=dep)),
+        parts.lead(target_sentence("durable_rate", shown.at[TOTAL, "durable_rate"], year, row=dep)),
+        parts.text(target_sentence("dynamic_rate", shown.at[TOTAL, "dynamic_rate"], year, row=dep)),
         summarised_rates(
             full, shown, title="par structure", year=year, min_cell=min_cell, diffusion=diffusion
         )
@@ -112,8 +117,8 @@ def dots(rates: pd.DataFrame, ax, intervals: dict[str, pd.DataFrame], own: str |
     return charts.rate_dots(
         rates,
         ax=ax,
-        targets=r.TARGETS,
-        labels=r.INDICATOR_LABELS,
+        targets=TARGETS,
+        labels=INDICATOR_LABELS,
         xlabel="Part des sorties examinées (barres : intervalle de confiance à 95 %)",
         intervals=intervals,
         own=own,
@@ -122,7 +127,7 @@ def dots(rates: pd.DataFrame, ax, intervals: dict[str, pd.DataFrame], own: str |
 
 def _dots_figure(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame], own: str | None):
     """The figure of :func:`rates_parts`' dot chart of ``rates``."""
-    fig, ax = r.new_figure(len(rates))
+    fig, ax = new_figure(len(rates))
     dots(rates, ax, intervals, own)
     return fig
 
@@ -144,14 +149,14 @@ def _dots_over_background(rates: pd.DataFrame, intervals: dict[str, pd.DataFrame
             .tobytes()
             for k in RATES
         ),
-        tuple(r.TARGETS.items()),
+        tuple(TARGETS.items()),
     )
 
     def redraw(axes) -> None:
         charts.draw_own_row(axes[0], rates, own, intervals=intervals)
 
     build = functools.partial(_dots_figure, rates, intervals, own)
-    return backgrounds.over_fixed(key, r.figure_size(len(rates)), build, redraw)
+    return backgrounds.over_fixed(key, figure_size(len(rates)), build, redraw)
 
 
 def summarised_rates(
@@ -160,25 +165,25 @@ def summarised_rates(
     """:func:`rates_parts` for many structures (:mod:`~iae_eval.sections.summary`): the
     distribution of each rate, the structures with the highest and lowest dynamic-exit rates,
     the link to the year's spreadsheets (the funnel plots have their own section). ``frame``
-    ends with the :data:`~iae_eval.sections.shared.TOTAL` row."""
-    numbers = r.drawable(frame, shown)[list(RATES)].drop(index=r.TOTAL)
-    structures = shown.drop(index=r.TOTAL)
+    ends with the :data:`~iae_eval.sections.frames.TOTAL` row."""
+    numbers = drawable(frame, shown)[list(RATES)].drop(index=TOTAL)
+    structures = shown.drop(index=TOTAL)
     charts_ = [
         summary.distribution(
             numbers[key],
-            what=f"leur {r.INDICATOR_LABELS[key].lower()} en {year}",
-            xlabel=r.INDICATOR_LABELS[key],
-            target=r.TARGETS[key],
+            what=f"leur {INDICATOR_LABELS[key].lower()} en {year}",
+            xlabel=INDICATOR_LABELS[key],
+            target=TARGETS[key],
         )
         for key in RATES
     ]
     columns = ["exits_examined", *RATES]
     tables = summary.extreme_tables(
-        r.labelled(structures, columns, frame=frame.drop(index=r.TOTAL)),
+        labelled(structures, columns, frame=frame.drop(index=TOTAL)),
         numbers["dynamic_rate"],
         highest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus hauts, {year}",
         lowest=f"Les {summary.EXTREMES} structures aux taux de sorties dynamiques les plus bas, {year}",
-        total=r.labelled(shown.loc[[r.TOTAL]], columns, frame=frame.loc[[r.TOTAL]]),
+        total=labelled(shown.loc[[TOTAL]], columns, frame=frame.loc[[TOTAL]]),
     )
     published = {key: fmt.integer(int(numbers[key].notna().sum())) for key in RATES}
     why = (
@@ -207,7 +212,7 @@ def year_intervals(frame: pd.DataFrame, numbers: pd.DataFrame, key: str) -> pd.D
     :func:`iae_eval.charts.rate_with_interval` draws it: NaN where the edition masks the rate
     (``numbers``: the drawable values), except a year without any examined exit, whose 0
     the chart marks as "aucune sortie"."""
-    estimates = r.intervals(frame, key)
+    estimates = rate_texts.intervals(frame, key)
     return estimates.where(numbers[key].notna() | (estimates["examined"] == 0), float("nan"))
 
 
@@ -228,7 +233,7 @@ def interval_chart(
         return parts.note(f"Aucun taux de sortie à représenter pour {what} : le graphique n'est pas tracé.")
     alts = [
         charts.rate_interval_alt_text(
-            {name: frames[key] for name, frames in series.items()}, rate_label=r.INDICATOR_LABELS[key]
+            {name: frames[key] for name, frames in series.items()}, rate_label=INDICATOR_LABELS[key]
         )
         for key in RATES
     ]
@@ -247,9 +252,9 @@ def _intervals_figure(series: dict[str, dict[str, pd.DataFrame]], own: str | Non
     for ax, key in zip(axes, RATES, strict=True):
         by_key = {name: frames[key] for name, frames in series.items()}
         charts.rate_with_interval(
-            by_key, ax=ax, target=r.TARGETS[key], ylabel="Part des sorties examinées", own=own
+            by_key, ax=ax, target=TARGETS[key], ylabel="Part des sorties examinées", own=own
         )
-        ax.set_title(r.INDICATOR_LABELS[key], loc="left", fontsize=10)
+        ax.set_title(INDICATOR_LABELS[key], loc="left", fontsize=10)
     axes[1].set_ylabel("")
     return fig
 
@@ -277,7 +282,7 @@ def _background_key(series: dict[str, dict[str, pd.DataFrame]], own: str) -> tup
     )
     years = tuple(sorted({int(y) for frames in series.values() for key in RATES for y in frames[key].index}))
     legend = tuple(_legend_entries(series[own][key]) for key in RATES)
-    return ("rates by year", tuple(series), own, others, years, legend, tuple(r.TARGETS.items()))
+    return ("rates by year", tuple(series), own, others, years, legend, tuple(TARGETS.items()))
 
 
 def _legend_entries(frame: pd.DataFrame) -> tuple[bool, bool]:
@@ -288,7 +293,7 @@ def _legend_entries(frame: pd.DataFrame) -> tuple[bool, bool]:
     return bool(drawn.any()), bool((drawn & faint).any())
 
 
-@r.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """Durable and dynamic exit rates per year with their intervals, against the 25 % and
     60 % targets."""
@@ -299,16 +304,16 @@ def bilan(rep: Report) -> parts.Section:
         rep.min_cell,
         rep.diffusion,
     )
-    frame = r.by_year(dataset, first_year, last_year)
+    frame = by_year(dataset, first_year, last_year)
     if not frame["exits_examined"].fillna(0).any():
-        return r.no_data(r.NO_DATA_PERIOD)
+        return no_data(NO_DATA_PERIOD)
     places = at.of_years(frame, dataset)
-    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    numbers = shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
     chart = interval_chart(
         {"Département": {k: year_intervals(frame, numbers, k) for k in RATES}},
         what=f"le département de {first_year} à {last_year}",
     )
-    table = r.columns_by_year(
+    table = columns_by_year(
         frame,
         ["exits", "exits_examined", *RATES, "mean_duration_months", "rsa_durable_or_training"],
         min_cell=min_cell,

@@ -13,10 +13,12 @@ from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTION_STATUSES, ACTIONS, ACTIVITY_SUPPORTS, ENVIRONMENTAL_SUPPORTS
 from iae_eval.editions import edition
 from iae_eval.indicators.action_plan import plan_state
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.pathways import people_active, people_active_by_structure, structures_with_supports
 from iae_eval.sections import parts
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as report
+from iae_eval.sections.formats import part_shown, share_shown, suppressed
+from iae_eval.sections.frames import indicators
 
 
 def sd_evidence(
@@ -36,7 +38,7 @@ def sd_evidence(
     stay département-wide). Columns ``Pilier``, ``Élément de preuve``, ``Valeur``.
     """
     by = "departement" if structure_id is None else "structure"
-    ind = report.indicators(dataset, year, by=by)
+    ind = indicators(dataset, year, by=by)
     row = (ind.iloc[[0]] if structure_id is None else ind.loc[[structure_id]]).copy()
     env_ids = [
         s
@@ -51,18 +53,18 @@ def sd_evidence(
         )
     unit = at.DEPARTEMENT if structure_id is None else at.structure_unit(structure_id)
     own = row.drop(columns=["env_people"])
-    shown = report.suppressed(
+    shown = suppressed(
         own, min_cell=min_cell, diffusion=diffusion, places=at.of_rows(dataset, year, [unit])
     ).iloc[0]
     # the share of RSA recipients tells nothing more than its two published counts
-    shown["rsa_share"] = report.share_shown(
+    shown["rsa_share"] = share_shown(
         shown["rsa_participants"],
         shown["participants"],
         key="rsa_participants",
         total_key="participants",
         min_cell=min_cell,
     )
-    shown["env_people"] = report.part_shown(
+    shown["env_people"] = part_shown(
         row["env_people"].iloc[0],
         row["participants"].iloc[0],
         shown["participants"],
@@ -77,9 +79,9 @@ def sd_evidence(
             f"Personnes en parcours dans une structure à support environnemental ({supports})",
             fmt.integer(shown["env_people"]),
         ),
-        ("Social", report.INDICATOR_LABELS["dynamic_rate"], fmt.percent(shown["dynamic_rate"])),
-        ("Social", report.INDICATOR_LABELS["rsa_share"], fmt.percent(shown["rsa_share"])),
-        ("Économie", report.INDICATOR_LABELS["durable_rate"], fmt.percent(shown["durable_rate"])),
+        ("Social", INDICATOR_LABELS["dynamic_rate"], fmt.percent(shown["dynamic_rate"])),
+        ("Social", INDICATOR_LABELS["rsa_share"], fmt.percent(shown["rsa_share"])),
+        ("Économie", INDICATOR_LABELS["durable_rate"], fmt.percent(shown["durable_rate"])),
     ]
     for action in ("A1", "A2"):
         status = state.at[action, "status"] if dataset.action_plan is not None else pd.NA

@@ -15,6 +15,7 @@ from iae_eval import charts, fmt
 from iae_eval.charts import grids
 from iae_eval.data.dataset import Dataset
 from iae_eval.data.reference import ACTIVITY_SUPPORTS, POTENTIAL_SUPPORTS
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
 from iae_eval.indicators.pathways import structures_active
 from iae_eval.indicators.supports import (  # noqa: F401 - the supports' figures, used by the charts
     carriers,
@@ -24,8 +25,8 @@ from iae_eval.indicators.supports import (  # noqa: F401 - the supports' figures
 )
 from iae_eval.report import Report
 from iae_eval.sections import parts
-from iae_eval.sections import shared as r
-from iae_eval.sections.shared import no_data
+from iae_eval.sections.formats import suppressed
+from iae_eval.sections.notes import no_data, view
 
 POTENTIAL_MARK = " (A3)"
 DOUBLE_COUNT_SENTENCE = (
@@ -79,7 +80,7 @@ def _potential_table(dataset: Dataset, years: list[int]) -> pd.DataFrame:
 
 def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -> list:
     people = people_by_support(dataset, year)
-    shown_people = r.suppressed(
+    shown_people = suppressed(
         people, min_cell=min_cell, diffusion=diffusion, count_columns=["people"], total_column={}
     )
     masked = shown_people["people"]
@@ -108,7 +109,7 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
         {
             "Support d'activité": [support_label(c) for c in people.index],
             "Structures actives": [fmt.integer(v) for v in people["structures"]],
-            r.INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in masked],
+            INDICATOR_LABELS["participants"]: [fmt.integer(v) for v in masked],
         }
     )
     blocks.append(parts.table(table, index=False, caption=f"Supports d'activité en {year}"))
@@ -116,7 +117,7 @@ def _people_blocks(dataset: Dataset, year: int, min_cell: int, diffusion: str) -
     return blocks
 
 
-@r.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Département report: supports present in ``year``, people by support, the sheet's
     potential supports present or still missing."""
@@ -140,7 +141,7 @@ def departement(rep: Report) -> parts.Section:
     )
 
 
-@r.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """Bilan: supports present each year, potential supports at the start and the end of the
     period, people by support in the last year."""

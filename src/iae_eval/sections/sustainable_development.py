@@ -37,7 +37,7 @@ from iae_eval.indicators.sustainable_development import (  # noqa: F401 - the gr
 )
 from iae_eval.report import Report
 from iae_eval.sections import parts, summary
-from iae_eval.sections import shared as report
+from iae_eval.sections.notes import no_data, view
 from iae_eval.sections.sd_evidence import evidence_note, sd_evidence
 
 
@@ -121,10 +121,10 @@ def sd_evolution(
 
 def _missing(dataset: Dataset, years: range) -> parts.Section | None:
     if dataset.sd_assessment is None:
-        return report.no_data("Pas de grille de développement durable dans les données.")
+        return no_data("Pas de grille de développement durable dans les données.")
     if not dataset.sd_assessment["year"].isin(list(years)).any():
         period = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        return report.no_data(f"Pas d'évaluation de développement durable pour {period}.")
+        return no_data(f"Pas d'évaluation de développement durable pour {period}.")
     return None
 
 
@@ -141,7 +141,7 @@ def _group_table(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@report.view
+@view
 def departement(rep: Report) -> parts.Section:
     """Heatmap of the grid for ``year``, scores by group, evidence beside each pillar."""
     dataset, year, min_cell, diffusion = rep.dataset, rep.year, rep.min_cell, rep.diffusion
@@ -197,7 +197,7 @@ def _distribution_figure(
     return parts.figure(fig, alt=alt)
 
 
-@report.view
+@view
 def structure(rep: Report) -> parts.Section:
     """The structure's scores against the département median, with comments and evidence."""
     dataset, year, structure_id, min_cell, diffusion = (
@@ -214,7 +214,7 @@ def structure(rep: Report) -> parts.Section:
     scores = sd_scores(dataset, year)
     own = scores[scores["structure_id"] == structure_id]
     if own.empty:
-        return report.no_data(f"Pas d'évaluation de développement durable de {name} pour {year}.")
+        return no_data(f"Pas d'évaluation de développement durable de {name} pour {year}.")
     png = sd_structure_png(dataset, year, structure_id)
     median = structure_medians(dataset, year)
     above = int((own.set_index("criterion")["score"] > median.reindex(own["criterion"])).sum())
@@ -248,7 +248,7 @@ def structure(rep: Report) -> parts.Section:
     )
 
 
-@report.view
+@view
 def bilan(rep: Report) -> parts.Section:
     """Score per group over the period, with the evidence of each year side by side."""
     dataset, first_year, last_year, min_cell, diffusion = (

@@ -20,13 +20,13 @@ from iae_eval.indicators import verdicts as v
 from iae_eval.indicators.framework import CRITERIA
 from iae_eval.indicators.synthesis import Judged, synthesis
 from iae_eval.sections import parts
-from iae_eval.sections import shared as common
 from iae_eval.sections.commentary import (
     RECOMMENDATIONS_FILE,
     SYNTHESIS_FOLDER,
     _read,
     commentary_path,
 )
+from iae_eval.sections.notes import no_data
 from iae_eval.sections.sparkline import sparkline_png
 from iae_eval.sections.synthesis_lines import (
     COLUMNS,
@@ -149,7 +149,7 @@ def departement(rep) -> parts.Section:
     """The short synthesis of a year's département report: the questions judged on that year."""
     judged = synthesis(rep)
     if not judged:
-        return common.no_data("Aucune question évaluative ne se juge sur une seule année.")
+        return no_data("Aucune question évaluative ne se juge sur une seule année.")
     frame = synthesis_table(judged, kind="departement").drop(
         columns=["Verdict de l'évaluateur", "Verdict retenu"]
     )

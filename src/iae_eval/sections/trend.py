@@ -6,11 +6,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from iae_eval import charts, wording
+from iae_eval.indicators.catalogue import LABELS as INDICATOR_LABELS
+from iae_eval.indicators.catalogue import TARGETS
 from iae_eval.indicators.pathways import structure_name
 from iae_eval.report import Report
 from iae_eval.sections import parts
 from iae_eval.sections import places as at
-from iae_eval.sections import shared as r
+from iae_eval.sections.formats import PUBLIC_LABELS, shown_numbers
+from iae_eval.sections.frames import by_year, structure_years
+from iae_eval.sections.notes import no_data, view
+from iae_eval.sections.rate_texts import formatted
 from iae_eval.sections.rates import RATES, interval_chart, year_intervals
 
 
@@ -24,9 +29,9 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
         people,
         ax=ax,
         labels={
-            "participants": r.INDICATOR_LABELS["participants"],
+            "participants": INDICATOR_LABELS["participants"],
             "rsa_participants": "dont "
-            + r.PUBLIC_LABELS["rsa_participants"].replace("Allocataires", "allocataires"),
+            + PUBLIC_LABELS["rsa_participants"].replace("Allocataires", "allocataires"),
         },
         ylabel="Personnes",
         legend_columns=2,
@@ -40,27 +45,25 @@ def _people_chart(numbers, *, name: str, first: int, last: int) -> parts.Chart |
     return parts.figure(fig, alt)
 
 
-@r.view
+@view
 def structure(rep: Report) -> parts.Section:
     """The structure's participants and exit rates over every year of the data; the rates
     with their intervals next to the département's."""
     dataset, structure_id, min_cell, diffusion = rep.dataset, rep.structure_id, rep.min_cell, rep.diffusion
     name = structure_name(dataset, structure_id)
-    frame = r.structure_years(dataset, structure_id, dataset.years())
+    frame = structure_years(dataset, structure_id, dataset.years())
     active = [] if frame.empty else [int(y) for y in frame.index[frame["participants"] > 0]]
     if not active:
-        return r.no_data(f"{name} n'a aucun parcours dans les données.")
+        return no_data(f"{name} n'a aucun parcours dans les données.")
     # every year from the first to the last with people in pathway, those without exits
     # included (their rates are undefined, NaN: the charts and the table show them as such)
     first, last = min(active), max(active)
     frame = frame.loc[first:last]
     without_exits = [str(y) for y in frame.index if not frame.at[y, "exits_examined"]]
     places = at.of_years(frame, dataset, at.structure_unit(structure_id))
-    numbers = r.shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
-    dep = r.by_year(dataset, first, last)
-    dep_numbers = r.shown_numbers(
-        dep, min_cell=min_cell, diffusion=diffusion, places=at.of_years(dep, dataset)
-    )
+    numbers = shown_numbers(frame, min_cell=min_cell, diffusion=diffusion, places=places)
+    dep = by_year(dataset, first, last)
+    dep_numbers = shown_numbers(dep, min_cell=min_cell, diffusion=diffusion, places=at.of_years(dep, dataset))
     rates_chart = interval_chart(
         {
             "Structure": {k: year_intervals(frame, numbers, k) for k in RATES},
@@ -70,9 +73,9 @@ def structure(rep: Report) -> parts.Section:
         own="Structure",
     )
     keys = ["participants", "rsa_participants", "exits_examined", *RATES]
-    table = r.formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion, places=places)
+    table = formatted(frame, min_cell=min_cell, columns=keys, diffusion=diffusion, places=places)
     table.index = [str(y) for y in table.index]
-    drawn = ["participants", "rsa_participants", *r.TARGETS]
+    drawn = ["participants", "rsa_participants", *TARGETS]
     hidden = int((numbers[drawn].isna() & frame[drawn].notna()).to_numpy().sum())
     return parts.join(
         _people_chart(numbers, name=name, first=first, last=last),
