@@ -19,15 +19,9 @@ def departement(rep: Report) -> parts.Section:
         return no_data()
     ops = dataset.operations[dataset.operations["year"] == year]
     names = structure_labels(dataset)
-    grouped = (
-        ops.groupby("structure_id")
-        .agg(
-            n=("operation_id", "size"),
-            amount=("amount_eur", "sum"),
-            partners=("partner", lambda s: ", ".join(sorted({str(p) for p in s.dropna()}))),
-        )
-        .sort_values("n", ascending=False)
-    )
+    grouped = ops.groupby("structure_id").agg(n=("operation_id", "size"), amount=("amount_eur", "sum"))
+    grouped["partners"] = _partners(ops).reindex(grouped.index, fill_value="")
+    grouped = grouped.sort_values("n", ascending=False)
     table = pd.DataFrame(
         {
             "Structure": [names.get(k, k) for k in grouped.index],
@@ -45,6 +39,12 @@ def departement(rep: Report) -> parts.Section:
     return parts.join(
         lead, parts.table(table, index=False, caption=f"Opérations menées en {year}, par structure")
     )
+
+
+def _partners(ops: pd.DataFrame) -> pd.Series:
+    """Per structure, its partners of the year, each once, sorted and joined by commas."""
+    pairs = ops[["structure_id", "partner"]].dropna().astype({"partner": str}).drop_duplicates()
+    return pairs.sort_values(["structure_id", "partner"]).groupby("structure_id")["partner"].agg(", ".join)
 
 
 def summarised(table: pd.DataFrame, counts: pd.Series, *, year: int) -> parts.Section:
