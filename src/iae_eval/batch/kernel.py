@@ -129,17 +129,20 @@ def prepare(
     min_cell: int,
     rules: str | None = None,
     protections: str | None = None,
+    datasets: str | None = None,
     shell=None,
 ) -> None:
     """Make this kernel ready for the next report (see the module); ``protections`` is the
     folder of the run's year tables (:mod:`iae_eval.protection.table`: the public edition reads
-    its decisions there); ``shell`` is the IPython shell to reset (the running one by default)."""
+    its decisions there); ``datasets`` the folder of the run's validated dataset
+    (:mod:`iae_eval.data.kept`); ``shell`` is the IPython shell to reset (the running one by default)."""
     import gc
 
     import matplotlib
     import matplotlib.pyplot as plt
 
     from iae_eval.charts.render import reset_drawing_clock
+    from iae_eval.data.kept import use_kept
     from iae_eval.protection.table import use_store
     from iae_eval.report import bind_run
 
@@ -166,5 +169,6 @@ def prepare(
     os.chdir(cwd)
     bind_run(diffusion=diffusion, min_cell=min_cell, rules=rules)
     use_store(protections)
+    use_kept(datasets)
     _cells.update(seconds=0.0, started=None)
     reset_drawing_clock()

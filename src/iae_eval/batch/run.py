@@ -382,6 +382,7 @@ def run_reports(
     """
     from iae_eval.batch.portal import write_portal
     from iae_eval.batch.worker import Job
+    from iae_eval.data import kept as kept_data
     from iae_eval.protection.table import use_store
 
     out_dir = out_dir.resolve()
@@ -406,7 +407,7 @@ def run_reports(
     years = sorted({r.year for r in reports if r.year is not None})
     problems: list[Problem] = []
     digests = {r.html: d for r, d in todo}
-    pool = bar = None
+    pool = bar = datasets = None
     interrupted = False
     try:
         # Every public figure of a year comes from one decision, taken here before any report.
@@ -419,8 +420,11 @@ def run_reports(
             diffusion=diffusion,
         )
         if todo:
+            if scheduler is None:  # the local workers' kernels take the data validated here
+                datasets = kept_data.new_folder()
+                kept_data.keep(datasets, dataset)
             pool = _make_pool(max(1, min(jobs or os.cpu_count() or 1, len(todo))), scheduler)
-            pool.submit([Job(r, out_dir, fingerprint, generated) for r, _ in todo])
+            pool.submit([Job(r, out_dir, fingerprint, generated, datasets) for r, _ in todo])
         # The tables are written here while the workers run the notebooks.
         problems += _write_tables(
             dataset,
@@ -487,6 +491,7 @@ def run_reports(
             pool.stop()
         atomic.remove_leftovers(out_dir)
         use_store(None)
+        kept_data.remove(datasets)
     manifest.save()
     write_portal(
         out_dir,

@@ -60,6 +60,8 @@ class Job:
     out_dir: Path
     fingerprint: str
     generated: datetime
+    #: The run's validated dataset, for the kernels (:mod:`iae_eval.data.kept`); None: they read the data.
+    datasets: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -168,11 +170,12 @@ def _write_html(job: Job, nb: nbformat.NotebookNode) -> str | None:
     return notebook_title(nb)
 
 
-def _run_settings(report: PlannedReport, out_dir: Path) -> dict[str, object]:
+def _run_settings(report: PlannedReport, job: Job) -> dict[str, object]:
     """What the report's run fixes (:func:`iae_eval.report.bind_run`): its edition, its minimum
     cell size and its rules profile, from the parameters the batch gives the notebook (the
     plan gives every report all three: no default, so a missing one fails rather than opens);
-    and where the run keeps its year tables (:mod:`iae_eval.protection.table`)."""
+    where the run keeps its year tables (:mod:`iae_eval.protection.table`) and its validated
+    dataset (:mod:`iae_eval.data.kept`)."""
     from iae_eval.protection.table import STORE_DIR
 
     params = dict(report.parameters)
@@ -180,7 +183,8 @@ def _run_settings(report: PlannedReport, out_dir: Path) -> dict[str, object]:
         "diffusion": str(params["diffusion"]),
         "min_cell": int(params["min_cell"]),
         "rules": str(params["rules"]),
-        "protections": str(out_dir / STORE_DIR),
+        "protections": str(job.out_dir / STORE_DIR),
+        "datasets": None if job.datasets is None else str(job.datasets),
     }
 
 
@@ -235,11 +239,11 @@ def _run_report(job: Job, started: float) -> Outcome:
     try:
         try:
             slot = kernel()
-            slot.prepare(report.notebook.parent, _run_settings(report, job.out_dir))
+            slot.prepare(report.notebook.parent, _run_settings(report, job))
         except Exception:
             discard_kernel()  # one retry on a fresh kernel
             slot = kernel()
-            slot.prepare(report.notebook.parent, _run_settings(report, job.out_dir))
+            slot.prepare(report.notebook.parent, _run_settings(report, job))
         nb = papermill.execute_notebook(
             str(report.notebook),
             str(tmp),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from iae_eval.data.dataset import TABLES, Dataset, Table
+from iae_eval.data.kept import kept
 from iae_eval.data.reference import builtin_exit_reasons
 from iae_eval.data.rules import DEFAULT_RULES, get_profile, profile_for
 from iae_eval.errors import (
@@ -466,9 +467,11 @@ def load_dataset(path: str | Path = "data/sample", *, rules: str = DEFAULT_RULES
     key = (str(folder), data_fingerprint(folder))
     dataset = _validated.get(key)
     if dataset is None:
-        dataset, problems = inspect_dataset(folder)
+        dataset = kept(key[1], source=str(folder))  # a batch kernel: validated by its run
         if dataset is None:
-            raise DataValidationError(problems, source=str(folder))
+            dataset, problems = inspect_dataset(folder)
+            if dataset is None:
+                raise DataValidationError(problems, source=str(folder))
         _validated.clear()
         _validated[key] = dataset
     profile = profile_for(rules, has_yearly_hours=dataset.yearly_hours is not None, source=dataset.source)
