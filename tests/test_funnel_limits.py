@@ -10,6 +10,7 @@ from iae_eval.indicators import uncertainty
 from iae_eval.indicators.pathways import structure_labels, structure_names
 from iae_eval.report import report
 from iae_eval.sections import funnel
+from iae_eval.sections.frames import by_structure
 from test_casemix import simulated
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -36,7 +37,7 @@ def test_with_many_overdispersed_structures_the_limits_widen_and_the_chart_says_
     ids = tuple(f"S{i:02d}" for i in range(40))
     ds = simulated(40 * 80, seed=11, structures=ids, effect_sd=0.8)
     section = funnel.departement(report(ds, year=2012, diffusion="comite", min_cell=5))
-    frame = funnel.r.by_structure(ds, 2012)
+    frame = by_structure(ds, 2012)
     dispersion = od.estimate(frame["durable_rate"], frame["exits_examined"], 0.25)
     assert dispersion.overdispersed and dispersion.method == od.MULTIPLICATIVE
     alt = section.charts.parts[0].alt
